@@ -1,0 +1,73 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace ScorePortal.Data;
+
+public static class DatabaseExtensions
+{
+    public const string DefaultSqliteConnection = "Data Source=App_Data/scoreportal.db";
+
+    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        var connectionString = builder.Configuration.GetConnectionString(options.ConnectionStringName);
+
+        switch (options.Provider)
+        {
+            case DatabaseProvider.SqlServer:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                    throw new InvalidOperationException(
+                        $"Database:Provider is SqlServer but ConnectionStrings:{options.ConnectionStringName} is empty.");
+                builder.Services.AddDbContextFactory<SqlServerScorePortalDbContext>(o => o.UseSqlServer(connectionString,
+                    sql => sql.MigrationsHistoryTable("__EFMigrationsHistory")));
+                builder.Services.AddSingleton<IDbContextFactory<ScorePortalDbContext>,
+                    ForwardingDbContextFactory<SqlServerScorePortalDbContext>>();
+                break;
+            default:
+                var sqlite = ResolveSqlitePath(connectionString ?? DefaultSqliteConnection, builder.Environment.ContentRootPath);
+                builder.Services.AddDbContextFactory<SqliteScorePortalDbContext>(o => o.UseSqlite(sqlite));
+                builder.Services.AddSingleton<IDbContextFactory<ScorePortalDbContext>,
+                    ForwardingDbContextFactory<SqliteScorePortalDbContext>>();
+                break;
+        }
+
+        // Identity and request-scoped code take the base type; it comes from the same factory.
+        builder.Services.AddScoped<ScorePortalDbContext>(sp =>
+            sp.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext());
+        return builder;
+    }
+
+    /// <summary>
+    /// A relative SQLite path is taken relative to the content root, and its folder is created,
+    /// so that the portal runs from a fresh clone without preparation.
+    /// </summary>
+    public static string ResolveSqlitePath(string connectionString, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        if (csb.DataSource is { Length: > 0 } source && source != ":memory:" && !Path.IsPathRooted(source))
+            csb.DataSource = Path.GetFullPath(Path.Combine(contentRoot, source));
+        if (Path.GetDirectoryName(csb.DataSource) is { Length: > 0 } dir)
+            Directory.CreateDirectory(dir);
+        csb.Pooling = true;
+        return csb.ToString();
+    }
+
+    /// <summary>Migrates SQLite at start and turns on WAL; SQL Server is migrated by script or bundle.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        if (options.Provider != DatabaseProvider.Sqlite || !options.MigrateOnStart) return;
+        var factory = app.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+        // WAL is a property of the file, so setting it once here holds for every later connection.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+    }
+
+    private sealed class ForwardingDbContextFactory<TContext>(IDbContextFactory<TContext> inner)
+        : IDbContextFactory<ScorePortalDbContext> where TContext : ScorePortalDbContext
+    {
+        public ScorePortalDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}

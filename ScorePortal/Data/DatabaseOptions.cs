@@ -1,0 +1,20 @@
+namespace ScorePortal.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Name of the entry under ConnectionStrings.</summary>
+    public string ConnectionStringName { get; set; } = "ScorePortal";
+
+    /// <summary>Apply pending migrations at start (SQLite only; SQL Server is migrated by script or bundle).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
