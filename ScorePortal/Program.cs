@@ -1,7 +1,35 @@
+using ScorePortal.Account;
+using ScorePortal.Components;
 using ScorePortal.Data;
+using ScorePortal.Features.Demo;
+using ScorePortal.Localization;
+using ScorePortal.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddSharedDevelopmentSettings(args);
+builder.AddOperations();
+builder.AddPortalLocalization();
 builder.AddDatabase();
+builder.AddAccounts();
+builder.AddDemoData();
+builder.AddPortalUi();
+
 var app = builder.Build();
+
 await app.MigrateDatabaseAsync();
+await app.EnsureRolesAsync();
+await app.SeedDemoDataAsync();
+
+app.UseOperations();
+app.UsePortalLocalization();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapOperations();
+app.MapPortalLocalization();
+app.MapAccountEndpoints();
+app.MapPortalUi();
+
 app.Run();

@@ -11,22 +11,22 @@ public static class DatabaseExtensions
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
-        var connectionString = builder.Configuration.GetConnectionString(options.ConnectionStringName);
+        var contentRoot = builder.Environment.ContentRootPath;
 
+        // The connection string is read when the first context is made, so hosts that layer configuration
+        // late (tests, the command line) are honoured.
         switch (options.Provider)
         {
             case DatabaseProvider.SqlServer:
-                if (string.IsNullOrWhiteSpace(connectionString))
-                    throw new InvalidOperationException(
-                        $"Database:Provider is SqlServer but ConnectionStrings:{options.ConnectionStringName} is empty.");
-                builder.Services.AddDbContextFactory<SqlServerScorePortalDbContext>(o => o.UseSqlServer(connectionString,
-                    sql => sql.MigrationsHistoryTable("__EFMigrationsHistory")));
+                builder.Services.AddDbContextFactory<SqlServerScorePortalDbContext>((sp, o) =>
+                    o.UseSqlServer(ConnectionString(sp, options) ?? throw new InvalidOperationException(
+                        $"Database:Provider is SqlServer but ConnectionStrings:{options.ConnectionStringName} is empty.")));
                 builder.Services.AddSingleton<IDbContextFactory<ScorePortalDbContext>,
                     ForwardingDbContextFactory<SqlServerScorePortalDbContext>>();
                 break;
             default:
-                var sqlite = ResolveSqlitePath(connectionString ?? DefaultSqliteConnection, builder.Environment.ContentRootPath);
-                builder.Services.AddDbContextFactory<SqliteScorePortalDbContext>(o => o.UseSqlite(sqlite));
+                builder.Services.AddDbContextFactory<SqliteScorePortalDbContext>((sp, o) =>
+                    o.UseSqlite(ResolveSqlitePath(ConnectionString(sp, options) ?? DefaultSqliteConnection, contentRoot)));
                 builder.Services.AddSingleton<IDbContextFactory<ScorePortalDbContext>,
                     ForwardingDbContextFactory<SqliteScorePortalDbContext>>();
                 break;
@@ -37,6 +37,9 @@ public static class DatabaseExtensions
             sp.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext());
         return builder;
     }
+
+    private static string? ConnectionString(IServiceProvider sp, DatabaseOptions options) =>
+        sp.GetRequiredService<IConfiguration>().GetConnectionString(options.ConnectionStringName) is { Length: > 0 } cs ? cs : null;
 
     /// <summary>
     /// A relative SQLite path is taken relative to the content root, and its folder is created,

@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using ScorePortal.Data;
+using ScorePortal.Localization;
+using ScorePortal.Operations;
+
+namespace ScorePortal.Account;
+
+public static class AccountExtensions
+{
+    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityAuthenticationStateProvider>();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/Account/Login";
+            o.LogoutPath = "/Account/Logout";
+            o.AccessDeniedPath = "/Account/AccessDenied";
+            o.Cookie.Name = "ScorePortal.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            // Plain http is only for the local demo and tests; everywhere else the cookie never travels unencrypted.
+            o.Cookie.SecurePolicy = builder.Environment.IsDevelopmentOrTesting()
+                ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+
+        services.AddIdentityCore<ApplicationUser>(o =>
+            {
+                o.SignIn.RequireConfirmedAccount = false;
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireDigit = true;
+                o.Password.RequireLowercase = true;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Tokens.AuthenticatorTokenProvider = OtpNetAuthenticatorTokenProvider.ProviderName;
+                o.Stores.MaxLengthForKeys = 128;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ScorePortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<OtpNetAuthenticatorTokenProvider>(OtpNetAuthenticatorTokenProvider.ProviderName)
+            .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
+
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, EnrollmentRedirectResultHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.AdminArea, p => p.RequireRole(Roles.Admin).AddRequirements(new MfaRequirement()))
+            .AddPolicy(Policies.StaffArea, p => p.RequireRole(Roles.Staff).AddRequirements(new MfaRequirement()))
+            .AddPolicy(Policies.ExpertArea, p => p.RequireRole(Roles.Expert).AddRequirements(new MfaRequirement()));
+        services.AddSingleton<IAuthorizationHandler, MfaRequirementHandler>();
+        return builder;
+    }
+
+    /// <summary>The four roles exist in every environment; accounts are created by admins (or the demo seed).</summary>
+    public static async Task EnsureRolesAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.All)
+            if (!await roles.RoleExistsAsync(role))
+                await roles.CreateAsync(new IdentityRole(role));
+    }
+
+    public static WebApplication MapAccountEndpoints(this WebApplication app)
+    {
+        app.MapPost("/Account/Logout", async (SignInManager<ApplicationUser> signInManager, [FromForm] string? returnUrl) =>
+        {
+            await signInManager.SignOutAsync();
+            return TypedResults.LocalRedirect(LocalizationExtensions.SafeLocalUrl(returnUrl));
+        });
+        return app;
+    }
+}

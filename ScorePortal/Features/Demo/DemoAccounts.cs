@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Identity;
+using ScorePortal.Account;
+
+namespace ScorePortal.Features.Demo;
+
+/// <summary>One account per role (two admins, so the two-person rule can be tried), listed in the README.</summary>
+public static class DemoAccounts
+{
+    public sealed record Account(string Email, string DisplayName, string Role, string? ProvinceCode = null);
+
+    public static readonly Account[] All =
+    [
+        new("admin@scoreportal.demo", "演示管理员", Roles.Admin),
+        new("admin2@scoreportal.demo", "演示管理员二", Roles.Admin),
+        new("staff.beijing@scoreportal.demo", "北京考试中心", Roles.Staff, "11"),
+        new("staff.guangdong@scoreportal.demo", "广东考试中心", Roles.Staff, "44"),
+        new("expert@scoreportal.demo", "阅卷专家", Roles.Expert),
+        new("candidate@scoreportal.demo", "演示考生", Roles.Candidate),
+    ];
+
+    public static async Task EnsureAsync(UserManager<ApplicationUser> users, string password, TimeProvider time)
+    {
+        foreach (var a in All)
+        {
+            if (await users.FindByEmailAsync(a.Email) is not null) continue;
+            var user = new ApplicationUser
+            {
+                UserName = a.Email,
+                Email = a.Email,
+                EmailConfirmed = true,
+                DisplayName = a.DisplayName,
+                ProvinceCode = a.ProvinceCode,
+                CreatedAt = time.GetUtcNow(),
+            };
+            var created = await users.CreateAsync(user, password);
+            if (!created.Succeeded)
+                throw new InvalidOperationException("Demo account could not be created: " +
+                                                    string.Join("; ", created.Errors.Select(e => e.Code)));
+            await users.AddToRoleAsync(user, a.Role);
+        }
+    }
+}

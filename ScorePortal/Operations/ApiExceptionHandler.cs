@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ScorePortal.Operations;
+
+/// <summary>
+/// Machines get RFC 9457 ProblemDetails; pages fall through to the friendly /Error page. Either way the exception
+/// is logged with the trace id the visitor sees, and its details stay on the server.
+/// </summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        logger.LogError(exception, "Unhandled exception for {Method} {Path} (trace {TraceId})",
+            context.Request.Method, context.Request.Path, context.TraceIdentifier);
+        if (!IsMachineRequest(context.Request)) return false;
+
+        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = null, // never serialize the exception, whatever the environment
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "An unexpected error occurred.",
+                Extensions = { ["traceId"] = context.TraceIdentifier },
+            },
+        });
+    }
+
+    public static bool IsMachineRequest(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/healthz");
+}

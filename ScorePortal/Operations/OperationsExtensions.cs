@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ScorePortal.Operations;
+
+public static class OperationsExtensions
+{
+    public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsDevelopmentOrTesting())
+        {
+            // One JSON object per line for log shippers; scopes carry the request id, never form values.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        builder.Services.AddOptions<ProductionSafetyOptions>()
+            .BindConfiguration("")
+            .Validate<IHostEnvironment>(ProductionSafetyOptions.IsSafeFor,
+                "Refusing to start in Production with development settings (Demo:Seed or Demo:Password). " +
+                "Remove them from the Production configuration.")
+            .ValidateOnStart();
+        return builder;
+    }
+
+    public static WebApplication UseOperations(this WebApplication app)
+    {
+        // The same friendly page in every environment: a stack trace never reaches a visitor; it is logged instead.
+        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        if (!app.Environment.IsDevelopmentOrTesting())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+        app.UseWhen(c => !ApiExceptionHandler.IsMachineRequest(c.Request),
+            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+        app.UseWhen(c => ApiExceptionHandler.IsMachineRequest(c.Request),
+            api => api.UseStatusCodePages()); // ProblemDetails, through the registered IProblemDetailsService
+        return app;
+    }
+
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions
+        {
+            ResponseWriter = async (context, report) =>
+            {
+                context.Response.ContentType = "application/json; charset=utf-8";
+                await JsonSerializer.SerializeAsync(context.Response.Body, new
+                {
+                    status = report.Status.ToString(),
+                    checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+                    durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+                });
+            },
+        }).DisableHttpMetrics();
+        return app;
+    }
+}
