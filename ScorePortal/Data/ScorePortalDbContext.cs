@@ -1,6 +1,16 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
+using ScorePortal.Features.Alerts;
+using ScorePortal.Features.Api;
+using ScorePortal.Features.Audit;
+using ScorePortal.Features.Batches;
+using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Catalog;
+using ScorePortal.Features.Reports;
+using ScorePortal.Features.Reviews;
+using ScorePortal.Features.Scores;
+using ScorePortal.Features.Sessions;
 
 namespace ScorePortal.Data;
 
@@ -10,6 +20,24 @@ namespace ScorePortal.Data;
 /// </summary>
 public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
 {
+    public DbSet<QualificationLevel> QualificationLevels => Set<QualificationLevel>();
+    public DbSet<Qualification> Qualifications => Set<Qualification>();
+    public DbSet<Subject> Subjects => Set<Subject>();
+    public DbSet<Province> Provinces => Set<Province>();
+    public DbSet<ExamSession> ExamSessions => Set<ExamSession>();
+    public DbSet<Candidate> Candidates => Set<Candidate>();
+    public DbSet<Registration> Registrations => Set<Registration>();
+    public DbSet<SubjectScore> SubjectScores => Set<SubjectScore>();
+    public DbSet<QualificationOutcome> QualificationOutcomes => Set<QualificationOutcome>();
+    public DbSet<ResultBatch> ResultBatches => Set<ResultBatch>();
+    public DbSet<ReviewRequest> ReviewRequests => Set<ReviewRequest>();
+    public DbSet<ReportIssue> ReportIssues => Set<ReportIssue>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+    public DbSet<ApiClient> ApiClients => Set<ApiClient>();
+    public DbSet<Consent> Consents => Set<Consent>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ScorePortal.Account;
+
+namespace ScorePortal.Features.Candidates;
+
+/// <summary>
+/// A person who registered for at least one exam session, identified by ID document. Lookups never search
+/// <see cref="IdNumber"/>: they compute the blind index and read <see cref="IdNumberIndex"/>.
+/// </summary>
+public sealed class Candidate
+{
+    public int Id { get; set; }
+
+    public IdType IdType { get; set; }
+
+    /// <summary>Normalized ID document number. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    public string IdNumber { get; set; } = "";
+
+    /// <summary>HMAC-SHA256 blind index of <see cref="IdType"/> and the normalized ID number (32 bytes).</summary>
+    public byte[] IdNumberIndex { get; set; } = [];
+
+    /// <summary>Name as registered (NFC). Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Registered email; required for passport holders. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    public string? Email { get; set; }
+
+    /// <summary>The portal account bound to this candidate after a verified sign-up, if any.</summary>
+    public string? UserId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public List<Registration> Registrations { get; } = [];
+}
+
+internal sealed class CandidateConfiguration : IEntityTypeConfiguration<Candidate>
+{
+    public void Configure(EntityTypeBuilder<Candidate> builder)
+    {
+        builder.Property(c => c.IdType).HasConversion<string>().HasMaxLength(32).IsUnicode(false);
+        // Sized for ciphertext (key id + nonce + tag + base64), not for the plaintext.
+        builder.Property(c => c.IdNumber).HasMaxLength(256);
+        builder.Property(c => c.IdNumberIndex).HasMaxLength(32).IsFixedLength();
+        builder.Property(c => c.Name).HasMaxLength(512);
+        builder.Property(c => c.Email).HasMaxLength(512);
+        builder.Property(c => c.UserId).HasMaxLength(450);
+
+        builder.HasIndex(c => new { c.IdType, c.IdNumberIndex }).IsUnique();
+        builder.HasIndex(c => c.UserId).IsUnique();
+
+        // Deleting an account (personal data deletion) unbinds the candidate; results stay.
+        builder.HasOne<ApplicationUser>()
+            .WithMany()
+            .HasForeignKey(c => c.UserId)
+            .OnDelete(DeleteBehavior.SetNull);
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ScorePortal.Features.Reviews;
+
+/// <summary>One expert's independent re-mark of a review request; each expert marks a request once.</summary>
+public sealed class ExpertMark
+{
+    public int Id { get; set; }
+
+    public int ReviewRequestId { get; set; }
+    public ReviewRequest ReviewRequest { get; set; } = null!;
+
+    public string ExpertUserId { get; set; } = "";
+
+    /// <summary>Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    public decimal Score { get; set; }
+
+    public string? Comment { get; set; }
+    public DateTimeOffset MarkedAt { get; set; }
+}
+
+internal sealed class ExpertMarkConfiguration : IEntityTypeConfiguration<ExpertMark>
+{
+    public void Configure(EntityTypeBuilder<ExpertMark> builder)
+    {
+        builder.Property(m => m.ExpertUserId).HasMaxLength(450);
+        builder.Property(m => m.Score).HasPrecision(5, 1);
+        builder.Property(m => m.Comment).HasMaxLength(1000);
+        builder.HasIndex(m => new { m.ReviewRequestId, m.ExpertUserId }).IsUnique();
+        builder.HasIndex(m => m.ExpertUserId);
+
+        // Marks are part of their request (the only cascade path into this table).
+        builder.HasOne(m => m.ReviewRequest).WithMany(r => r.ExpertMarks)
+            .HasForeignKey(m => m.ReviewRequestId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
