@@ -22,7 +22,7 @@ public abstract class PortalTestContext : BunitContext
         // return defaults instead of failing, and a test sets up the calls it asserts on.
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddLocalization();
+        Services.AddLocalization(o => o.ResourcesPath = "Resources");
         UseCulture(DefaultCulture);
     }
 
