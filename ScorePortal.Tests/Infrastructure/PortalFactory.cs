@@ -95,29 +95,9 @@ public class PortalFactory : WebApplicationFactory<Program>
         // (AddDatabase reads the connection string before Build), so the test database is used from the first line.
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
 
-        builder.ConfigureAppConfiguration((_, config) =>
-        {
-            // The host only loads appsettings.{Environment}.json, and the environment here is "Testing";
-            // the repository's development settings are the baseline the tests share with a developer's run.
-            var development = FindDevelopmentSettings();
-            if (development is not null) config.AddJsonFile(development, optional: false, reloadOnChange: false);
-
-            // Added last, so neither appsettings file can point the app back at App_Data/.
-            config.AddInMemoryCollection(Settings);
-        });
-    }
-
-    private static string? FindDevelopmentSettings()
-    {
-        // The app project links the root file into its output, and that output is copied next to the tests.
-        var besideTests = Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json");
-        if (File.Exists(besideTests)) return besideTests;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "appsettings.Development.json");
-            if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "ScorePortal.sln"))) return candidate;
-        }
-        return null;
+        // The app itself loads the repository's appsettings.Development.json in "Testing" too; these settings are
+        // added last, so neither settings file can point the app back at App_Data/.
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Settings));
     }
 
     protected override void Dispose(bool disposing)

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ScorePortal.Tests.Infrastructure;
+
+/// <summary>
+/// A portal seeded like a developer's first run (demo accounts, a small candidate population), whose clock is a
+/// <see cref="FakeTimeProvider"/> that tests move by hand (TOTP time steps, lockout windows).
+/// </summary>
+public sealed class DemoPortal : PortalFactory
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void ConfigureSettings(IDictionary<string, string?> settings)
+    {
+        settings[DemoSeed] = "true";
+        settings[DemoCandidates] = "50";
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public string DemoPassword => Services.GetRequiredService<IConfiguration>()["Demo:Password"]!;
+}
