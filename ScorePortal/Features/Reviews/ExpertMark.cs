@@ -24,6 +24,7 @@ internal sealed class ExpertMarkConfiguration : IEntityTypeConfiguration<ExpertM
 {
     public void Configure(EntityTypeBuilder<ExpertMark> builder)
     {
+        builder.ToTable("ExpertMarks");
         builder.Property(m => m.ExpertUserId).HasMaxLength(450);
         builder.Property(m => m.Score).HasPrecision(5, 1);
         builder.Property(m => m.Comment).HasMaxLength(1000);
