@@ -4,6 +4,7 @@ using ScorePortal.Data;
 using ScorePortal.Features.Demo;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
+using ScorePortal.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,6 +12,7 @@ builder.AddSharedDevelopmentSettings(args);
 builder.AddOperations();
 builder.AddPortalLocalization();
 builder.AddDatabase();
+builder.AddSecurityKeys();
 builder.AddAccounts();
 builder.AddDemoData();
 builder.AddPortalUi();

@@ -76,6 +76,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         var settings = new Dictionary<string, string?>(TestDefaults, StringComparer.OrdinalIgnoreCase)
         {
             ["ConnectionStrings:ScorePortal"] = ConnectionString,
+            // Generated keys go to this factory's folder, never into the source tree.
+            ["Security:KeyDirectory"] = Path.Combine(Directory, "keys"),
         };
         foreach (var (key, value) in _extraSettings) settings[key] = value;
         ConfigureSettings(settings);

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
+using ScorePortal.Data;
+using ScorePortal.Features.Candidates;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Demo;
@@ -20,7 +23,15 @@ public static class DemoExtensions
         if (!options.Seed || !app.Environment.IsDevelopmentOrTesting()) return;
 
         await using var scope = app.Services.CreateAsyncScope();
-        var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        await DemoAccounts.EnsureAsync(scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>(), options.Password!, time);
+        var services = scope.ServiceProvider;
+        var time = services.GetRequiredService<TimeProvider>();
+        await DemoAccounts.EnsureAsync(services.GetRequiredService<UserManager<ApplicationUser>>(), options.Password!, time);
+
+        await using var db = await services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
+        var result = await DemoDataSeeder.SeedAsync(db, services.GetRequiredService<BlindIndex>(),
+            new DemoSeedOptions { Candidates = options.Candidates }, time, CancellationToken.None);
+        if (result.Seeded)
+            app.Logger.LogInformation("Demo data seeded: {Candidates} candidates, {Registrations} registrations, {Scores} scores in {Elapsed}",
+                result.Candidates, result.Registrations, result.SubjectScores, result.Elapsed);
     }
 }

@@ -933,7 +933,7 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.HasIndex("ReviewRequestId", "ExpertUserId")
                         .IsUnique();
 
-                    b.ToTable("ExpertMark");
+                    b.ToTable("ExpertMarks", (string)null);
                 });
 
             modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewRequest", b =>

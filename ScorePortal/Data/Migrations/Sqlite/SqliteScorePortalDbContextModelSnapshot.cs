@@ -895,7 +895,7 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.HasIndex("ReviewRequestId", "ExpertUserId")
                         .IsUnique();
 
-                    b.ToTable("ExpertMark");
+                    b.ToTable("ExpertMarks", (string)null);
                 });
 
             modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewRequest", b =>

@@ -11,7 +11,7 @@ using ScorePortal.Data;
 namespace ScorePortal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteScorePortalDbContext))]
-    [Migration("20261128125000_Initial")]
+    [Migration("20261128125522_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -898,7 +898,7 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.HasIndex("ReviewRequestId", "ExpertUserId")
                         .IsUnique();
 
-                    b.ToTable("ExpertMark");
+                    b.ToTable("ExpertMarks", (string)null);
                 });
 
             modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewRequest", b =>

@@ -12,7 +12,7 @@ using ScorePortal.Data;
 namespace ScorePortal.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerScorePortalDbContext))]
-    [Migration("20261128125027_Initial")]
+    [Migration("20261128125545_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -936,7 +936,7 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.HasIndex("ReviewRequestId", "ExpertUserId")
                         .IsUnique();
 
-                    b.ToTable("ExpertMark");
+                    b.ToTable("ExpertMarks", (string)null);
                 });
 
             modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewRequest", b =>
