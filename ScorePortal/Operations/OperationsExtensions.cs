@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -38,11 +39,26 @@ public static class OperationsExtensions
             app.UseHsts();
             app.UseHttpsRedirection();
         }
-        app.UseWhen(c => !ApiExceptionHandler.IsMachineRequest(c.Request),
-            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
-        app.UseWhen(c => ApiExceptionHandler.IsMachineRequest(c.Request),
-            api => api.UseStatusCodePages()); // ProblemDetails, through the registered IProblemDetailsService
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        app.Use(ProblemDetailsForMachines);
         return app;
+    }
+
+    /// <summary>Machines get RFC 9457 ProblemDetails for error statuses without a body, never the HTML status page.</summary>
+    private static async Task ProblemDetailsForMachines(HttpContext context, RequestDelegate next)
+    {
+        if (!ApiExceptionHandler.IsMachineRequest(context.Request))
+        {
+            await next(context);
+            return;
+        }
+        if (context.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+        await next(context);
+        if (context.Response.StatusCode >= 400 && !context.Response.HasStarted && context.Response.ContentType is null)
+        {
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>()
+                .TryWriteAsync(new ProblemDetailsContext { HttpContext = context });
+        }
     }
 
     public static WebApplication MapOperations(this WebApplication app)
