@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Options;
+using ScorePortal.Tests.Infrastructure;
+
+namespace ScorePortal.Tests.Features.Operations;
+
+public sealed class ProductionSafetyTests
+{
+    private sealed class ProductionPortal(Dictionary<string, string?> settings) : PortalFactory(settings)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseEnvironment("Production");
+        }
+    }
+
+    private static readonly string Key = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray());
+
+    [Fact]
+    public void Production_refuses_to_start_with_demo_data_switched_on()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "true", ["Demo:Password"] = "Demo#2026pass", ["Security:BlindIndexKey"] = Key });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Demo:Seed", Flatten(error));
+    }
+
+    [Fact]
+    public void Production_refuses_to_start_without_a_configured_blind_index_key()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false" });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Security:BlindIndexKey", Flatten(error));
+    }
+
+    [Fact]
+    public async Task Production_starts_with_proper_settings_and_reports_healthy()
+    {
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key });
+
+        // Production redirects http to https (when it knows its https port); the check asks over https.
+        using var client = portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("https://localhost"),
+        });
+        using var response = await client.GetAsync("/healthz");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    private static string Flatten(Exception e) =>
+        e is OptionsValidationException v ? string.Join(";", v.Failures) + e.Message
+        : e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
+}
