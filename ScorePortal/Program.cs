@@ -1,6 +1,7 @@
 using ScorePortal.Account;
 using ScorePortal.Components;
 using ScorePortal.Data;
+using ScorePortal.Features.Captcha;
 using ScorePortal.Features.Demo;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
@@ -13,6 +14,8 @@ builder.AddOperations();
 builder.AddPortalLocalization();
 builder.AddDatabase();
 builder.AddSecurityKeys();
+builder.AddPortalFonts();
+builder.AddCaptcha();
 builder.AddAccounts();
 builder.AddDemoData();
 builder.AddPortalUi();
@@ -32,6 +35,7 @@ app.UseAntiforgery();
 app.MapOperations();
 app.MapPortalLocalization();
 app.MapAccountEndpoints();
+app.MapCaptcha();
 app.MapPortalUi();
 
 app.Run();

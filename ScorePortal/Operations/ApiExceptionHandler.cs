@@ -30,5 +30,6 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
     }
 
     public static bool IsMachineRequest(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/healthz");
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/healthz")
+        || request.Path.StartsWithSegments("/captcha");
 }

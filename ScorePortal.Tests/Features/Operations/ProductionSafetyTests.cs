@@ -28,6 +28,16 @@ public sealed class ProductionSafetyTests
     }
 
     [Fact]
+    public void Production_refuses_to_start_with_a_captcha_test_answer()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Captcha:TestAnswer"] = "TEST", ["Security:BlindIndexKey"] = Key });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Captcha:TestAnswer", Flatten(error));
+    }
+
+    [Fact]
     public void Production_refuses_to_start_without_a_configured_blind_index_key()
     {
         using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false" });

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using ScorePortal.Features.Captcha;
+using ScorePortal.Tests.Infrastructure;
+using SkiaSharp;
+
+namespace ScorePortal.Tests.Features.Captcha;
+
+public sealed class CaptchaTests(PortalFactory portal) : IClassFixture<PortalFactory>
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 23, 1, 0, 0, TimeSpan.Zero));
+
+    private CaptchaService NewService(string? testAnswer = null) =>
+        new(new EphemeralDataProtectionProvider(), _clock, Options.Create(new CaptchaOptions { TestAnswer = testAnswer }));
+
+    [Fact]
+    public void The_right_answer_passes_once_and_case_does_not_matter()
+    {
+        var captcha = NewService();
+        var (token, _) = captcha.Issue();
+        var answer = captcha.AnswerFor(token)!;
+
+        Assert.Equal(CaptchaCheck.Passed, captcha.Verify(token, $"  {answer.ToLowerInvariant()} "));
+        Assert.Equal(CaptchaCheck.Expired, captcha.Verify(token, answer));
+    }
+
+    [Fact]
+    public void A_wrong_answer_spends_the_token()
+    {
+        var captcha = NewService();
+        var (token, _) = captcha.Issue();
+        var answer = captcha.AnswerFor(token)!;
+
+        Assert.Equal(CaptchaCheck.Wrong, captcha.Verify(token, answer == "ABCD" ? "EFGH" : "ABCD"));
+        Assert.Equal(CaptchaCheck.Expired, captcha.Verify(token, answer));
+    }
+
+    [Fact]
+    public void A_token_expires_after_a_minute()
+    {
+        var captcha = NewService();
+        var (token, expires) = captcha.Issue();
+        var answer = captcha.AnswerFor(token)!;
+
+        _clock.Advance(TimeSpan.FromSeconds(61));
+
+        Assert.True(expires < _clock.GetUtcNow());
+        Assert.Null(captcha.AnswerFor(token));
+        Assert.Equal(CaptchaCheck.Expired, captcha.Verify(token, answer));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("not-a-token")]
+    [InlineData("CfDJ8JP5pTjeimtLh0GeVRL7cAotVSR9HQOxmc2-oR4RG8oDeHZDFY9gLck8mZuAqAQJW0fKr2FTVG1nx8XS8echLPd2qz62A")]
+    public void A_missing_or_forged_token_never_passes(string? token)
+    {
+        Assert.Equal(CaptchaCheck.Missing, NewService(testAnswer: "TEST").Verify(token, "TEST"));
+    }
+
+    [Fact]
+    public void The_test_answer_passes_through_the_real_check()
+    {
+        var captcha = NewService(testAnswer: "test");
+        var (token, _) = captcha.Issue();
+
+        Assert.Equal(CaptchaCheck.Passed, captcha.Verify(token, "TEST"));
+        Assert.Equal(CaptchaCheck.Expired, captcha.Verify(token, "TEST"));
+    }
+
+    [Fact]
+    public async Task The_portal_serves_a_fresh_challenge_and_its_image()
+    {
+        using var client = portal.CreateClient();
+
+        var challenge = await client.GetFromJsonAsync<CaptchaExtensions.CaptchaChallenge>("/captcha/new");
+        using var image = await client.GetAsync(challenge!.Image);
+
+        Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("no-store", image.Headers.CacheControl?.ToString());
+        using var bitmap = SKBitmap.Decode(await image.Content.ReadAsByteArrayAsync());
+        Assert.Equal(CaptchaImage.Width, bitmap.Width);
+        Assert.Equal(CaptchaImage.Height, bitmap.Height);
+    }
+
+    [Fact]
+    public async Task An_expired_or_forged_image_request_gets_a_404()
+    {
+        using var client = portal.CreateClient();
+
+        using var response = await client.GetAsync("/captcha/image?t=forged");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace ScorePortal.Features.Captcha;
+
+public enum CaptchaCheck
+{
+    Passed,
+    Wrong,
+    Expired,
+    Missing,
+}
+
+/// <summary>
+/// Stateless captcha: the token carries its id, expiry and answer, encrypted and authenticated with Data Protection,
+/// so no database row is written per challenge. Single use is enforced by a small in-memory set of spent ids that
+/// forget each id once its token has expired anyway.
+/// </summary>
+public sealed class CaptchaService(IDataProtectionProvider dataProtection, TimeProvider time, IOptions<CaptchaOptions> options)
+{
+    // No 0/O, 1/I/L: characters people confuse on a distorted image.
+    private const string Alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    private const int IdLength = 16;
+
+    private readonly IDataProtector _protector = dataProtection.CreateProtector("ScorePortal.Captcha.v1");
+    private readonly ConcurrentDictionary<Guid, long> _spent = new();
+    private long _nextSweep;
+
+    public CaptchaOptions Options => options.Value;
+
+    public (string Token, DateTimeOffset ExpiresAt) Issue()
+    {
+        var answer = RandomNumberGenerator.GetString(Alphabet, Options.Length);
+        var expires = time.GetUtcNow() + Options.Lifetime;
+        var answerBytes = Encoding.ASCII.GetBytes(answer);
+        var payload = new byte[IdLength + 8 + answerBytes.Length];
+        RandomNumberGenerator.Fill(payload.AsSpan(0, IdLength));
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(IdLength, 8), expires.ToUnixTimeMilliseconds());
+        answerBytes.CopyTo(payload, IdLength + 8);
+        return (Base64Url(_protector.Protect(payload)), expires);
+    }
+
+    /// <summary>The answer inside a token, for drawing its image; null when the token is forged or expired.</summary>
+    public string? AnswerFor(string? token) =>
+        TryOpen(token, out _, out var expires, out var answer) && expires > time.GetUtcNow() ? answer : null;
+
+    /// <summary>Checks an answer and spends the token, whatever the outcome: a token gets exactly one try.</summary>
+    public CaptchaCheck Verify(string? token, string? input)
+    {
+        if (!TryOpen(token, out var id, out var expires, out var answer)) return CaptchaCheck.Missing;
+        var now = time.GetUtcNow();
+        if (expires <= now) return CaptchaCheck.Expired;
+        Sweep(now);
+        if (!_spent.TryAdd(id, expires.ToUnixTimeMilliseconds())) return CaptchaCheck.Expired;
+
+        var given = (input ?? "").Trim().ToUpperInvariant();
+        if (given.Length == 0) return CaptchaCheck.Wrong;
+        if (FixedTimeEquals(given, answer)) return CaptchaCheck.Passed;
+        return Options.TestAnswer is { Length: > 0 } test && FixedTimeEquals(given, test.ToUpperInvariant())
+            ? CaptchaCheck.Passed
+            : CaptchaCheck.Wrong;
+    }
+
+    private bool TryOpen(string? token, out Guid id, out DateTimeOffset expires, out string answer)
+    {
+        id = Guid.Empty;
+        expires = default;
+        answer = "";
+        if (string.IsNullOrEmpty(token) || token.Length > 512) return false;
+        try
+        {
+            var payload = _protector.Unprotect(FromBase64Url(token));
+            if (payload.Length <= IdLength + 8) return false;
+            id = new Guid(payload.AsSpan(0, IdLength));
+            expires = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(IdLength, 8)));
+            answer = Encoding.ASCII.GetString(payload, IdLength + 8, payload.Length - IdLength - 8);
+            return true;
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var next = Interlocked.Read(ref _nextSweep);
+        if (nowMs < next || Interlocked.CompareExchange(ref _nextSweep, nowMs + 10_000, next) != next) return;
+        foreach (var (id, expiresMs) in _spent)
+            if (expiresMs <= nowMs) _spent.TryRemove(id, out _);
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] FromBase64Url(string s)
+    {
+        var b64 = s.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '='));
+    }
+}
