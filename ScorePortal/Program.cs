@@ -1,6 +1,7 @@
 using ScorePortal.Account;
 using ScorePortal.Components;
 using ScorePortal.Data;
+using ScorePortal.Features.Audit;
 using ScorePortal.Features.Captcha;
 using ScorePortal.Features.Demo;
 using ScorePortal.Localization;
@@ -16,6 +17,7 @@ builder.AddDatabase();
 builder.AddSecurityKeys();
 builder.AddPortalFonts();
 builder.AddCaptcha();
+builder.AddAudit();
 builder.AddAccounts();
 builder.AddDemoData();
 builder.AddPortalUi();

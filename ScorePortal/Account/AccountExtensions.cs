@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using ScorePortal.Data;
+using ScorePortal.Features.Audit;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 
@@ -83,9 +84,14 @@ public static class AccountExtensions
 
     public static WebApplication MapAccountEndpoints(this WebApplication app)
     {
-        app.MapPost("/Account/Logout", async (SignInManager<ApplicationUser> signInManager, [FromForm] string? returnUrl) =>
+        app.MapPost("/Account/Logout", async (SignInManager<ApplicationUser> signInManager, AuditLog audit, HttpContext context,
+            [FromForm] string? returnUrl) =>
         {
+            var userId = signInManager.UserManager.GetUserId(context.User);
             await signInManager.SignOutAsync();
+            if (userId is not null)
+                await audit.WriteAsync(new(AuditActions.SignOut, ActorUserId: userId, TargetType: "user", TargetId: userId,
+                    SourceIp: context.Connection.RemoteIpAddress?.ToString()));
             return TypedResults.LocalRedirect(LocalizationExtensions.SafeLocalUrl(returnUrl));
         });
         return app;

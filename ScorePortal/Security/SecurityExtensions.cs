@@ -23,6 +23,10 @@ public static class SecurityExtensions
                 ? Convert.FromBase64String(options.BlindIndexKey!)
                 : LoadOrCreateDevelopmentKey(Path.Combine(contentRoot, options.KeyDirectory), "blind-index.key"));
         });
+        // Its own key, derived from the blind-index secret (HKDF with a distinct label), so an address hash can
+        // never be compared with an ID-number index.
+        builder.Services.AddSingleton(sp => new SourceAddressHasher(
+            sp.GetRequiredService<BlindIndex>().DeriveKey("ScorePortal source address hash")));
         return builder;
     }
 

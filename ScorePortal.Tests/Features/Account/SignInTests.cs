@@ -190,6 +190,27 @@ public sealed partial class SignInTests(DemoPortal portal) : IClassFixture<DemoP
         Assert.True(await users.IsInRoleAsync(user!, Roles.Candidate));
     }
 
+    [Fact]
+    public async Task Sign_in_attempts_are_audited_without_the_email_address()
+    {
+        using var client = new BrowserlessClient(portal);
+        using var _ = await client.SignInAsync("nobody.audit@example.com", "whatever password 1");
+        using var __ = await client.SignInAsync("candidate@scoreportal.demo", "wrong password 123");
+
+        await using var db = portal.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ScorePortal.Data.ScorePortalDbContext>>().CreateDbContext();
+        var entries = new List<ScorePortal.Features.Audit.AuditEntry>();
+        for (var i = 0; i < 50 && entries.Count < 2; i++)
+        {
+            entries = db.AuditEntries.Where(e => e.Action == ScorePortal.Features.Audit.AuditActions.SignIn).ToList()
+                .Where(e => e.DataJson.Contains("unknown-account") || e.DataJson.Contains("wrong-password")).ToList();
+            if (entries.Count < 2) await Task.Delay(100);
+        }
+
+        Assert.Contains(entries, e => e.DataJson.Contains("unknown-account") && e.ActorUserId is null);
+        Assert.Contains(entries, e => e.DataJson.Contains("wrong-password") && e.ActorUserId is not null);
+        Assert.All(db.AuditEntries.ToList(), e => Assert.DoesNotContain("@", e.DataJson + e.TargetId + e.ActorUserId + e.SourceIpHash));
+    }
+
     [GeneratedRegex("data-testid=\"totp-secret\">([a-z0-9 ]+)<")]
     private static partial Regex Secret();
 

@@ -1,0 +1,96 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ScorePortal.Data;
+using ScorePortal.Features.Audit;
+using ScorePortal.Tests.Infrastructure;
+
+namespace ScorePortal.Tests.Features.Audit;
+
+public sealed class AuditChainTests(PortalFactory portal) : IClassFixture<PortalFactory>
+{
+    private async Task<List<AuditEntry>> WriteAsync(int count, string marker)
+    {
+        var log = portal.Services.GetRequiredService<AuditLog>();
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i => log.WriteDurableAsync(new AuditRecord(
+            "test.event", ActorUserId: "u-" + i, TargetType: "test", TargetId: marker + i, SourceIp: "203.0.113.7",
+            Data: new Dictionary<string, string?> { ["n"] = i.ToString(), ["marker"] = marker }))));
+        await using var db = portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
+        return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_form_one_gap_free_chain_without_plain_addresses()
+    {
+        var entries = await WriteAsync(200, "concurrent");
+
+        Assert.Null(AuditChain.FirstBroken(entries));
+        Assert.Equal(Enumerable.Range(1, entries.Count).Select(i => (long)i), entries.Select(e => e.Sequence));
+        Assert.All(entries.Where(e => e.Action == "test.event"), e =>
+        {
+            Assert.NotNull(e.SourceIpHash);
+            Assert.DoesNotContain("203.0.113.7", e.SourceIpHash);
+        });
+    }
+
+    [Fact]
+    public async Task Editing_deleting_or_reordering_an_entry_is_located_exactly()
+    {
+        var entries = await WriteAsync(10, "tamper");
+        Assert.Null(AuditChain.FirstBroken(entries));
+        var victim = entries[entries.Count / 2];
+
+        var edited = entries.Select(Clone).ToList();
+        edited[entries.Count / 2].DataJson = "{\"n\":\"999\"}";
+        Assert.Equal(victim.Sequence, AuditChain.FirstBroken(edited));
+
+        var deleted = entries.Where(e => e.Sequence != victim.Sequence).ToList();
+        Assert.Equal(victim.Sequence, AuditChain.FirstBroken(deleted));
+
+        var reordered = entries.Select(Clone).ToList();
+        (reordered[entries.Count / 2], reordered[entries.Count / 2 + 1]) = (reordered[entries.Count / 2 + 1], reordered[entries.Count / 2]);
+        Assert.Equal(victim.Sequence, AuditChain.FirstBroken(reordered));
+
+        // Rewriting a row and recomputing its own hash still breaks the link to the next entry.
+        var rehashed = entries.Select(Clone).ToList();
+        rehashed[entries.Count / 2].ActorUserId = "someone-else";
+        rehashed[entries.Count / 2].Hash = AuditChain.ComputeHash(rehashed[entries.Count / 2]);
+        Assert.Equal(victim.Sequence + 1, AuditChain.FirstBroken(rehashed));
+    }
+
+    [Fact]
+    public async Task The_chain_continues_after_a_restart()
+    {
+        var folder = Directory.CreateTempSubdirectory("scoreportal-audit-");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:ScorePortal"] = $"Data Source={Path.Combine(folder.FullName, "audit.db")}",
+            ["Security:KeyDirectory"] = Path.Combine(folder.FullName, "keys"),
+        };
+        try
+        {
+            await using (var first = PortalFactory.With(settings))
+                await first.Services.GetRequiredService<AuditLog>().WriteDurableAsync(new AuditRecord("test.before-restart"));
+
+            await using var second = PortalFactory.With(settings);
+            await second.Services.GetRequiredService<AuditLog>().WriteDurableAsync(new AuditRecord("test.after-restart"));
+
+            await using var db = second.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
+            var all = await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+            Assert.Equal(["test.before-restart", "test.after-restart"], all.Select(e => e.Action));
+            Assert.Null(AuditChain.FirstBroken(all));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static AuditEntry Clone(AuditEntry e) => new()
+    {
+        Id = e.Id, Sequence = e.Sequence, At = e.At, ActorUserId = e.ActorUserId, ActorRole = e.ActorRole, Action = e.Action,
+        TargetType = e.TargetType, TargetId = e.TargetId, SourceIpHash = e.SourceIpHash, DataJson = e.DataJson,
+        PreviousHash = e.PreviousHash, Hash = e.Hash,
+    };
+}

@@ -1,0 +1,11 @@
+namespace ScorePortal.Features.Audit;
+
+public static class AuditExtensions
+{
+    public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddHostedService<AuditWriter>();
+        return builder;
+    }
+}

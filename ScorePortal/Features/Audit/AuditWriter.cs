@@ -1,0 +1,101 @@
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Data;
+using ScorePortal.Security;
+
+namespace ScorePortal.Features.Audit;
+
+/// <summary>
+/// The only code that appends audit entries: one reader, so sequence numbers and the hash chain are assigned
+/// in order without locks, and each batch is one transaction.
+/// </summary>
+internal sealed class AuditWriter(
+    AuditLog log,
+    IDbContextFactory<ScorePortalDbContext> dbFactory,
+    SourceAddressHasher addresses,
+    ILogger<AuditWriter> logger) : BackgroundService
+{
+    private const int MaxBatch = 1000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var (sequence, previousHash) = await ChainEndAsync(stoppingToken);
+        var batch = new List<AuditLog.Pending>(MaxBatch);
+        // Runs until the channel is completed at shutdown, so records queued before the stop are still written.
+        while (await log.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && log.Reader.TryRead(out var pending)) batch.Add(pending);
+            if (batch.Count == 0) continue;
+
+            Exception? failure = null;
+            for (var attempt = 0; attempt < 2; attempt++)
+            {
+                try
+                {
+                    (sequence, previousHash) = await AppendAsync(batch, sequence, previousHash);
+                    failure = null;
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    // Another writer may have appended (a second instance on the same database): continue from the
+                    // chain's real end once; otherwise report the failure to whoever waits for durability.
+                    failure = ex;
+                    (sequence, previousHash) = await ChainEndAsync(CancellationToken.None);
+                }
+            }
+            foreach (var p in batch)
+            {
+                if (failure is null) p.Committed?.TrySetResult();
+                else p.Committed?.TrySetException(new InvalidOperationException("The audit log could not be written.", failure));
+            }
+            if (failure is not null) logger.LogError(failure, "Could not append {Count} audit entries", batch.Count);
+        }
+    }
+
+    private async Task<(long Sequence, string Hash)> ChainEndAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
+        return last is null ? (0L, AuditChain.Genesis) : (last.Sequence, last.Hash);
+    }
+
+    private async Task<(long Sequence, string Hash)> AppendAsync(List<AuditLog.Pending> batch, long sequence, string previousHash)
+    {
+        var entries = new List<AuditEntry>(batch.Count);
+        foreach (var p in batch)
+        {
+            var entry = new AuditEntry
+            {
+                Sequence = ++sequence,
+                At = TruncateToMilliseconds(p.At),
+                ActorUserId = p.Record.ActorUserId,
+                ActorRole = p.Record.ActorRole,
+                Action = p.Record.Action,
+                TargetType = p.Record.TargetType,
+                TargetId = p.Record.TargetId,
+                SourceIpHash = addresses.Hash(p.Record.SourceIp),
+                DataJson = AuditChain.CanonicalData(p.Record.Data),
+                PreviousHash = previousHash,
+            };
+            entry.Hash = AuditChain.ComputeHash(entry);
+            previousHash = entry.Hash;
+            entries.Add(entry);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        db.AuditEntries.AddRange(entries);
+        await db.SaveChangesAsync(CancellationToken.None);
+        return (sequence, previousHash);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        log.Complete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset t) =>
+        new DateTimeOffset(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+}
