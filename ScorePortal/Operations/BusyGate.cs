@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+
+namespace ScorePortal.Operations;
+
+public sealed class BusyGateOptions
+{
+    public const string Section = "BusyGate";
+
+    /// <summary>Form posts under these paths pass the gate (the release-day hot path).</summary>
+    public string[] Paths { get; set; } = ["/lookup"];
+
+    /// <summary>Requests handled at once; more wait in line.</summary>
+    public int MaxConcurrent { get; set; } = 128;
+
+    /// <summary>How long a request may wait for a slot before it is answered "busy" instead of timing out.</summary>
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    public int RetryAfterSeconds { get; set; } = 5;
+}
+
+/// <summary>
+/// A global concurrency limit for the hot form posts. When the server is saturated, a request waits briefly for a
+/// slot and then gets a friendly 503 "系统繁忙" page with Retry-After, which re-posts the candidate's own form after a
+/// countdown: nothing typed is lost, and no request hangs until a proxy times it out.
+/// </summary>
+public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> options, IStringLocalizer<SharedResource> L)
+{
+    private readonly BusyGateOptions _options = options.Value;
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrent, options.Value.MaxConcurrent);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) || !_options.Paths.Any(p => context.Request.Path.StartsWithSegments(p)))
+        {
+            await next(context);
+            return;
+        }
+        if (!await _slots.WaitAsync(_options.QueueTimeout, context.RequestAborted))
+        {
+            await WriteBusyPageAsync(context);
+            return;
+        }
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task WriteBusyPageAsync(HttpContext context)
+    {
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.ContentType = "text/html; charset=utf-8";
+
+        var seconds = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        var html = new StringBuilder(2048);
+        html.Append("<!DOCTYPE html><html lang=\"").Append(CultureInfo.CurrentUICulture.Name).Append("\"><head><meta charset=\"utf-8\">")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\"><title>").Append(Encode(L["Status.503.Title"]))
+            .Append("</title><link rel=\"stylesheet\" href=\"/app.css\"></head><body><main class=\"portal-main\"><div class=\"portal-narrow\">")
+            .Append("<div class=\"portal-card\" style=\"background:#fff;border-radius:6px\" role=\"status\" aria-live=\"polite\">")
+            .Append("<h1>").Append(Encode(L["Status.503.Title"])).Append("</h1>")
+            .Append("<p>").Append(Encode(L["Busy.Text", "\u0000"]).Replace("\u0000", $"<span data-countdown>{seconds}</span>")).Append("</p>")
+            .Append("<form method=\"post\" action=\"").Append(Encode(context.Request.Path + context.Request.QueryString)).Append("\" data-auto-retry=\"").Append(seconds).Append("\">");
+        if (form is not null)
+        {
+            foreach (var (key, values) in form)
+                foreach (var value in values)
+                    html.Append("<input type=\"hidden\" name=\"").Append(Encode(key)).Append("\" value=\"").Append(Encode(value)).Append("\">");
+        }
+        html.Append("<button type=\"submit\" class=\"portal-button\">").Append(Encode(L["Busy.RetryNow"])).Append("</button></form>")
+            .Append("</div></div></main><script src=\"/js/retry.js\"></script></body></html>");
+        await context.Response.WriteAsync(html.ToString(), context.RequestAborted);
+    }
+
+    private static string Encode(string? s) => WebUtility.HtmlEncode(s ?? "");
+}
+
+public static class BusyGateExtensions
+{
+    public static WebApplicationBuilder AddBusyGate(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<BusyGateOptions>().BindConfiguration(BusyGateOptions.Section)
+            .Validate(o => o.MaxConcurrent > 0 && o.RetryAfterSeconds > 0, "BusyGate:MaxConcurrent and RetryAfterSeconds must be positive.")
+            .ValidateOnStart();
+        return builder;
+    }
+
+    public static WebApplication UseBusyGate(this WebApplication app)
+    {
+        app.UseMiddleware<BusyGate>();
+        return app;
+    }
+}
