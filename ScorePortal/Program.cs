@@ -29,6 +29,7 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
 await app.EnsureRolesAsync();
+if (await app.RunCommandAsync(args) is { } exitCode) return exitCode;
 await app.SeedDemoDataAsync();
 
 app.UseOperations();
@@ -45,3 +46,4 @@ app.MapCaptcha();
 app.MapPortalUi();
 
 app.Run();
+return 0;

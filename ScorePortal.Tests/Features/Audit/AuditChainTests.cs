@@ -94,3 +94,24 @@ public sealed class AuditChainTests(PortalFactory portal) : IClassFixture<Portal
         PreviousHash = e.PreviousHash, Hash = e.Hash,
     };
 }
+
+public sealed class VerifyAuditCommandTests(PortalFactory portal) : IClassFixture<PortalFactory>
+{
+    [Fact]
+    public async Task The_command_reports_an_intact_chain_and_then_the_exact_edited_entry()
+    {
+        var log = portal.Services.GetRequiredService<AuditLog>();
+        for (var i = 0; i < 5; i++) await log.WriteDurableAsync(new AuditRecord("test.command", TargetId: i.ToString()));
+        var intact = new StringWriter();
+
+        Assert.Equal(0, await VerifyAuditCommand.Command.RunAsync(portal.Services, new([]), intact));
+        Assert.Contains("intact: 5 entries", intact.ToString());
+
+        await using (var db = portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext())
+            await db.Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET TargetId = 'forged' WHERE Sequence = 3");
+        var broken = new StringWriter();
+
+        Assert.Equal(1, await VerifyAuditCommand.Command.RunAsync(portal.Services, new([]), broken));
+        Assert.Contains("broken at entry #3", broken.ToString());
+    }
+}

@@ -1,3 +1,5 @@
+using ScorePortal.Operations;
+
 namespace ScorePortal.Features.Audit;
 
 public static class AuditExtensions
@@ -6,6 +8,7 @@ public static class AuditExtensions
     {
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddHostedService<AuditWriter>();
+        builder.Services.AddPortalCommand(VerifyAuditCommand.Command);
         return builder;
     }
 }
