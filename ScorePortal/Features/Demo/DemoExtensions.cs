@@ -14,6 +14,7 @@ public static class DemoExtensions
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section)
             .Validate(o => !o.Seed || !string.IsNullOrEmpty(o.Password), "Demo:Seed needs Demo:Password.")
             .ValidateOnStart();
+        builder.Services.AddPortalCommand(BenchDataCommand.Command);
         return builder;
     }
 
