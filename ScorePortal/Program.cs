@@ -26,6 +26,7 @@ builder.AddDemoData();
 builder.AddPortalUi();
 
 var app = builder.Build();
+app.UseFieldEncryption();
 
 await app.MigrateDatabaseAsync();
 await app.EnsureRolesAsync();

@@ -33,6 +33,11 @@ public class PortalFactory : WebApplicationFactory<Program>
         [DemoCandidates] = "200",
         ["Database:Provider"] = "Sqlite",
         ["Database:MigrateOnStart"] = "true",
+        // EF caches one model per process, so every host in the test run shares one field-encryption key ring
+        // (t2 exists for the key-rotation test, which runs alone).
+        ["Security:EncryptionKeys:t1"] = "dGVzdC1maWVsZC1rZXktMDAwMDAwMDAwMDAwMDAwMDA=",
+        ["Security:EncryptionKeys:t2"] = "dGVzdC1maWVsZC1rZXktdHdvMDAwMDAwMDAwMDAwMDA=",
+        ["Security:CurrentEncryptionKeyId"] = "t1",
     };
 
     private readonly IReadOnlyDictionary<string, string?> _extraSettings;

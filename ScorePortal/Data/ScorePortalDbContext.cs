@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
+using ScorePortal.Security;
 using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Api;
 using ScorePortal.Features.Audit;
@@ -42,6 +43,7 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(ScorePortalDbContext).Assembly);
+        builder.ApplyFieldEncryption();
     }
 }
 

@@ -8,6 +8,15 @@ public sealed class KeyOptions
     /// <summary>Base64 of at least 32 random bytes: the HMAC key of the ID-number blind index.</summary>
     public string? BlindIndexKey { get; set; }
 
+    /// <summary>
+    /// The field-encryption key ring: key id → base64 of 32 random bytes. Old keys stay listed until
+    /// <c>rotate-keys</c> has re-encrypted every value with the current one.
+    /// </summary>
+    public Dictionary<string, string> EncryptionKeys { get; set; } = [];
+
+    /// <summary>The key new values are encrypted with; defaults to the last id in ordinal order.</summary>
+    public string? CurrentEncryptionKeyId { get; set; }
+
     /// <summary>Where Development and Testing keep the keys they generate for themselves (never committed).</summary>
     public string KeyDirectory { get; set; } = "App_Data/keys";
 }

@@ -7,12 +7,16 @@ namespace ScorePortal.Security;
 
 public static class SecurityExtensions
 {
+    public const string FieldKeyFilePrefix = "field-";
+
     public static WebApplicationBuilder AddSecurityKeys(this WebApplicationBuilder builder)
     {
         var generateMissing = builder.Environment.IsDevelopmentOrTesting();
         builder.Services.AddOptions<KeyOptions>().BindConfiguration(KeyOptions.Section)
             .Validate(o => generateMissing || IsKey(o.BlindIndexKey),
                 "Security:BlindIndexKey (base64, at least 32 bytes) must be configured outside Development.")
+            .Validate(o => generateMissing || (o.EncryptionKeys.Count > 0 && o.EncryptionKeys.Values.All(IsKey)),
+                "Security:EncryptionKeys (key id → base64 of 32 bytes) must be configured outside Development.")
             .ValidateOnStart();
 
         var contentRoot = builder.Environment.ContentRootPath;
@@ -27,7 +31,29 @@ public static class SecurityExtensions
         // never be compared with an ID-number index.
         builder.Services.AddSingleton(sp => new SourceAddressHasher(
             sp.GetRequiredService<BlindIndex>().DeriveKey("ScorePortal source address hash")));
+        builder.Services.AddSingleton(sp => CreateFieldProtector(sp.GetRequiredService<IOptions<KeyOptions>>().Value, contentRoot));
+        builder.Services.AddPortalCommand(RotateKeysCommand.Command);
         return builder;
+    }
+
+    internal static FieldProtector CreateFieldProtector(KeyOptions options, string contentRoot)
+    {
+        var keys = options.EncryptionKeys.Count > 0
+            ? options.EncryptionKeys.ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value), StringComparer.Ordinal)
+            : DevelopmentFieldKeys(Path.Combine(contentRoot, options.KeyDirectory));
+        var current = options.CurrentEncryptionKeyId is { Length: > 0 } id ? id : keys.Keys.Max(StringComparer.Ordinal)!;
+        return new FieldProtector(keys, current);
+    }
+
+    /// <summary>Development keeps its field keys as files field-&lt;id&gt;.key; the first start makes field-k1.key.</summary>
+    internal static Dictionary<string, byte[]> DevelopmentFieldKeys(string directory)
+    {
+        if (!Directory.Exists(directory) || !Directory.EnumerateFiles(directory, FieldKeyFilePrefix + "*.key").Any())
+            LoadOrCreateDevelopmentKey(directory, FieldKeyFilePrefix + "k1.key");
+        return Directory.EnumerateFiles(directory, FieldKeyFilePrefix + "*.key").ToDictionary(
+            f => Path.GetFileNameWithoutExtension(f)[FieldKeyFilePrefix.Length..],
+            f => Convert.FromBase64String(File.ReadAllText(f).Trim()),
+            StringComparer.Ordinal);
     }
 
     private static bool IsKey(string? base64)
@@ -38,7 +64,7 @@ public static class SecurityExtensions
     }
 
     /// <summary>A developer's machine makes its own random key once and keeps it beside the database.</summary>
-    private static byte[] LoadOrCreateDevelopmentKey(string directory, string name)
+    internal static byte[] LoadOrCreateDevelopmentKey(string directory, string name)
     {
         var path = Path.Combine(directory, name);
         if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());

@@ -38,6 +38,20 @@ public sealed class ProductionSafetyTests
     }
 
     [Fact]
+    public void Production_refuses_to_start_without_field_encryption_keys()
+    {
+        using var portal = new ProductionPortal(new()
+        {
+            ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key,
+            ["Security:EncryptionKeys:t1"] = null, ["Security:EncryptionKeys:t2"] = null,
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Security:EncryptionKeys", Flatten(error));
+    }
+
+    [Fact]
     public void Production_refuses_to_start_without_a_configured_blind_index_key()
     {
         using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false" });

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ScorePortal.Security;
 using ScorePortal.Account;
 
 namespace ScorePortal.Features.Candidates;
@@ -15,15 +16,18 @@ public sealed class Candidate
     public IdType IdType { get; set; }
 
     /// <summary>Normalized ID document number. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    [Encrypted]
     public string IdNumber { get; set; } = "";
 
     /// <summary>HMAC-SHA256 blind index of <see cref="IdType"/> and the normalized ID number (32 bytes).</summary>
     public byte[] IdNumberIndex { get; set; } = [];
 
     /// <summary>Name as registered (NFC). Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    [Encrypted]
     public string Name { get; set; } = "";
 
     /// <summary>Registered email; required for passport holders. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    [Encrypted]
     public string? Email { get; set; }
 
     /// <summary>The portal account bound to this candidate after a verified sign-up, if any.</summary>
@@ -39,11 +43,7 @@ internal sealed class CandidateConfiguration : IEntityTypeConfiguration<Candidat
     public void Configure(EntityTypeBuilder<Candidate> builder)
     {
         builder.Property(c => c.IdType).HasConversion<string>().HasMaxLength(32).IsUnicode(false);
-        // Sized for ciphertext (key id + nonce + tag + base64), not for the plaintext.
-        builder.Property(c => c.IdNumber).HasMaxLength(256);
         builder.Property(c => c.IdNumberIndex).HasMaxLength(32).IsFixedLength();
-        builder.Property(c => c.Name).HasMaxLength(512);
-        builder.Property(c => c.Email).HasMaxLength(512);
         builder.Property(c => c.UserId).HasMaxLength(450);
 
         builder.HasIndex(c => new { c.IdType, c.IdNumberIndex }).IsUnique();

@@ -7,6 +7,7 @@ using ScorePortal.Data;
 using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Scores;
 using ScorePortal.Operations;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Demo;
 
@@ -15,7 +16,8 @@ namespace ScorePortal.Features.Demo;
 /// release-day population (one registration and its subject scores per candidate, in the latest published session)
 /// for the lookup benchmark, and writes a sample of (session, ID number, name) rows for the load tool.
 /// EF's per-row inserts would take most of an hour for a million candidates; this writes the same rows with
-/// prepared statements in large transactions, and computes every value (blind index included) with the portal's code.
+/// prepared statements in large transactions, and computes every value (blind index, AES-GCM ciphertext) with the
+/// portal's own code, so the benchmark decrypts what production would.
 /// </summary>
 public static class BenchDataCommand
 {
@@ -31,6 +33,7 @@ public static class BenchDataCommand
         var sampleSize = args.GetInt("sample-size", 20_000);
         var time = services.GetRequiredService<TimeProvider>();
         var index = services.GetRequiredService<BlindIndex>();
+        var protector = services.GetRequiredService<FieldProtector>();
 
         await using var db = await services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
         if (!db.Database.IsSqlite())
@@ -89,7 +92,7 @@ public static class BenchDataCommand
                 var registrationId = firstRegistration + i;
                 var qualification = qualifications[rng.Next(qualifications.Count)];
 
-                Bind(candidate, candidateId, number, index.Compute(IdType.ResidentId, number), name, createdAt);
+                Bind(candidate, candidateId, protector.Protect(number), index.Compute(IdType.ResidentId, number), protector.Protect(name), createdAt);
                 await candidate.ExecuteNonQueryAsync();
                 Bind(registration, registrationId, candidateId, session.Id, qualification.Id, province,
                     $"B{session.Code}-{province}-{i:D7}", createdAt);
@@ -98,7 +101,7 @@ public static class BenchDataCommand
                 {
                     var absent = rng.NextDouble() < 0.03;
                     var mark = Math.Clamp(Math.Round((decimal)(rng.NextDouble() * 0.55 + 0.3) * subject.FullMarks), 0, subject.FullMarks);
-                    Bind(score, registrationId, subject.Id, absent ? DBNull.Value : mark.ToString("0.0", CultureInfo.InvariantCulture),
+                    Bind(score, registrationId, subject.Id, absent ? DBNull.Value : protector.Protect(mark.ToString(CultureInfo.InvariantCulture)),
                         (absent ? ScoreStatus.Absent : ScoreStatus.Normal).ToString(), batchId);
                     await score.ExecuteNonQueryAsync();
                 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
 
@@ -14,6 +15,7 @@ public sealed class ExpertMark
     public string ExpertUserId { get; set; } = "";
 
     /// <summary>Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    [Encrypted]
     public decimal Score { get; set; }
 
     public string? Comment { get; set; }
@@ -26,7 +28,6 @@ internal sealed class ExpertMarkConfiguration : IEntityTypeConfiguration<ExpertM
     {
         builder.ToTable("ExpertMarks");
         builder.Property(m => m.ExpertUserId).HasMaxLength(450);
-        builder.Property(m => m.Score).HasPrecision(5, 1);
         builder.Property(m => m.Comment).HasMaxLength(1000);
         builder.HasIndex(m => new { m.ReviewRequestId, m.ExpertUserId }).IsUnique();
         builder.HasIndex(m => m.ExpertUserId);

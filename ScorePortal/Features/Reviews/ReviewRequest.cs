@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ScorePortal.Security;
 using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Catalog;
 using ScorePortal.Features.Scores;
@@ -39,9 +40,11 @@ public sealed class ReviewRequest
     public DateTimeOffset? CompletedAt { get; set; }
 
     /// <summary>The score under review. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    [Encrypted]
     public decimal OriginalScore { get; set; }
 
     /// <summary>Median of the expert marks once completed. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    [Encrypted]
     public decimal? FinalScore { get; set; }
 
     public string? AssignedStaffUserId { get; set; }
@@ -57,8 +60,6 @@ internal sealed class ReviewRequestConfiguration : IEntityTypeConfiguration<Revi
         builder.Property(r => r.ProvinceCode).HasMaxLength(2).IsFixedLength().IsUnicode(false);
         builder.Property(r => r.Reason).HasMaxLength(1000);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16).IsUnicode(false);
-        builder.Property(r => r.OriginalScore).HasPrecision(5, 1);
-        builder.Property(r => r.FinalScore).HasPrecision(5, 1);
         builder.Property(r => r.AssignedStaffUserId).HasMaxLength(450);
         builder.Property(r => r.StaffNote).HasMaxLength(2000);
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ScorePortal.Security;
 using ScorePortal.Features.Batches;
 using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Catalog;
@@ -32,6 +33,7 @@ public sealed class SubjectScore
     public Subject Subject { get; set; } = null!;
 
     /// <summary>Null when absent or voided. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    [Encrypted]
     public decimal? Score { get; set; }
 
     public ScoreStatus Status { get; set; }
@@ -50,7 +52,6 @@ internal sealed class SubjectScoreConfiguration : IEntityTypeConfiguration<Subje
 {
     public void Configure(EntityTypeBuilder<SubjectScore> builder)
     {
-        builder.Property(s => s.Score).HasPrecision(5, 1);
         builder.Property(s => s.Status).HasConversion<string>().HasMaxLength(16).IsUnicode(false);
 
         builder.HasIndex(s => new { s.RegistrationId, s.SubjectId, s.Version }).IsUnique();

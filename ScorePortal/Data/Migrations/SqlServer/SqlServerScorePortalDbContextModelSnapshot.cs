@@ -583,13 +583,15 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Email")
-                        .HasMaxLength(512)
-                        .HasColumnType("nvarchar(512)");
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)");
 
                     b.Property<string>("IdNumber")
                         .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("nvarchar(256)");
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)");
 
                     b.Property<byte[]>("IdNumberIndex")
                         .IsRequired()
@@ -605,8 +607,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(512)
-                        .HasColumnType("nvarchar(512)");
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)");
 
                     b.Property<string>("UserId")
                         .HasMaxLength(450)
@@ -922,9 +925,11 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("ReviewRequestId")
                         .HasColumnType("int");
 
-                    b.Property<decimal>("Score")
-                        .HasPrecision(5, 1)
-                        .HasColumnType("decimal(5,1)");
+                    b.Property<string>("Score")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)");
 
                     b.HasKey("Id");
 
@@ -954,13 +959,16 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<decimal?>("FinalScore")
-                        .HasPrecision(5, 1)
-                        .HasColumnType("decimal(5,1)");
+                    b.Property<string>("FinalScore")
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)");
 
-                    b.Property<decimal>("OriginalScore")
-                        .HasPrecision(5, 1)
-                        .HasColumnType("decimal(5,1)");
+                    b.Property<string>("OriginalScore")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)");
 
                     b.Property<string>("ProvinceCode")
                         .IsRequired()
@@ -1059,9 +1067,10 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("ResultBatchId")
                         .HasColumnType("int");
 
-                    b.Property<decimal?>("Score")
-                        .HasPrecision(5, 1)
-                        .HasColumnType("decimal(5,1)");
+                    b.Property<string>("Score")
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -558,12 +558,14 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Email")
-                        .HasMaxLength(512)
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("IdNumber")
                         .IsRequired()
-                        .HasMaxLength(256)
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("IdNumberIndex")
@@ -580,7 +582,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(512)
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserId")
@@ -884,8 +887,10 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int>("ReviewRequestId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<decimal>("Score")
-                        .HasPrecision(5, 1)
+                    b.Property<string>("Score")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -914,12 +919,15 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<decimal?>("FinalScore")
-                        .HasPrecision(5, 1)
+                    b.Property<string>("FinalScore")
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
                         .HasColumnType("TEXT");
 
-                    b.Property<decimal>("OriginalScore")
-                        .HasPrecision(5, 1)
+                    b.Property<string>("OriginalScore")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProvinceCode")
@@ -1015,8 +1023,9 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int>("ResultBatchId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<decimal?>("Score")
-                        .HasPrecision(5, 1)
+                    b.Property<string>("Score")
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace ScorePortal.Security;
+
+/// <summary>Marks a sensitive property: stored as AES-256-GCM ciphertext (see <see cref="FieldProtector"/>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class EncryptedAttribute : Attribute;
+
+/// <summary>
+/// EF value converters for [Encrypted] properties. EF builds (and caches) its model once per process, while keys
+/// come from configuration at start; the converters therefore reach the protector through this one holder, set by
+/// <see cref="UseFieldEncryption"/> before the first query. Every host in a process must use the same key ring.
+/// </summary>
+public static class FieldEncryption
+{
+    private static FieldProtector? _protector;
+
+    public const int CiphertextMaxLength = 1024;
+
+    internal static FieldProtector Protector =>
+        _protector ?? throw new InvalidOperationException("Field encryption is not configured: call app.UseFieldEncryption() at start.");
+
+    public static WebApplication UseFieldEncryption(this WebApplication app)
+    {
+        Use(app.Services.GetRequiredService<FieldProtector>());
+        return app;
+    }
+
+    internal static void Use(FieldProtector protector) => _protector = protector;
+
+    /// <summary>Applies the converters to every [Encrypted] property of the model.</summary>
+    public static void ApplyFieldEncryption(this ModelBuilder builder)
+    {
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.PropertyInfo?.GetCustomAttribute<EncryptedAttribute>() is null) continue;
+                var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+                if (type == typeof(string)) property.SetValueConverter(StringConverter);
+                else if (type == typeof(decimal)) property.SetValueConverter(DecimalConverter);
+                else throw new InvalidOperationException($"[Encrypted] is not supported on {entity.DisplayName()}.{property.Name} ({type.Name}).");
+                property.SetMaxLength(CiphertextMaxLength);
+                property.SetPrecision(null);
+                property.SetScale(null);
+                property.SetIsUnicode(false);
+            }
+        }
+    }
+
+    private static readonly ValueConverter<string, string> StringConverter = new(
+        v => Protector.Protect(v),
+        v => Protector.Unprotect(v));
+
+    private static readonly ValueConverter<decimal, string> DecimalConverter = new(
+        v => Protector.Protect(v.ToString(CultureInfo.InvariantCulture)),
+        v => decimal.Parse(Protector.Unprotect(v), CultureInfo.InvariantCulture));
+}

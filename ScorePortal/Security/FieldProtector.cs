@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ScorePortal.Security;
+
+/// <summary>
+/// AES-256-GCM for sensitive columns. A value is stored as "{keyId}:{base64(nonce ‖ ciphertext ‖ tag)}": the key id
+/// lets every key of the ring decrypt its own values, so a rotation re-encrypts at leisure while reads never stop.
+/// </summary>
+public sealed class FieldProtector
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    private readonly IReadOnlyDictionary<string, byte[]> _keys;
+
+    public FieldProtector(IReadOnlyDictionary<string, byte[]> keys, string currentKeyId)
+    {
+        if (!keys.TryGetValue(currentKeyId, out var current) || current.Length != 32)
+            throw new ArgumentException($"The current encryption key '{currentKeyId}' is missing or not 32 bytes.", nameof(currentKeyId));
+        if (keys.Keys.Any(id => id.Length == 0 || id.Contains(':')))
+            throw new ArgumentException("Encryption key ids must be non-empty and contain no ':'.", nameof(keys));
+        _keys = keys.ToDictionary(k => k.Key, k => (byte[])k.Value.Clone(), StringComparer.Ordinal);
+        CurrentKeyId = currentKeyId;
+    }
+
+    public string CurrentKeyId { get; }
+
+    public IReadOnlyCollection<string> KeyIds => _keys.Keys.ToList();
+
+    public string Protect(string plaintext)
+    {
+        var plain = Encoding.UTF8.GetBytes(plaintext);
+        var sealedBytes = new byte[NonceSize + plain.Length + TagSize];
+        var nonce = sealedBytes.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_keys[CurrentKeyId], TagSize);
+        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), AssociatedData(CurrentKeyId));
+        return CurrentKeyId + ":" + Convert.ToBase64String(sealedBytes);
+    }
+
+    public string Unprotect(string stored)
+    {
+        var colon = stored.IndexOf(':');
+        if (colon <= 0) throw new CryptographicException("An encrypted column holds a value without a key id.");
+        var keyId = stored[..colon];
+        if (!_keys.TryGetValue(keyId, out var key))
+            throw new CryptographicException($"An encrypted column uses key '{keyId}', which is not in the configured key ring.");
+        var sealedBytes = Convert.FromBase64String(stored[(colon + 1)..]);
+        if (sealedBytes.Length < NonceSize + TagSize) throw new CryptographicException("An encrypted column value is truncated.");
+        var length = sealedBytes.Length - NonceSize - TagSize;
+        var plain = new byte[length];
+        using var aes = new AesGcm(key, TagSize);
+        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, length), sealedBytes.AsSpan(NonceSize + length), plain, AssociatedData(keyId));
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    public static string KeyIdOf(string stored) => stored[..Math.Max(0, stored.IndexOf(':'))];
+
+    // Binding the key id into the tag means a value cannot be passed off as encrypted under another key.
+    private static byte[] AssociatedData(string keyId) => Encoding.ASCII.GetBytes("ScorePortal.field.v1:" + keyId);
+}

@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ScorePortal.Data;
+using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Reviews;
+using ScorePortal.Features.Scores;
+using ScorePortal.Operations;
+
+namespace ScorePortal.Security;
+
+/// <summary>
+/// <c>rotate-keys</c>: re-encrypts every sensitive value with the current key, batch by batch. Reads never stop:
+/// until a row is rewritten, its old key (still in the ring) decrypts it. Production adds the new key to
+/// Security:EncryptionKeys, makes it Security:CurrentEncryptionKeyId, restarts, then runs this; afterwards the old key
+/// can be removed. In Development, <c>--generate</c> first makes the next key file and switches to it.
+/// </summary>
+public static class RotateKeysCommand
+{
+    public static readonly PortalCommand Command = new("rotate-keys",
+        "Re-encrypt all sensitive columns with the current key (--generate: make a new development key first)", RunAsync);
+
+    private const int BatchSize = 1000;
+
+    private static async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
+    {
+        var protector = services.GetRequiredService<FieldProtector>();
+        if (args.Get("generate") == "true")
+        {
+            var env = services.GetRequiredService<IHostEnvironment>();
+            var options = services.GetRequiredService<IOptions<KeyOptions>>().Value;
+            if (!env.IsDevelopmentOrTesting() || options.EncryptionKeys.Count > 0)
+            {
+                output.WriteLine("--generate makes development key files only; in production, configure Security:EncryptionKeys.");
+                return 2;
+            }
+            var directory = Path.Combine(env.ContentRootPath, options.KeyDirectory);
+            var next = "k" + (protector.KeyIds.Select(id => int.TryParse(id.TrimStart('k'), out var n) ? n : 0).DefaultIfEmpty().Max() + 1);
+            SecurityExtensions.LoadOrCreateDevelopmentKey(directory, SecurityExtensions.FieldKeyFilePrefix + next + ".key");
+            protector = new FieldProtector(SecurityExtensions.DevelopmentFieldKeys(directory), next);
+            FieldEncryption.Use(protector);
+            output.WriteLine($"Generated key {next}.");
+        }
+
+        output.WriteLine($"Re-encrypting with key {protector.CurrentKeyId} …");
+        var factory = services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>();
+        var total = 0;
+        total += await ReencryptAsync<Candidate>(factory, c => c.Id, output);
+        total += await ReencryptAsync<SubjectScore>(factory, s => s.Id, output);
+        total += await ReencryptAsync<ReviewRequest>(factory, r => r.Id, output);
+        total += await ReencryptAsync<ExpertMark>(factory, m => m.Id, output);
+        output.WriteLine($"Done: {total} rows now use key {protector.CurrentKeyId}.");
+        return 0;
+    }
+
+    private static async Task<int> ReencryptAsync<T>(IDbContextFactory<ScorePortalDbContext> factory,
+        System.Linq.Expressions.Expression<Func<T, long>> key, TextWriter output) where T : class
+    {
+        var compiledKey = key.Compile();
+        long after = long.MinValue;
+        var rows = 0;
+        while (true)
+        {
+            // One short transaction per batch, keyed on the primary key: concurrent readers are never blocked for long.
+            await using var db = await factory.CreateDbContextAsync();
+            var parameter = key.Parameters[0];
+            var greater = System.Linq.Expressions.Expression.Lambda<Func<T, bool>>(
+                System.Linq.Expressions.Expression.GreaterThan(key.Body, System.Linq.Expressions.Expression.Constant(after)), parameter);
+            var batch = await db.Set<T>().Where(greater).OrderBy(key).Take(BatchSize).ToListAsync();
+            if (batch.Count == 0) break;
+            foreach (var entity in batch)
+            {
+                var entry = db.Entry(entity);
+                foreach (var property in entry.Properties.Where(p => p.Metadata.GetValueConverter() is not null
+                             && p.Metadata.PropertyInfo?.IsDefined(typeof(EncryptedAttribute), false) == true))
+                    property.IsModified = true;
+            }
+            await db.SaveChangesAsync();
+            rows += batch.Count;
+            after = compiledKey(batch[^1]);
+        }
+        output.WriteLine($"  {typeof(T).Name}: {rows}");
+        return rows;
+    }
+}
