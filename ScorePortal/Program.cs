@@ -13,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSharedDevelopmentSettings(args);
 builder.AddOperations();
+builder.AddHardenedEdges();
 builder.AddPortalLocalization();
 builder.AddDatabase();
 builder.AddSecurityKeys();
@@ -34,6 +35,7 @@ if (await app.RunCommandAsync(args) is { } exitCode) return exitCode;
 await app.SeedDemoDataAsync();
 
 app.UseOperations();
+app.UseSecurityHeaders();
 app.UsePortalLocalization();
 app.UseBusyGate();
 app.UseAuthentication();

@@ -11,6 +11,9 @@ namespace ScorePortal.Account;
 
 public static class AccountExtensions
 {
+    /// <summary>How long a staff, expert or admin session survives without a request.</summary>
+    public static readonly TimeSpan StaffIdleTimeout = TimeSpan.FromMinutes(20);
+
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -37,6 +40,19 @@ public static class AccountExtensions
                 ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
+            // Staff, expert and admin sessions end after a short idle time: the ticket's own lifetime is what the
+            // sliding expiration renews, so a privileged ticket slides by StaffIdleTimeout instead of 8 hours.
+            o.Events.OnSigningIn = context =>
+            {
+                if (Roles.Privileged.Any(context.Principal!.IsInRole))
+                {
+                    var now = context.Options.TimeProvider!.GetUtcNow();
+                    context.Properties.IssuedUtc = now;
+                    context.Properties.ExpiresUtc = now + StaffIdleTimeout;
+                    context.Properties.IsPersistent = false;
+                }
+                return Task.CompletedTask;
+            };
         });
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
 

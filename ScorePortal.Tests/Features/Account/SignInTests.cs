@@ -191,6 +191,23 @@ public sealed partial class SignInTests(DemoPortal portal) : IClassFixture<DemoP
     }
 
     [Fact]
+    public async Task A_privileged_session_ends_after_twenty_idle_minutes_but_a_candidates_does_not()
+    {
+        using var admin = new BrowserlessClient(portal);
+        using var candidate = new BrowserlessClient(portal);
+        using var a = await admin.SignInAsync("admin2@scoreportal.demo", portal.DemoPassword);
+        using var c = await candidate.SignInAsync("candidate@scoreportal.demo", portal.DemoPassword);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.GetAsync("/Account/Authenticator")).Status);
+
+        portal.Clock.Advance(TimeSpan.FromMinutes(21));
+
+        using var expired = await admin.Http.GetAsync("/Account/Authenticator");
+        Assert.StartsWith("/Account/Login", expired.RedirectTarget());
+        var (_, home) = await candidate.GetAsync("/");
+        Assert.Contains("candidate@scoreportal.demo", home);
+    }
+
+    [Fact]
     public async Task Sign_in_attempts_are_audited_without_the_email_address()
     {
         using var client = new BrowserlessClient(portal);

@@ -1,0 +1,58 @@
+using ScorePortal.Tests.Infrastructure;
+
+namespace ScorePortal.Tests.Features.Security;
+
+public sealed class SecurityHeadersTests(PortalFactory portal) : IClassFixture<PortalFactory>
+{
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/Account/Login")]
+    [InlineData("/app.css")]
+    [InlineData("/captcha/new")]
+    [InlineData("/healthz")]
+    [InlineData("/no-such-page")]
+    [InlineData("/api/v1/no-such-thing")]
+    public async Task Every_response_carries_the_protective_headers(string path)
+    {
+        using var client = portal.CreateClient();
+
+        using var response = await client.GetAsync(path);
+
+        var headers = response.Headers;
+        Assert.Equal("nosniff", headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("strict-origin-when-cross-origin", headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("DENY", headers.GetValues("X-Frame-Options").Single());
+        var csp = headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.Contains("script-src 'self';", csp);
+        Assert.DoesNotContain("unsafe-eval", csp);
+        Assert.False(headers.Contains("Server"));
+    }
+
+    [Fact]
+    public async Task Public_pages_contain_no_inline_script()
+    {
+        using var client = portal.CreateClient();
+
+        foreach (var path in new[] { "/", "/Account/Login", "/Account/Register" })
+        {
+            var html = await client.GetStringAsync(path);
+            var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script(?<attrs>[^>]*)>");
+            Assert.NotEmpty(scripts);
+            Assert.All(scripts, m => Assert.Contains("src=", m.Groups["attrs"].Value));
+        }
+    }
+
+    [Fact]
+    public async Task Forms_carry_an_antiforgery_token_and_its_cookie_is_same_site_strict()
+    {
+        using var client = portal.CreateClient();
+
+        using var response = await client.GetAsync("/Account/Login");
+
+        Assert.Contains("__RequestVerificationToken", await response.Content.ReadAsStringAsync());
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.Contains(".AspNetCore.Antiforgery"));
+        Assert.Contains("samesite=strict", cookie.ToLowerInvariant());
+        Assert.Contains("httponly", cookie.ToLowerInvariant());
+    }
+}
