@@ -1,6 +1,7 @@
 using ScorePortal.Account;
 using ScorePortal.Components;
 using ScorePortal.Data;
+using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Audit;
 using ScorePortal.Features.Captcha;
 using ScorePortal.Features.Demo;
@@ -22,6 +23,7 @@ builder.AddCaptcha();
 builder.AddAudit();
 builder.AddBusyGate();
 builder.AddLookupThrottle();
+builder.AddAnomalyDetection();
 builder.AddAccounts();
 builder.AddDemoData();
 builder.AddPortalUi();
@@ -37,10 +39,12 @@ await app.SeedDemoDataAsync();
 app.UseOperations();
 app.UseSecurityHeaders();
 app.UsePortalLocalization();
+app.UseAddressBlock();
 app.UseBusyGate();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseFriendlyAntiforgeryFailures();
 
 app.MapOperations();
 app.MapPortalLocalization();

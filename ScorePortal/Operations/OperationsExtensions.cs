@@ -41,7 +41,39 @@ public static class OperationsExtensions
         }
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.Use(ProblemDetailsForMachines);
+        app.Use(RenderErrorPagesAsGet);
         return app;
+    }
+
+    /// <summary>
+    /// A form posted with a missing or stale antiforgery token (a page left open too long, cookies cleared) gets the
+    /// localized 400 page instead of the framework's one-line English text.
+    /// </summary>
+    public static WebApplication UseFriendlyAntiforgeryFailures(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false }
+                && context.Features.Get<IStatusCodeReExecuteFeature>() is null
+                && !ApiExceptionHandler.IsMachineRequest(context.Request))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Task.CompletedTask;
+            }
+            return next(context);
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// The error and status pages are re-executed with the failed request's method; a failed form post would then
+    /// reach them as a post (and be refused again, leaving an empty body). They are read-only pages: render them as GET.
+    /// </summary>
+    private static Task RenderErrorPagesAsGet(HttpContext context, RequestDelegate next)
+    {
+        if (context.Features.Get<IStatusCodeReExecuteFeature>() is not null || context.Features.Get<IExceptionHandlerPathFeature>() is not null)
+            context.Request.Method = HttpMethods.Get;
+        return next(context);
     }
 
     /// <summary>Machines get RFC 9457 ProblemDetails for error statuses without a body, never the HTML status page.</summary>

@@ -58,6 +58,7 @@ public sealed class ErrorHandlingTests(PortalFactory portal) : IClassFixture<Por
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("请求有误", body);
         Assert.DoesNotContain("Exception", body);
         Assert.DoesNotContain("   at ", body);
     }
