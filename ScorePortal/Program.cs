@@ -50,6 +50,7 @@ app.MapOperations();
 app.MapPortalLocalization();
 app.MapAccountEndpoints();
 app.MapCaptcha();
+app.MapAudit();
 app.MapPortalUi();
 
 app.Run();

@@ -115,3 +115,49 @@ public sealed class VerifyAuditCommandTests(PortalFactory portal) : IClassFixtur
         Assert.Contains("broken at entry #3", broken.ToString());
     }
 }
+
+public sealed class AuditCheckpointTests(PortalFactory portal) : IClassFixture<PortalFactory>
+{
+    [Fact]
+    public async Task A_chain_rewritten_with_recomputed_hashes_is_caught_by_the_signed_checkpoint()
+    {
+        var log = portal.Services.GetRequiredService<AuditLog>();
+        for (var i = 0; i < 6; i++) await log.WriteDurableAsync(new AuditRecord("test.checkpoint", TargetId: i.ToString()));
+        var checkpoints = portal.Services.GetRequiredService<AuditCheckpoints>();
+        var signed = await checkpoints.CreateAsync();
+        Assert.NotNull(signed);
+        Assert.Null(await checkpoints.CreateAsync()); // nothing new since
+        Assert.True((await checkpoints.VerifyAsync()).Intact);
+
+        // An attacker edits entry 3 and recomputes every later hash: the links hold, the signature does not.
+        await using (var db = portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext())
+        {
+            var entries = await db.AuditEntries.OrderBy(e => e.Sequence).ToListAsync();
+            entries[2].TargetId = "rewritten";
+            for (var i = 2; i < entries.Count; i++)
+            {
+                entries[i].PreviousHash = entries[i - 1].Hash;
+                entries[i].Hash = AuditChain.ComputeHash(entries[i]);
+            }
+            await db.SaveChangesAsync();
+        }
+
+        var result = await checkpoints.VerifyAsync();
+        Assert.Null(result.FirstBrokenSequence);
+        Assert.Equal(signed!.Id, result.FirstBadCheckpointId);
+        var output = new StringWriter();
+        Assert.Equal(1, await VerifyAuditCommand.Command.RunAsync(portal.Services, new([]), output));
+        Assert.Contains("was rewritten", output.ToString());
+    }
+
+    [Fact]
+    public async Task Checkpoints_export_only_to_admins()
+    {
+        using var client = new BrowserlessClient(portal);
+
+        using var response = await client.Http.GetAsync("/admin/audit/checkpoints.json");
+
+        // A machine endpoint answers 401 rather than redirecting to the sign-in page.
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}

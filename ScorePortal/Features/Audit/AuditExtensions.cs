@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Authorization;
+using ScorePortal.Account;
 using ScorePortal.Operations;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Audit;
 
@@ -6,9 +9,64 @@ public static class AuditExtensions
 {
     public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {
+        var development = builder.Environment.IsDevelopmentOrTesting();
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => development || !string.IsNullOrWhiteSpace(o.SigningKeyPem),
+                "Audit:SigningKeyPem (an ECDSA P-256 private key, PEM) must be configured outside Development.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value;
+            var keys = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyOptions>>().Value;
+            return new AuditSigner(options.SigningKeyPem is { Length: > 0 } pem ? pem : DevelopmentSigningKey(Path.Combine(contentRoot, keys.KeyDirectory)));
+        });
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditCheckpoints>();
         builder.Services.AddHostedService<AuditWriter>();
+        builder.Services.AddHostedService<AuditCheckpointService>();
         builder.Services.AddPortalCommand(VerifyAuditCommand.Command);
         return builder;
     }
+
+    public static WebApplication MapAudit(this WebApplication app)
+    {
+        // Checkpoints with the public key, for safekeeping outside the portal (the verifier needs no secret).
+        app.MapGet("/admin/audit/checkpoints.json", async (AuditSigner signer, Microsoft.EntityFrameworkCore.IDbContextFactory<Data.ScorePortalDbContext> dbFactory) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            var checkpoints = Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.AuditCheckpoints)
+                .OrderBy(c => c.UpToSequence).ToList();
+            return TypedResults.Json(new
+            {
+                format = "ScorePortal audit checkpoints v1",
+                statement = "ScorePortal audit checkpoint|{upToSequence}|{hash}|{createdAt:yyyy-MM-ddTHH:mm:ss.fffZ}, ECDSA P-256 with SHA-256",
+                keyId = signer.KeyId,
+                publicKeyPem = signer.PublicKeyPem,
+                checkpoints = checkpoints.Select(c => new { c.UpToSequence, c.Hash, c.CreatedAt, c.KeyId, c.Signature }),
+            });
+        }).RequireAuthorization(Policies.AdminArea);
+        return app;
+    }
+
+    private static string DevelopmentSigningKey(string directory)
+    {
+        var path = Path.Combine(directory, "audit-signing.pem");
+        if (File.Exists(path)) return File.ReadAllText(path);
+        Directory.CreateDirectory(directory);
+        var pem = AuditSigner.NewPrivateKeyPem();
+        File.WriteAllText(path, pem);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return pem;
+    }
+}
+
+public sealed class AuditOptions
+{
+    public const string Section = "Audit";
+
+    /// <summary>ECDSA P-256 private key (PEM) that signs checkpoints; Development makes its own.</summary>
+    public string? SigningKeyPem { get; set; }
+
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromHours(1);
 }

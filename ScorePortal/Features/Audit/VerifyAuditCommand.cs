@@ -1,27 +1,25 @@
-using Microsoft.EntityFrameworkCore;
-using ScorePortal.Data;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Audit;
 
-/// <summary><c>verify-audit</c>: walks the whole chain and names the first entry that was edited, deleted or moved.</summary>
+/// <summary>
+/// <c>verify-audit</c>: walks the whole chain and every signed checkpoint, and names the first entry that was edited,
+/// deleted or moved, or the first checkpoint that no longer matches.
+/// </summary>
 public static class VerifyAuditCommand
 {
     public static readonly PortalCommand Command = new("verify-audit",
-        "Verify the audit log's hash chain; exit code 1 names the first broken entry.", RunAsync);
+        "Verify the audit log's hash chain and signed checkpoints; exit code 1 names the first break.", RunAsync);
 
     private static async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
     {
-        await using var db = await services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
-        var count = await db.AuditEntries.CountAsync();
-        // Streams the rows in order; the chain is checked without holding the log in memory.
-        var broken = AuditChain.FirstBroken(db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsEnumerable());
-        if (broken is null)
-        {
-            output.WriteLine($"Audit chain intact: {count} entries.");
-            return 0;
-        }
-        output.WriteLine($"Audit chain broken at entry #{broken} (of {count}): that entry was edited, deleted or moved.");
-        return 1;
+        var result = await services.GetRequiredService<AuditCheckpoints>().VerifyAsync();
+        if (result.FirstBrokenSequence is { } broken)
+            output.WriteLine($"Audit chain broken at entry #{broken} (of {result.Entries}): that entry was edited, deleted or moved.");
+        else if (result.FirstBadCheckpointId is { } checkpoint)
+            output.WriteLine($"Audit checkpoint {checkpoint} does not match the log: the chain was rewritten after it was signed.");
+        else
+            output.WriteLine($"Audit chain intact: {result.Entries} entries, {result.Checkpoints} signed checkpoints.");
+        return result.Intact ? 0 : 1;
     }
 }
