@@ -59,7 +59,23 @@ public sealed class AdminEnrollmentTests(PlaywrightFixture browser)
         await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
         await Assertions.Expect(page.GetByTestId("admin-title")).ToHaveTextAsync("Administration");
         Assert.NotEmpty(circuits);
+
+        // An anomaly elsewhere shows up on the open dashboard without a reload.
+        var detector = browser.Portal.Services.GetRequiredService<ScorePortal.Features.Alerts.AnomalyDetector>();
+        var threshold = new ScorePortal.Features.Alerts.AnomalyOptions().WrongCaptchasPerAddress;
+        for (var i = 0; i < threshold; i++)
+            await detector.ObserveAsync(ScorePortal.Features.Alerts.Observation.WrongCaptcha, "198.51.100.99");
+        await Assertions.Expect(page.GetByTestId("alerts")).ToContainTextAsync(ScorePortal.Features.Alerts.AnomalyDetector.WrongCaptchas);
+        await Assertions.Expect(page.GetByTestId("admin-title")).ToHaveTextAsync("Administration"); // still in English
         await PlaywrightFixture.ScreenshotAsync(page, "admin-dashboard-en");
+
+        // The audit page verifies the chain on request.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/audit");
+        await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
+        await page.GetByTestId("verify-audit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("audit-result")).ToContainTextAsync("The chain is intact");
+        await PlaywrightFixture.ScreenshotAsync(page, "admin-audit-en");
         // The Content-Security-Policy (no inline script) breaks nothing on the way: no refused script or style.
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
     }
