@@ -167,7 +167,7 @@ public sealed partial class SignInTests(DemoPortal portal) : IClassFixture<DemoP
 
         var html = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("密码至少需要 10 位", html);
+        Assert.Contains("密码至少需要 12 位", html);
         Assert.Contains("密码须包含至少一个数字", html);
     }
 

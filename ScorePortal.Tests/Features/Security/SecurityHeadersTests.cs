@@ -44,6 +44,19 @@ public sealed class SecurityHeadersTests(PortalFactory portal) : IClassFixture<P
     }
 
     [Fact]
+    public async Task The_sign_in_cookie_is_http_only_and_same_site()
+    {
+        await using var demo = new DemoPortal();
+        using var client = new BrowserlessClient(demo);
+
+        using var response = await client.SignInAsync("candidate@scoreportal.demo", demo.DemoPassword);
+
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ScorePortal.Auth=", StringComparison.Ordinal)).ToLowerInvariant();
+        Assert.Contains("httponly", cookie);
+        Assert.Contains("samesite=lax", cookie);
+    }
+
+    [Fact]
     public async Task Forms_carry_an_antiforgery_token_and_its_cookie_is_same_site_strict()
     {
         using var client = portal.CreateClient();
