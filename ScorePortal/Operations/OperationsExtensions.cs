@@ -105,6 +105,7 @@ public static class OperationsExtensions
                 {
                     status = report.Status.ToString(),
                     checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+                    circuits = context.RequestServices.GetRequiredService<ScorePortal.Components.CircuitCounter>().Open,
                     durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
                 });
             },

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using ScorePortal.Tests.Infrastructure;
 
@@ -13,6 +14,26 @@ public sealed class HealthEndpointTests(PortalFactory portal) : IClassFixture<Po
         using var response = await client.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Healthy", await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"status\":\"Healthy\"", body);
+        Assert.Contains("\"circuits\":0", body);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_reported_unhealthy()
+    {
+        var check = new ScorePortal.Operations.DatabaseHealthCheck(new UnreachableDatabase());
+
+        var result = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, result.Status);
+    }
+
+    private sealed class UnreachableDatabase : Microsoft.EntityFrameworkCore.IDbContextFactory<ScorePortal.Data.ScorePortalDbContext>
+    {
+        public ScorePortal.Data.ScorePortalDbContext CreateDbContext() =>
+            new ScorePortal.Data.SqliteScorePortalDbContext(
+                new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<ScorePortal.Data.SqliteScorePortalDbContext>()
+                    .UseSqlite("Data Source=/proc/no-such-folder/scoreportal.db;Mode=ReadOnly").Options);
     }
 }

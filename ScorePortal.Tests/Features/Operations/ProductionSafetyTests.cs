@@ -6,14 +6,23 @@ namespace ScorePortal.Tests.Features.Operations;
 
 public sealed class ProductionSafetyTests
 {
-    private sealed class ProductionPortal(Dictionary<string, string?> settings) : PortalFactory(settings)
+    /// <summary>Production with an audit signing key unless the test names that setting itself.</summary>
+    private sealed class ProductionPortal(Dictionary<string, string?> settings) : PortalFactory(WithSigningKey(settings))
     {
+        private static Dictionary<string, string?> WithSigningKey(Dictionary<string, string?> settings)
+        {
+            settings.TryAdd("Audit:SigningKeyPem", SigningKey);
+            return settings;
+        }
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             builder.UseEnvironment("Production");
         }
     }
+
+    private static readonly string SigningKey = ScorePortal.Features.Audit.AuditSigner.NewPrivateKeyPem();
 
     private static readonly string Key = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray());
 
@@ -52,6 +61,16 @@ public sealed class ProductionSafetyTests
     }
 
     [Fact]
+    public void Production_refuses_to_start_without_an_audit_signing_key()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Audit:SigningKeyPem"] = null });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Audit:SigningKeyPem", Flatten(error));
+    }
+
+    [Fact]
     public void Production_refuses_to_start_without_a_configured_blind_index_key()
     {
         using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false" });
@@ -64,7 +83,10 @@ public sealed class ProductionSafetyTests
     [Fact]
     public async Task Production_starts_with_proper_settings_and_reports_healthy()
     {
-        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key });
+        await using var portal = new ProductionPortal(new()
+        {
+            ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key,
+        });
 
         // Production redirects http to https (when it knows its https port); the check asks over https.
         using var client = portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions

@@ -18,7 +18,22 @@ internal sealed class AuditWriter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var (sequence, previousHash) = await ChainEndAsync(stoppingToken);
+        long sequence;
+        string previousHash;
+        // A database that is down at start (the health check reports it) must not stop the host: retry until it is back.
+        while (true)
+        {
+            try
+            {
+                (sequence, previousHash) = await ChainEndAsync(stoppingToken);
+                break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "The audit writer cannot read the chain's end; retrying in 5 s");
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+            }
+        }
         var batch = new List<AuditLog.Pending>(MaxBatch);
         // Runs until the channel is completed at shutdown, so records queued before the stop are still written.
         while (await log.Reader.WaitToReadAsync(CancellationToken.None))
