@@ -2,6 +2,7 @@ using ScorePortal.Account;
 using ScorePortal.Components;
 using ScorePortal.Data;
 using ScorePortal.Features.Demo;
+using ScorePortal.Features.Lookup;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 using ScorePortal.Security;
@@ -15,6 +16,7 @@ builder.AddDatabase();
 builder.AddSecurityKeys();
 builder.AddAccounts();
 builder.AddDemoData();
+builder.AddLookup();
 builder.AddPortalUi();
 
 var app = builder.Build();
