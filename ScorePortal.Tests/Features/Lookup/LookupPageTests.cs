@@ -205,6 +205,62 @@ public sealed class LookupPageTests(DemoPortal portal) : IClassFixture<DemoPorta
     }
 
     [Fact]
+    public async Task Residence_permit_holder_finds_the_result_sheet()
+    {
+        var html = await LookUpAsync("810000199105038614", "陈家豪", idType: "HkMacaoTaiwanPermit");
+
+        Assert.Contains("810000********8614", html);
+        Assert.Contains("数据库系统工程师", html);
+    }
+
+    [Fact]
+    public async Task Permit_number_must_start_with_81_82_or_83()
+    {
+        var html = await LookUpAsync("110105199003072311", "张伟", idType: "HkMacaoTaiwanPermit");
+
+        Assert.Contains("港澳台居民居住证号码应为 18 位，并以 81、82 或 83 开头。", html);
+    }
+
+    [Fact]
+    public async Task Passport_holder_finds_the_result_sheet_whatever_the_letter_case_of_the_name()
+    {
+        var html = await LookUpAsync("e12345678", "Smith  John", idType: "Passport", path: "/lookup?culture=en-US");
+
+        Assert.Contains("E1*****78", html);
+        Assert.Contains("Score report", html);
+    }
+
+    [Fact]
+    public async Task Registered_candidate_without_scores_is_sent_to_the_provincial_exam_center()
+    {
+        const string first17 = "11010819800101002";
+        var id = first17 + ScorePortal.Features.Candidates.ResidentIdNumber.ComputeCheckDigit(first17);
+        var session = (await SessionsAsync()).Released;
+        await using (var db = await portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync())
+        {
+            var index = portal.Services.GetRequiredService<ScorePortal.Features.Candidates.BlindIndex>();
+            var candidate = new ScorePortal.Features.Candidates.Candidate
+            {
+                IdType = ScorePortal.Features.Candidates.IdType.ResidentId, IdNumber = id,
+                IdNumberIndex = index.Compute(ScorePortal.Features.Candidates.IdType.ResidentId, id), Name = "王无分",
+            };
+            candidate.Registrations.Add(new ScorePortal.Features.Candidates.Registration
+            {
+                ExamSessionId = (await db.ExamSessions.SingleAsync(s => s.Code == session)).Id,
+                QualificationId = (await db.Qualifications.FirstAsync()).Id,
+                ProvinceCode = "11", TicketNumber = $"{session}-11-999999",
+            });
+            db.Candidates.Add(candidate);
+            await db.SaveChangesAsync();
+        }
+
+        var html = await LookUpAsync(id, "王无分");
+
+        Assert.Contains("data-testid=\"lookup-no-scores\"", html);
+        Assert.Contains("请联系报考地的考试中心", html);
+    }
+
+    [Fact]
     public async Task Home_page_leads_to_the_lookup()
     {
         using var client = new BrowserlessClient(portal);
