@@ -26,6 +26,7 @@ builder.AddLookupThrottle();
 builder.AddAnomalyDetection();
 builder.AddAccounts();
 builder.AddDemoData();
+builder.AddLookup();
 builder.AddPortalUi();
 
 var app = builder.Build();

@@ -1,0 +1,25 @@
+namespace ScorePortal.Features.Lookup;
+
+/// <summary>
+/// The checks a lookup passes after its input is valid and before any query runs: captcha, rate limits and
+/// lockout go here, so that a refused request costs no database work.
+/// </summary>
+public interface ILookupGuard
+{
+    /// <summary>Null to let the lookup proceed, or a resource key saying why it is refused.</summary>
+    ValueTask<string?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken);
+
+    /// <summary>Told the outcome (matched or not), e.g. to count wrong names per ID for a lockout.</summary>
+    ValueTask RecordAsync(LookupAttempt attempt, bool matched, CancellationToken cancellationToken);
+}
+
+/// <summary>What a guard may key on. <see cref="Key"/> is a blind index or ticket, never a plaintext ID number.</summary>
+public sealed record LookupAttempt(string Channel, string Key, string? CaptchaToken, string? CaptchaAnswer);
+
+/// <summary>Until captcha and rate limits arrive, every valid lookup proceeds.</summary>
+internal sealed class AllowAllLookupGuard : ILookupGuard
+{
+    public ValueTask<string?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+
+    public ValueTask RecordAsync(LookupAttempt attempt, bool matched, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}

@@ -1,0 +1,12 @@
+namespace ScorePortal.Features.Lookup;
+
+public static class LookupExtensions
+{
+    public static WebApplicationBuilder AddLookup(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ILookupGuard, AllowAllLookupGuard>();
+        builder.Services.AddScoped<LookupHandler>();
+        builder.Services.AddScoped<TicketLookupHandler>();
+        return builder;
+    }
+}

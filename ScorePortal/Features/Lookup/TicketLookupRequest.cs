@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Data;
+
+namespace ScorePortal.Features.Lookup;
+
+/// <summary>Lookup by admission ticket number (准考证号, e.g. 2026H1-11-000001) + name: the ticket names the session.</summary>
+public sealed record TicketLookupRequest(string? TicketNumber, string? Name, string? CaptchaToken = null, string? CaptchaAnswer = null)
+{
+    public IReadOnlyList<string> Validate(out string ticket, out string normalizedName)
+    {
+        var errors = new List<string>();
+        ticket = (TicketNumber ?? "").Trim().ToUpperInvariant();
+        if (ticket.Length == 0) errors.Add("Lookup.Error.TicketRequired");
+        else if (SessionCodeOf(ticket) is null) errors.Add("Lookup.Error.TicketFormat");
+        errors.AddRange(LookupRequest.NameErrors(Name, out normalizedName));
+        return errors;
+    }
+
+    /// <summary>"2026H1" of "2026H1-11-000001", or null when the ticket does not have that layout.</summary>
+    internal static string? SessionCodeOf(string ticket)
+    {
+        if (ticket.Length is < 10 or > 32 || !ticket.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')) return null;
+        var dash = ticket.IndexOf('-');
+        return dash is >= 5 and <= 16 ? ticket[..dash] : null;
+    }
+}
+
+public sealed class TicketLookupHandler(
+    IDbContextFactory<ScorePortalDbContext> dbFactory, TimeProvider time, ILookupGuard guard, ILogger<TicketLookupHandler> logger)
+{
+    public async Task<LookupOutcome> HandleAsync(TicketLookupRequest request, CancellationToken ct = default)
+    {
+        var errors = request.Validate(out var ticket, out var name);
+        if (errors.Count > 0) return new LookupOutcome.Invalid(errors);
+
+        var attempt = new LookupAttempt("ticket", ticket, request.CaptchaToken, request.CaptchaAnswer);
+        if (await guard.CheckAsync(attempt, ct) is { } refusal) return new LookupOutcome.Refused(refusal);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var code = TicketLookupRequest.SessionCodeOf(ticket);
+        var session = await db.ExamSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Code == code, ct);
+        // An unknown session prefix is a mistyped ticket, not a missing candidate: the same answer as no match.
+        if (session is null) return new LookupOutcome.NotFound();
+        if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
+
+        var registration = await db.Registrations.AsNoTracking()
+            .Where(r => r.ExamSessionId == session.Id && r.TicketNumber == ticket)
+            .Select(r => new { r.Id, r.CandidateId, r.Candidate.Name })
+            .FirstOrDefaultAsync(ct);
+
+        var matched = registration is not null && NameNormalizer.Matches(name, registration.Name);
+        await guard.RecordAsync(attempt, matched, ct);
+        if (!matched)
+        {
+            logger.LogInformation("Lookup by ticket in session {SessionId}: no match", session.Id);
+            return new LookupOutcome.NotFound();
+        }
+
+        logger.LogInformation("Lookup by ticket in session {SessionId}: candidate {CandidateId} matched", session.Id, registration!.CandidateId);
+        return await ResultSheetQuery.LoadAsync(db, registration.Id, ct);
+    }
+}
