@@ -16,6 +16,7 @@ public sealed class LookupTests(PlaywrightFixture browser)
         await page.SelectOptionAsync("#idtype", "ResidentId");
         await page.FillAsync("#idnumber", "320102199211083808");
         await page.FillAsync("#name", "杨U+20BB7");
+        await page.FillAsync("#captcha", PortalFactory.CaptchaTestAnswer);
         await page.ClickAsync("[data-testid=lookup-submit]");
 
         await page.WaitForSelectorAsync("[data-testid=result-sheet]");

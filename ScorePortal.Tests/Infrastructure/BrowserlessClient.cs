@@ -27,13 +27,20 @@ public sealed partial class BrowserlessClient(PortalFactory factory) : IDisposab
     /// <summary>GETs <paramref name="path"/>, then posts its form named <paramref name="formName"/> with the given fields.</summary>
     public async Task<HttpResponseMessage> SubmitAsync(string path, string formName, IReadOnlyDictionary<string, string> fields)
     {
+        var values = await ReadFormAsync(path, formName);
+        foreach (var (key, value) in fields) values[key] = value;
+        return await Http.PostAsync(path, new FormUrlEncodedContent(values));
+    }
+
+    /// <summary>The hidden fields a page renders into its form (antiforgery token, form name, captcha token).</summary>
+    public async Task<Dictionary<string, string>> ReadFormAsync(string path, string formName)
+    {
         var (status, html) = await GetAsync(path);
         if (status != HttpStatusCode.OK) throw new InvalidOperationException($"GET {path} answered {(int)status}");
         var form = FormMarkup(html, formName);
         var values = new Dictionary<string, string>();
         foreach (Match m in HiddenInput().Matches(form)) values[WebUtility.HtmlDecode(m.Groups["name"].Value)] = WebUtility.HtmlDecode(m.Groups["value"].Value);
-        foreach (var (key, value) in fields) values[key] = value;
-        return await Http.PostAsync(path, new FormUrlEncodedContent(values));
+        return values;
     }
 
     public async Task<HttpResponseMessage> SignInAsync(string email, string password) =>

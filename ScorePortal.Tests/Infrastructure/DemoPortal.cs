@@ -12,6 +12,15 @@ namespace ScorePortal.Tests.Infrastructure;
 /// </summary>
 public sealed class DemoPortal : PortalFactory
 {
+    public DemoPortal()
+    {
+    }
+
+    /// <param name="settings">Extra settings for this portal, e.g. a monitor switched on.</param>
+    internal DemoPortal(IReadOnlyDictionary<string, string?> settings) : base(settings)
+    {
+    }
+
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     protected override void ConfigureSettings(IDictionary<string, string?> settings)

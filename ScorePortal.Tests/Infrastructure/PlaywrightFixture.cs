@@ -44,6 +44,8 @@ public sealed class PlaywrightFixture : IAsyncLifetime
     {
         [PortalFactory.DemoSeed] = "true",
         [PortalFactory.DemoCandidates] = "200",
+        // The admin flow watches a live alert arrive: this monitor keeps its production threshold here.
+        ["Anomaly:WrongCaptchasPerAddress"] = "20",
     });
 
     public Uri BaseAddress { get; private set; } = null!;

@@ -22,6 +22,9 @@ public class PortalFactory : WebApplicationFactory<Program>
     public const string DemoSeed = "Demo:Seed";
     public const string DemoCandidates = "Demo:Candidates";
 
+    /// <summary>Every captcha also accepts this answer in tests (Captcha:TestAnswer; refused outside Development/Testing).</summary>
+    public const string CaptchaTestAnswer = "TEST";
+
     /// <summary>
     /// Demo data stays off unless a test asks for it: most tests build exactly the rows they assert on,
     /// and a seeded database of thousands of candidates would make every factory start slow.
@@ -38,6 +41,17 @@ public class PortalFactory : WebApplicationFactory<Program>
         ["Security:EncryptionKeys:t1"] = "dGVzdC1maWVsZC1rZXktMDAwMDAwMDAwMDAwMDAwMDA=",
         ["Security:EncryptionKeys:t2"] = "dGVzdC1maWVsZC1rZXktdHdvMDAwMDAwMDAwMDAwMDA=",
         ["Security:CurrentEncryptionKeyId"] = "t1",
+        ["Captcha:TestAnswer"] = CaptchaTestAnswer,
+        // Every in-process request comes from one "address": limits and monitors that count per address are off
+        // here and tested with their own settings (LookupGuardTests, LookupThrottleTests, AnomalyDetectorTests).
+        ["Lookup:Limits:PerAddressPerMinute"] = "0",
+        ["Lookup:Limits:PerIdNumberPer10Minutes"] = "0",
+        ["Lookup:Limits:WrongNamesBeforeLock"] = "0",
+        ["Anomaly:LookupsPerAddress"] = "0",
+        ["Anomaly:AddressesPerIdNumber"] = "0",
+        ["Anomaly:ProvincesPerAddress"] = "0",
+        ["Anomaly:WrongCaptchasPerAddress"] = "0",
+        ["Anomaly:WrongNamesPerAddress"] = "0",
     };
 
     private readonly IReadOnlyDictionary<string, string?> _extraSettings;

@@ -26,6 +26,7 @@ public sealed class LookupPageTests(DemoPortal portal) : IClassFixture<DemoPorta
         using var response = await client.SubmitAsync(path, "lookup", new Dictionary<string, string>
         {
             ["Input.SessionCode"] = session, ["Input.IdType"] = idType, ["Input.IdNumber"] = idNumber, ["Input.Name"] = name,
+            ["Input.CaptchaAnswer"] = PortalFactory.CaptchaTestAnswer,
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
@@ -37,6 +38,7 @@ public sealed class LookupPageTests(DemoPortal portal) : IClassFixture<DemoPorta
         using var response = await client.SubmitAsync(path, "lookup-ticket", new Dictionary<string, string>
         {
             ["Ticket.TicketNumber"] = ticket, ["Ticket.Name"] = name,
+            ["Ticket.CaptchaAnswer"] = PortalFactory.CaptchaTestAnswer,
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());

@@ -12,6 +12,7 @@ public sealed class ProductionSafetyTests
         private static Dictionary<string, string?> WithSigningKey(Dictionary<string, string?> settings)
         {
             settings.TryAdd("Audit:SigningKeyPem", SigningKey);
+            settings.TryAdd("Captcha:TestAnswer", null); // the tests' shared default, which Production refuses
             return settings;
         }
 

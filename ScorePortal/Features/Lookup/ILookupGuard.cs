@@ -13,13 +13,8 @@ public interface ILookupGuard
     ValueTask RecordAsync(LookupAttempt attempt, bool matched, CancellationToken cancellationToken);
 }
 
-/// <summary>What a guard may key on. <see cref="Key"/> is a blind index or ticket, never a plaintext ID number.</summary>
-public sealed record LookupAttempt(string Channel, string Key, string? CaptchaToken, string? CaptchaAnswer);
-
-/// <summary>Until captcha and rate limits arrive, every valid lookup proceeds.</summary>
-internal sealed class AllowAllLookupGuard : ILookupGuard
-{
-    public ValueTask<string?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
-
-    public ValueTask RecordAsync(LookupAttempt attempt, bool matched, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-}
+/// <summary>
+/// What a guard may key on. <see cref="Key"/> is a blind index or ticket, never a plaintext ID number;
+/// <see cref="ProvinceCode"/> is the first two digits of a resident ID (for the anomaly monitors).
+/// </summary>
+public sealed record LookupAttempt(string Channel, string Key, string? CaptchaToken, string? CaptchaAnswer, string? ProvinceCode = null);

@@ -4,7 +4,8 @@ public static class LookupExtensions
 {
     public static WebApplicationBuilder AddLookup(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<ILookupGuard, AllowAllLookupGuard>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<ILookupGuard, PortalLookupGuard>();
         builder.Services.AddScoped<LookupHandler>();
         builder.Services.AddScoped<TicketLookupHandler>();
         return builder;

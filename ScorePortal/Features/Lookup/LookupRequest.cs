@@ -73,7 +73,8 @@ public sealed class LookupHandler(
 
         var type = request.IdType!.Value;
         var index = blindIndex.Compute(type, idNumber);
-        var attempt = new LookupAttempt("id", Convert.ToBase64String(index), request.CaptchaToken, request.CaptchaAnswer);
+        var attempt = new LookupAttempt("id", Convert.ToHexString(index), request.CaptchaToken, request.CaptchaAnswer,
+            type == Candidates.IdType.ResidentId ? idNumber[..2] : null);
         if (await guard.CheckAsync(attempt, ct) is { } refusal) return new LookupOutcome.Refused(refusal);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

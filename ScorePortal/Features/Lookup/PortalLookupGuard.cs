@@ -1,0 +1,59 @@
+using ScorePortal.Features.Alerts;
+using ScorePortal.Features.Audit;
+using ScorePortal.Features.Captcha;
+
+namespace ScorePortal.Features.Lookup;
+
+/// <summary>
+/// The portal's checks before a lookup query: the captcha (spent whatever the outcome), the per-address and per-ID
+/// limits, the wrong-name lock, and the anomaly monitors; afterwards the outcome is audited (no PII) and a wrong name
+/// counts towards the lock. A refusal never says whether the ID number exists.
+/// </summary>
+internal sealed class PortalLookupGuard(
+    IHttpContextAccessor http,
+    CaptchaService captcha,
+    LookupThrottle throttle,
+    AnomalyDetector anomalies,
+    AuditLog audit) : ILookupGuard
+{
+    public async ValueTask<string?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken)
+    {
+        var address = Address();
+        switch (captcha.Verify(attempt.CaptchaToken, attempt.CaptchaAnswer))
+        {
+            case CaptchaCheck.Passed:
+                break;
+            case CaptchaCheck.Wrong:
+                await anomalies.ObserveAsync(Observation.WrongCaptcha, address);
+                return "Captcha.Wrong";
+            default:
+                return "Captcha.Expired";
+        }
+
+        if (throttle.CheckAddress(address) != ThrottleVerdict.Allowed) return "Lookup.Refused.TooMany";
+        switch (throttle.CheckIdNumber(attempt.Key))
+        {
+            case ThrottleVerdict.IdNumberLocked:
+                return "Lookup.Refused.Locked";
+            case ThrottleVerdict.IdNumberLimited:
+                return "Lookup.Refused.TooMany";
+        }
+        await anomalies.ObserveAsync(Observation.Lookup, address, attempt.Key, attempt.ProvinceCode);
+        return null;
+    }
+
+    public async ValueTask RecordAsync(LookupAttempt attempt, bool matched, CancellationToken cancellationToken)
+    {
+        var address = Address();
+        if (!matched)
+        {
+            throttle.RecordWrongName(attempt.Key);
+            await anomalies.ObserveAsync(Observation.WrongName, address);
+        }
+        await audit.WriteAsync(new AuditRecord(AuditActions.ScoreLookup, SourceIp: address,
+            Data: new Dictionary<string, string?> { ["channel"] = attempt.Channel, ["result"] = matched ? "matched" : "no-match" }),
+            cancellationToken);
+    }
+
+    private string? Address() => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+}
