@@ -8,6 +8,7 @@ public static class LookupExtensions
         builder.Services.AddScoped<ILookupGuard, PortalLookupGuard>();
         builder.Services.AddScoped<LookupHandler>();
         builder.Services.AddScoped<TicketLookupHandler>();
+        builder.Services.AddScoped<OverseasLookupHandler>();
         return builder;
     }
 }

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Data;
+using ScorePortal.Features.Candidates;
+
+namespace ScorePortal.Features.Lookup;
+
+/// <summary>
+/// Lookup for overseas candidates: exam session + passport number + the email registered with the exam center.
+/// The email plays the part the name plays for resident IDs (names in Latin script are written too many ways).
+/// </summary>
+public sealed record OverseasLookupRequest(string? SessionCode, string? PassportNumber, string? Email,
+    string? CaptchaToken = null, string? CaptchaAnswer = null)
+{
+    public IReadOnlyList<string> Validate(out string passport, out string email)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(SessionCode)) errors.Add("Lookup.Error.SessionRequired");
+        else if (SessionCode.Length > 16) errors.Add("Lookup.Error.SessionUnknown");
+
+        passport = "";
+        if (string.IsNullOrWhiteSpace(PassportNumber)) errors.Add("Lookup.Error.IdNumberRequired");
+        else if (PassportNumber.Length > 64) errors.Add("Lookup.Error.PassportFormat");
+        else
+        {
+            passport = BlindIndex.NormalizeIdNumber(IdType.Passport, PassportNumber);
+            if (LookupRequest.IdNumberProblem(IdType.Passport, passport) is { } problem) errors.Add(problem);
+        }
+
+        email = NormalizeEmail(Email);
+        if (email.Length == 0) errors.Add("Lookup.Error.EmailRequired");
+        else if (email.Length > 254 || !System.Net.Mail.MailAddress.TryCreate(email, out _) || !email.Contains('@'))
+            errors.Add("Lookup.Error.EmailFormat");
+        return errors;
+    }
+
+    /// <summary>Trimmed, folded full-width forms (IME input) and lower case: how an email is compared.</summary>
+    public static string NormalizeEmail(string? email) =>
+        (email ?? "").Normalize(System.Text.NormalizationForm.FormKC).Trim().ToLowerInvariant();
+}
+
+public sealed class OverseasLookupHandler(
+    IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, TimeProvider time, ILookupGuard guard,
+    ILogger<OverseasLookupHandler> logger)
+{
+    public async Task<LookupOutcome> HandleAsync(OverseasLookupRequest request, CancellationToken ct = default)
+    {
+        var errors = request.Validate(out var passport, out var email);
+        if (errors.Count > 0) return new LookupOutcome.Invalid(errors);
+
+        var index = blindIndex.Compute(IdType.Passport, passport);
+        var attempt = new LookupAttempt("passport", Convert.ToHexString(index), request.CaptchaToken, request.CaptchaAnswer);
+        if (await guard.CheckAsync(attempt, ct) is { } refusal) return new LookupOutcome.Refused(refusal);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var session = await db.ExamSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Code == request.SessionCode, ct);
+        if (session is null) return new LookupOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
+        if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
+
+        var candidate = await db.Candidates.AsNoTracking()
+            .Where(c => c.IdType == IdType.Passport && c.IdNumberIndex == index)
+            .Select(c => new { c.Id, c.Email, RegistrationId = c.Registrations.Where(r => r.ExamSessionId == session.Id).Select(r => (int?)r.Id).FirstOrDefault() })
+            .FirstOrDefaultAsync(ct);
+
+        // Unknown passport, another email and no registration in the session are one and the same answer.
+        var matched = candidate is { RegistrationId: not null, Email: { } stored }
+                      && OverseasLookupRequest.NormalizeEmail(stored) == email;
+        await guard.RecordAsync(attempt, matched, ct);
+        if (!matched)
+        {
+            logger.LogInformation("Overseas lookup in session {SessionId}: no match", session.Id);
+            return new LookupOutcome.NotFound();
+        }
+        logger.LogInformation("Overseas lookup in session {SessionId}: candidate {CandidateId} matched", session.Id, candidate!.Id);
+        return await ResultSheetQuery.LoadAsync(db, candidate.RegistrationId!.Value, ct);
+    }
+}
