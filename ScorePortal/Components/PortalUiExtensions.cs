@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using MudBlazor.Services;
+using ScorePortal.Components.Layout;
 
 namespace ScorePortal.Components;
 
@@ -20,6 +21,7 @@ public static class PortalUiExtensions
 
     public static WebApplication MapPortalUi(this WebApplication app)
     {
+        app.MapThemeStylesheet();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -35,7 +35,6 @@ export Anomaly__LookupsPerAddress=0            # and the monitors that would blo
 export Anomaly__ProvincesPerAddress=0
 export Anomaly__WrongNamesPerAddress=0
 export Logging__LogLevel__Default=Warning
-export DOTNET_gcServer=1
 
 echo "== build (Release)"
 dotnet build ScorePortal -c Release -v q -nologo | tail -1

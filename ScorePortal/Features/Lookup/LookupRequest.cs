@@ -63,7 +63,7 @@ public sealed record LookupRequest(string? SessionCode, IdType? IdType, string? 
 }
 
 public sealed class LookupHandler(
-    IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, TimeProvider time, ILookupGuard guard,
+    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, BlindIndex blindIndex, TimeProvider time, ILookupGuard guard,
     ILogger<LookupHandler> logger)
 {
     public async Task<LookupOutcome> HandleAsync(LookupRequest request, CancellationToken ct = default)
@@ -77,11 +77,12 @@ public sealed class LookupHandler(
             type == Candidates.IdType.ResidentId ? idNumber[..2] : null);
         if (await guard.CheckAsync(attempt, ct) is { } refusal) return new LookupOutcome.Refused(refusal);
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var session = await db.ExamSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Code == request.SessionCode, ct);
+        var session = await sessions.ByCodeAsync(request.SessionCode, ct);
         if (session is null) return new LookupOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
         // The release time is public: saying it costs nothing and reveals nothing about the candidate.
         if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
 
         var candidate = await db.Candidates.AsNoTracking()
             .Where(c => c.IdType == type && c.IdNumberIndex == index)

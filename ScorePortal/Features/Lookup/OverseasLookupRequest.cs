@@ -39,7 +39,7 @@ public sealed record OverseasLookupRequest(string? SessionCode, string? Passport
 }
 
 public sealed class OverseasLookupHandler(
-    IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, TimeProvider time, ILookupGuard guard,
+    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, BlindIndex blindIndex, TimeProvider time, ILookupGuard guard,
     ILogger<OverseasLookupHandler> logger)
 {
     public async Task<LookupOutcome> HandleAsync(OverseasLookupRequest request, CancellationToken ct = default)
@@ -51,10 +51,11 @@ public sealed class OverseasLookupHandler(
         var attempt = new LookupAttempt("passport", Convert.ToHexString(index), request.CaptchaToken, request.CaptchaAnswer);
         if (await guard.CheckAsync(attempt, ct) is { } refusal) return new LookupOutcome.Refused(refusal);
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var session = await db.ExamSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Code == request.SessionCode, ct);
+        var session = await sessions.ByCodeAsync(request.SessionCode, ct);
         if (session is null) return new LookupOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
         if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
 
         var candidate = await db.Candidates.AsNoTracking()
             .Where(c => c.IdType == IdType.Passport && c.IdNumberIndex == index)

@@ -26,7 +26,7 @@ public sealed record TicketLookupRequest(string? TicketNumber, string? Name, str
 }
 
 public sealed class TicketLookupHandler(
-    IDbContextFactory<ScorePortalDbContext> dbFactory, TimeProvider time, ILookupGuard guard, ILogger<TicketLookupHandler> logger)
+    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, TimeProvider time, ILookupGuard guard, ILogger<TicketLookupHandler> logger)
 {
     public async Task<LookupOutcome> HandleAsync(TicketLookupRequest request, CancellationToken ct = default)
     {
@@ -36,12 +36,12 @@ public sealed class TicketLookupHandler(
         var attempt = new LookupAttempt("ticket", ticket, request.CaptchaToken, request.CaptchaAnswer);
         if (await guard.CheckAsync(attempt, ct) is { } refusal) return new LookupOutcome.Refused(refusal);
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var code = TicketLookupRequest.SessionCodeOf(ticket);
-        var session = await db.ExamSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Code == code, ct);
+        var session = await sessions.ByCodeAsync(TicketLookupRequest.SessionCodeOf(ticket), ct);
         // An unknown session prefix is a mistyped ticket, not a missing candidate: the same answer as no match.
         if (session is null) return new LookupOutcome.NotFound();
         if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
 
         var registration = await db.Registrations.AsNoTracking()
             .Where(r => r.ExamSessionId == session.Id && r.TicketNumber == ticket)
