@@ -208,6 +208,64 @@ public sealed partial class SignInTests(DemoPortal portal) : IClassFixture<DemoP
     }
 
     [Fact]
+    public async Task A_changed_security_stamp_ends_existing_sessions()
+    {
+        using var client = new BrowserlessClient(portal);
+        const string email = "stamp.test@example.com";
+        const string password = "stamp test password 9";
+        using (var created = await client.SubmitAsync("/Account/Register", "register", new Dictionary<string, string>
+               {
+                   ["Input.Email"] = email, ["Input.Password"] = password, ["Input.ConfirmPassword"] = password,
+               }))
+            Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        Assert.Contains(email, (await client.GetAsync("/")).Html);
+
+        using (var scope = portal.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            await users.UpdateSecurityStampAsync((await users.FindByEmailAsync(email))!); // e.g. password reset elsewhere
+        }
+        portal.Clock.Advance(TimeSpan.FromMinutes(6)); // past the 5-minute validation interval
+
+        Assert.DoesNotContain(email, (await client.GetAsync("/")).Html);
+    }
+
+    [Fact]
+    public async Task Staff_see_their_own_province_only()
+    {
+        const string email = "staff.province44@example.com";
+        using (var scope = portal.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var staff = new ApplicationUser { UserName = email, Email = email, ProvinceCode = "44" };
+            Assert.True((await users.CreateAsync(staff, portal.DemoPassword)).Succeeded);
+            await users.AddToRoleAsync(staff, Roles.Staff);
+            await users.ResetAuthenticatorKeyAsync(staff);
+            await users.SetTwoFactorEnabledAsync(staff, true);
+        }
+        var key = await KeyOf(email);
+        using var client = new BrowserlessClient(portal);
+        using var password = await client.SignInAsync(email, portal.DemoPassword);
+        portal.Clock.Advance(TimeSpan.FromSeconds(30));
+        using var second = await client.SubmitAsync(password.RedirectTarget(), "login-2fa",
+            new Dictionary<string, string> { ["Input.Code"] = new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(portal.Clock.GetUtcNow().UtcDateTime) });
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+
+        var (status, html) = await client.GetAsync("/staff");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("广东", html);
+        Assert.DoesNotContain("北京市人事考试", html);
+    }
+
+    private async Task<string> KeyOf(string email)
+    {
+        using var scope = portal.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        return (await users.GetAuthenticatorKeyAsync((await users.FindByEmailAsync(email))!))!;
+    }
+
+    [Fact]
     public async Task Sign_in_attempts_are_audited_without_the_email_address()
     {
         using var client = new BrowserlessClient(portal);

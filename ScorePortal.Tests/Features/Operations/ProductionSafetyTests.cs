@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 using ScorePortal.Tests.Infrastructure;
@@ -98,6 +99,38 @@ public sealed class ProductionSafetyTests
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Production_sends_hsts_and_secure_cookies_over_https()
+    {
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key });
+        using var client = portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("https://scores.example.org"),
+        });
+
+        using var response = await client.GetAsync("/Account/Login");
+
+        Assert.Contains("max-age=31536000", response.Headers.GetValues("Strict-Transport-Security").Single());
+        var antiforgery = response.Headers.GetValues("Set-Cookie").Single(c => c.Contains(".AspNetCore.Antiforgery")).ToLowerInvariant();
+        Assert.Contains("secure", antiforgery);
+    }
+
+    [Fact]
+    public void Kestrel_accepts_only_tls_1_2_and_1_3()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key });
+        var kestrel = portal.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value;
+        // The defaults every HTTPS endpoint starts from (internal to Kestrel, so read by reflection).
+        var defaults = (Action<Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions>)typeof(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions)
+            .GetProperty("HttpsDefaults", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(kestrel)!;
+        var https = new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions();
+
+        defaults(https);
+
+        Assert.Equal(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13, https.SslProtocols);
+        Assert.False(kestrel.AddServerHeader);
     }
 
     private static string Flatten(Exception e) =>
