@@ -62,10 +62,20 @@ public sealed record LookupRequest(string? SessionCode, IdType? IdType, string? 
         };
 }
 
+internal sealed record CandidateMatch(int Id, string Name, string? Email, int? RegistrationId);
+
 public sealed class LookupHandler(
     IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, BlindIndex blindIndex, TimeProvider time, ILookupGuard guard,
     ILogger<LookupHandler> logger)
 {
+    /// <summary>The one indexed query of a lookup: the blind index finds the candidate and its registration in the session.</summary>
+    internal static readonly Func<ScorePortalDbContext, IdType, byte[], int, Task<CandidateMatch?>> FindCandidate = EF.CompileAsyncQuery(
+        (ScorePortalDbContext db, IdType type, byte[] index, int sessionId) => db.Candidates.AsNoTracking()
+            .Where(c => c.IdType == type && c.IdNumberIndex == index)
+            .Select(c => new CandidateMatch(c.Id, c.Name, c.Email,
+                c.Registrations.Where(r => r.ExamSessionId == sessionId).Select(r => (int?)r.Id).FirstOrDefault()))
+            .FirstOrDefault());
+
     public async Task<LookupOutcome> HandleAsync(LookupRequest request, CancellationToken ct = default)
     {
         var errors = request.Validate(out var idNumber, out var name);
@@ -84,10 +94,7 @@ public sealed class LookupHandler(
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
-        var candidate = await db.Candidates.AsNoTracking()
-            .Where(c => c.IdType == type && c.IdNumberIndex == index)
-            .Select(c => new { c.Id, c.Name, RegistrationId = c.Registrations.Where(r => r.ExamSessionId == session.Id).Select(r => (int?)r.Id).FirstOrDefault() })
-            .FirstOrDefaultAsync(ct);
+        var candidate = await FindCandidate(db, type, index, session.Id);
 
         // No such candidate, a wrong name and no registration in the session are one and the same answer.
         var matched = candidate is { RegistrationId: not null } && NameNormalizer.Matches(name, candidate.Name);

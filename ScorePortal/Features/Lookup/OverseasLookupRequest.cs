@@ -57,10 +57,7 @@ public sealed class OverseasLookupHandler(
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
-        var candidate = await db.Candidates.AsNoTracking()
-            .Where(c => c.IdType == IdType.Passport && c.IdNumberIndex == index)
-            .Select(c => new { c.Id, c.Email, RegistrationId = c.Registrations.Where(r => r.ExamSessionId == session.Id).Select(r => (int?)r.Id).FirstOrDefault() })
-            .FirstOrDefaultAsync(ct);
+        var candidate = await LookupHandler.FindCandidate(db, IdType.Passport, index, session.Id);
 
         // Unknown passport, another email and no registration in the session are one and the same answer.
         var matched = candidate is { RegistrationId: not null, Email: { } stored }

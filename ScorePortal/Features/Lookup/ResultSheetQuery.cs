@@ -7,75 +7,91 @@ namespace ScorePortal.Features.Lookup;
 /// <summary>Builds the result sheet of one matched registration; both lookup channels end here.</summary>
 internal static class ResultSheetQuery
 {
+    private sealed record ScoreRow(int SubjectId, decimal? Score, ScoreStatus Status);
+
+    private sealed record SubjectRow(int Id, string NameZh, string NameEn, decimal FullMarks, decimal PassLine, int SortOrder);
+
+    private sealed record SittingRow(int QualificationId, string SessionZh, string SessionEn, int Year, DateTimeOffset ReleaseAt,
+        List<PassRow> Scores);
+
+    private sealed record PassRow(decimal? Score, decimal PassLine, int SortOrder, string NameZh, string NameEn);
+
+    private sealed record CertificateRow(string CertificateNumber, DateTimeOffset ReleaseAt);
+
+    private sealed record SheetRow(
+        int CandidateId, int QualificationId, string TicketNumber, string Name, string IdNumber,
+        int SessionYear, string SessionZh, string SessionEn, DateTimeOffset SessionReleaseAt,
+        string QualificationZh, string QualificationEn, int ScoreValidityYears, string LevelZh, string LevelEn,
+        string CenterZh, string CenterEn, string? Phone, string? Email, string? Address, string? Website,
+        List<ScoreRow> Scores, List<SubjectRow> Subjects, List<SittingRow> Sittings);
+
+    // What the sheet shows, in one compiled query: the registration with its session, qualification, province,
+    // current scores, the qualification's subjects and the candidate's passes (which may carry over under the
+    // validity rule). The certificate is a second small query: SQLite cannot correlate it into the first (no APPLY).
+    private static readonly Func<ScorePortalDbContext, int, Task<SheetRow>> Sheet = EF.CompileAsyncQuery(
+        (ScorePortalDbContext db, int registrationId) => db.Registrations.AsNoTracking()
+            .Where(r => r.Id == registrationId)
+            .Select(r => new SheetRow(
+                r.CandidateId, r.QualificationId, r.TicketNumber, r.Candidate.Name, r.Candidate.IdNumber,
+                r.ExamSession.Year, r.ExamSession.NameZh, r.ExamSession.NameEn, r.ExamSession.ReleaseAt,
+                r.Qualification.NameZh, r.Qualification.NameEn, r.Qualification.ScoreValidityYears,
+                r.Qualification.Level.NameZh, r.Qualification.Level.NameEn,
+                r.Province.ExamCenterNameZh, r.Province.ExamCenterNameEn, r.Province.ContactPhone, r.Province.ContactEmail,
+                r.Province.ContactAddress, r.Province.Website,
+                r.Scores.Where(s => s.IsCurrent).Select(s => new ScoreRow(s.SubjectId, s.Score, s.Status)).ToList(),
+                r.Qualification.Subjects.Select(s => new SubjectRow(s.Id, s.NameZh, s.NameEn, s.FullMarks, s.PassLine, s.SortOrder)).ToList(),
+                // A candidate sits a handful of times in a career: all their passes come back, the window is applied below.
+                r.Candidate.Registrations
+                    .Select(o => new SittingRow(o.QualificationId, o.ExamSession.NameZh, o.ExamSession.NameEn, o.ExamSession.Year, o.ExamSession.ReleaseAt,
+                        o.Scores.Where(s => s.IsCurrent && s.Status == ScoreStatus.Normal)
+                            .Select(s => new PassRow(s.Score, s.Subject.PassLine, s.Subject.SortOrder, s.Subject.NameZh, s.Subject.NameEn))
+                            .ToList()))
+                    .ToList()))
+            .Single());
+
+    private static readonly Func<ScorePortalDbContext, int, int, Task<CertificateRow?>> Certificate = EF.CompileAsyncQuery(
+        (ScorePortalDbContext db, int candidateId, int qualificationId) => db.QualificationOutcomes.AsNoTracking()
+            .Where(q => q.CandidateId == candidateId && q.QualificationId == qualificationId)
+            .Select(q => new CertificateRow(q.CertificateNumber, q.PassedInSession.ReleaseAt))
+            .FirstOrDefault());
+
     public static async Task<LookupOutcome> LoadAsync(ScorePortalDbContext db, int registrationId, CancellationToken ct)
     {
-        var reg = await db.Registrations.AsNoTracking()
-            .Where(r => r.Id == registrationId)
-            .Select(r => new
-            {
-                r.CandidateId, r.QualificationId, r.TicketNumber,
-                r.Candidate.Name, r.Candidate.IdNumber,
-                Session = new { r.ExamSession.Id, r.ExamSession.Year, r.ExamSession.Half, r.ExamSession.NameZh, r.ExamSession.NameEn, r.ExamSession.ReleaseAt },
-                Q = new { r.Qualification.NameZh, r.Qualification.NameEn, r.Qualification.ScoreValidityYears, LevelZh = r.Qualification.Level.NameZh, LevelEn = r.Qualification.Level.NameEn },
-                P = new { r.Province.ExamCenterNameZh, r.Province.ExamCenterNameEn, r.Province.ContactPhone, r.Province.ContactEmail, r.Province.ContactAddress, r.Province.Website },
-                Scores = r.Scores.Where(s => s.IsCurrent).Select(s => new { s.SubjectId, s.Score, s.Status }).ToList(),
-            })
-            .SingleAsync(ct);
+        var reg = await Sheet(db, registrationId);
 
         if (reg.Scores.Count == 0)
-            return new LookupOutcome.NoScores(reg.Session.NameZh, reg.Session.NameEn,
-                new ExamCenterContact(reg.P.ExamCenterNameZh, reg.P.ExamCenterNameEn, reg.P.ContactPhone, reg.P.ContactEmail, reg.P.ContactAddress, reg.P.Website));
-
-        var subjects = await db.Subjects.AsNoTracking()
-            .Where(s => s.QualificationId == reg.QualificationId)
-            .OrderBy(s => s.SortOrder)
-            .ToListAsync(ct);
+            return new LookupOutcome.NoScores(reg.SessionZh, reg.SessionEn,
+                new ExamCenterContact(reg.CenterZh, reg.CenterEn, reg.Phone, reg.Email, reg.Address, reg.Website));
 
         var lines = new List<SubjectLine>();
-        foreach (var subject in subjects)
+        foreach (var subject in reg.Subjects.OrderBy(s => s.SortOrder))
         {
             var score = reg.Scores.FirstOrDefault(s => s.SubjectId == subject.Id);
             if (score is null) continue;
-            var passed = score.Status == ScoreStatus.Normal && subject.IsPassed(score.Score);
+            var passed = score.Status == ScoreStatus.Normal && score.Score is { } value && value >= subject.PassLine;
             lines.Add(new SubjectLine(subject.NameZh, subject.NameEn, score.Score, score.Status, subject.FullMarks, subject.PassLine, passed));
         }
 
         // Passes that still count towards the qualification: from sittings of this exam year and the years before it
-        // that the validity window reaches, up to and including this session.
-        var passes = new List<CarriedPass>();
-        if (reg.Q.ScoreValidityYears > 1)
-        {
-            var firstYear = reg.Session.Year - reg.Q.ScoreValidityYears + 1;
-            var earlier = await db.SubjectScores.AsNoTracking()
-                .Where(s => s.IsCurrent && s.Registration.CandidateId == reg.CandidateId && s.Registration.QualificationId == reg.QualificationId
-                            && s.Registration.ExamSession.Year >= firstYear && s.Registration.ExamSession.Year <= reg.Session.Year
-                            && s.Status == ScoreStatus.Normal)
-                .Select(s => new
-                {
-                    s.Score, s.Subject.PassLine, s.Subject.SortOrder, s.Subject.NameZh, s.Subject.NameEn,
-                    SessionZh = s.Registration.ExamSession.NameZh, SessionEn = s.Registration.ExamSession.NameEn,
-                    s.Registration.ExamSession.Year, s.Registration.ExamSession.ReleaseAt,
-                })
-                .ToListAsync(ct);
-            // SQLite compares neither decimals nor DateTimeOffsets in SQL; the rows are few.
-            passes.AddRange(earlier
-                .Where(p => p.Score >= p.PassLine && p.ReleaseAt <= reg.Session.ReleaseAt)
-                .OrderBy(p => p.SortOrder).ThenByDescending(p => p.ReleaseAt)
-                .DistinctBy(p => p.SortOrder)
-                .Select(p => new CarriedPass(p.NameZh, p.NameEn, p.SessionZh, p.SessionEn, p.Year + reg.Q.ScoreValidityYears - 1)));
-        }
+        // that the validity window reaches, up to and including this session. Scores are encrypted and SQLite compares
+        // no DateTimeOffset, so this last filter runs here; the rows are few.
+        var firstYear = reg.SessionYear - reg.ScoreValidityYears + 1;
+        var passes = reg.ScoreValidityYears <= 1 ? [] : reg.Sittings
+            .Where(o => o.QualificationId == reg.QualificationId && o.Year >= firstYear && o.Year <= reg.SessionYear
+                        && o.ReleaseAt <= reg.SessionReleaseAt)
+            .SelectMany(o => o.Scores.Where(p => p.Score >= p.PassLine).Select(p => (Sitting: o, Pass: p)))
+            .OrderBy(x => x.Pass.SortOrder).ThenByDescending(x => x.Sitting.ReleaseAt)
+            .DistinctBy(x => x.Pass.SortOrder)
+            .Select(x => new CarriedPass(x.Pass.NameZh, x.Pass.NameEn, x.Sitting.SessionZh, x.Sitting.SessionEn, x.Sitting.Year + reg.ScoreValidityYears - 1))
+            .ToList();
 
-        var certificate = await db.QualificationOutcomes.AsNoTracking()
-            .Where(o => o.CandidateId == reg.CandidateId && o.QualificationId == reg.QualificationId)
-            .Select(o => new { o.CertificateNumber, o.PassedInSession.ReleaseAt })
-            .FirstOrDefaultAsync(ct);
-
+        var certificateRow = await Certificate(db, reg.CandidateId, reg.QualificationId);
+        var certificate = certificateRow is not null && certificateRow.ReleaseAt <= reg.SessionReleaseAt ? certificateRow.CertificateNumber : null;
         return new LookupOutcome.Found(new ResultSheet(
             reg.Name, MaskIdNumber(reg.IdNumber),
-            reg.Session.NameZh, reg.Session.NameEn,
-            reg.Q.NameZh, reg.Q.NameEn, reg.Q.LevelZh, reg.Q.LevelEn,
-            reg.TicketNumber, lines, passes,
-            certificate is not null && certificate.ReleaseAt <= reg.Session.ReleaseAt ? certificate.CertificateNumber : null, reg.Q.ScoreValidityYears));
+            reg.SessionZh, reg.SessionEn,
+            reg.QualificationZh, reg.QualificationEn, reg.LevelZh, reg.LevelEn,
+            reg.TicketNumber, lines, passes, certificate, reg.ScoreValidityYears));
     }
 
     /// <summary>First 6 and last 4 characters (110105********2311); short passport numbers keep 2 and 2.</summary>
