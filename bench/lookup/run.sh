@@ -47,6 +47,7 @@ if [ "${REGENERATE:-0}" = 1 ] || [ ! -f "$OUT/bench.db" ] || [ ! -f "$OUT/lookup
 fi
 echo "== data: $(($(wc -l < "$OUT/lookups.csv") - 1)) sample lookups; database $(du -h "$OUT/bench.db" | cut -f1)"
 
+if curl -fs "$URL/healthz" >/dev/null 2>&1; then echo "something already listens on $URL: stop it first"; exit 2; fi
 echo "== start the portal on $URL"
 (cd "$ROOT/ScorePortal" && exec dotnet "$APP" --urls "$URL") > "$OUT/app.log" 2>&1 &
 APP_PID=$!

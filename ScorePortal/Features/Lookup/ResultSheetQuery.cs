@@ -11,10 +11,8 @@ internal static class ResultSheetQuery
 
     private sealed record SubjectRow(int Id, string NameZh, string NameEn, decimal FullMarks, decimal PassLine, int SortOrder);
 
-    private sealed record SittingRow(int QualificationId, string SessionZh, string SessionEn, int Year, DateTimeOffset ReleaseAt,
-        List<PassRow> Scores);
-
-    private sealed record PassRow(decimal? Score, decimal PassLine, int SortOrder, string NameZh, string NameEn);
+    private sealed record PassRow(decimal? Score, decimal PassLine, int SortOrder, string NameZh, string NameEn,
+        string SessionZh, string SessionEn, int Year, DateTimeOffset ReleaseAt);
 
     private sealed record CertificateRow(string CertificateNumber, DateTimeOffset ReleaseAt);
 
@@ -23,11 +21,12 @@ internal static class ResultSheetQuery
         int SessionYear, string SessionZh, string SessionEn, DateTimeOffset SessionReleaseAt,
         string QualificationZh, string QualificationEn, int ScoreValidityYears, string LevelZh, string LevelEn,
         string CenterZh, string CenterEn, string? Phone, string? Email, string? Address, string? Website,
-        List<ScoreRow> Scores, List<SubjectRow> Subjects, List<SittingRow> Sittings);
+        List<ScoreRow> Scores, List<SubjectRow> Subjects);
 
-    // What the sheet shows, in one compiled query: the registration with its session, qualification, province,
-    // current scores, the qualification's subjects and the candidate's passes (which may carry over under the
-    // validity rule). The certificate is a second small query: SQLite cannot correlate it into the first (no APPLY).
+    // What the sheet shows, in compiled queries that each seek an index: the registration with its session,
+    // qualification, province, current scores and the qualification's subjects; the candidate's passes of that
+    // qualification (for the validity rule); the certificate. Folding the last two into the first makes SQLite
+    // build derived tables over all scores (no APPLY), which is far slower than three seeks.
     private static readonly Func<ScorePortalDbContext, int, Task<SheetRow>> Sheet = EF.CompileAsyncQuery(
         (ScorePortalDbContext db, int registrationId) => db.Registrations.AsNoTracking()
             .Where(r => r.Id == registrationId)
@@ -39,15 +38,18 @@ internal static class ResultSheetQuery
                 r.Province.ExamCenterNameZh, r.Province.ExamCenterNameEn, r.Province.ContactPhone, r.Province.ContactEmail,
                 r.Province.ContactAddress, r.Province.Website,
                 r.Scores.Where(s => s.IsCurrent).Select(s => new ScoreRow(s.SubjectId, s.Score, s.Status)).ToList(),
-                r.Qualification.Subjects.Select(s => new SubjectRow(s.Id, s.NameZh, s.NameEn, s.FullMarks, s.PassLine, s.SortOrder)).ToList(),
-                // A candidate sits a handful of times in a career: all their passes come back, the window is applied below.
-                r.Candidate.Registrations
-                    .Select(o => new SittingRow(o.QualificationId, o.ExamSession.NameZh, o.ExamSession.NameEn, o.ExamSession.Year, o.ExamSession.ReleaseAt,
-                        o.Scores.Where(s => s.IsCurrent && s.Status == ScoreStatus.Normal)
-                            .Select(s => new PassRow(s.Score, s.Subject.PassLine, s.Subject.SortOrder, s.Subject.NameZh, s.Subject.NameEn))
-                            .ToList()))
-                    .ToList()))
+                r.Qualification.Subjects.Select(s => new SubjectRow(s.Id, s.NameZh, s.NameEn, s.FullMarks, s.PassLine, s.SortOrder)).ToList()))
+            .AsSingleQuery()
             .Single());
+
+    // Passes of the same qualification by the same candidate (indexed by candidate), for the validity rule.
+    private static readonly Func<ScorePortalDbContext, int, int, IAsyncEnumerable<PassRow>> Passes = EF.CompileAsyncQuery(
+        (ScorePortalDbContext db, int candidateId, int qualificationId) => db.SubjectScores.AsNoTracking()
+            .Where(s => s.Registration.CandidateId == candidateId && s.Registration.QualificationId == qualificationId
+                        && s.IsCurrent && s.Status == ScoreStatus.Normal)
+            .Select(s => new PassRow(s.Score, s.Subject.PassLine, s.Subject.SortOrder, s.Subject.NameZh, s.Subject.NameEn,
+                s.Registration.ExamSession.NameZh, s.Registration.ExamSession.NameEn, s.Registration.ExamSession.Year,
+                s.Registration.ExamSession.ReleaseAt)));
 
     private static readonly Func<ScorePortalDbContext, int, int, Task<CertificateRow?>> Certificate = EF.CompileAsyncQuery(
         (ScorePortalDbContext db, int candidateId, int qualificationId) => db.QualificationOutcomes.AsNoTracking()
@@ -75,15 +77,18 @@ internal static class ResultSheetQuery
         // Passes that still count towards the qualification: from sittings of this exam year and the years before it
         // that the validity window reaches, up to and including this session. Scores are encrypted and SQLite compares
         // no DateTimeOffset, so this last filter runs here; the rows are few.
-        var firstYear = reg.SessionYear - reg.ScoreValidityYears + 1;
-        var passes = reg.ScoreValidityYears <= 1 ? [] : reg.Sittings
-            .Where(o => o.QualificationId == reg.QualificationId && o.Year >= firstYear && o.Year <= reg.SessionYear
-                        && o.ReleaseAt <= reg.SessionReleaseAt)
-            .SelectMany(o => o.Scores.Where(p => p.Score >= p.PassLine).Select(p => (Sitting: o, Pass: p)))
-            .OrderBy(x => x.Pass.SortOrder).ThenByDescending(x => x.Sitting.ReleaseAt)
-            .DistinctBy(x => x.Pass.SortOrder)
-            .Select(x => new CarriedPass(x.Pass.NameZh, x.Pass.NameEn, x.Sitting.SessionZh, x.Sitting.SessionEn, x.Sitting.Year + reg.ScoreValidityYears - 1))
-            .ToList();
+        var passes = new List<CarriedPass>();
+        if (reg.ScoreValidityYears > 1)
+        {
+            var firstYear = reg.SessionYear - reg.ScoreValidityYears + 1;
+            var rows = new List<PassRow>();
+            await foreach (var row in Passes(db, reg.CandidateId, reg.QualificationId).WithCancellation(ct)) rows.Add(row);
+            passes.AddRange(rows
+                .Where(p => p.Year >= firstYear && p.Year <= reg.SessionYear && p.Score >= p.PassLine && p.ReleaseAt <= reg.SessionReleaseAt)
+                .OrderBy(p => p.SortOrder).ThenByDescending(p => p.ReleaseAt)
+                .DistinctBy(p => p.SortOrder)
+                .Select(p => new CarriedPass(p.NameZh, p.NameEn, p.SessionZh, p.SessionEn, p.Year + reg.ScoreValidityYears - 1)));
+        }
 
         var certificateRow = await Certificate(db, reg.CandidateId, reg.QualificationId);
         var certificate = certificateRow is not null && certificateRow.ReleaseAt <= reg.SessionReleaseAt ? certificateRow.CertificateNumber : null;
