@@ -64,14 +64,18 @@ public static class SecurityExtensions
     }
 
     /// <summary>A developer's machine makes its own random key once and keeps it beside the database.</summary>
-    internal static byte[] LoadOrCreateDevelopmentKey(string directory, string name)
+    internal static byte[] LoadOrCreateDevelopmentKey(string directory, string name) =>
+        Convert.FromBase64String(LoadOrCreateDevelopmentSecret(directory, name, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))).Trim());
+
+    /// <summary>Reads a development secret file, or writes <paramref name="create"/>'s value there (owner-only) first.</summary>
+    internal static string LoadOrCreateDevelopmentSecret(string directory, string name, Func<string> create)
     {
         var path = Path.Combine(directory, name);
-        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        if (File.Exists(path)) return File.ReadAllText(path);
         Directory.CreateDirectory(directory);
-        var key = RandomNumberGenerator.GetBytes(32);
-        File.WriteAllText(path, Convert.ToBase64String(key));
+        var secret = create();
+        File.WriteAllText(path, secret);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return key;
+        return secret;
     }
 }

@@ -19,7 +19,8 @@ public static class AuditExtensions
         {
             var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value;
             var keys = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyOptions>>().Value;
-            return new AuditSigner(options.SigningKeyPem is { Length: > 0 } pem ? pem : DevelopmentSigningKey(Path.Combine(contentRoot, keys.KeyDirectory)));
+            return new AuditSigner(options.SigningKeyPem is { Length: > 0 } pem ? pem : SecurityExtensions.LoadOrCreateDevelopmentSecret(
+                Path.Combine(contentRoot, keys.KeyDirectory), "audit-signing.pem", AuditSigner.NewPrivateKeyPem));
         });
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditCheckpoints>();
@@ -47,17 +48,6 @@ public static class AuditExtensions
             });
         }).RequireAuthorization(Policies.AdminArea);
         return app;
-    }
-
-    private static string DevelopmentSigningKey(string directory)
-    {
-        var path = Path.Combine(directory, "audit-signing.pem");
-        if (File.Exists(path)) return File.ReadAllText(path);
-        Directory.CreateDirectory(directory);
-        var pem = AuditSigner.NewPrivateKeyPem();
-        File.WriteAllText(path, pem);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return pem;
     }
 }
 
