@@ -6,6 +6,7 @@ using ScorePortal.Features.Audit;
 using ScorePortal.Features.Captcha;
 using ScorePortal.Features.Demo;
 using ScorePortal.Features.Lookup;
+using ScorePortal.Features.Sessions;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 using ScorePortal.Security;
@@ -26,6 +27,7 @@ builder.AddLookupThrottle();
 builder.AddAnomalyDetection();
 builder.AddAccounts();
 builder.AddDemoData();
+builder.AddSessionCatalog();
 builder.AddLookup();
 builder.AddPortalUi();
 

@@ -4,8 +4,6 @@ public static class LookupExtensions
 {
     public static WebApplicationBuilder AddLookup(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHybridCache();
-        builder.Services.AddSingleton<ScorePortal.Features.Sessions.SessionCatalog>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<ILookupGuard, PortalLookupGuard>();
         builder.Services.AddScoped<LookupHandler>();

@@ -5,6 +5,17 @@ namespace ScorePortal.Features.Lookup;
 /// <summary>What a lookup answers. Every way of not matching (no candidate, wrong name, not registered) is <see cref="NotFound"/>.</summary>
 public abstract record LookupOutcome
 {
+    /// <summary>Resource keys said at the form: input to fix, or why the lookup was refused (captcha, limits).</summary>
+    public IReadOnlyList<string> FormMessageKeys => this switch
+    {
+        Invalid invalid => invalid.ErrorKeys,
+        Refused refused => [refused.MessageKey],
+        _ => [],
+    };
+
+    /// <summary>Whether the answer belongs below the form (found, not found, not released, no scores).</summary>
+    public bool ShownBelowForm => this is not (Invalid or Refused);
+
     /// <summary>Input to fix; each entry is a resource key (zh-CN and en-US).</summary>
     public sealed record Invalid(IReadOnlyList<string> ErrorKeys) : LookupOutcome;
 

@@ -42,3 +42,13 @@ public sealed class SessionCatalog(HybridCache cache, IDbContextFactory<ScorePor
 
     public ValueTask InvalidateAsync(CancellationToken ct = default) => cache.RemoveByTagAsync(Tag, ct);
 }
+
+public static class SessionCatalogExtensions
+{
+    public static WebApplicationBuilder AddSessionCatalog(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHybridCache();
+        builder.Services.AddSingleton<SessionCatalog>();
+        return builder;
+    }
+}
