@@ -6,8 +6,7 @@ namespace ScorePortal.Features.Batches;
 
 public enum ResultBatchStatus
 {
-    /// <summary>Uploaded; rows parsed but not yet checked against the catalog and registrations.</summary>
-    Draft = 0,
+    /// <summary>Imported after a clean validation; its scores are stored but not current (nobody sees them).</summary>
     Validated = 1,
 
     /// <summary>Approved by a second admin (never the importer); waits for the release time.</summary>
@@ -16,6 +15,7 @@ public enum ResultBatchStatus
 
     /// <summary>Taken back after publication; its scores are superseded by a later batch.</summary>
     Retracted = 4,
+    /// <summary>Refused by the approver; its scores never become current.</summary>
     Rejected = 5,
 }
 
@@ -46,9 +46,19 @@ public sealed class ResultBatch
     public DateTimeOffset ImportedAt { get; set; }
     public string? ApprovedByUserId { get; set; }
     public DateTimeOffset? ApprovedAt { get; set; }
+    public string? PublishedByUserId { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
+    public string? RetractedByUserId { get; set; }
     public DateTimeOffset? RetractedAt { get; set; }
-    public string? RetractReason { get; set; }
+
+    /// <summary>Why the batch was retracted or rejected.</summary>
+    public string? Reason { get; set; }
+
+    /// <summary>
+    /// The preview the approver sees (counts and pass rates per qualification and province), computed once at import
+    /// as JSON: the scores themselves are encrypted and 1,000,000 of them are not decrypted for every page view.
+    /// </summary>
+    public string SummaryJson { get; set; } = "{}";
 
     /// <summary>The batch this one corrects, if any.</summary>
     public int? SupersedesBatchId { get; set; }
@@ -66,10 +76,13 @@ internal sealed class ResultBatchConfiguration : IEntityTypeConfiguration<Result
         // User ids are not foreign keys: the batch history must outlive the accounts that made it.
         builder.Property(b => b.ImportedByUserId).HasMaxLength(450);
         builder.Property(b => b.ApprovedByUserId).HasMaxLength(450);
-        builder.Property(b => b.RetractReason).HasMaxLength(1000);
+        builder.Property(b => b.PublishedByUserId).HasMaxLength(450);
+        builder.Property(b => b.RetractedByUserId).HasMaxLength(450);
+        builder.Property(b => b.Reason).HasMaxLength(1000);
 
         builder.HasIndex(b => new { b.ExamSessionId, b.Version }).IsUnique();
         builder.HasIndex(b => b.ContentSha256);
+        builder.HasIndex(b => b.Status);
 
         builder.HasOne(b => b.ExamSession).WithMany()
             .HasForeignKey(b => b.ExamSessionId).OnDelete(DeleteBehavior.Restrict);

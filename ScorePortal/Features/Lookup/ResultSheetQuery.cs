@@ -53,7 +53,7 @@ internal static class ResultSheetQuery
 
     private static readonly Func<ScorePortalDbContext, int, int, Task<CertificateRow?>> Certificate = EF.CompileAsyncQuery(
         (ScorePortalDbContext db, int candidateId, int qualificationId) => db.QualificationOutcomes.AsNoTracking()
-            .Where(q => q.CandidateId == candidateId && q.QualificationId == qualificationId)
+            .Where(q => q.CandidateId == candidateId && q.QualificationId == qualificationId && q.RevokedAt == null)
             .Select(q => new CertificateRow(q.CertificateNumber, q.PassedInSession.ReleaseAt))
             .FirstOrDefault());
 

@@ -27,6 +27,12 @@ public sealed class QualificationOutcome
     public string CertificateNumber { get; set; } = "";
 
     public DateTimeOffset IssuedAt { get; set; }
+
+    /// <summary>
+    /// Set when a retraction or correction takes away a pass this certificate rested on. The row stays (its number is
+    /// never issued again); a later pass gets a new certificate.
+    /// </summary>
+    public DateTimeOffset? RevokedAt { get; set; }
 }
 
 internal sealed class QualificationOutcomeConfiguration : IEntityTypeConfiguration<QualificationOutcome>
@@ -35,7 +41,8 @@ internal sealed class QualificationOutcomeConfiguration : IEntityTypeConfigurati
     {
         builder.Property(o => o.CertificateNumber).HasMaxLength(32).IsUnicode(false);
         builder.HasIndex(o => o.CertificateNumber).IsUnique();
-        builder.HasIndex(o => new { o.CandidateId, o.QualificationId }).IsUnique();
+        // One live certificate per candidate and qualification; revoked ones stay as history.
+        builder.HasIndex(o => new { o.CandidateId, o.QualificationId }).IsUnique().HasFilter("RevokedAt IS NULL");
         builder.HasIndex(o => o.PassedInSessionId);
 
         builder.HasOne(o => o.Candidate).WithMany()

@@ -537,12 +537,20 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("PublishedAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<string>("RetractReason")
+                    b.Property<string>("PublishedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
                     b.Property<DateTimeOffset?>("RetractedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("RetractedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
 
                     b.Property<int>("RowCount")
                         .HasColumnType("int");
@@ -553,6 +561,10 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .IsUnicode(false)
                         .HasColumnType("varchar(16)");
 
+                    b.Property<string>("SummaryJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<int?>("SupersedesBatchId")
                         .HasColumnType("int");
 
@@ -562,6 +574,8 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("ContentSha256");
+
+                    b.HasIndex("Status");
 
                     b.HasIndex("SupersedesBatchId");
 
@@ -1035,6 +1049,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("QualificationId")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CertificateNumber")
@@ -1045,7 +1062,8 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.HasIndex("QualificationId");
 
                     b.HasIndex("CandidateId", "QualificationId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("RevokedAt IS NULL");
 
                     b.ToTable("QualificationOutcomes");
                 });

@@ -514,11 +514,19 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("PublishedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("RetractReason")
+                    b.Property<string>("PublishedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTimeOffset?>("RetractedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RetractedByUserId")
+                        .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("RowCount")
@@ -530,6 +538,10 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SummaryJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("SupersedesBatchId")
                         .HasColumnType("INTEGER");
 
@@ -539,6 +551,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ContentSha256");
+
+                    b.HasIndex("Status");
 
                     b.HasIndex("SupersedesBatchId");
 
@@ -993,6 +1007,9 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int>("QualificationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CertificateNumber")
@@ -1003,7 +1020,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.HasIndex("QualificationId");
 
                     b.HasIndex("CandidateId", "QualificationId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("RevokedAt IS NULL");
 
                     b.ToTable("QualificationOutcomes");
                 });

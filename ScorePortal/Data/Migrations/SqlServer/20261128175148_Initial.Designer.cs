@@ -12,7 +12,7 @@ using ScorePortal.Data;
 namespace ScorePortal.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerScorePortalDbContext))]
-    [Migration("20261128132127_Initial")]
+    [Migration("20261128175148_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -540,12 +540,20 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("PublishedAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<string>("RetractReason")
+                    b.Property<string>("PublishedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
                     b.Property<DateTimeOffset?>("RetractedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("RetractedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
 
                     b.Property<int>("RowCount")
                         .HasColumnType("int");
@@ -556,6 +564,10 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .IsUnicode(false)
                         .HasColumnType("varchar(16)");
 
+                    b.Property<string>("SummaryJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<int?>("SupersedesBatchId")
                         .HasColumnType("int");
 
@@ -565,6 +577,8 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("ContentSha256");
+
+                    b.HasIndex("Status");
 
                     b.HasIndex("SupersedesBatchId");
 
@@ -1038,6 +1052,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("QualificationId")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CertificateNumber")
@@ -1048,7 +1065,8 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.HasIndex("QualificationId");
 
                     b.HasIndex("CandidateId", "QualificationId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("RevokedAt IS NULL");
 
                     b.ToTable("QualificationOutcomes");
                 });

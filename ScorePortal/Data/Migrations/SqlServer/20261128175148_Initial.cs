@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace ScorePortal.Data.Migrations.Sqlite
+namespace ScorePortal.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,15 +15,15 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "Alerts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RaisedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: false),
-                    Severity = table.Column<string>(type: "TEXT", unicode: false, maxLength: 16, nullable: false),
-                    SubjectKey = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    Details = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
-                    AcknowledgedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    AcknowledgedByUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    RaisedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Kind = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: false),
+                    Severity = table.Column<string>(type: "varchar(16)", unicode: false, maxLength: 16, nullable: false),
+                    SubjectKey = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Details = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
+                    AcknowledgedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    AcknowledgedByUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -34,16 +34,16 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "ApiClients",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Organization = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    ClientId = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: false),
-                    SecretHash = table.Column<string>(type: "TEXT", unicode: false, maxLength: 256, nullable: false),
-                    WebhookUrl = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
-                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    LastUsedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Organization = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    ClientId = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: false),
+                    SecretHash = table.Column<string>(type: "varchar(256)", unicode: false, maxLength: 256, nullable: false),
+                    WebhookUrl = table.Column<string>(type: "nvarchar(2048)", maxLength: 2048, nullable: true),
+                    IsActive = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -54,10 +54,10 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -68,25 +68,25 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    ProvinceCode = table.Column<string>(type: "TEXT", unicode: false, maxLength: 2, nullable: true),
-                    LastTotpTimeStep = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    DisplayName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    ProvinceCode = table.Column<string>(type: "varchar(2)", unicode: false, maxLength: 2, nullable: true),
+                    LastTotpTimeStep = table.Column<long>(type: "bigint", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "bit", nullable: false),
+                    PasswordHash = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "bit", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -97,13 +97,13 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "AuditCheckpoints",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UpToSequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    Hash = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 64, nullable: false),
-                    Signature = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: false),
-                    KeyId = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    UpToSequence = table.Column<long>(type: "bigint", nullable: false),
+                    Hash = table.Column<string>(type: "char(64)", unicode: false, fixedLength: true, maxLength: 64, nullable: false),
+                    Signature = table.Column<string>(type: "varchar(1024)", unicode: false, maxLength: 1024, nullable: false),
+                    KeyId = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -114,19 +114,19 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "AuditEntries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    ActorUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
-                    ActorRole = table.Column<string>(type: "TEXT", unicode: false, maxLength: 32, nullable: true),
-                    Action = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: false),
-                    TargetType = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: true),
-                    TargetId = table.Column<string>(type: "TEXT", unicode: false, maxLength: 128, nullable: true),
-                    SourceIpHash = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: true),
-                    DataJson = table.Column<string>(type: "TEXT", nullable: false),
-                    PreviousHash = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 64, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ActorUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    ActorRole = table.Column<string>(type: "varchar(32)", unicode: false, maxLength: 32, nullable: true),
+                    Action = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: false),
+                    TargetType = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: true),
+                    TargetId = table.Column<string>(type: "varchar(128)", unicode: false, maxLength: 128, nullable: true),
+                    SourceIpHash = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: true),
+                    DataJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    PreviousHash = table.Column<string>(type: "char(64)", unicode: false, fixedLength: true, maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "char(64)", unicode: false, fixedLength: true, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -137,19 +137,19 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "ExamSessions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", unicode: false, maxLength: 16, nullable: false),
-                    Year = table.Column<int>(type: "INTEGER", nullable: false),
-                    Half = table.Column<string>(type: "TEXT", unicode: false, maxLength: 2, nullable: false),
-                    NameZh = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    NameEn = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    ExamStartDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    ExamEndDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    ReleaseAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    ReviewOpensAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    ReviewClosesAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    PublishedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Code = table.Column<string>(type: "varchar(16)", unicode: false, maxLength: 16, nullable: false),
+                    Year = table.Column<int>(type: "int", nullable: false),
+                    Half = table.Column<string>(type: "varchar(2)", unicode: false, maxLength: 2, nullable: false),
+                    NameZh = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    NameEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    ExamStartDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    ExamEndDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    ReleaseAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ReviewOpensAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ReviewClosesAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -160,15 +160,15 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "Provinces",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 2, nullable: false),
-                    NameZh = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    NameEn = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ExamCenterNameZh = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ExamCenterNameEn = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    ContactPhone = table.Column<string>(type: "TEXT", unicode: false, maxLength: 32, nullable: true),
-                    ContactEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    ContactAddress = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Website = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                    Code = table.Column<string>(type: "char(2)", unicode: false, fixedLength: true, maxLength: 2, nullable: false),
+                    NameZh = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    NameEn = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ExamCenterNameZh = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ExamCenterNameEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    ContactPhone = table.Column<string>(type: "varchar(32)", unicode: false, maxLength: 32, nullable: true),
+                    ContactEmail = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    ContactAddress = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Website = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -179,12 +179,12 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "QualificationLevels",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", unicode: false, maxLength: 32, nullable: false),
-                    NameZh = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    NameEn = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Code = table.Column<string>(type: "varchar(32)", unicode: false, maxLength: 32, nullable: false),
+                    NameZh = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    NameEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    SortOrder = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -195,11 +195,11 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    RoleId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -216,11 +216,11 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -237,10 +237,10 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false)
+                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ProviderKey = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -257,8 +257,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    RoleId = table.Column<string>(type: "nvarchar(450)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -281,10 +281,10 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    Value = table.Column<string>(type: "TEXT", nullable: true)
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Value = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -301,15 +301,15 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "Candidates",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    IdType = table.Column<string>(type: "TEXT", unicode: false, maxLength: 32, nullable: false),
-                    IdNumber = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: false),
-                    IdNumberIndex = table.Column<byte[]>(type: "BLOB", fixedLength: true, maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: false),
-                    Email = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: true),
-                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    IdType = table.Column<string>(type: "varchar(32)", unicode: false, maxLength: 32, nullable: false),
+                    IdNumber = table.Column<string>(type: "varchar(1024)", unicode: false, maxLength: 1024, nullable: false),
+                    IdNumberIndex = table.Column<byte[]>(type: "binary(32)", fixedLength: true, maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "varchar(1024)", unicode: false, maxLength: 1024, nullable: false),
+                    Email = table.Column<string>(type: "varchar(1024)", unicode: false, maxLength: 1024, nullable: true),
+                    UserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -326,24 +326,27 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "ResultBatches",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ExamSessionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    FileName = table.Column<string>(type: "TEXT", maxLength: 260, nullable: false),
-                    ContentSha256 = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 64, nullable: false),
-                    Fingerprint = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 64, nullable: false),
-                    Status = table.Column<string>(type: "TEXT", unicode: false, maxLength: 16, nullable: false),
-                    RowCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    ErrorCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    ImportedByUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
-                    ImportedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    ApprovedByUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
-                    ApprovedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    PublishedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    RetractedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    RetractReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    SupersedesBatchId = table.Column<int>(type: "INTEGER", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ExamSessionId = table.Column<int>(type: "int", nullable: false),
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    FileName = table.Column<string>(type: "nvarchar(260)", maxLength: 260, nullable: false),
+                    ContentSha256 = table.Column<string>(type: "char(64)", unicode: false, fixedLength: true, maxLength: 64, nullable: false),
+                    Fingerprint = table.Column<string>(type: "char(64)", unicode: false, fixedLength: true, maxLength: 64, nullable: false),
+                    Status = table.Column<string>(type: "varchar(16)", unicode: false, maxLength: 16, nullable: false),
+                    RowCount = table.Column<int>(type: "int", nullable: false),
+                    ErrorCount = table.Column<int>(type: "int", nullable: false),
+                    ImportedByUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    ImportedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ApprovedByUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    ApprovedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PublishedByUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    RetractedByUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    RetractedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Reason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    SummaryJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    SupersedesBatchId = table.Column<int>(type: "int", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -366,14 +369,14 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "Qualifications",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", unicode: false, maxLength: 16, nullable: false),
-                    LevelId = table.Column<int>(type: "INTEGER", nullable: false),
-                    NameZh = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    NameEn = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    ScoreValidityYears = table.Column<int>(type: "INTEGER", nullable: false),
-                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Code = table.Column<string>(type: "varchar(16)", unicode: false, maxLength: 16, nullable: false),
+                    LevelId = table.Column<int>(type: "int", nullable: false),
+                    NameZh = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    NameEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    ScoreValidityYears = table.Column<int>(type: "int", nullable: false),
+                    IsActive = table.Column<bool>(type: "bit", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -391,13 +394,13 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "Consents",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CandidateId = table.Column<int>(type: "INTEGER", nullable: false),
-                    ApiClientId = table.Column<int>(type: "INTEGER", nullable: false),
-                    GrantedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    CandidateId = table.Column<int>(type: "int", nullable: false),
+                    ApiClientId = table.Column<int>(type: "int", nullable: false),
+                    GrantedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -420,13 +423,14 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "QualificationOutcomes",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CandidateId = table.Column<int>(type: "INTEGER", nullable: false),
-                    QualificationId = table.Column<int>(type: "INTEGER", nullable: false),
-                    PassedInSessionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    CertificateNumber = table.Column<string>(type: "TEXT", unicode: false, maxLength: 32, nullable: false),
-                    IssuedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    CandidateId = table.Column<int>(type: "int", nullable: false),
+                    QualificationId = table.Column<int>(type: "int", nullable: false),
+                    PassedInSessionId = table.Column<int>(type: "int", nullable: false),
+                    CertificateNumber = table.Column<string>(type: "varchar(32)", unicode: false, maxLength: 32, nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -455,14 +459,14 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "Registrations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CandidateId = table.Column<int>(type: "INTEGER", nullable: false),
-                    ExamSessionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    QualificationId = table.Column<int>(type: "INTEGER", nullable: false),
-                    ProvinceCode = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 2, nullable: false),
-                    TicketNumber = table.Column<string>(type: "TEXT", unicode: false, maxLength: 32, nullable: false),
-                    RegisteredAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    CandidateId = table.Column<int>(type: "int", nullable: false),
+                    ExamSessionId = table.Column<int>(type: "int", nullable: false),
+                    QualificationId = table.Column<int>(type: "int", nullable: false),
+                    ProvinceCode = table.Column<string>(type: "char(2)", unicode: false, fixedLength: true, maxLength: 2, nullable: false),
+                    TicketNumber = table.Column<string>(type: "varchar(32)", unicode: false, maxLength: 32, nullable: false),
+                    RegisteredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -497,15 +501,15 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "Subjects",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    QualificationId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Code = table.Column<string>(type: "TEXT", unicode: false, maxLength: 16, nullable: false),
-                    NameZh = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    NameEn = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    FullMarks = table.Column<decimal>(type: "TEXT", precision: 5, scale: 1, nullable: false),
-                    PassLine = table.Column<decimal>(type: "TEXT", precision: 5, scale: 1, nullable: false),
-                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    QualificationId = table.Column<int>(type: "int", nullable: false),
+                    Code = table.Column<string>(type: "varchar(16)", unicode: false, maxLength: 16, nullable: false),
+                    NameZh = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    NameEn = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    FullMarks = table.Column<decimal>(type: "decimal(5,1)", precision: 5, scale: 1, nullable: false),
+                    PassLine = table.Column<decimal>(type: "decimal(5,1)", precision: 5, scale: 1, nullable: false),
+                    SortOrder = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -522,15 +526,15 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "ReportIssues",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CandidateId = table.Column<int>(type: "INTEGER", nullable: false),
-                    RegistrationId = table.Column<int>(type: "INTEGER", nullable: false),
-                    VerificationCode = table.Column<string>(type: "TEXT", unicode: false, maxLength: 32, nullable: false),
-                    ContentSha256 = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 64, nullable: false),
-                    IssuedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    DownloadCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    CandidateId = table.Column<int>(type: "int", nullable: false),
+                    RegistrationId = table.Column<int>(type: "int", nullable: false),
+                    VerificationCode = table.Column<string>(type: "varchar(32)", unicode: false, maxLength: 32, nullable: false),
+                    ContentSha256 = table.Column<string>(type: "char(64)", unicode: false, fixedLength: true, maxLength: 64, nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    DownloadCount = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -553,16 +557,16 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "SubjectScores",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RegistrationId = table.Column<int>(type: "INTEGER", nullable: false),
-                    SubjectId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Score = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: true),
-                    Status = table.Column<string>(type: "TEXT", unicode: false, maxLength: 16, nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    ResultBatchId = table.Column<int>(type: "INTEGER", nullable: false),
-                    IsCurrent = table.Column<bool>(type: "INTEGER", nullable: false),
-                    SupersededAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    RegistrationId = table.Column<int>(type: "int", nullable: false),
+                    SubjectId = table.Column<int>(type: "int", nullable: false),
+                    Score = table.Column<string>(type: "varchar(1024)", unicode: false, maxLength: 1024, nullable: true),
+                    Status = table.Column<string>(type: "varchar(16)", unicode: false, maxLength: 16, nullable: false),
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    ResultBatchId = table.Column<int>(type: "int", nullable: false),
+                    IsCurrent = table.Column<bool>(type: "bit", nullable: false),
+                    SupersededAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -591,19 +595,19 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "ReviewRequests",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CandidateId = table.Column<int>(type: "INTEGER", nullable: false),
-                    SubjectScoreId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ProvinceCode = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 2, nullable: false),
-                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    Status = table.Column<string>(type: "TEXT", unicode: false, maxLength: 16, nullable: false),
-                    SubmittedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    CompletedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    OriginalScore = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: false),
-                    FinalScore = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: true),
-                    AssignedStaffUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
-                    StaffNote = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    CandidateId = table.Column<int>(type: "int", nullable: false),
+                    SubjectScoreId = table.Column<long>(type: "bigint", nullable: false),
+                    ProvinceCode = table.Column<string>(type: "char(2)", unicode: false, fixedLength: true, maxLength: 2, nullable: false),
+                    Reason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    Status = table.Column<string>(type: "varchar(16)", unicode: false, maxLength: 16, nullable: false),
+                    SubmittedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    OriginalScore = table.Column<string>(type: "varchar(1024)", unicode: false, maxLength: 1024, nullable: false),
+                    FinalScore = table.Column<string>(type: "varchar(1024)", unicode: false, maxLength: 1024, nullable: true),
+                    AssignedStaffUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    StaffNote = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -632,13 +636,13 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "ExpertMarks",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ReviewRequestId = table.Column<int>(type: "INTEGER", nullable: false),
-                    ExpertUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
-                    Score = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: false),
-                    Comment = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    MarkedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ReviewRequestId = table.Column<int>(type: "int", nullable: false),
+                    ExpertUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    Score = table.Column<string>(type: "varchar(1024)", unicode: false, maxLength: 1024, nullable: false),
+                    Comment = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    MarkedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -676,7 +680,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "RoleNameIndex",
                 table: "AspNetRoles",
                 column: "NormalizedName",
-                unique: true);
+                unique: true,
+                filter: "[NormalizedName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUserClaims_UserId",
@@ -707,7 +712,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "UserNameIndex",
                 table: "AspNetUsers",
                 column: "NormalizedUserName",
-                unique: true);
+                unique: true,
+                filter: "[NormalizedUserName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditCheckpoints_UpToSequence",
@@ -746,7 +752,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "IX_Candidates_UserId",
                 table: "Candidates",
                 column: "UserId",
-                unique: true);
+                unique: true,
+                filter: "[UserId] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Consents_ApiClientId_CandidateId",
@@ -791,7 +798,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "IX_QualificationOutcomes_CandidateId_QualificationId",
                 table: "QualificationOutcomes",
                 columns: new[] { "CandidateId", "QualificationId" },
-                unique: true);
+                unique: true,
+                filter: "RevokedAt IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_QualificationOutcomes_CertificateNumber",
@@ -873,6 +881,11 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 table: "ResultBatches",
                 columns: new[] { "ExamSessionId", "Version" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResultBatches_Status",
+                table: "ResultBatches",
+                column: "Status");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ResultBatches_SupersedesBatchId",

@@ -11,7 +11,7 @@ using ScorePortal.Data;
 namespace ScorePortal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteScorePortalDbContext))]
-    [Migration("20261128132108_Initial")]
+    [Migration("20261128175127_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -517,11 +517,19 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("PublishedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("RetractReason")
+                    b.Property<string>("PublishedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTimeOffset?>("RetractedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RetractedByUserId")
+                        .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("RowCount")
@@ -533,6 +541,10 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SummaryJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("SupersedesBatchId")
                         .HasColumnType("INTEGER");
 
@@ -542,6 +554,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ContentSha256");
+
+                    b.HasIndex("Status");
 
                     b.HasIndex("SupersedesBatchId");
 
@@ -996,6 +1010,9 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int>("QualificationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CertificateNumber")
@@ -1006,7 +1023,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.HasIndex("QualificationId");
 
                     b.HasIndex("CandidateId", "QualificationId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("RevokedAt IS NULL");
 
                     b.ToTable("QualificationOutcomes");
                 });
