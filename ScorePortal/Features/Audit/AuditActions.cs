@@ -11,4 +11,19 @@ public static class AuditActions
     public const string EnrollAuthenticator = "account.mfa.enroll";
     public const string ConfirmAuthenticator = "account.mfa.confirm";
     public const string ScoreLookup = "score.lookup";
+
+    // Result batches: every entry carries the batch fingerprint.
+    public const string BatchImport = "batch.import";
+    public const string BatchImportRefused = "batch.import.refused";
+    public const string BatchApprove = "batch.approve";
+    public const string BatchReject = "batch.reject";
+    public const string BatchPublish = "batch.publish";
+    public const string BatchRetract = "batch.retract";
+
+    // Catalog, sessions and exam centers.
+    public const string CatalogChange = "catalog.change";
+    public const string SessionChange = "session.change";
+    public const string ProvinceChange = "province.change";
+
+    public const string AnalyticsExport = "analytics.export";
 }
