@@ -3,6 +3,7 @@ using ScorePortal.Components;
 using ScorePortal.Data;
 using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Audit;
+using ScorePortal.Features.Batches;
 using ScorePortal.Features.Captcha;
 using ScorePortal.Features.Demo;
 using ScorePortal.Features.Lookup;
@@ -29,6 +30,7 @@ builder.AddAccounts();
 builder.AddDemoData();
 builder.AddSessionCatalog();
 builder.AddLookup();
+builder.AddBatchImport();
 builder.AddPortalUi();
 
 var app = builder.Build();
@@ -36,8 +38,8 @@ app.UseFieldEncryption();
 
 await app.MigrateDatabaseAsync();
 await app.EnsureRolesAsync();
-if (await app.RunCommandAsync(args) is { } exitCode) return exitCode;
 await app.SeedDemoDataAsync();
+if (await app.RunCommandAsync(args) is { } exitCode) return exitCode;
 
 app.UseOperations();
 app.UseSecurityHeaders();
@@ -54,6 +56,7 @@ app.MapPortalLocalization();
 app.MapAccountEndpoints();
 app.MapCaptcha();
 app.MapAudit();
+app.MapBatchImport();
 app.MapPortalUi();
 
 app.Run();

@@ -28,6 +28,12 @@ public sealed class CommandArguments
     public int GetInt(string name, int fallback) => int.TryParse(Get(name), out var v) ? v : fallback;
 }
 
+/// <summary>
+/// A hosted service a command needs running too (the web host is not started for a command): the audit writer, so
+/// that what a command does is audited like the same action in the UI.
+/// </summary>
+public interface IRunsDuringCommands;
+
 public static class PortalCommands
 {
     /// <summary>Features add their commands with this, next to their other services.</summary>
@@ -47,7 +53,17 @@ public static class PortalCommands
         }
         var command = commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null) return null;
-        await using var scope = app.Services.CreateAsyncScope();
-        return await command.RunAsync(scope.ServiceProvider, new CommandArguments(args[1..]), Console.Out);
+        var background = app.Services.GetServices<IHostedService>().Where(s => s is IRunsDuringCommands).ToList();
+        foreach (var service in background) await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return await command.RunAsync(scope.ServiceProvider, new CommandArguments(args[1..]), Console.Out);
+        }
+        finally
+        {
+            // Stopping drains what the command queued (audit records) before the process exits.
+            foreach (var service in background) await service.StopAsync(CancellationToken.None);
+        }
     }
 }

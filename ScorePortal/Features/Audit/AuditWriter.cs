@@ -12,7 +12,7 @@ internal sealed class AuditWriter(
     AuditLog log,
     IDbContextFactory<ScorePortalDbContext> dbFactory,
     SourceAddressHasher addresses,
-    ILogger<AuditWriter> logger) : BackgroundService
+    ILogger<AuditWriter> logger) : BackgroundService, ScorePortal.Operations.IRunsDuringCommands
 {
     private const int MaxBatch = 1000;
 

@@ -1,0 +1,429 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using ScorePortal.Account;
+using ScorePortal.Data;
+using ScorePortal.Features.Audit;
+using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Lookup;
+using ScorePortal.Features.Scores;
+using ScorePortal.Localization;
+
+namespace ScorePortal.Features.Batches;
+
+/// <summary>Import a results file (already on disk) into a session as a new batch version.</summary>
+public sealed record ImportBatchRequest(string? SessionCode, string FilePath, string FileName, string UserId);
+
+public enum ImportPhase { Checking, Validating, Storing, Fingerprinting }
+
+public sealed record ImportProgress(ImportPhase Phase, double Fraction, int Rows);
+
+public abstract record ImportOutcome
+{
+    /// <summary>Stored as a batch waiting for approval; nobody sees its scores yet.</summary>
+    public sealed record Imported(int BatchId, string SessionCode, int Version, string Fingerprint, BatchSummary Summary) : ImportOutcome;
+
+    /// <summary>The file has bad rows; nothing was stored. <paramref name="ReportId"/> names the full report.</summary>
+    public sealed record Refused(int ErrorCount, int Rows, IReadOnlyList<ImportError> FirstErrors, string ReportId) : ImportOutcome;
+
+    /// <summary>This very file (same bytes) was imported before.</summary>
+    public sealed record AlreadyImported(int BatchId, string SessionCode, int Version, ResultBatchStatus Status) : ImportOutcome;
+
+    /// <summary>Nothing could be checked row by row: unknown session, unreadable file, another import running.</summary>
+    public sealed record Invalid(string Key, params object[] Args) : ImportOutcome;
+}
+
+/// <summary>
+/// Two passes over the file, both streaming. The first checks every row (formats, catalog, duplicates and conflicts
+/// within the file and against the database) and stores nothing; a file with any bad row is refused with a full
+/// report. The second, only for a clean file, stores candidates, registrations and scores in one transaction — a
+/// crash or kill leaves the database as it was — with the scores not current until the batch is published.
+/// </summary>
+public sealed class ImportBatchHandler(
+    IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, ImportFiles files, AuditLog audit,
+    IStringLocalizer<SharedResource> localizer, TimeProvider time, ILogger<ImportBatchHandler> logger)
+{
+    /// <summary>Errors kept for the report; a file beyond this is hopeless anyway and is counted, not listed.</summary>
+    public const int MaxListedErrors = 100_000;
+
+    private const int Chunk = 1000;
+
+    // One import at a time: SQLite has one writer, and two versions of one session must not race for a number.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task<ImportOutcome> HandleAsync(ImportBatchRequest request, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        if (BatchFile.FormatOf(request.FileName) is not { } format) return new ImportOutcome.Invalid("Batches.File.Format");
+        if (!await _gate.WaitAsync(TimeSpan.Zero, ct)) return new ImportOutcome.Invalid("Batches.Import.Busy");
+        try
+        {
+            return await ImportAsync(request, format, progress, ct);
+        }
+        catch (BatchFile.FileProblem problem)
+        {
+            await audit.WriteAsync(Refusal(request, null, problem.Key), ct);
+            return new ImportOutcome.Invalid(problem.Key, problem.Args);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<ImportOutcome> ImportAsync(ImportBatchRequest request, BatchFile.Format format, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var code = request.SessionCode?.Trim() ?? "";
+        var session = await db.ExamSessions.AsNoTracking().Where(s => s.Code == code).Select(s => new { s.Id, s.Code }).SingleOrDefaultAsync(ct);
+        if (session is null) return new ImportOutcome.Invalid("Batches.Import.SessionUnknown", code.Length > 16 ? code[..16] : code);
+
+        progress?.Report(new ImportProgress(ImportPhase.Checking, 0, 0));
+        var contentHash = await HashFileAsync(request.FilePath, ct);
+        var earlier = await db.ResultBatches.AsNoTracking().Where(b => b.ContentSha256 == contentHash)
+            .Select(b => new { b.Id, b.ExamSession.Code, b.Version, b.Status }).FirstOrDefaultAsync(ct);
+        if (earlier is not null)
+        {
+            await audit.WriteAsync(Refusal(request, contentHash, "already-imported"), ct);
+            return new ImportOutcome.AlreadyImported(earlier.Id, earlier.Code, earlier.Version, earlier.Status);
+        }
+
+        var catalog = await ImportCatalog.LoadAsync(db, ct);
+        var check = new FileCheck(db, blindIndex, catalog, session.Id);
+        var validating = Phase(progress, ImportPhase.Validating, () => check.Rows);
+        await foreach (var raw in BatchFile.ReadAsync(request.FilePath, format, validating, ct))
+            await check.AddAsync(raw, ct);
+        await check.FlushAsync(ct);
+
+        if (check.Rows == 0) throw new BatchFile.FileProblem("Batches.File.Empty");
+        if (check.ErrorCount > 0)
+        {
+            var ordered = check.Errors.OrderBy(e => e.Line).ToList();
+            var reportId = await files.WriteReportAsync(ordered, localizer, ct);
+            await audit.WriteAsync(Refusal(request, contentHash, "invalid-rows", check.ErrorCount), ct);
+            logger.LogInformation("Import into session {Session} refused: {Errors} errors in {Rows} rows", session.Code, check.ErrorCount, check.Rows);
+            return new ImportOutcome.Refused(check.ErrorCount, check.Rows, ordered.Take(200).ToList(), reportId);
+        }
+
+        var summary = check.Summary();
+        var stored = await StoreAsync(db, request, format, session.Id, session.Code, catalog, contentHash, summary, check.Rows, progress, ct);
+
+        await audit.WriteDurableAsync(new AuditRecord(AuditActions.BatchImport, request.UserId, Roles.Admin, "ResultBatch",
+            stored.BatchId.ToString(System.Globalization.CultureInfo.InvariantCulture), Data: new Dictionary<string, string?>
+            {
+                ["session"] = session.Code,
+                ["version"] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["rows"] = check.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["fingerprint"] = stored.Fingerprint,
+                ["contentSha256"] = contentHash,
+            }), ct);
+        logger.LogInformation("Imported batch {BatchId} (session {Session} v{Version}): {Rows} rows", stored.BatchId, session.Code, stored.Version, check.Rows);
+        return stored;
+    }
+
+    private async Task<ImportOutcome.Imported> StoreAsync(
+        ScorePortalDbContext db, ImportBatchRequest request, BatchFile.Format format, int sessionId, string sessionCode,
+        ImportCatalog catalog, string contentHash, BatchSummary summary, int totalRows, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        var now = time.GetUtcNow();
+        var version = (await db.ResultBatches.Where(b => b.ExamSessionId == sessionId).MaxAsync(b => (int?)b.Version, ct) ?? 0) + 1;
+        var supersedes = await db.ResultBatches.Where(b => b.ExamSessionId == sessionId && b.Status == ResultBatchStatus.Published)
+            .OrderByDescending(b => b.Version).Select(b => (int?)b.Id).FirstOrDefaultAsync(ct);
+        var batch = new ResultBatch
+        {
+            ExamSessionId = sessionId,
+            Version = version,
+            FileName = Path.GetFileName(request.FileName) is { Length: > 0 and <= 260 } name ? name : "results",
+            ContentSha256 = contentHash,
+            Fingerprint = new string('0', 64),
+            Status = ResultBatchStatus.Validated,
+            RowCount = totalRows,
+            ImportedByUserId = request.UserId,
+            ImportedAt = now,
+            SupersedesBatchId = supersedes,
+            SummaryJson = summary.ToJson(),
+        };
+        db.ResultBatches.Add(batch);
+        await db.SaveChangesAsync(ct);
+
+        var store = new ChunkStore(db, blindIndex, sessionId, batch.Id, now);
+        var stored = 0;
+        var chunk = new List<ImportRow>(Chunk);
+        var scratch = new List<ImportError>();
+        await foreach (var raw in BatchFile.ReadAsync(request.FilePath, format, null, ct))
+        {
+            // The file was checked a moment ago; a row that fails now means it changed in between.
+            var row = ImportRow.Parse(raw, catalog, scratch) ?? throw new BatchFile.FileProblem("Batches.File.Changed");
+            chunk.Add(row);
+            if (chunk.Count < Chunk) continue;
+            await store.AddAsync(chunk, ct);
+            stored += chunk.Count;
+            chunk.Clear();
+            progress?.Report(new ImportProgress(ImportPhase.Storing, (double)stored / totalRows, stored));
+        }
+        await store.AddAsync(chunk, ct);
+        stored += chunk.Count;
+        if (stored != totalRows) throw new BatchFile.FileProblem("Batches.File.Changed");
+
+        progress?.Report(new ImportProgress(ImportPhase.Fingerprinting, 1, stored));
+        var fingerprint = await BatchFingerprint.ComputeAsync(db, batch.Id, ct);
+        await db.ResultBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(u => u.SetProperty(b => b.Fingerprint, fingerprint), ct);
+        await tx.CommitAsync(ct);
+        return new ImportOutcome.Imported(batch.Id, sessionCode, version, fingerprint, summary);
+    }
+
+    private static AuditRecord Refusal(ImportBatchRequest request, string? contentHash, string reason, int errors = 0) =>
+        new(AuditActions.BatchImportRefused, request.UserId, Roles.Admin, "ExamSession", request.SessionCode?.Length <= 16 ? request.SessionCode : null,
+            Data: new Dictionary<string, string?>
+            {
+                ["reason"] = reason,
+                ["errors"] = errors.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["contentSha256"] = contentHash,
+            });
+
+    private static IProgress<double>? Phase(IProgress<ImportProgress>? progress, ImportPhase phase, Func<int> rows) =>
+        progress is null ? null : new Progress<double>(f => progress.Report(new ImportProgress(phase, f, rows())));
+
+    private static async Task<string> HashFileAsync(string path, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
+    }
+
+    /// <summary>The blind index as a value key: 32 bytes, compared and hashed without allocations.</summary>
+    internal readonly record struct IdKey(UInt128 High, UInt128 Low)
+    {
+        public static IdKey From(byte[] index) =>
+            new(BinaryPrimitives.ReadUInt128BigEndian(index.AsSpan(0, 16)), BinaryPrimitives.ReadUInt128BigEndian(index.AsSpan(16, 16)));
+    }
+
+    /// <summary>First pass: every check, nothing stored.</summary>
+    private sealed class FileCheck(ScorePortalDbContext db, BlindIndex blindIndex, ImportCatalog catalog, int sessionId)
+    {
+        private sealed class Ticket(int line, IdKey person, string province, ImportCatalog.QualificationInfo qualification)
+        {
+            public int Line { get; } = line;
+            public IdKey Person { get; } = person;
+            public string Province { get; } = province;
+            public ImportCatalog.QualificationInfo Qualification { get; } = qualification;
+            public int Sitting, Absent, Voided, Passed;
+            public int[] SubjectLines { get; } = new int[qualification.Subjects.Count];
+        }
+
+        private sealed record Person(int Line, string Name, string Ticket, byte[] Index);
+
+        private readonly Dictionary<string, Ticket> _tickets = new(StringComparer.Ordinal);
+        private readonly Dictionary<IdKey, Person> _people = [];
+        private readonly List<Person> _newPeople = [];
+        private readonly List<Ticket> _newTickets = [];
+        private readonly Dictionary<Ticket, string> _ticketNumbers = [];
+        private readonly List<ImportError> _rowErrors = [];
+
+        public List<ImportError> Errors { get; } = [];
+        public int ErrorCount { get; private set; }
+        public int Rows { get; private set; }
+
+        public async Task AddAsync(BatchFile.Row raw, CancellationToken ct)
+        {
+            Rows++;
+            _rowErrors.Clear();
+            var row = ImportRow.Parse(raw, catalog, _rowErrors);
+            if (row is not null) Check(row);
+            foreach (var e in _rowErrors) Report(e);
+            if (_newPeople.Count >= Chunk || _newTickets.Count >= Chunk) await FlushAsync(ct);
+        }
+
+        private void Check(ImportRow row)
+        {
+            var index = blindIndex.Compute(row.IdType, row.IdNumber);
+            var key = IdKey.From(index);
+            if (_people.TryGetValue(key, out var person))
+            {
+                if (!string.Equals(person.Name, row.Name, StringComparison.OrdinalIgnoreCase))
+                    _rowErrors.Add(new ImportError(row.Line, BatchFile.Name, "Batches.Row.NameConflict", person.Line));
+                else if (person.Ticket != row.Ticket)
+                    _rowErrors.Add(new ImportError(row.Line, BatchFile.TicketNo, "Batches.Row.SecondTicket", person.Line));
+            }
+            else
+            {
+                _people[key] = person = new Person(row.Line, row.Name, row.Ticket, index);
+                _newPeople.Add(person);
+            }
+
+            if (_tickets.TryGetValue(row.Ticket, out var ticket))
+            {
+                if (ticket.Person != key)
+                    _rowErrors.Add(new ImportError(row.Line, BatchFile.IdNumber, "Batches.Row.TicketOtherPerson", ticket.Line));
+                else if (ticket.Province != row.Province)
+                    _rowErrors.Add(new ImportError(row.Line, BatchFile.ProvinceCode, "Batches.Row.ProvinceMismatch", ticket.Line, ticket.Province));
+                else if (ticket.Qualification != row.Qualification)
+                    _rowErrors.Add(new ImportError(row.Line, BatchFile.QualificationCode, "Batches.Row.QualificationMismatch", ticket.Line, ticket.Qualification.Code));
+            }
+            else if (_rowErrors.Count == 0)
+            {
+                _tickets[row.Ticket] = ticket = new Ticket(row.Line, key, row.Province, row.Qualification);
+                _ticketNumbers[ticket] = row.Ticket;
+                _newTickets.Add(ticket);
+            }
+            if (_rowErrors.Count > 0 || ticket is null) return;
+
+            var bit = 1 << row.Subject.Bit;
+            if ((ticket.Sitting & bit) != 0)
+            {
+                _rowErrors.Add(new ImportError(row.Line, BatchFile.SubjectCode, "Batches.Row.Duplicate", ticket.SubjectLines[row.Subject.Bit]));
+                return;
+            }
+            ticket.Sitting |= bit;
+            ticket.SubjectLines[row.Subject.Bit] = row.Line;
+            if (row.Status == ScoreStatus.Absent) ticket.Absent |= bit;
+            if (row.Status == ScoreStatus.Voided) ticket.Voided |= bit;
+            if (row.Passed) ticket.Passed |= bit;
+        }
+
+        private void Report(ImportError error)
+        {
+            ErrorCount++;
+            if (Errors.Count < MaxListedErrors) Errors.Add(error);
+        }
+
+        /// <summary>Checks the people and tickets seen since the last flush against what is already stored.</summary>
+        public async Task FlushAsync(CancellationToken ct)
+        {
+            if (_newPeople.Count > 0)
+            {
+                var indexes = _newPeople.Select(p => p.Index).ToList();
+                var known = await db.Candidates.AsNoTracking()
+                    .Where(c => EF.Constant(indexes).Contains(c.IdNumberIndex))
+                    .Select(c => new
+                    {
+                        c.IdNumberIndex, c.Name,
+                        Ticket = c.Registrations.Where(r => r.ExamSessionId == sessionId).Select(r => r.TicketNumber).FirstOrDefault(),
+                    })
+                    .ToListAsync(ct);
+                foreach (var c in known)
+                {
+                    var person = _people[IdKey.From(c.IdNumberIndex)];
+                    if (!NameNormalizer.Matches(person.Name, c.Name))
+                        Report(new ImportError(person.Line, BatchFile.Name, "Batches.Row.NameConflictStored"));
+                    else if (c.Ticket is not null && c.Ticket != person.Ticket)
+                        Report(new ImportError(person.Line, BatchFile.TicketNo, "Batches.Row.SecondTicketStored", c.Ticket));
+                }
+                _newPeople.Clear();
+            }
+
+            if (_newTickets.Count > 0)
+            {
+                var numbers = _newTickets.Select(t => _ticketNumbers[t]).ToList();
+                var known = await db.Registrations.AsNoTracking()
+                    .Where(r => r.ExamSessionId == sessionId && EF.Constant(numbers).Contains(r.TicketNumber))
+                    .Select(r => new { r.TicketNumber, r.ProvinceCode, r.QualificationId, r.Candidate.IdNumberIndex })
+                    .ToListAsync(ct);
+                foreach (var r in known)
+                {
+                    var ticket = _tickets[r.TicketNumber];
+                    if (IdKey.From(r.IdNumberIndex) != ticket.Person)
+                        Report(new ImportError(ticket.Line, BatchFile.IdNumber, "Batches.Row.TicketOtherPersonStored"));
+                    else if (r.ProvinceCode != ticket.Province)
+                        Report(new ImportError(ticket.Line, BatchFile.ProvinceCode, "Batches.Row.ProvinceMismatchStored", r.ProvinceCode));
+                    else if (r.QualificationId != ticket.Qualification.Id)
+                        Report(new ImportError(ticket.Line, BatchFile.QualificationCode, "Batches.Row.QualificationMismatchStored"));
+                }
+                _newTickets.Clear();
+            }
+        }
+
+        public BatchSummary Summary()
+        {
+            var builder = new BatchSummaryBuilder();
+            foreach (var t in _tickets.Values) builder.Add(t.Qualification, t.Province, t.Sitting, t.Absent, t.Voided, t.Passed);
+            return builder.Build(Rows, _people.Count);
+        }
+    }
+
+    /// <summary>Second pass: stores one chunk of checked rows (candidates and registrations first, then the staged scores).</summary>
+    private sealed class ChunkStore(ScorePortalDbContext db, BlindIndex blindIndex, int sessionId, int batchId, DateTimeOffset now)
+    {
+        private readonly Dictionary<IdKey, int> _candidates = [];
+        private readonly Dictionary<string, (int Id, bool Existed)> _registrations = new(StringComparer.Ordinal);
+
+        public async Task AddAsync(List<ImportRow> rows, CancellationToken ct)
+        {
+            if (rows.Count == 0) return;
+            var keyed = rows.Select(r =>
+            {
+                var index = blindIndex.Compute(r.IdType, r.IdNumber);
+                return (Row: r, Index: index, Key: IdKey.From(index));
+            }).ToList();
+
+            // Candidates: known ones by blind index, the others created.
+            var missing = keyed.Where(k => !_candidates.ContainsKey(k.Key)).DistinctBy(k => k.Key).ToList();
+            if (missing.Count > 0)
+            {
+                var indexes = missing.Select(m => m.Index).ToList();
+                var known = await db.Candidates.AsNoTracking().Where(c => EF.Constant(indexes).Contains(c.IdNumberIndex))
+                    .Select(c => new { c.Id, c.IdNumberIndex }).ToListAsync(ct);
+                foreach (var c in known) _candidates[IdKey.From(c.IdNumberIndex)] = c.Id;
+                var created = missing.Where(m => !_candidates.ContainsKey(m.Key))
+                    .Select(m => (m.Key, Entity: new Candidate
+                    {
+                        IdType = m.Row.IdType, IdNumber = m.Row.IdNumber, IdNumberIndex = m.Index, Name = m.Row.Name,
+                        Email = m.Row.Email, CreatedAt = now,
+                    }))
+                    .ToList();
+                db.Candidates.AddRange(created.Select(c => c.Entity));
+                await db.SaveChangesAsync(ct);
+                foreach (var (key, entity) in created) _candidates[key] = entity.Id;
+            }
+
+            // Registrations: by ticket number within the session.
+            var newTickets = keyed.Where(k => !_registrations.ContainsKey(k.Row.Ticket)).DistinctBy(k => k.Row.Ticket).ToList();
+            if (newTickets.Count > 0)
+            {
+                var numbers = newTickets.Select(t => t.Row.Ticket).ToList();
+                var known = await db.Registrations.AsNoTracking()
+                    .Where(r => r.ExamSessionId == sessionId && EF.Constant(numbers).Contains(r.TicketNumber))
+                    .Select(r => new { r.Id, r.TicketNumber }).ToListAsync(ct);
+                foreach (var r in known) _registrations[r.TicketNumber] = (r.Id, true);
+                var created = newTickets.Where(t => !_registrations.ContainsKey(t.Row.Ticket))
+                    .Select(t => new Registration
+                    {
+                        CandidateId = _candidates[t.Key], ExamSessionId = sessionId, QualificationId = t.Row.Qualification.Id,
+                        ProvinceCode = t.Row.Province, TicketNumber = t.Row.Ticket, RegisteredAt = now,
+                    })
+                    .ToList();
+                db.Registrations.AddRange(created);
+                await db.SaveChangesAsync(ct);
+                foreach (var r in created) _registrations[r.TicketNumber] = (r.Id, false);
+            }
+
+            // Versions: a registration that had scores before gets the next version of each subject.
+            var earlier = keyed.Select(k => _registrations[k.Row.Ticket]).Where(r => r.Existed).Select(r => r.Id).Distinct().ToList();
+            var versions = earlier.Count == 0
+                ? []
+                : await db.SubjectScores.AsNoTracking().Where(s => EF.Constant(earlier).Contains(s.RegistrationId))
+                    .GroupBy(s => new { s.RegistrationId, s.SubjectId })
+                    .Select(g => new { g.Key.RegistrationId, g.Key.SubjectId, Version = g.Max(s => s.Version) })
+                    .ToDictionaryAsync(v => (v.RegistrationId, v.SubjectId), v => v.Version, ct);
+
+            db.SubjectScores.AddRange(keyed.Select(k =>
+            {
+                var registrationId = _registrations[k.Row.Ticket].Id;
+                return new SubjectScore
+                {
+                    RegistrationId = registrationId,
+                    SubjectId = k.Row.Subject.Id,
+                    Score = k.Row.Score,
+                    Status = k.Row.Status,
+                    Version = versions.GetValueOrDefault((registrationId, k.Row.Subject.Id)) + 1,
+                    ResultBatchId = batchId,
+                    IsCurrent = false,
+                };
+            }));
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
+using ScorePortal.Account;
+using ScorePortal.Localization;
+using ScorePortal.Operations;
+
+namespace ScorePortal.Features.Batches;
+
+/// <summary>
+/// <c>import --session 2025H2 --file results.csv --user admin@example.org [--lang en-US]</c>: the admin page's import,
+/// for scripts. Prints the validation report (or the stored batch with its fingerprint); exit code 1 when refused.
+/// </summary>
+public static class ImportCommand
+{
+    public static readonly PortalCommand Command = new("import",
+        "Import a results file: --session <code> --file <path.csv|.xlsx> --user <admin email> [--lang zh-CN|en-US]", RunAsync);
+
+    private static async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
+    {
+        var culture = CultureInfo.GetCultureInfo(args.Get("lang") == "en-US" ? "en-US" : "zh-CN");
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = culture;
+        var L = services.GetRequiredService<IStringLocalizer<SharedResource>>();
+
+        var file = args.Get("file");
+        if (args.Get("session") is not { } session || file is null || args.Get("user") is not { } email)
+        {
+            output.WriteLine(Command.Description);
+            return 2;
+        }
+        if (!File.Exists(file))
+        {
+            output.WriteLine(L["Batches.Cli.NoFile", file]);
+            return 1;
+        }
+        if (await AdminUsers.FindAsync(services, email) is not { } user)
+        {
+            output.WriteLine(L["Batches.Cli.NotAdmin", email]);
+            return 1;
+        }
+
+        var progress = new ConsoleProgress(output, L);
+        var outcome = await services.GetRequiredService<ImportBatchHandler>()
+            .HandleAsync(new ImportBatchRequest(session, Path.GetFullPath(file), Path.GetFileName(file), user.Id), progress);
+        switch (outcome)
+        {
+            case ImportOutcome.Imported imported:
+                output.WriteLine(L["Batches.Import.Done", imported.SessionCode, imported.Version, imported.Summary.Rows, imported.BatchId]);
+                output.WriteLine(L["Batches.Fingerprint"] + ": " + BatchFingerprint.Grouped(imported.Fingerprint));
+                foreach (var q in imported.Summary.ByQualification())
+                    output.WriteLine($"  {q.Key,-6} {q.Registrations,8:N0} {q.Sat,8:N0} {q.Absent,8:N0} {q.Passed,8:N0} {q.PassRate,8:P1}");
+                output.WriteLine(L["Batches.Cli.NextStep", imported.BatchId]);
+                return 0;
+            case ImportOutcome.Refused refused:
+                output.WriteLine(L["Batches.Import.Refused", refused.ErrorCount, refused.Rows]);
+                foreach (var e in refused.FirstErrors.Take(50))
+                    output.WriteLine($"  {L["Batches.Report.Line"]} {e.Line} [{e.Column}] {ImportFiles.Describe(L, e)}");
+                if (refused.ErrorCount > 50) output.WriteLine(L["Batches.Cli.MoreErrors", refused.ErrorCount - 50]);
+                if (services.GetRequiredService<ImportFiles>().ReportPath(refused.ReportId) is { } path)
+                    output.WriteLine(L["Batches.Cli.ReportAt", path]);
+                return 1;
+            case ImportOutcome.AlreadyImported earlier:
+                output.WriteLine(L["Batches.Import.AlreadyImported", earlier.SessionCode, earlier.Version, L["Batches.Status." + earlier.Status]]);
+                return 1;
+            case ImportOutcome.Invalid invalid:
+                output.WriteLine(L[invalid.Key, invalid.Args]);
+                return 1;
+            default:
+                throw new InvalidOperationException(outcome.GetType().Name);
+        }
+    }
+
+    private sealed class ConsoleProgress(TextWriter output, IStringLocalizer L) : IProgress<ImportProgress>
+    {
+        private (ImportPhase, int) _last = (ImportPhase.Checking, -1);
+
+        public void Report(ImportProgress value)
+        {
+            var tenth = (int)(value.Fraction * 10);
+            if ((value.Phase, tenth) == _last) return;
+            _last = (value.Phase, tenth);
+            output.WriteLine($"{L["Batches.Phase." + value.Phase]} {value.Fraction:P0} ({value.Rows:N0})");
+        }
+    }
+}
+
+/// <summary>Admins named by email on the command line (the two-person rule compares these accounts).</summary>
+public static class AdminUsers
+{
+    public static async Task<ApplicationUser?> FindAsync(IServiceProvider services, string email)
+    {
+        var users = services.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByEmailAsync(email.Trim());
+        return user is not null && await users.IsInRoleAsync(user, Roles.Admin) ? user : null;
+    }
+}
