@@ -97,6 +97,7 @@ public class PortalFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:ScorePortal"] = ConnectionString,
             // Generated keys go to this factory's folder, never into the source tree.
             ["Security:KeyDirectory"] = Path.Combine(Directory, "keys"),
+            ["Batches:WorkDirectory"] = Path.Combine(Directory, "imports"),
         };
         foreach (var (key, value) in _extraSettings) settings[key] = value;
         ConfigureSettings(settings);
