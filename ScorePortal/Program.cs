@@ -3,6 +3,7 @@ using ScorePortal.Components;
 using ScorePortal.Data;
 using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Audit;
+using ScorePortal.Features.Batches;
 using ScorePortal.Features.Captcha;
 using ScorePortal.Features.Demo;
 using ScorePortal.Features.Lookup;
@@ -29,6 +30,7 @@ builder.AddAccounts();
 builder.AddDemoData();
 builder.AddSessionCatalog();
 builder.AddLookup();
+builder.AddBatches();
 builder.AddPortalUi();
 
 var app = builder.Build();
