@@ -30,7 +30,7 @@ builder.AddAccounts();
 builder.AddDemoData();
 builder.AddSessionCatalog();
 builder.AddLookup();
-builder.AddBatchImport();
+builder.AddBatches();
 builder.AddPortalUi();
 
 var app = builder.Build();
@@ -56,7 +56,7 @@ app.MapPortalLocalization();
 app.MapAccountEndpoints();
 app.MapCaptcha();
 app.MapAudit();
-app.MapBatchImport();
+app.MapBatches();
 app.MapPortalUi();
 
 app.Run();

@@ -6,7 +6,7 @@ using ScorePortal.Features.Audit;
 using ScorePortal.Features.Batches;
 using ScorePortal.Tests.Infrastructure;
 using ScorePortal.Features.Candidates;
-using static ScorePortal.Tests.Features.Batches.BatchTestData;
+using static ScorePortal.Tests.Features.Batches.ImportTestData;
 
 namespace ScorePortal.Tests.Features.Batches;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ScorePortal.Tests.Infrastructure;
-using static ScorePortal.Tests.Features.Batches.BatchTestData;
+using static ScorePortal.Tests.Features.Batches.ImportTestData;
 
 namespace ScorePortal.Tests.Features.Batches;
 

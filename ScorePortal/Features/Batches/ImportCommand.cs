@@ -1,7 +1,5 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Localization;
-using ScorePortal.Account;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 
@@ -33,9 +31,10 @@ public static class ImportCommand
             output.WriteLine(L["Batches.Cli.NoFile", file]);
             return 1;
         }
-        if (await AdminUsers.FindAsync(services, email) is not { } user)
+        var (user, problem) = await BatchCommands.FindAdminAsync(services, email);
+        if (user is null)
         {
-            output.WriteLine(L["Batches.Cli.NotAdmin", email]);
+            output.WriteLine(problem);
             return 1;
         }
 
@@ -81,16 +80,5 @@ public static class ImportCommand
             _last = (value.Phase, tenth);
             output.WriteLine($"{L["Batches.Phase." + value.Phase]} {value.Fraction:P0} ({value.Rows:N0})");
         }
-    }
-}
-
-/// <summary>Admins named by email on the command line (the two-person rule compares these accounts).</summary>
-public static class AdminUsers
-{
-    public static async Task<ApplicationUser?> FindAsync(IServiceProvider services, string email)
-    {
-        var users = services.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByEmailAsync(email.Trim());
-        return user is not null && await users.IsInRoleAsync(user, Roles.Admin) ? user : null;
     }
 }

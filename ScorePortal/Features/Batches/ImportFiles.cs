@@ -7,20 +7,6 @@ using ScorePortal.Localization;
 
 namespace ScorePortal.Features.Batches;
 
-public sealed class BatchOptions
-{
-    public const string Section = "Batches";
-
-    /// <summary>Where uploads wait for their import and validation reports wait for their download (relative to the content root).</summary>
-    public string WorkDirectory { get; set; } = "App_Data/imports";
-
-    /// <summary>Largest upload accepted through the admin page, in bytes (1,000,000 rows are about 90 MB).</summary>
-    public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
-
-    /// <summary>How often the publisher looks for approved batches whose release time has come.</summary>
-    public TimeSpan PublishPollInterval { get; set; } = TimeSpan.FromSeconds(15);
-}
-
 /// <summary>
 /// The import's files on disk: uploads (deleted after their import) and validation reports (kept a day for the
 /// download link). Both hold personal data only as the exam office sent it; reports name lines and columns, never values

@@ -129,7 +129,7 @@ public static partial class DemoDataSeeder
             db.SubjectScores.AddRange(scores);
             await db.SaveChangesAsync(ct);
 
-            var outcomes = DecideOutcomes(plans, sessions, catalog);
+            var outcomes = DecideOutcomes(plans, catalog);
             db.QualificationOutcomes.AddRange(outcomes);
             await db.SaveChangesAsync(ct);
 
@@ -222,7 +222,7 @@ public static partial class DemoDataSeeder
 
     private sealed record SubjectResult(Subject Subject, decimal? Score, ScoreStatus Status)
     {
-        public bool Passed => Status == ScoreStatus.Normal && Subject.IsPassed(Score);
+        public bool Passed => QualificationRule.IsPass(Status, Score, Subject.PassLine);
     }
 
     private sealed class SittingPlan(ExamSession session, Qualification qualification, DateTimeOffset registeredAt)
@@ -297,12 +297,11 @@ public static partial class DemoDataSeeder
     private static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>
-    /// A qualification is passed in the first session by which every subject has been passed within the
-    /// qualification's validity window (exam years), counting earlier sittings of the same qualification.
+    /// Who passed, decided by the same rule as publication (<see cref="QualificationRule"/>); certificate numbers
+    /// count per release date in planning order, so the featured candidates get the first numbers.
     /// </summary>
-    private static List<QualificationOutcome> DecideOutcomes(List<CandidatePlan> plans, SessionPlan sessions, CatalogView catalog)
+    private static List<QualificationOutcome> DecideOutcomes(List<CandidatePlan> plans, CatalogView catalog)
     {
-        var order = sessions.All.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
         var sequence = new Dictionary<int, int>();
         var outcomes = new List<QualificationOutcome>();
         foreach (var plan in plans)
@@ -310,33 +309,22 @@ public static partial class DemoDataSeeder
             foreach (var group in plan.Sittings.Where(s => s.Results is not null).GroupBy(s => s.Qualification))
             {
                 var qualification = group.Key;
-                var chronological = group.OrderBy(s => order[s.Session.Id]).ToList();
-                var subjectIds = catalog.SubjectsOf(qualification).Select(s => s.Id).ToHashSet();
-                foreach (var sitting in chronological)
-                {
-                    var windowStart = sitting.Session.Year - qualification.ScoreValidityYears + 1;
-                    var passed = chronological
-                        .Where(s => order[s.Session.Id] <= order[sitting.Session.Id] && s.Session.Year >= windowStart)
-                        .SelectMany(s => s.Results!)
-                        .Where(r => r.Passed)
-                        .Select(r => r.Subject.Id)
-                        .ToHashSet();
-                    if (!subjectIds.IsSubsetOf(passed)) continue;
+                var subjectIds = catalog.SubjectsOf(qualification).Select(s => s.Id).ToList();
+                var sittings = group.Select(s => new QualificationSitting(s.Session.Id, s.Session.Year, s.Session.Half,
+                    s.Results!.Where(r => r.Passed).Select(r => r.Subject.Id).ToList()));
+                if (QualificationRule.PassedIn(subjectIds, qualification.ScoreValidityYears, sittings) is not { } sessionId) continue;
 
-                    var session = sitting.Session;
-                    var n = sequence.GetValueOrDefault(session.Id) + 1;
-                    sequence[session.Id] = n;
-                    var releaseDate = session.ReleaseAt.ToOffset(ChinaOffset);
-                    outcomes.Add(new QualificationOutcome
-                    {
-                        CandidateId = plan.Candidate.Id,
-                        QualificationId = qualification.Id,
-                        PassedInSessionId = session.Id,
-                        CertificateNumber = string.Create(Inv, $"RK{releaseDate:yyyyMMdd}{n:D6}"),
-                        IssuedAt = session.ReleaseAt,
-                    });
-                    break;
-                }
+                var session = group.First(s => s.Session.Id == sessionId).Session;
+                var n = sequence.GetValueOrDefault(session.Id) + 1;
+                sequence[session.Id] = n;
+                outcomes.Add(new QualificationOutcome
+                {
+                    CandidateId = plan.Candidate.Id,
+                    QualificationId = qualification.Id,
+                    PassedInSessionId = session.Id,
+                    CertificateNumber = QualificationRule.CertificateNumber(session.ReleaseAt, n),
+                    IssuedAt = session.ReleaseAt,
+                });
             }
         }
         return outcomes;

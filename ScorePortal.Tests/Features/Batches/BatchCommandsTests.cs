@@ -1,0 +1,118 @@
+using Microsoft.Extensions.DependencyInjection;
+using ScorePortal.Features.Batches;
+using ScorePortal.Features.Sessions;
+using ScorePortal.Operations;
+using ScorePortal.Tests.Infrastructure;
+using static ScorePortal.Tests.Features.Batches.BatchTestData;
+
+namespace ScorePortal.Tests.Features.Batches;
+
+/// <summary>The command-line verbs exam centers script, run through the same delegates as <c>dotnet run -- approve …</c>.</summary>
+public sealed class BatchCommandsTests(DemoPortal portal) : IClassFixture<DemoPortal>
+{
+    private const string Admin = "admin@scoreportal.demo";
+    private const string Admin2 = "admin2@scoreportal.demo";
+
+    private readonly BatchTestData _data = new(portal);
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string name, params string[] args)
+    {
+        var command = portal.Services.GetServices<PortalCommand>().Single(c => c.Name == name);
+        await using var scope = portal.Services.CreateAsyncScope();
+        using var output = new StringWriter();
+        var exitCode = await command.RunAsync(scope.ServiceProvider, new CommandArguments(args), output);
+        return (exitCode, output.ToString());
+    }
+
+    private async Task<(ResultBatch Batch, ExamSession Session)> StagedByAsync(string importerEmail)
+    {
+        var session = await _data.SessionAsync(NewYear(), ExamHalf.H2, portal.Clock.GetUtcNow().AddDays(5));
+        var m01 = await _data.QualificationAsync("M01");
+        var candidate = await _data.CandidateAsync();
+        var registration = await _data.RegisterAsync(candidate, session, m01);
+        var batch = await _data.StageAsync(session, await _data.UserIdAsync(importerEmail),
+            Result(registration, m01, "JC", "55"), Result(registration, m01, "YY", "49"));
+        return (batch, session);
+    }
+
+    [Fact]
+    public async Task Command_line_enforces_the_two_person_rule_by_email_from_approval_to_publication()
+    {
+        using var english = new CultureScope("en-US");
+        var (batch, session) = await StagedByAsync(Admin);
+        var id = batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var self = await RunAsync("approve", "--batch", id, "--user", Admin);
+        var wrongPrint = await RunAsync("approve", "--batch", id, "--user", Admin2, "--fingerprint", new string('a', 64));
+        var approved = await RunAsync("approve", "--batch", id, "--user", Admin2, "--fingerprint", batch.Fingerprint);
+        var publishBySelf = await RunAsync("publish", "--batch", id, "--user", Admin);
+        var published = await RunAsync("publish", "--batch", id, "--user", Admin2);
+
+        Assert.Equal(1, self.ExitCode);
+        Assert.Contains("another administrator must approve", self.Output);
+        Assert.Equal(1, wrongPrint.ExitCode);
+        Assert.Contains("fingerprint does not match", wrongPrint.Output);
+        Assert.Equal(0, approved.ExitCode);
+        Assert.Contains($"batch={id} status=Approved fingerprint={batch.Fingerprint}", approved.Output);
+        Assert.Equal(1, publishBySelf.ExitCode);
+        Assert.Equal(0, published.ExitCode);
+        Assert.Contains("The batch was published: 2 scores are live, 1 certificates issued, 0 revoked.", published.Output);
+        Assert.Contains("The release time was brought forward", published.Output);
+        var stored = await _data.BatchAsync(batch.Id);
+        Assert.Equal(ResultBatchStatus.Published, stored.Status);
+        Assert.Equal(await _data.UserIdAsync(Admin2), stored.ApprovedByUserId);
+        Assert.Equal(await _data.UserIdAsync(Admin2), stored.PublishedByUserId);
+        Assert.NotNull((await _data.ReloadAsync(session)).PublishedAt);
+    }
+
+    [Fact]
+    public async Task Only_administrators_act_and_arguments_are_checked()
+    {
+        using var english = new CultureScope("en-US");
+        var (batch, _) = await StagedByAsync(Admin);
+        var id = batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var staff = await RunAsync("approve", "--batch", id, "--user", "staff.beijing@scoreportal.demo");
+        var unknown = await RunAsync("approve", "--batch", id, "--user", "nobody@example.com");
+        var noBatch = await RunAsync("approve", "--user", Admin2);
+        var missing = await RunAsync("approve", "--batch", "999999", "--user", Admin2);
+        var noReason = await RunAsync("reject", "--batch", id, "--user", Admin2);
+        var rejected = await RunAsync("reject", "--batch", id, "--user", Admin2, "--reason", "Wrong session in the file");
+
+        Assert.Equal((1, 1, 1, 1, 1, 0), (staff.ExitCode, unknown.ExitCode, noBatch.ExitCode, missing.ExitCode, noReason.ExitCode, rejected.ExitCode));
+        Assert.Contains("is not an administrator", staff.Output);
+        Assert.Contains("No account", unknown.Output);
+        Assert.Contains("--batch", noBatch.Output);
+        Assert.Contains("Result batch not found.", missing.Output);
+        Assert.Contains("Give a reason", noReason.Output);
+        Assert.Equal(ResultBatchStatus.Rejected, (await _data.BatchAsync(batch.Id)).Status);
+    }
+
+    [Fact]
+    public async Task Batches_lists_a_session_with_fingerprints_and_the_emails_of_importer_and_approver()
+    {
+        using var english = new CultureScope("en-US");
+        var (batch, session) = await StagedByAsync(Admin);
+        await RunAsync("approve", "--batch", batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--user", Admin2);
+
+        var listed = await RunAsync("batches", "--session", session.Code);
+        var unknown = await RunAsync("batches", "--session", "1999H1");
+
+        Assert.Equal(0, listed.ExitCode);
+        var line = Assert.Single(listed.Output.Split('\n'), l => l.Contains(batch.Fingerprint));
+        Assert.Contains(session.Code, line);
+        Assert.Contains("Approved", line);
+        Assert.Contains(Admin, line);
+        Assert.Contains(Admin2, line);
+        Assert.Equal(1, unknown.ExitCode);
+    }
+
+    private sealed class CultureScope : IDisposable
+    {
+        private readonly System.Globalization.CultureInfo _previous = System.Globalization.CultureInfo.CurrentUICulture;
+
+        public CultureScope(string name) => System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(name);
+
+        public void Dispose() => System.Globalization.CultureInfo.CurrentUICulture = _previous;
+    }
+}

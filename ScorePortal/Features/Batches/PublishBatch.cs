@@ -1,0 +1,155 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using ScorePortal.Data;
+using ScorePortal.Features.Audit;
+using ScorePortal.Features.Scores;
+using ScorePortal.Features.Sessions;
+
+namespace ScorePortal.Features.Batches;
+
+public enum PublishMode
+{
+    /// <summary>"Publish now" by an admin: a release time still ahead is brought forward to now (the UI confirms it first).</summary>
+    Now,
+
+    /// <summary>The scheduler at the release time: refused while the release time is ahead.</summary>
+    AtReleaseTime,
+}
+
+public sealed record PublishBatchRequest(int BatchId, string UserId, PublishMode Mode = PublishMode.Now);
+
+/// <summary>
+/// Makes an approved batch's scores the current ones, in one transaction: the batch becomes published, older
+/// versions of the same (registration, subject) are superseded (kept as history), the session is marked published,
+/// and who passed is decided again for every candidate in the batch (certificates issued or revoked). A crash or
+/// failure at any point leaves the database as it was; the caches are refreshed only after the commit.
+/// </summary>
+public sealed class PublishBatch(
+    IDbContextFactory<ScorePortalDbContext> dbFactory,
+    Outcomes outcomes,
+    AuditLog audit,
+    SessionCatalog sessionCatalog,
+    HybridCache cache,
+    TimeProvider time,
+    ILogger<PublishBatch> logger)
+{
+    /// <summary>The analytics pages cache their figures under this tag; publication changes them.</summary>
+    public const string AnalyticsTag = "analytics";
+
+    public async Task<BatchActionResult> HandleAsync(PublishBatchRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.UserId)) return BatchActionResult.Refused(BatchErrors.UserRequired, request.BatchId);
+
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var batch = await db.ResultBatches.AsNoTracking()
+            .Where(b => b.Id == request.BatchId)
+            .Select(b => new { b.Status, b.ImportedByUserId, b.Fingerprint, b.ExamSessionId, b.Version, b.ExamSession.ReleaseAt })
+            .FirstOrDefaultAsync(ct);
+
+        var error = batch switch
+        {
+            null => BatchErrors.NotFound,
+            { Status: not ResultBatchStatus.Approved } => BatchErrors.NotApproved,
+            // Bringing results out early is a decision of its own: not by the importer alone.
+            _ when request.Mode == PublishMode.Now && batch.ImportedByUserId == request.UserId => BatchErrors.OwnBatch,
+            _ when request.Mode == PublishMode.AtReleaseTime && batch.ReleaseAt > now => BatchErrors.NotDue,
+            _ => null,
+        };
+        if (error is not null) return await RefuseAsync(request, error, batch?.Fingerprint, batch?.Status);
+
+        int scores;
+        OutcomeChanges changes;
+        DateTimeOffset? releaseMovedFrom = null;
+        DateTimeOffset releaseAt;
+        var started = time.GetTimestamp();
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // First write of the transaction, and conditional: of two publishers at once (the scheduler on two
+            // instances, or the scheduler and an admin) exactly one gets the row.
+            var claimed = await db.ResultBatches
+                .Where(b => b.Id == request.BatchId && b.Status == ResultBatchStatus.Approved)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(b => b.Status, ResultBatchStatus.Published)
+                    .SetProperty(b => b.PublishedAt, now)
+                    .SetProperty(b => b.PublishedByUserId, request.UserId), ct);
+            if (claimed == 0)
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                return await RefuseAsync(request, BatchErrors.NotApproved, batch!.Fingerprint, null);
+            }
+
+            var batchId = request.BatchId;
+            // Earlier versions of every (registration, subject) in this batch stop being current; they stay as history.
+            await db.SubjectScores
+                .Where(s => s.IsCurrent && s.ResultBatchId != batchId
+                            && db.SubjectScores.Any(n => n.ResultBatchId == batchId && n.RegistrationId == s.RegistrationId && n.SubjectId == s.SubjectId))
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(s => s.IsCurrent, false)
+                    .SetProperty(s => s.SupersededAt, now), ct);
+            scores = await db.SubjectScores
+                .Where(s => s.ResultBatchId == batchId)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(s => s.IsCurrent, true)
+                    .SetProperty(s => s.SupersededAt, (DateTimeOffset?)null), ct);
+
+            var session = await db.ExamSessions.SingleAsync(s => s.Id == batch!.ExamSessionId, ct);
+            if (request.Mode == PublishMode.Now && session.ReleaseAt > now)
+            {
+                releaseMovedFrom = session.ReleaseAt;
+                session.ReleaseAt = now;
+            }
+            session.PublishedAt ??= now;
+            releaseAt = session.ReleaseAt;
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+
+            changes = await outcomes.RecomputeAsync(db, await Outcomes.CandidatesOfBatchAsync(db, batchId, ct), ct);
+            await tx.CommitAsync(ct);
+        }
+
+        logger.LogInformation("Batch {BatchId} published ({Mode}): {Scores} scores, {Issued} certificates issued, {Revoked} revoked in {Elapsed}",
+            request.BatchId, request.Mode, scores, changes.Issued, changes.Revoked, time.GetElapsedTime(started));
+
+        // Committed: nothing below may undo or misreport it, so the caller's cancellation no longer applies.
+        await AfterCommitAsync(sessionCatalog, cache);
+        var data = new Dictionary<string, string?>
+        {
+            ["mode"] = request.Mode.ToString(),
+            ["sessionId"] = batch!.ExamSessionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["version"] = batch.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["scores"] = scores.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["certificatesIssued"] = changes.Issued.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["certificatesRevoked"] = changes.Revoked.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (releaseMovedFrom is { } from) data["releaseMovedFrom"] = from.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        await audit.WriteDurableAsync(BatchAudit.Record(AuditActions.BatchPublish, request.UserId, request.BatchId, batch.Fingerprint, BatchAudit.Done, data), CancellationToken.None);
+
+        return new BatchActionResult(null)
+        {
+            BatchId = request.BatchId,
+            Fingerprint = batch.Fingerprint,
+            Status = ResultBatchStatus.Published,
+            Scores = scores,
+            Outcomes = changes,
+            ReleaseMovedFrom = releaseMovedFrom,
+            ReleaseAt = releaseAt,
+        };
+    }
+
+    private async Task<BatchActionResult> RefuseAsync(PublishBatchRequest request, string error, string? fingerprint, ResultBatchStatus? status)
+    {
+        // The scheduler retries every few seconds; only people's refused attempts are worth an audit entry.
+        if (request.Mode == PublishMode.Now)
+            await audit.WriteDurableAsync(BatchAudit.Refusal(AuditActions.BatchPublish, request.UserId, request.BatchId, fingerprint, error), CancellationToken.None);
+        return BatchActionResult.Refused(error, request.BatchId, fingerprint, status);
+    }
+
+    /// <summary>Sessions (release state) and analytics figures are cached; both changed.</summary>
+    internal static async Task AfterCommitAsync(SessionCatalog sessionCatalog, HybridCache cache)
+    {
+        await sessionCatalog.InvalidateAsync(CancellationToken.None);
+        await cache.RemoveByTagAsync(AnalyticsTag, CancellationToken.None);
+    }
+}
