@@ -15,6 +15,7 @@ internal sealed class AuditWriter(
     ILogger<AuditWriter> logger) : BackgroundService, ScorePortal.Operations.IRunsDuringCommands
 {
     private const int MaxBatch = 1000;
+    private const int MaxAttempts = 20;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,8 +44,11 @@ internal sealed class AuditWriter(
             if (batch.Count == 0) continue;
 
             Exception? failure = null;
-            for (var attempt = 0; attempt < 2; attempt++)
+            // A long write transaction (a million-row import or publication holds SQLite's write lock for a minute or
+            // two) makes an append time out: keep the entries and try again rather than lose them.
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
+                if (attempt > 1) await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
                 try
                 {
                     (sequence, previousHash) = await AppendAsync(batch, sequence, previousHash);

@@ -72,7 +72,6 @@ public static class BatchCommands
             return 1;
         }
 
-        await using var auditWriter = await StartAuditWriterAsync(services);
         var result = await action(user, batchId);
         if (!result.Succeeded)
         {
@@ -141,30 +140,6 @@ public static class BatchCommands
         return 0;
 
         string Who(string? id) => id is null ? "-" : emails.GetValueOrDefault(id) ?? id;
-    }
-
-    /// <summary>
-    /// A command runs before the host starts, so the audit writer (a hosted service) is not running: start it for
-    /// the command and stop it afterwards, which drains the queue. Inside a running portal (tests) it already runs.
-    /// The import command needs the same.
-    /// </summary>
-    internal static async Task<IAsyncDisposable> StartAuditWriterAsync(IServiceProvider services)
-    {
-        if (services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.IsCancellationRequested) return NothingToStop.Instance;
-        var writer = services.GetServices<IHostedService>().OfType<AuditWriter>().Single();
-        await writer.StartAsync(CancellationToken.None);
-        return new StopOnDispose(writer);
-    }
-
-    private sealed class NothingToStop : IAsyncDisposable
-    {
-        public static readonly NothingToStop Instance = new();
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
-    private sealed class StopOnDispose(IHostedService service) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await service.StopAsync(CancellationToken.None);
     }
 
     /// <summary>Messages in Chinese under a Chinese locale, otherwise in English (the portal's default is zh-CN).</summary>
