@@ -34,7 +34,7 @@ echo "== database: demo catalog and accounts"
 SESSION=$(sqlite3 "$OUT/import.db" "select Code from ExamSessions where PublishedAt is null limit 1" 2>/dev/null || true)
 [ -n "$SESSION" ] || { echo "no scheduled session found (is sqlite3 installed? apt-get install -y sqlite3)"; exit 2; }
 
-REGISTRATIONS=$((ROWS * 10 / 24))
+REGISTRATIONS=$((ROWS * 100 / 219))   # 2.19 subjects per registration on average over the catalog
 echo "== file: about $ROWS rows ($REGISTRATIONS registrations) for $SESSION"
 python3 "$ROOT/bench/import/gen_results.py" "$SESSION" "$REGISTRATIONS" "$OUT/results.csv"
 echo "   $(($(wc -l < "$OUT/results.csv") - 1)) rows, $(du -h "$OUT/results.csv" | cut -f1)"

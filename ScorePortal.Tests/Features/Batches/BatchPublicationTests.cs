@@ -98,6 +98,27 @@ public sealed class BatchPublicationTests(DemoPortal portal) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task A_batch_whose_stored_scores_were_changed_after_the_import_cannot_be_approved()
+    {
+        var session = await _data.PastSessionAsync(NewYear(), ExamHalf.H1);
+        var m01 = await _data.QualificationAsync("M01");
+        var (_, regs) = await CandidateInAsync(m01, session);
+        var batch = await _data.StageAsync(session, Importer, Result(regs[0], m01, "JC", "50"), Result(regs[0], m01, "YY", "40"));
+        await using (var db = _data.Db())
+        {
+            // Someone with database access turns a fail into a pass between import and approval.
+            var score = await db.SubjectScores.SingleAsync(s => s.ResultBatchId == batch.Id && s.Subject.Code == "YY");
+            score.Score = 60;
+            await db.SaveChangesAsync();
+        }
+
+        var refused = await InScopeAsync<ApproveBatch, BatchActionResult>(h => h.HandleAsync(new ApproveBatchRequest(batch.Id, Approver, BatchFingerprint.Grouped(batch.Fingerprint))));
+
+        Assert.Equal(BatchErrors.ContentChanged, refused.ErrorKey);
+        Assert.Equal(ResultBatchStatus.Validated, (await _data.BatchAsync(batch.Id)).Status);
+    }
+
+    [Fact]
     public async Task Rejection_needs_a_second_admin_and_a_reason_and_its_scores_never_go_live()
     {
         var session = await _data.PastSessionAsync(NewYear(), ExamHalf.H1);

@@ -152,6 +152,9 @@ internal sealed class BatchTestData(DemoPortal portal)
             });
         }
         await db.SaveChangesAsync();
+        // As the import does: the fingerprint of what is stored.
+        batch.Fingerprint = await BatchFingerprint.ComputeAsync(db, batch.Id, CancellationToken.None);
+        await db.SaveChangesAsync();
         return batch;
     }
 

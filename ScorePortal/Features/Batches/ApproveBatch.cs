@@ -34,6 +34,11 @@ public sealed class ApproveBatch(IDbContextFactory<ScorePortalDbContext> dbFacto
             _ => null,
         };
 
+        // What is approved must be what was imported: the fingerprint is recomputed from the stored rows, so a score
+        // changed in the database after the import (by hand or by a bug) stops the batch here.
+        if (error is null && await BatchFingerprint.ComputeAsync(db, request.BatchId, ct) != batch!.Fingerprint)
+            error = BatchErrors.ContentChanged;
+
         var now = time.GetUtcNow();
         // The conditional update is the check that counts: two approvers (or an approver and a rejecter) at once
         // cannot both succeed.
@@ -57,7 +62,7 @@ public sealed class ApproveBatch(IDbContextFactory<ScorePortalDbContext> dbFacto
         return new BatchActionResult(null) { BatchId = request.BatchId, Fingerprint = batch.Fingerprint, Status = ResultBatchStatus.Approved };
     }
 
-    /// <summary>Hex is compared case-insensitively and without surrounding white space (pasted from a message).</summary>
+    /// <summary>Hex is compared case-insensitively and without any white space (pasted from a message, grouped in fours).</summary>
     public static bool FingerprintsMatch(string expected, string actual) =>
-        string.Equals(expected.Trim(), actual.Trim(), StringComparison.OrdinalIgnoreCase);
+        string.Equals(string.Concat(expected.Where(c => !char.IsWhiteSpace(c))), actual.Trim(), StringComparison.OrdinalIgnoreCase);
 }

@@ -42,6 +42,7 @@ public static class BatchErrors
     public const string UserRequired = "Batches.Error.UserRequired";
     public const string OwnBatch = "Batches.Error.OwnBatch";
     public const string FingerprintMismatch = "Batches.Error.FingerprintMismatch";
+    public const string ContentChanged = "Batches.Error.ContentChanged";
     public const string NotAwaitingApproval = "Batches.Error.NotAwaitingApproval";
     public const string NotApproved = "Batches.Error.NotApproved";
     public const string NotDue = "Batches.Error.NotDue";
