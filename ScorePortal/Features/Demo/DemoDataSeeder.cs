@@ -104,7 +104,7 @@ public static partial class DemoDataSeeder
             foreach (var session in sessions.Published)
             {
                 var sittings = plans.SelectMany(p => p.Sittings).Where(s => s.Session == session).ToList();
-                batches[session.Id] = BuildBatch(session, sittings);
+                batches[session.Id] = BuildBatch(session, sittings, catalog);
             }
             db.ResultBatches.AddRange(batches.Values);
             await db.SaveChangesAsync(ct);
@@ -128,6 +128,13 @@ public static partial class DemoDataSeeder
             }
             db.SubjectScores.AddRange(scores);
             await db.SaveChangesAsync(ct);
+
+            // The fingerprint an approver would have confirmed: the import's, over the stored rows.
+            foreach (var batch in batches.Values)
+            {
+                var fingerprint = await BatchFingerprint.ComputeAsync(db, batch.Id, ct);
+                await db.ResultBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(u => u.SetProperty(b => b.Fingerprint, fingerprint), ct);
+            }
 
             var outcomes = DecideOutcomes(plans, catalog);
             db.QualificationOutcomes.AddRange(outcomes);
@@ -261,28 +268,37 @@ public static partial class DemoDataSeeder
 
     // ---------------------------------------------------------------- batches and outcomes
 
-    private static ResultBatch BuildBatch(ExamSession session, List<SittingPlan> sittings)
+    private static ResultBatch BuildBatch(ExamSession session, List<SittingPlan> sittings, CatalogView catalog)
     {
-        // The file an exam office would upload, and the order-independent fingerprint the approver confirms.
+        // The file an exam office would upload (for its content hash) and the preview an approver would have seen.
         var lines = new List<string>();
+        var summary = new BatchSummaryBuilder();
         foreach (var s in sittings)
         {
+            var subjects = catalog.SubjectsOf(s.Qualification);
+            var info = new ImportCatalog.QualificationInfo(s.Qualification.Id, s.Qualification.Code, subjects
+                .Select((x, i) => new ImportCatalog.SubjectInfo(x.Id, x.Code, i, x.FullMarks, x.PassLine)).ToDictionary(x => x.Code));
+            int sitting = 0, absent = 0, voided = 0, passed = 0;
             foreach (var r in s.Results!)
             {
                 lines.Add(string.Create(Inv,
                     $"{s.Registration!.TicketNumber},{s.Qualification.Code},{r.Subject.Code},{r.Score?.ToString("0.0", Inv)},{r.Status}"));
+                var bit = 1 << info.Subjects[r.Subject.Code].Bit;
+                sitting |= bit;
+                if (r.Status == ScoreStatus.Absent) absent |= bit;
+                if (r.Status == ScoreStatus.Voided) voided |= bit;
+                if (r.Passed) passed |= bit;
             }
+            summary.Add(info, s.Registration!.ProvinceCode, sitting, absent, voided, passed);
         }
         var file = "ticket,qualification,subject,score,status\n" + string.Join('\n', lines) + "\n";
-        lines.Sort(StringComparer.Ordinal);
-        var canonical = session.Code + "\n" + string.Join('\n', lines);
         return new ResultBatch
         {
             ExamSessionId = session.Id,
             Version = 1,
             FileName = $"{session.Code}-results-v1.csv",
             ContentSha256 = Sha256Hex(file),
-            Fingerprint = Sha256Hex(canonical),
+            Fingerprint = new string('0', 64),
             Status = ResultBatchStatus.Published,
             RowCount = lines.Count,
             ErrorCount = 0,
@@ -291,6 +307,7 @@ public static partial class DemoDataSeeder
             ApprovedByUserId = ApproverUserId,
             ApprovedAt = session.ReleaseAt.AddDays(-4),
             PublishedAt = session.ReleaseAt,
+            SummaryJson = summary.Build(lines.Count, sittings.Select(x => x.Registration!.CandidateId).Distinct().Count()).ToJson(),
         };
     }
 
