@@ -89,36 +89,46 @@ public sealed class ImportBatchHandler(
         }
 
         var catalog = await ImportCatalog.LoadAsync(db, ct);
-        var check = new FileCheck(db, blindIndex, catalog, session.Id);
-        var validating = Phase(progress, ImportPhase.Validating, () => check.Rows);
-        await foreach (var raw in BatchFile.ReadAsync(request.FilePath, format, validating, ct))
-            await check.AddAsync(raw, ct);
-        await check.FlushAsync(ct);
-
-        if (check.Rows == 0) throw new BatchFile.FileProblem("Batches.File.Empty");
-        if (check.ErrorCount > 0)
+        var checkedFile = await CheckAsync(db, request, format, catalog, session.Id, progress, ct);
+        if (checkedFile.Rows == 0) throw new BatchFile.FileProblem("Batches.File.Empty");
+        if (checkedFile.ErrorCount > 0)
         {
-            var ordered = check.Errors.OrderBy(e => e.Line).ToList();
+            var ordered = checkedFile.Errors.OrderBy(e => e.Line).ToList();
             var reportId = await files.WriteReportAsync(ordered, localizer, ct);
-            await audit.WriteAsync(Refusal(request, contentHash, "invalid-rows", check.ErrorCount), ct);
-            logger.LogInformation("Import into session {Session} refused: {Errors} errors in {Rows} rows", session.Code, check.ErrorCount, check.Rows);
-            return new ImportOutcome.Refused(check.ErrorCount, check.Rows, ordered.Take(200).ToList(), reportId);
+            await audit.WriteAsync(Refusal(request, contentHash, "invalid-rows", checkedFile.ErrorCount), ct);
+            logger.LogInformation("Import into session {Session} refused: {Errors} errors in {Rows} rows", session.Code, checkedFile.ErrorCount, checkedFile.Rows);
+            return new ImportOutcome.Refused(checkedFile.ErrorCount, checkedFile.Rows, ordered.Take(200).ToList(), reportId);
         }
 
-        var summary = check.Summary();
-        var stored = await StoreAsync(db, request, format, session.Id, session.Code, catalog, contentHash, summary, check.Rows, progress, ct);
+        var (rows, summary) = (checkedFile.Rows, checkedFile.Summary);
+        checkedFile = null; // the first pass's maps of every ticket and person are garbage from here on
+        var stored = await StoreAsync(db, request, format, session.Id, session.Code, catalog, contentHash, summary, rows, progress, ct);
 
         await audit.WriteDurableAsync(new AuditRecord(AuditActions.BatchImport, request.UserId, Roles.Admin, "ResultBatch",
             stored.BatchId.ToString(System.Globalization.CultureInfo.InvariantCulture), Data: new Dictionary<string, string?>
             {
                 ["session"] = session.Code,
                 ["version"] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["rows"] = check.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["rows"] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["fingerprint"] = stored.Fingerprint,
                 ["contentSha256"] = contentHash,
             }), ct);
-        logger.LogInformation("Imported batch {BatchId} (session {Session} v{Version}): {Rows} rows", stored.BatchId, session.Code, stored.Version, check.Rows);
+        logger.LogInformation("Imported batch {BatchId} (session {Session} v{Version}): {Rows} rows", stored.BatchId, session.Code, stored.Version, rows);
         return stored;
+    }
+
+    private sealed record CheckedFile(int Rows, int ErrorCount, List<ImportError> Errors, BatchSummary Summary);
+
+    /// <summary>The first pass, in its own method so that its maps die with it (an async method keeps its locals).</summary>
+    private async Task<CheckedFile> CheckAsync(ScorePortalDbContext db, ImportBatchRequest request, BatchFile.Format format,
+        ImportCatalog catalog, int sessionId, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var check = new FileCheck(db, blindIndex, catalog, sessionId);
+        var validating = Phase(progress, ImportPhase.Validating, () => check.Rows);
+        await foreach (var raw in BatchFile.ReadAsync(request.FilePath, format, validating, ct))
+            await check.AddAsync(raw, ct);
+        await check.FlushAsync(ct);
+        return new CheckedFile(check.Rows, check.ErrorCount, check.Errors, check.ErrorCount == 0 ? check.Summary() : BatchSummary.Empty);
     }
 
     private async Task<ImportOutcome.Imported> StoreAsync(
@@ -203,8 +213,9 @@ public sealed class ImportBatchHandler(
     /// <summary>First pass: every check, nothing stored.</summary>
     private sealed class FileCheck(ScorePortalDbContext db, BlindIndex blindIndex, ImportCatalog catalog, int sessionId)
     {
-        private sealed class Ticket(int line, IdKey person, string province, ImportCatalog.QualificationInfo qualification)
+        private sealed class Ticket(string number, int line, IdKey person, string province, ImportCatalog.QualificationInfo qualification)
         {
+            public string Number { get; } = number;
             public int Line { get; } = line;
             public IdKey Person { get; } = person;
             public string Province { get; } = province;
@@ -213,13 +224,15 @@ public sealed class ImportBatchHandler(
             public int[] SubjectLines { get; } = new int[qualification.Subjects.Count];
         }
 
-        private sealed record Person(int Line, string Name, string Ticket, byte[] Index);
+        // Per person only what later rows are compared with; the name and blind index wait in _newPeople for the database check.
+        private sealed record Person(int Line, int NameHash, string Ticket);
+
+        private sealed record PendingPerson(Person Person, string Name, byte[] Index);
 
         private readonly Dictionary<string, Ticket> _tickets = new(StringComparer.Ordinal);
         private readonly Dictionary<IdKey, Person> _people = [];
-        private readonly List<Person> _newPeople = [];
+        private readonly List<PendingPerson> _newPeople = [];
         private readonly List<Ticket> _newTickets = [];
-        private readonly Dictionary<Ticket, string> _ticketNumbers = [];
         private readonly List<ImportError> _rowErrors = [];
 
         public List<ImportError> Errors { get; } = [];
@@ -242,15 +255,15 @@ public sealed class ImportBatchHandler(
             var key = IdKey.From(index);
             if (_people.TryGetValue(key, out var person))
             {
-                if (!string.Equals(person.Name, row.Name, StringComparison.OrdinalIgnoreCase))
+                if (person.NameHash != row.Name.GetHashCode(StringComparison.OrdinalIgnoreCase))
                     _rowErrors.Add(new ImportError(row.Line, BatchFile.Name, "Batches.Row.NameConflict", person.Line));
                 else if (person.Ticket != row.Ticket)
                     _rowErrors.Add(new ImportError(row.Line, BatchFile.TicketNo, "Batches.Row.SecondTicket", person.Line));
             }
             else
             {
-                _people[key] = person = new Person(row.Line, row.Name, row.Ticket, index);
-                _newPeople.Add(person);
+                _people[key] = person = new Person(row.Line, row.Name.GetHashCode(StringComparison.OrdinalIgnoreCase), row.Ticket);
+                _newPeople.Add(new PendingPerson(person, row.Name, index));
             }
 
             if (_tickets.TryGetValue(row.Ticket, out var ticket))
@@ -264,8 +277,7 @@ public sealed class ImportBatchHandler(
             }
             else if (_rowErrors.Count == 0)
             {
-                _tickets[row.Ticket] = ticket = new Ticket(row.Line, key, row.Province, row.Qualification);
-                _ticketNumbers[ticket] = row.Ticket;
+                _tickets[row.Ticket] = ticket = new Ticket(row.Ticket, row.Line, key, row.Province, row.Qualification);
                 _newTickets.Add(ticket);
             }
             if (_rowErrors.Count > 0 || ticket is null) return;
@@ -303,10 +315,11 @@ public sealed class ImportBatchHandler(
                         Ticket = c.Registrations.Where(r => r.ExamSessionId == sessionId).Select(r => r.TicketNumber).FirstOrDefault(),
                     })
                     .ToListAsync(ct);
+                var pending = _newPeople.ToDictionary(p => IdKey.From(p.Index));
                 foreach (var c in known)
                 {
-                    var person = _people[IdKey.From(c.IdNumberIndex)];
-                    if (!NameNormalizer.Matches(person.Name, c.Name))
+                    var (person, name, _) = pending[IdKey.From(c.IdNumberIndex)];
+                    if (!NameNormalizer.Matches(name, c.Name))
                         Report(new ImportError(person.Line, BatchFile.Name, "Batches.Row.NameConflictStored"));
                     else if (c.Ticket is not null && c.Ticket != person.Ticket)
                         Report(new ImportError(person.Line, BatchFile.TicketNo, "Batches.Row.SecondTicketStored", c.Ticket));
@@ -316,7 +329,7 @@ public sealed class ImportBatchHandler(
 
             if (_newTickets.Count > 0)
             {
-                var numbers = _newTickets.Select(t => _ticketNumbers[t]).ToList();
+                var numbers = _newTickets.Select(t => t.Number).ToList();
                 var known = await db.Registrations.AsNoTracking()
                     .Where(r => r.ExamSessionId == sessionId && EF.Constant(numbers).Contains(r.TicketNumber))
                     .Select(r => new { r.TicketNumber, r.ProvinceCode, r.QualificationId, r.Candidate.IdNumberIndex })
