@@ -32,7 +32,7 @@ public sealed class ImportCommandTests
         var again = await RunAsync(portal, "--session", session, "--file", good, "--user", "admin@scoreportal.demo", "--lang", "en-US");
 
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("Found 1 errors in 3 rows; nothing was stored.", refused.Output);
+        Assert.Contains("Found 1 problem(s) in 3 rows; nothing was stored.", refused.Output);
         Assert.Contains("Line 3 [score] Score \"76\" is out of range (0 to 75).", refused.Output);
         Assert.Contains("Full validation report: ", refused.Output);
         Assert.Equal(1, notAdmin.ExitCode);

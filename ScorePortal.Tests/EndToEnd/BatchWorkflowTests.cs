@@ -1,0 +1,116 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using OtpNet;
+using ScorePortal.Account;
+using ScorePortal.Data;
+using ScorePortal.Features.Batches;
+using ScorePortal.Tests.Features.Batches;
+using ScorePortal.Tests.Infrastructure;
+
+namespace ScorePortal.Tests.EndToEnd;
+
+/// <summary>Two admins in a real browser: one imports a results file, the other approves and publishes it.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class BatchWorkflowTests(PlaywrightFixture browser)
+{
+    [Fact]
+    public async Task One_admin_imports_in_the_browser_and_a_second_admin_approves_and_publishes_now()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var importer = await CreateAdminAsync($"importer-{suffix}@example.org");
+        var approver = await CreateAdminAsync($"approver-{suffix}@example.org");
+        string session;
+        await using (var db = await browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync())
+            session = await db.ExamSessions.Where(s => s.PublishedAt == null).Select(s => s.Code).SingleAsync();
+        var id = ResultsFile.ResidentId(41, "510104");
+        var ticket = $"{session}-51-{suffix}";
+        var bad = await new ResultsFile().SeniorCandidate(ticket, id, "李白", "51", 50, 80, 50).SaveAsync(browser.Portal.Directory, $"bad-{suffix}.csv");
+        var good = await new ResultsFile().SeniorCandidate(ticket, id, "李白", "51", 50, 70, 50).SaveAsync(browser.Portal.Directory, $"good-{suffix}.csv");
+
+        var page = await browser.NewPageAsync();
+        var consoleErrors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
+        await SignInAsync(page, importer);
+        await page.GotoAsync("/admin/batches");
+        await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
+        await Assertions.Expect(page.GetByTestId("import-session")).ToContainTextAsync(session);
+
+        // A bad row: every problem with its line, nothing stored, a report to download.
+        await page.GetByTestId("import-file").SetInputFilesAsync(bad);
+        await page.GetByTestId("import-start").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("import-result")).ToContainTextAsync("Found 1 problem(s) in 3 rows");
+        await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("Score \"80\" is out of range (0 to 75).");
+        await Assertions.Expect(page.GetByTestId("report-link")).ToBeVisibleAsync();
+        await PlaywrightFixture.ScreenshotAsync(page, "batches-import-refused-en");
+
+        // The fixed file goes in and shows its fingerprint.
+        await page.GetByTestId("import-file").SetInputFilesAsync(good);
+        await page.GetByTestId("import-start").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("import-fingerprint")).ToHaveTextAsync(FingerprintPattern());
+        var fingerprint = await page.GetByTestId("import-fingerprint").InnerTextAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open the batch" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/batches/*");
+        await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
+        var batchUrl = page.Url;
+
+        // The importer cannot approve their own batch.
+        await Assertions.Expect(page.GetByTestId("own-batch")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("approve")).ToBeDisabledAsync();
+        await Assertions.Expect(page.GetByTestId("by-qualification")).ToContainTextAsync("S01");
+        await PlaywrightFixture.ScreenshotAsync(page, "batch-own-en");
+
+        // A second admin, on a phone, approves with the fingerprint the importer sent and publishes now.
+        var phone = await browser.NewPageAsync(mobile: true);
+        await SignInAsync(phone, approver);
+        await phone.GotoAsync(batchUrl);
+        await PlaywrightFixture.WaitForBlazorInteractiveAsync(phone, "[data-interactive=true]");
+        await phone.GetByLabel("Fingerprint the importer sent you (optional)").FillAsync(fingerprint);
+        await phone.GetByTestId("approve").ClickAsync();
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Assertions.Expect(phone.GetByTestId("batch-status").First).ToHaveTextAsync("Approved, awaiting publication");
+        await phone.GetByTestId("publish-now").ClickAsync();
+        await Assertions.Expect(phone.GetByRole(AriaRole.Dialog)).ToContainTextAsync("has not come yet");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Assertions.Expect(phone.GetByTestId("batch-status").First).ToHaveTextAsync("Published");
+        await PlaywrightFixture.ScreenshotAsync(phone, "batch-published-phone-en");
+        Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
+
+        await using var check = await browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
+        var scores = await check.SubjectScores.Where(s => s.Registration.TicketNumber == ticket).ToListAsync();
+        Assert.Equal(3, scores.Count);
+        Assert.All(scores, s => Assert.True(s.IsCurrent));
+    }
+
+    private async Task<string> CreateAdminAsync(string email)
+    {
+        await using var scope = browser.Portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var password = browser.Portal.Services.GetRequiredService<IConfiguration>()["Demo:Password"]!;
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+        Assert.True((await users.CreateAsync(user, password)).Succeeded);
+        await users.AddToRoleAsync(user, Roles.Admin);
+        return email;
+    }
+
+    /// <summary>Password, then the authenticator enrollment every new admin goes through; the page ends in English.</summary>
+    private async Task SignInAsync(IPage page, string email)
+    {
+        var password = browser.Portal.Services.GetRequiredService<IConfiguration>()["Demo:Password"]!;
+        await page.GotoAsync("/culture/en-US?returnUrl=%2FAccount%2FLogin");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("enroll-title")).ToBeVisibleAsync();
+        var secret = (await page.GetByTestId("totp-secret").InnerTextAsync()).Replace(" ", "").ToUpperInvariant();
+        await page.GetByLabel("Authenticator code").FillAsync(new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(DateTime.UtcNow));
+        await page.GetByTestId("totp-submit").ClickAsync();
+        await page.GetByTestId("continue").ClickAsync();
+    }
+
+    [GeneratedRegex("^([0-9a-f]{4} ){15}[0-9a-f]{4}$")]
+    private static partial Regex FingerprintPattern();
+}
