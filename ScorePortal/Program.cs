@@ -2,6 +2,7 @@ using ScorePortal.Account;
 using ScorePortal.Components;
 using ScorePortal.Data;
 using ScorePortal.Features.Alerts;
+using ScorePortal.Features.Analytics;
 using ScorePortal.Features.Audit;
 using ScorePortal.Features.Batches;
 using ScorePortal.Features.Captcha;
@@ -31,6 +32,7 @@ builder.AddDemoData();
 builder.AddSessionCatalog();
 builder.AddLookup();
 builder.AddBatches();
+builder.AddAnalytics();
 builder.AddPortalUi();
 
 var app = builder.Build();
@@ -57,6 +59,7 @@ app.MapAccountEndpoints();
 app.MapCaptcha();
 app.MapAudit();
 app.MapBatches();
+app.MapAnalytics();
 app.MapPortalUi();
 
 app.Run();
