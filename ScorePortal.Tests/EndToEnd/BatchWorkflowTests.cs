@@ -77,6 +77,18 @@ public sealed partial class BatchWorkflowTests(PlaywrightFixture browser)
         await phone.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
         await Assertions.Expect(phone.GetByTestId("batch-status").First).ToHaveTextAsync("Published");
         await PlaywrightFixture.ScreenshotAsync(phone, "batch-published-phone-en");
+
+        // The published session is now in the analytics, with charts, tables and a CSV export.
+        await page.GotoAsync("/admin/analytics");
+        await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
+        await Assertions.Expect(page.GetByTestId("filter-session")).ToContainTextAsync(session);
+        await Assertions.Expect(page.GetByTestId("analytics-by-province")).ToContainTextAsync("51");
+        Assert.True(await page.Locator("svg.mud-chart-bar, .mud-chart svg").CountAsync() > 0);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("analytics-export").ClickAsync());
+        await using (var csv = await download.CreateReadStreamAsync())
+        using (var reader = new StreamReader(csv))
+            Assert.StartsWith("session,level,qualification_code", await reader.ReadLineAsync());
+        await PlaywrightFixture.ScreenshotAsync(page, "analytics-en");
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
 
         await using var check = await browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
