@@ -194,8 +194,15 @@ public sealed class ImportBatchHandler(
                 ["contentSha256"] = contentHash,
             });
 
+    // Reported on the import's own thread, in order: Progress<T> would post to the thread pool, where a report can
+    // arrive after the import has returned (and its listener is gone).
     private static IProgress<double>? Phase(IProgress<ImportProgress>? progress, ImportPhase phase, Func<int> rows) =>
-        progress is null ? null : new Progress<double>(f => progress.Report(new ImportProgress(phase, f, rows())));
+        progress is null ? null : new PhaseProgress(f => progress.Report(new ImportProgress(phase, f, rows())));
+
+    private sealed class PhaseProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
 
     private static async Task<string> HashFileAsync(string path, CancellationToken ct)
     {
