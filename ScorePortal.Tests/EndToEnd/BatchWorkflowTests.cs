@@ -89,6 +89,13 @@ public sealed partial class BatchWorkflowTests(PlaywrightFixture browser)
         using (var reader = new StreamReader(csv))
             Assert.StartsWith("session,level,qualification_code", await reader.ReadLineAsync());
         await PlaywrightFixture.ScreenshotAsync(page, "analytics-en");
+
+        // The same pages in Chinese, the portal's default language.
+        await page.GotoAsync($"/culture/zh-CN?returnUrl={Uri.EscapeDataString(new Uri(batchUrl).PathAndQuery)}");
+        await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
+        await Assertions.Expect(page.GetByTestId("batch-status").First).ToHaveTextAsync("已发布");
+        await Assertions.Expect(page.GetByTestId("batch-title")).ToHaveTextAsync($"{session} 第 1 版");
+        await PlaywrightFixture.ScreenshotAsync(page, "batch-published-zh");
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
 
         await using var check = await browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
