@@ -158,7 +158,8 @@ public sealed class ImportBatchTests
         });
         await MiniExcel.SaveAsAsync(xlsx, rows);
 
-        var imported = Assert.IsType<ImportOutcome.Imported>(await ImportAsync(portal, session, xlsx));
+        // Session codes are not case-sensitive on the command line or anywhere else.
+        var imported = Assert.IsType<ImportOutcome.Imported>(await ImportAsync(portal, session.ToLowerInvariant(), xlsx));
         Assert.Equal(1, imported.Summary.ByQualification().Single().Passed);
 
         // "张三" in GB 18030, as Excel saves a CSV on a Chinese Windows.
@@ -167,10 +168,15 @@ public sealed class ImportBatchTests
         var refused = Assert.IsType<ImportOutcome.Invalid>(await ImportAsync(portal, session, gbk));
         Assert.Equal("Batches.File.NotUtf8", refused.Key);
 
-        var noColumns = await File.WriteAllTextAsync(Path.Combine(portal.Directory, "cols.csv"), "ticket,name\nA,B\n").ContinueWith(_ => Path.Combine(portal.Directory, "cols.csv"));
+        var noColumns = Path.Combine(portal.Directory, "cols.csv");
+        await File.WriteAllTextAsync(noColumns, "ticket,name\nA,B\n");
         var missing = Assert.IsType<ImportOutcome.Invalid>(await ImportAsync(portal, session, noColumns));
         Assert.Equal("Batches.File.MissingColumns", missing.Key);
         Assert.Contains("id_number", (string)missing.Args.Single());
+
+        var empty = Path.Combine(portal.Directory, "empty.csv");
+        await File.WriteAllBytesAsync(empty, []);
+        Assert.Equal("Batches.File.Empty", Assert.IsType<ImportOutcome.Invalid>(await ImportAsync(portal, session, empty)).Key);
     }
 
     [Fact]

@@ -74,10 +74,11 @@ public sealed class ImportBatchHandler(
     private async Task<ImportOutcome> ImportAsync(ImportBatchRequest request, BatchFile.Format format, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var code = request.SessionCode?.Trim() ?? "";
+        var code = request.SessionCode?.Trim().ToUpperInvariant() ?? "";
         var session = await db.ExamSessions.AsNoTracking().Where(s => s.Code == code).Select(s => new { s.Id, s.Code }).SingleOrDefaultAsync(ct);
         if (session is null) return new ImportOutcome.Invalid("Batches.Import.SessionUnknown", code.Length > 16 ? code[..16] : code);
 
+        if (new FileInfo(request.FilePath).Length == 0) throw new BatchFile.FileProblem("Batches.File.Empty");
         progress?.Report(new ImportProgress(ImportPhase.Checking, 0, 0));
         var contentHash = await HashFileAsync(request.FilePath, ct);
         var earlier = await db.ResultBatches.AsNoTracking().Where(b => b.ContentSha256 == contentHash)
