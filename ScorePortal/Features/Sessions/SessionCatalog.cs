@@ -49,6 +49,7 @@ public static class SessionCatalogExtensions
     {
         builder.Services.AddHybridCache();
         builder.Services.AddSingleton<SessionCatalog>();
+        builder.Services.AddScoped<SaveSession>();
         return builder;
     }
 }

@@ -1,0 +1,132 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Account;
+using ScorePortal.Data;
+using ScorePortal.Features.Admin;
+using ScorePortal.Features.Audit;
+using ScorePortal.Localization;
+
+namespace ScorePortal.Features.Sessions;
+
+/// <summary>
+/// Creates (<see cref="Id"/> null) or edits an exam session. Times are instants; the page builds them from China
+/// time with <see cref="SaveSession.ChinaTime"/>. <see cref="ExamSession.PublishedAt"/> is not part of the request:
+/// only publishing a result batch sets it.
+/// </summary>
+public sealed record SaveSessionRequest(
+    int? Id,
+    int Year,
+    ExamHalf Half,
+    string? NameZh,
+    string? NameEn,
+    DateOnly? ExamStartDate,
+    DateOnly? ExamEndDate,
+    DateTimeOffset? ReleaseAt,
+    DateTimeOffset? ReviewOpensAt,
+    DateTimeOffset? ReviewClosesAt,
+    string? UserId);
+
+public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactory, SessionCatalog sessions, AuditLog audit)
+{
+    public const string NotFound = "Sessions.Admin.Error.NotFound";
+    public const string YearRange = "Sessions.Admin.Error.YearRange";
+    public const string HalfInvalid = "Sessions.Admin.Error.HalfInvalid";
+    public const string Duplicate = "Sessions.Admin.Error.Duplicate";
+    public const string CodeLocked = "Sessions.Admin.Error.CodeLocked";
+    public const string EndBeforeStart = "Sessions.Admin.Error.EndBeforeStart";
+    public const string ReleaseBeforeExamEnd = "Sessions.Admin.Error.ReleaseBeforeExamEnd";
+    public const string ReviewOpensBeforeRelease = "Sessions.Admin.Error.ReviewOpensBeforeRelease";
+    public const string ReviewClosesBeforeOpen = "Sessions.Admin.Error.ReviewClosesBeforeOpen";
+
+    public const int MinYear = 2000;
+    public const int MaxYear = 2100;
+
+    /// <summary>An instant entered as a China (UTC+8) date and time of day, stored in UTC.</summary>
+    public static DateTimeOffset? ChinaTime(DateTime? date, TimeSpan? time) =>
+        date is { } d && time is { } t
+            ? new DateTimeOffset(d.Date + t, PortalFormat.ChinaOffset).ToUniversalTime()
+            : null;
+
+    public async Task<EditResult> HandleAsync(SaveSessionRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var check = new EditValidator(db);
+
+        if (request.Year is < MinYear or > MaxYear) check.Add(nameof(request.Year), YearRange, MinYear, MaxYear);
+        if (!Enum.IsDefined(request.Half)) check.Add(nameof(request.Half), HalfInvalid);
+        var nameZh = check.Text<ExamSession>(nameof(ExamSession.NameZh), request.NameZh);
+        var nameEn = check.Text<ExamSession>(nameof(ExamSession.NameEn), request.NameEn);
+
+        if (request.ExamStartDate is null) check.Add(nameof(request.ExamStartDate), EditValidator.Required);
+        if (request.ExamEndDate is null) check.Add(nameof(request.ExamEndDate), EditValidator.Required);
+        if (request.ReleaseAt is null) check.Add(nameof(request.ReleaseAt), EditValidator.Required);
+        if (request.ReviewOpensAt is null) check.Add(nameof(request.ReviewOpensAt), EditValidator.Required);
+        if (request.ReviewClosesAt is null) check.Add(nameof(request.ReviewClosesAt), EditValidator.Required);
+
+        if (request.ExamStartDate is { } start && request.ExamEndDate is { } end && end < start)
+            check.Add(nameof(request.ExamEndDate), EndBeforeStart);
+        // The last exam day runs until midnight China time; results cannot come out before it is over.
+        if (request.ExamEndDate is { } last && request.ReleaseAt is { } release
+            && release < new DateTimeOffset(last.AddDays(1).ToDateTime(TimeOnly.MinValue), PortalFormat.ChinaOffset))
+            check.Add(nameof(request.ReleaseAt), ReleaseBeforeExamEnd);
+        if (request.ReleaseAt is { } released && request.ReviewOpensAt is { } opens && opens < released)
+            check.Add(nameof(request.ReviewOpensAt), ReviewOpensBeforeRelease);
+        if (request.ReviewOpensAt is { } from && request.ReviewClosesAt is { } to && to <= from)
+            check.Add(nameof(request.ReviewClosesAt), ReviewClosesBeforeOpen);
+
+        ExamSession? session = null;
+        if (request.Id is { } id)
+        {
+            session = await db.ExamSessions.FirstOrDefaultAsync(s => s.Id == id, ct);
+            if (session is null) return EditResult.Refused("", NotFound);
+            // Ticket numbers and imported files carry the session code: once people registered, it stays.
+            if ((session.Year != request.Year || session.Half != request.Half)
+                && await db.Registrations.AnyAsync(r => r.ExamSessionId == id, ct))
+                check.Add(nameof(request.Year), CodeLocked, session.Code);
+        }
+        if (await db.ExamSessions.AnyAsync(s => s.Year == request.Year && s.Half == request.Half && s.Id != (request.Id ?? 0), ct))
+            check.Add(nameof(request.Year), Duplicate, ExamSession.CodeFor(request.Year, request.Half));
+
+        if (check.Errors.Count > 0) return EditResult.Refused(check.Errors);
+
+        var created = session is null;
+        session ??= db.ExamSessions.Add(new ExamSession()).Entity;
+        session.Year = request.Year;
+        session.Half = request.Half;
+        session.Code = ExamSession.CodeFor(request.Year, request.Half);
+        session.NameZh = nameZh!;
+        session.NameEn = nameEn!;
+        session.ExamStartDate = request.ExamStartDate!.Value;
+        session.ExamEndDate = request.ExamEndDate!.Value;
+        session.ReleaseAt = request.ReleaseAt!.Value.ToUniversalTime();
+        session.ReviewOpensAt = request.ReviewOpensAt!.Value.ToUniversalTime();
+        session.ReviewClosesAt = request.ReviewClosesAt!.Value.ToUniversalTime();
+
+        var changed = created
+            ? []
+            : db.Entry(session).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name).ToList();
+        if (!created && changed.Count == 0) return EditResult.Saved(session.Id);
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another admin saved the same year and half in between.
+            return EditResult.Refused(nameof(request.Year), Duplicate, session.Code);
+        }
+
+        await sessions.InvalidateAsync(CancellationToken.None);
+        await audit.WriteDurableAsync(new AuditRecord(AuditActions.SessionChange, ActorUserId: request.UserId, ActorRole: Roles.Admin,
+            TargetType: "session", TargetId: session.Id.ToString(CultureInfo.InvariantCulture),
+            Data: new Dictionary<string, string?>
+            {
+                ["operation"] = created ? "create" : "update",
+                ["code"] = session.Code,
+                ["changed"] = created ? null : string.Join(',', changed),
+            }), CancellationToken.None);
+        return EditResult.Saved(session.Id);
+    }
+}
