@@ -96,6 +96,16 @@ public sealed partial class BatchWorkflowTests(PlaywrightFixture browser)
         await Assertions.Expect(page.GetByTestId("batch-status").First).ToHaveTextAsync("已发布");
         await Assertions.Expect(page.GetByTestId("batch-title")).ToHaveTextAsync($"{session} 第 1 版");
         await PlaywrightFixture.ScreenshotAsync(page, "batch-published-zh");
+
+        // Exam-center contacts: the list of provinces, and an edit refused on the server with a clear message.
+        await page.GotoAsync("/admin/provinces");
+        await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
+        await Assertions.Expect(page.GetByTestId("provinces")).ToContainTextAsync("北京市");
+        await page.GetByTestId("edit-11").ClickAsync();
+        await page.GetByLabel("网站").FillAsync("javascript:alert(1)");
+        await page.GetByTestId("province-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("province-form")).ToContainTextAsync("网站应为以 http:// 或 https:// 开头的完整地址");
+        await PlaywrightFixture.ScreenshotAsync(page, "provinces-zh");
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
 
         await using var check = await browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
