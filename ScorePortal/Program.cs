@@ -5,6 +5,7 @@ using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Audit;
 using ScorePortal.Features.Batches;
 using ScorePortal.Features.Captcha;
+using ScorePortal.Features.Catalog;
 using ScorePortal.Features.Demo;
 using ScorePortal.Features.Lookup;
 using ScorePortal.Features.Sessions;
@@ -31,6 +32,7 @@ builder.AddDemoData();
 builder.AddSessionCatalog();
 builder.AddLookup();
 builder.AddBatches();
+builder.AddCatalog();
 builder.AddPortalUi();
 
 var app = builder.Build();
