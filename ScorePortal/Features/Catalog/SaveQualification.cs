@@ -1,0 +1,93 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using ScorePortal.Data;
+using ScorePortal.Features.Admin;
+using ScorePortal.Features.Audit;
+using ScorePortal.Features.Batches;
+
+namespace ScorePortal.Features.Catalog;
+
+/// <summary>
+/// Creates (<see cref="Id"/> null) or edits a qualification. Changing the score validity of a qualification with
+/// scores changes who passed, so it needs <see cref="ConfirmScoredChange"/> and recomputes the certificates.
+/// </summary>
+public sealed record SaveQualificationRequest(int? Id, string? Code, int LevelId, string? NameZh, string? NameEn,
+    int ScoreValidityYears, bool IsActive, string? UserId, bool ConfirmScoredChange = false);
+
+public sealed class SaveQualification(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, HybridCache cache, AuditLog audit)
+{
+    public const string NotFound = "Catalog.Error.QualificationNotFound";
+    public const string DuplicateCode = "Catalog.Error.DuplicateQualificationCode";
+    public const string LevelMissing = "Catalog.Error.LevelMissing";
+    public const string ValidityInvalid = "Catalog.Error.ValidityInvalid";
+    public const string ValidityChangeNeedsConfirmation = "Catalog.Error.ValidityChangeNeedsConfirmation";
+
+    public async Task<EditResult> HandleAsync(SaveQualificationRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var check = new EditValidator(db);
+        var code = check.Code<Qualification>(nameof(Qualification.Code), request.Code);
+        var nameZh = check.Text<Qualification>(nameof(Qualification.NameZh), request.NameZh);
+        var nameEn = check.Text<Qualification>(nameof(Qualification.NameEn), request.NameEn);
+        if (request.ScoreValidityYears is not (1 or 2)) check.Add(nameof(request.ScoreValidityYears), ValidityInvalid);
+        if (!await db.QualificationLevels.AnyAsync(l => l.Id == request.LevelId, ct)) check.Add(nameof(request.LevelId), LevelMissing);
+
+        Qualification? qualification = null;
+        if (request.Id is { } id && (qualification = await db.Qualifications.FirstOrDefaultAsync(q => q.Id == id, ct)) is null)
+            return EditResult.Refused("", NotFound);
+        if (code is not null && await db.Qualifications.AnyAsync(q => q.Code == code && q.Id != (request.Id ?? 0), ct))
+            check.Add(nameof(request.Code), DuplicateCode, code);
+        if (check.Errors.Count > 0) return EditResult.Refused(check.Errors);
+
+        var validityChanged = qualification is not null && qualification.ScoreValidityYears != request.ScoreValidityYears;
+        var scored = validityChanged && await db.SubjectScores.AnyAsync(s => s.Subject.QualificationId == qualification!.Id, ct);
+        if (scored && !request.ConfirmScoredChange)
+            return new EditResult([new EditError(nameof(request.ScoreValidityYears), ValidityChangeNeedsConfirmation)], request.Id, NeedsConfirmation: true);
+
+        var created = qualification is null;
+        qualification ??= db.Qualifications.Add(new Qualification()).Entity;
+        qualification.Code = code!;
+        qualification.LevelId = request.LevelId;
+        qualification.NameZh = nameZh!;
+        qualification.NameEn = nameEn!;
+        qualification.ScoreValidityYears = request.ScoreValidityYears;
+        qualification.IsActive = request.IsActive;
+        var changed = created ? null : db.Entry(qualification).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name).ToList();
+        if (changed is { Count: 0 }) return EditResult.Saved(qualification.Id);
+
+        var changes = OutcomeChanges.None;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                return EditResult.Refused(nameof(request.Code), DuplicateCode, code!);
+            }
+            if (scored)
+            {
+                var qualificationId = qualification.Id;
+                db.ChangeTracker.Clear();
+                var candidates = await db.SubjectScores.AsNoTracking()
+                    .Where(s => s.Subject.QualificationId == qualificationId)
+                    .Select(s => s.Registration.CandidateId).Distinct().ToListAsync(ct);
+                changes = await outcomes.RecomputeAsync(db, candidates, ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        if (scored) await cache.RemoveByTagAsync(PublishBatch.AnalyticsTag, CancellationToken.None);
+
+        await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "qualification", CatalogAudit.Id(qualification.Id),
+            created ? "create" : "update", changed, scored ? OutcomeData(changes) : null), CancellationToken.None);
+        return EditResult.Saved(qualification.Id);
+    }
+
+    internal static Dictionary<string, string?> OutcomeData(OutcomeChanges changes) => new()
+    {
+        ["certificatesIssued"] = EditValidator.Invariant(changes.Issued),
+        ["certificatesRevoked"] = EditValidator.Invariant(changes.Revoked),
+    };
+}

@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using ScorePortal.Data;
+using ScorePortal.Features.Admin;
+using ScorePortal.Features.Audit;
+using ScorePortal.Features.Batches;
+
+namespace ScorePortal.Features.Catalog;
+
+/// <summary>
+/// Creates (<see cref="Id"/> null) or edits a subject of a qualification. Published results are judged by the
+/// current full marks and pass line, so changing them on a subject with scores needs <see cref="ConfirmScoredChange"/>
+/// and recomputes the certificates of the candidates concerned.
+/// </summary>
+public sealed record SaveSubjectRequest(int? Id, int QualificationId, string? Code, string? NameZh, string? NameEn,
+    decimal FullMarks, decimal PassLine, int SortOrder, string? UserId, bool ConfirmScoredChange = false);
+
+public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, HybridCache cache, AuditLog audit)
+{
+    public const string NotFound = "Catalog.Error.SubjectNotFound";
+    public const string QualificationMissing = "Catalog.Error.QualificationMissing";
+    public const string DuplicateCode = "Catalog.Error.DuplicateSubjectCode";
+    public const string FullMarksInvalid = "Catalog.Error.FullMarksInvalid";
+    public const string PassLineInvalid = "Catalog.Error.PassLineInvalid";
+    public const string OneDecimal = "Catalog.Error.OneDecimal";
+    public const string SortOrderRange = SaveLevel.SortOrderRange;
+    public const string ScoredChangeNeedsConfirmation = "Catalog.Error.ScoredChangeNeedsConfirmation";
+
+    /// <summary>The columns hold five digits with one decimal.</summary>
+    public const decimal MaxMarks = 9999.9m;
+
+    public async Task<EditResult> HandleAsync(SaveSubjectRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var check = new EditValidator(db);
+        var code = check.Code<Subject>(nameof(Subject.Code), request.Code);
+        var nameZh = check.Text<Subject>(nameof(Subject.NameZh), request.NameZh);
+        var nameEn = check.Text<Subject>(nameof(Subject.NameEn), request.NameEn);
+        if (request.FullMarks is <= 0 or > MaxMarks) check.Add(nameof(request.FullMarks), FullMarksInvalid, MaxMarks);
+        else if (decimal.Round(request.FullMarks, 1) != request.FullMarks) check.Add(nameof(request.FullMarks), OneDecimal);
+        if (request.PassLine < 0 || request.PassLine > request.FullMarks) check.Add(nameof(request.PassLine), PassLineInvalid);
+        else if (decimal.Round(request.PassLine, 1) != request.PassLine) check.Add(nameof(request.PassLine), OneDecimal);
+        if (request.SortOrder is < 0 or > 999) check.Add(nameof(request.SortOrder), SortOrderRange, 0, 999);
+
+        Subject? subject = null;
+        if (request.Id is { } id)
+        {
+            subject = await db.Subjects.FirstOrDefaultAsync(s => s.Id == id, ct);
+            if (subject is null || subject.QualificationId != request.QualificationId) return EditResult.Refused("", NotFound);
+        }
+        else if (!await db.Qualifications.AnyAsync(q => q.Id == request.QualificationId, ct))
+        {
+            return EditResult.Refused("", QualificationMissing);
+        }
+        if (code is not null && await db.Subjects.AnyAsync(s => s.QualificationId == request.QualificationId && s.Code == code && s.Id != (request.Id ?? 0), ct))
+            check.Add(nameof(request.Code), DuplicateCode, code);
+        if (check.Errors.Count > 0) return EditResult.Refused(check.Errors);
+
+        var marksChanged = subject is not null && (subject.FullMarks != request.FullMarks || subject.PassLine != request.PassLine);
+        var scored = marksChanged && await db.SubjectScores.AnyAsync(s => s.SubjectId == subject!.Id, ct);
+        if (scored && !request.ConfirmScoredChange)
+            return new EditResult([new EditError(nameof(request.PassLine), ScoredChangeNeedsConfirmation)], request.Id, NeedsConfirmation: true);
+
+        var created = subject is null;
+        subject ??= db.Subjects.Add(new Subject { QualificationId = request.QualificationId }).Entity;
+        subject.Code = code!;
+        subject.NameZh = nameZh!;
+        subject.NameEn = nameEn!;
+        subject.FullMarks = request.FullMarks;
+        subject.PassLine = request.PassLine;
+        subject.SortOrder = request.SortOrder;
+        var changed = created ? null : db.Entry(subject).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name).ToList();
+        if (changed is { Count: 0 }) return EditResult.Saved(subject.Id);
+
+        var changes = OutcomeChanges.None;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                return EditResult.Refused(nameof(request.Code), DuplicateCode, code!);
+            }
+            if (scored)
+            {
+                var subjectId = subject.Id;
+                db.ChangeTracker.Clear();
+                var candidates = await db.SubjectScores.AsNoTracking()
+                    .Where(s => s.SubjectId == subjectId)
+                    .Select(s => s.Registration.CandidateId).Distinct().ToListAsync(ct);
+                changes = await outcomes.RecomputeAsync(db, candidates, ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        if (scored) await cache.RemoveByTagAsync(PublishBatch.AnalyticsTag, CancellationToken.None);
+
+        var extra = new Dictionary<string, string?> { ["qualificationId"] = CatalogAudit.Id(request.QualificationId) };
+        if (scored) foreach (var (k, v) in SaveQualification.OutcomeData(changes)) extra[k] = v;
+        await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "subject", CatalogAudit.Id(subject.Id),
+            created ? "create" : "update", changed, extra), CancellationToken.None);
+        return EditResult.Saved(subject.Id);
+    }
+}
