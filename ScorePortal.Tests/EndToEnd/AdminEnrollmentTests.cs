@@ -72,9 +72,12 @@ public sealed class AdminEnrollmentTests(PlaywrightFixture browser)
         // The audit page verifies the chain on request.
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
         await page.WaitForURLAsync("**/admin/audit");
+        // The URL changes before the new page replaces the old one: wait for the audit page itself, so that the
+        // interactivity marker waited for next is the audit page's, not the dashboard's that is still on screen.
+        await Assertions.Expect(page.GetByTestId("verify-audit")).ToBeVisibleAsync();
         await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
         await page.GetByTestId("verify-audit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("audit-result")).ToContainTextAsync("The chain is intact");
+        await Assertions.Expect(page.GetByTestId("audit-result")).ToContainTextAsync("The chain is intact", new() { Timeout = 30_000 });
         await PlaywrightFixture.ScreenshotAsync(page, "admin-audit-en");
         // The Content-Security-Policy (no inline script) breaks nothing on the way: no refused script or style.
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));

@@ -54,6 +54,7 @@ public sealed partial class BatchWorkflowTests(PlaywrightFixture browser)
         var fingerprint = await page.GetByTestId("import-fingerprint").InnerTextAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Open the batch" }).ClickAsync();
         await page.WaitForURLAsync("**/admin/batches/*");
+        await Assertions.Expect(page.GetByTestId("batch-title")).ToBeVisibleAsync();
         await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
         var batchUrl = page.Url;
 
@@ -77,6 +78,16 @@ public sealed partial class BatchWorkflowTests(PlaywrightFixture browser)
         await phone.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
         await Assertions.Expect(phone.GetByTestId("batch-status").First).ToHaveTextAsync("Published");
         await PlaywrightFixture.ScreenshotAsync(phone, "batch-published-phone-en");
+
+        // The other admin pages fit a 360 px phone: nothing scrolls sideways.
+        foreach (var (path, name) in new[] { ("/admin/batches", "batches"), ("/admin/analytics", "analytics"), ("/admin/sessions", "sessions"), ("/admin/catalog", "catalog"), ("/admin/provinces", "provinces") })
+        {
+            await phone.GotoAsync(path);
+            await PlaywrightFixture.WaitForBlazorInteractiveAsync(phone, "[data-interactive=true]");
+            await PlaywrightFixture.ScreenshotAsync(phone, $"{name}-phone-en");
+            var overflow = await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 0, $"{path} is {overflow} px wider than the phone");
+        }
 
         // The published session is now in the analytics, with charts, tables and a CSV export.
         await page.GotoAsync("/admin/analytics");
