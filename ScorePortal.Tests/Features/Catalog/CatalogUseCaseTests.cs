@@ -138,6 +138,21 @@ public sealed class CatalogUseCaseTests(DemoPortal portal) : IClassFixture<DemoP
     }
 
     [Fact]
+    public async Task A_qualification_with_results_gains_no_subject_and_full_marks_stay_above_the_scores_given()
+    {
+        var scored = await ScoredSubjectAsync();
+
+        var added = await SaveSubjectAsync(new SaveSubjectRequest(null, scored.QualificationId, "NEW", "新科目", "New subject", 75, 45, 9, "test-admin"));
+        var tooLow = await SaveSubjectAsync(Edit(scored, 1, 1, confirm: true));
+
+        Assert.Equal([SaveSubject.QualificationHasResults], added.Keys.ToArray());
+        Assert.Equal([SaveSubject.FullMarksBelowScores], tooLow.Keys.ToArray());
+        await using var db = Db();
+        Assert.False(await db.Subjects.AnyAsync(s => s.QualificationId == scored.QualificationId && s.Code == "NEW"));
+        Assert.Equal(scored.FullMarks, (await db.Subjects.AsNoTracking().SingleAsync(s => s.Id == scored.Id)).FullMarks);
+    }
+
+    [Fact]
     public async Task A_subject_with_scores_cannot_be_deleted_but_an_unused_one_can()
     {
         var scored = await ScoredSubjectAsync();

@@ -25,6 +25,8 @@ public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactor
     public const string OneDecimal = "Catalog.Error.OneDecimal";
     public const string SortOrderRange = SaveLevel.SortOrderRange;
     public const string ScoredChangeNeedsConfirmation = "Catalog.Error.ScoredChangeNeedsConfirmation";
+    public const string QualificationHasResults = "Catalog.Error.QualificationHasResults";
+    public const string FullMarksBelowScores = "Catalog.Error.FullMarksBelowScores";
 
     /// <summary>The columns hold five digits with one decimal.</summary>
     public const decimal MaxMarks = 9999.9m;
@@ -53,12 +55,26 @@ public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactor
         {
             return EditResult.Refused("", QualificationMissing);
         }
+        // A new subject would silently take every earned pass away from a qualification that already has results
+        // (nobody has passed the new subject): such a change is a new qualification, not an edit.
+        else if (await db.SubjectScores.AnyAsync(s => s.Subject.QualificationId == request.QualificationId, ct))
+        {
+            return EditResult.Refused("", QualificationHasResults);
+        }
         if (code is not null && await db.Subjects.AnyAsync(s => s.QualificationId == request.QualificationId && s.Code == code && s.Id != (request.Id ?? 0), ct))
             check.Add(nameof(request.Code), DuplicateCode, code);
         if (check.Errors.Count > 0) return EditResult.Refused(check.Errors);
 
         var marksChanged = subject is not null && (subject.FullMarks != request.FullMarks || subject.PassLine != request.PassLine);
         var scored = marksChanged && await db.SubjectScores.AnyAsync(s => s.SubjectId == subject!.Id, ct);
+        if (scored && request.FullMarks < subject!.FullMarks)
+        {
+            // Scores are encrypted: the highest one is found by reading them; an admin edit can afford it.
+            var subjectId = subject.Id;
+            var highest = (await db.SubjectScores.AsNoTracking().Where(s => s.SubjectId == subjectId).Select(s => s.Score).ToListAsync(ct)).Max();
+            if (highest > request.FullMarks)
+                return EditResult.Refused(nameof(request.FullMarks), FullMarksBelowScores, highest.Value);
+        }
         if (scored && !request.ConfirmScoredChange)
             return new EditResult([new EditError(nameof(request.PassLine), ScoredChangeNeedsConfirmation)], request.Id, NeedsConfirmation: true);
 
