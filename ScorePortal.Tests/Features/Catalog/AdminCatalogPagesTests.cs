@@ -25,6 +25,7 @@ public sealed class AdminCatalogPagesTests : PortalTestContext, IAsyncLifetime
         Services.AddSingleton(sp.GetRequiredService<SaveQualification>());
         Services.AddSingleton(sp.GetRequiredService<SaveSubject>());
         Services.AddSingleton(sp.GetRequiredService<DeleteSubject>());
+        Services.AddSingleton(sp.GetRequiredService<DeleteQualification>());
         Services.AddSingleton(sp.GetRequiredService<SaveProvince>());
         AddAuthorization().SetAuthorized("test-admin");
         Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
