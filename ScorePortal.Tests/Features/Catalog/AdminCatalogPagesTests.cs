@@ -25,6 +25,7 @@ public sealed class AdminCatalogPagesTests : PortalTestContext, IAsyncLifetime
         Services.AddSingleton(sp.GetRequiredService<SaveQualification>());
         Services.AddSingleton(sp.GetRequiredService<SaveSubject>());
         Services.AddSingleton(sp.GetRequiredService<DeleteSubject>());
+        Services.AddSingleton(sp.GetRequiredService<DeleteQualification>());
         Services.AddSingleton(sp.GetRequiredService<SaveProvince>());
         AddAuthorization().SetAuthorized("test-admin");
         Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
@@ -74,5 +75,68 @@ public sealed class AdminCatalogPagesTests : PortalTestContext, IAsyncLifetime
         cut.Find("[data-testid=province-save]").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("Enter a valid email address.", cut.Find("[data-testid=province-form]").TextContent));
+    }
+
+    [Fact]
+    public async Task Deleting_a_qualification_with_registrations_asks_first_and_then_says_why_it_stays()
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
+        var registered = await db.Qualifications.AsNoTracking().OrderBy(q => q.Code)
+            .FirstAsync(q => db.Registrations.Any(r => r.QualificationId == q.Id));
+        var cut = Render<CatalogPage>();
+        cut.WaitForAssertion(() => Assert.Contains(registered.Code, cut.Find("[data-testid=qualifications-table]").TextContent));
+        cut.Find("input[placeholder='搜索代码或名称']").Input(registered.Code);
+
+        cut.WaitForElement($"[aria-label='删除资格 {registered.Code}']").Click();
+        cut.WaitForAssertion(() => Assert.Contains("删除资格？", cut.Find(".mud-dialog").TextContent));
+        cut.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "删除").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains($"资格 {registered.Code} 已有报名、成绩或证书引用，不能删除。", cut.Markup));
+        Assert.True(await db.Qualifications.AnyAsync(q => q.Id == registered.Id));
+    }
+
+    [Fact]
+    public async Task An_exam_center_changed_by_another_admin_meanwhile_is_reloaded_with_a_message_instead_of_overwritten()
+    {
+        var cut = Render<ProvincesPage>();
+        cut.WaitForAssertion(() => Assert.Contains("天津市", cut.Find("[data-testid=provinces-table]").TextContent));
+        cut.Find("[aria-label='编辑 天津市 的考试机构']").Click();
+        cut.Find("[data-testid=province-form] input[type=tel]").Change("022-11111111");
+
+        // Another admin saves the same exam center first.
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync())
+        {
+            var tianjin = await db.Provinces.AsNoTracking().SingleAsync(p => p.Code == "12");
+            var other = await Services.GetRequiredService<SaveProvince>().HandleAsync(new SaveProvinceRequest("12", tianjin.ExamCenterNameZh,
+                tianjin.ExamCenterNameEn, "022-22222222", tianjin.ContactEmail, tianjin.ContactAddress, tianjin.Website, "admin-b", SaveProvince.VersionOf(tianjin)));
+            Assert.True(other.Succeeded);
+        }
+        cut.Find("[data-testid=province-save]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("另一位管理员已修改并保存了这条记录", cut.Find("[data-testid=province-form]").TextContent));
+        Assert.Equal("022-22222222", cut.Find("[data-testid=province-form] input[type=tel]").GetAttribute("value"));
+        await using var check = await Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
+        Assert.Equal("022-22222222", (await check.Provinces.AsNoTracking().SingleAsync(p => p.Code == "12")).ContactPhone);
+    }
+
+    [Fact]
+    public async Task A_session_changed_by_another_admin_meanwhile_is_reloaded_with_a_message_instead_of_overwritten()
+    {
+        UseCulture("en-US");
+        await using var db = await Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
+        var session = await db.ExamSessions.AsNoTracking().Where(s => s.PublishedAt == null).SingleAsync();
+        var cut = Render<SessionsPage>();
+        cut.WaitForElement($"[aria-label='Edit {session.Code}']").Click();
+        cut.Find("[data-testid=session-form] input[value='" + session.NameEn + "']").Change("Renamed here");
+
+        var other = await Services.GetRequiredService<SaveSession>().HandleAsync(new SaveSessionRequest(session.Id, session.Year, session.Half,
+            session.NameZh, "Renamed elsewhere", session.ExamStartDate, session.ExamEndDate, session.ReleaseAt, session.ReviewOpensAt,
+            session.ReviewClosesAt, "admin-b", SaveSession.VersionOf(session)));
+        Assert.True(other.Succeeded);
+        cut.Find("[data-testid=session-save]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Another admin changed and saved this record", cut.Find("[data-testid=session-form]").TextContent));
+        Assert.NotEmpty(cut.FindAll("[data-testid=session-form] input[value='Renamed elsewhere']"));
+        Assert.Equal("Renamed elsewhere", (await db.ExamSessions.AsNoTracking().SingleAsync(s => s.Id == session.Id)).NameEn);
     }
 }

@@ -9,6 +9,7 @@ public static class CatalogExtensions
         builder.Services.AddScoped<SaveQualification>();
         builder.Services.AddScoped<SaveSubject>();
         builder.Services.AddScoped<DeleteSubject>();
+        builder.Services.AddScoped<DeleteQualification>();
         builder.Services.AddScoped<SaveProvince>();
         return builder;
     }

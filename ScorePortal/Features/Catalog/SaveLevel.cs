@@ -5,14 +5,20 @@ using ScorePortal.Features.Audit;
 
 namespace ScorePortal.Features.Catalog;
 
-/// <summary>Creates (<see cref="Id"/> null) or edits a qualification level.</summary>
-public sealed record SaveLevelRequest(int? Id, string? Code, string? NameZh, string? NameEn, int SortOrder, string? UserId);
+/// <summary>
+/// Creates (<see cref="Id"/> null) or edits a qualification level. <see cref="LoadedVersion"/> is
+/// <see cref="SaveLevel.VersionOf"/> of the level as the form loaded it; a save over someone else's edit is refused.
+/// </summary>
+public sealed record SaveLevelRequest(int? Id, string? Code, string? NameZh, string? NameEn, int SortOrder, string? UserId,
+    string? LoadedVersion = null);
 
 public sealed class SaveLevel(IDbContextFactory<ScorePortalDbContext> dbFactory, AuditLog audit)
 {
     public const string NotFound = "Catalog.Error.LevelNotFound";
     public const string DuplicateCode = "Catalog.Error.DuplicateLevelCode";
     public const string SortOrderRange = "Catalog.Error.SortOrderRange";
+
+    public static string VersionOf(QualificationLevel l) => EditVersion.Of(l.Code, l.NameZh, l.NameEn, l.SortOrder);
 
     public async Task<EditResult> HandleAsync(SaveLevelRequest request, CancellationToken ct = default)
     {
@@ -27,6 +33,8 @@ public sealed class SaveLevel(IDbContextFactory<ScorePortalDbContext> dbFactory,
         QualificationLevel? level = null;
         if (request.Id is { } id && (level = await db.QualificationLevels.FirstOrDefaultAsync(l => l.Id == id, ct)) is null)
             return EditResult.Refused("", NotFound);
+        if (level is not null && EditVersion.IsStale(request.LoadedVersion, VersionOf(level)))
+            return EditResult.Refused("", EditVersion.Stale);
         if (code is not null && await db.QualificationLevels.AnyAsync(l => l.Code == code && l.Id != (request.Id ?? 0), ct))
             check.Add(nameof(request.Code), DuplicateCode, code);
         if (check.Errors.Count > 0) return EditResult.Refused(check.Errors);

@@ -6,9 +6,12 @@ using ScorePortal.Features.Audit;
 
 namespace ScorePortal.Features.Catalog;
 
-/// <summary>The exam center of one province; the province's code and name come from GB/T 2260 and stay as they are.</summary>
+/// <summary>
+/// The exam center of one province; the province's code and name come from GB/T 2260 and stay as they are.
+/// <see cref="LoadedVersion"/> is <see cref="SaveProvince.VersionOf"/> of the row the form loaded.
+/// </summary>
 public sealed record SaveProvinceRequest(string Code, string? ExamCenterNameZh, string? ExamCenterNameEn, string? ContactPhone,
-    string? ContactEmail, string? ContactAddress, string? Website, string? UserId);
+    string? ContactEmail, string? ContactAddress, string? Website, string? UserId, string? LoadedVersion = null);
 
 public sealed class SaveProvince(IDbContextFactory<ScorePortalDbContext> dbFactory, AuditLog audit)
 {
@@ -17,12 +20,16 @@ public sealed class SaveProvince(IDbContextFactory<ScorePortalDbContext> dbFacto
     public const string EmailFormat = "Provinces.Error.EmailFormat";
     public const string WebsiteFormat = "Provinces.Error.WebsiteFormat";
 
+    public static string VersionOf(Province p) =>
+        EditVersion.Of(p.ExamCenterNameZh, p.ExamCenterNameEn, p.ContactPhone, p.ContactEmail, p.ContactAddress, p.Website);
+
     public async Task<EditResult> HandleAsync(SaveProvinceRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var province = await db.Provinces.FirstOrDefaultAsync(p => p.Code == request.Code, ct);
         if (province is null) return EditResult.Refused("", NotFound);
+        if (EditVersion.IsStale(request.LoadedVersion, VersionOf(province))) return EditResult.Refused("", EditVersion.Stale);
 
         var check = new EditValidator(db);
         var nameZh = check.Text<Province>(nameof(Province.ExamCenterNameZh), request.ExamCenterNameZh);

@@ -10,9 +10,10 @@ namespace ScorePortal.Features.Catalog;
 /// <summary>
 /// Creates (<see cref="Id"/> null) or edits a qualification. Changing the score validity of a qualification with
 /// scores changes who passed, so it needs <see cref="ConfirmScoredChange"/> and recomputes the certificates.
+/// <see cref="LoadedVersion"/> is <see cref="SaveQualification.VersionOf"/> of the row the form loaded.
 /// </summary>
 public sealed record SaveQualificationRequest(int? Id, string? Code, int LevelId, string? NameZh, string? NameEn,
-    int ScoreValidityYears, bool IsActive, string? UserId, bool ConfirmScoredChange = false);
+    int ScoreValidityYears, bool IsActive, string? UserId, bool ConfirmScoredChange = false, string? LoadedVersion = null);
 
 public sealed class SaveQualification(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, HybridCache cache, AuditLog audit)
 {
@@ -21,6 +22,9 @@ public sealed class SaveQualification(IDbContextFactory<ScorePortalDbContext> db
     public const string LevelMissing = "Catalog.Error.LevelMissing";
     public const string ValidityInvalid = "Catalog.Error.ValidityInvalid";
     public const string ValidityChangeNeedsConfirmation = "Catalog.Error.ValidityChangeNeedsConfirmation";
+
+    public static string VersionOf(Qualification q) =>
+        EditVersion.Of(q.Code, q.LevelId, q.NameZh, q.NameEn, q.ScoreValidityYears, q.IsActive);
 
     public async Task<EditResult> HandleAsync(SaveQualificationRequest request, CancellationToken ct = default)
     {
@@ -36,6 +40,8 @@ public sealed class SaveQualification(IDbContextFactory<ScorePortalDbContext> db
         Qualification? qualification = null;
         if (request.Id is { } id && (qualification = await db.Qualifications.FirstOrDefaultAsync(q => q.Id == id, ct)) is null)
             return EditResult.Refused("", NotFound);
+        if (qualification is not null && EditVersion.IsStale(request.LoadedVersion, VersionOf(qualification)))
+            return EditResult.Refused("", EditVersion.Stale);
         if (code is not null && await db.Qualifications.AnyAsync(q => q.Code == code && q.Id != (request.Id ?? 0), ct))
             check.Add(nameof(request.Code), DuplicateCode, code);
         if (check.Errors.Count > 0) return EditResult.Refused(check.Errors);

@@ -10,10 +10,11 @@ namespace ScorePortal.Features.Catalog;
 /// <summary>
 /// Creates (<see cref="Id"/> null) or edits a subject of a qualification. Published results are judged by the
 /// current full marks and pass line, so changing them on a subject with scores needs <see cref="ConfirmScoredChange"/>
-/// and recomputes the certificates of the candidates concerned.
+/// and recomputes the certificates of the candidates concerned. <see cref="LoadedVersion"/> is
+/// <see cref="SaveSubject.VersionOf"/> of the row the form loaded.
 /// </summary>
 public sealed record SaveSubjectRequest(int? Id, int QualificationId, string? Code, string? NameZh, string? NameEn,
-    decimal FullMarks, decimal PassLine, int SortOrder, string? UserId, bool ConfirmScoredChange = false);
+    decimal FullMarks, decimal PassLine, int SortOrder, string? UserId, bool ConfirmScoredChange = false, string? LoadedVersion = null);
 
 public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, HybridCache cache, AuditLog audit)
 {
@@ -30,6 +31,8 @@ public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactor
 
     /// <summary>The columns hold five digits with one decimal.</summary>
     public const decimal MaxMarks = 9999.9m;
+
+    public static string VersionOf(Subject s) => EditVersion.Of(s.Code, s.NameZh, s.NameEn, s.FullMarks, s.PassLine, s.SortOrder);
 
     public async Task<EditResult> HandleAsync(SaveSubjectRequest request, CancellationToken ct = default)
     {
@@ -50,6 +53,7 @@ public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactor
         {
             subject = await db.Subjects.FirstOrDefaultAsync(s => s.Id == id, ct);
             if (subject is null || subject.QualificationId != request.QualificationId) return EditResult.Refused("", NotFound);
+            if (EditVersion.IsStale(request.LoadedVersion, VersionOf(subject))) return EditResult.Refused("", EditVersion.Stale);
         }
         else if (!await db.Qualifications.AnyAsync(q => q.Id == request.QualificationId, ct))
         {

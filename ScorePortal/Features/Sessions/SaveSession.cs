@@ -11,7 +11,9 @@ namespace ScorePortal.Features.Sessions;
 /// <summary>
 /// Creates (<see cref="Id"/> null) or edits an exam session. Times are instants; the page builds them from China
 /// time with <see cref="SaveSession.ChinaTime"/>. <see cref="ExamSession.PublishedAt"/> is not part of the request:
-/// only publishing a result batch sets it.
+/// only publishing a result batch sets it. <see cref="LoadedVersion"/> is <see cref="SaveSession.VersionOf"/> of the
+/// session as the form loaded it; moving the release time of results candidates can already see into the future hides
+/// them again, so it needs <see cref="ConfirmHidingResults"/>.
 /// </summary>
 public sealed record SaveSessionRequest(
     int? Id,
@@ -24,9 +26,11 @@ public sealed record SaveSessionRequest(
     DateTimeOffset? ReleaseAt,
     DateTimeOffset? ReviewOpensAt,
     DateTimeOffset? ReviewClosesAt,
-    string? UserId);
+    string? UserId,
+    string? LoadedVersion = null,
+    bool ConfirmHidingResults = false);
 
-public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactory, SessionCatalog sessions, AuditLog audit)
+public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactory, SessionCatalog sessions, AuditLog audit, TimeProvider time)
 {
     public const string NotFound = "Sessions.Admin.Error.NotFound";
     public const string YearRange = "Sessions.Admin.Error.YearRange";
@@ -37,6 +41,7 @@ public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactor
     public const string ReleaseBeforeExamEnd = "Sessions.Admin.Error.ReleaseBeforeExamEnd";
     public const string ReviewOpensBeforeRelease = "Sessions.Admin.Error.ReviewOpensBeforeRelease";
     public const string ReviewClosesBeforeOpen = "Sessions.Admin.Error.ReviewClosesBeforeOpen";
+    public const string HidesReleasedResults = "Sessions.Admin.Error.HidesReleasedResults";
 
     public const int MinYear = 2000;
     public const int MaxYear = 2100;
@@ -46,6 +51,10 @@ public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactor
         date is { } d && time is { } t
             ? new DateTimeOffset(d.Date + t, PortalFormat.ChinaOffset).ToUniversalTime()
             : null;
+
+    /// <summary>The values the form edits; <see cref="ExamSession.PublishedAt"/> is not one of them.</summary>
+    public static string VersionOf(ExamSession s) => EditVersion.Of(s.Year, s.Half, s.NameZh, s.NameEn, s.ExamStartDate, s.ExamEndDate,
+        s.ReleaseAt, s.ReviewOpensAt, s.ReviewClosesAt);
 
     public async Task<EditResult> HandleAsync(SaveSessionRequest request, CancellationToken ct = default)
     {
@@ -80,6 +89,7 @@ public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactor
         {
             session = await db.ExamSessions.FirstOrDefaultAsync(s => s.Id == id, ct);
             if (session is null) return EditResult.Refused("", NotFound);
+            if (EditVersion.IsStale(request.LoadedVersion, VersionOf(session))) return EditResult.Refused("", EditVersion.Stale);
             // Ticket numbers and imported files carry the session code: once people registered, it stays.
             if ((session.Year != request.Year || session.Half != request.Half)
                 && await db.Registrations.AnyAsync(r => r.ExamSessionId == id, ct))
@@ -89,6 +99,12 @@ public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactor
             check.Add(nameof(request.Year), Duplicate, ExamSession.CodeFor(request.Year, request.Half));
 
         if (check.Errors.Count > 0) return EditResult.Refused(check.Errors);
+
+        // Candidates may be looking at these results right now: a later release time takes them away until then.
+        var now = time.GetUtcNow();
+        if (session is not null && session.IsReleased(now) && request.ReleaseAt > now && !request.ConfirmHidingResults)
+            return new EditResult([new EditError(nameof(request.ReleaseAt), HidesReleasedResults, PortalFormat.DateTime(request.ReleaseAt.Value))],
+                session.Id, NeedsConfirmation: true);
 
         var created = session is null;
         session ??= db.ExamSessions.Add(new ExamSession()).Entity;
