@@ -25,9 +25,12 @@ public sealed class Outcomes(TimeProvider time, ILogger<Outcomes> logger)
     private sealed record PassRow(int CandidateId, int QualificationId, int SessionId, int SubjectId, decimal? Score);
 
     /// <summary>The candidates with a score row in the batch (any version, current or not).</summary>
-    public static async Task<List<int>> CandidatesOfBatchAsync(ScorePortalDbContext db, int batchId, CancellationToken ct) =>
-        await db.SubjectScores.AsNoTracking()
-            .Where(s => s.ResultBatchId == batchId)
+    public static Task<List<int>> CandidatesOfBatchAsync(ScorePortalDbContext db, int batchId, CancellationToken ct) =>
+        CandidatesOfAsync(db.SubjectScores.Where(s => s.ResultBatchId == batchId), ct);
+
+    /// <summary>The candidates behind some score rows: whose outcome a change to those rows (or their rules) can move.</summary>
+    public static async Task<List<int>> CandidatesOfAsync(IQueryable<SubjectScore> scores, CancellationToken ct) =>
+        await scores.AsNoTracking()
             .Select(s => s.Registration.CandidateId)
             .Distinct()
             .OrderBy(id => id)

@@ -77,9 +77,7 @@ public sealed class SaveQualification(IDbContextFactory<ScorePortalDbContext> db
             {
                 var qualificationId = qualification.Id;
                 db.ChangeTracker.Clear();
-                var candidates = await db.SubjectScores.AsNoTracking()
-                    .Where(s => s.Subject.QualificationId == qualificationId)
-                    .Select(s => s.Registration.CandidateId).Distinct().ToListAsync(ct);
+                var candidates = await Outcomes.CandidatesOfAsync(db.SubjectScores.Where(s => s.Subject.QualificationId == qualificationId), ct);
                 changes = await outcomes.RecomputeAsync(db, candidates, ct);
             }
             await tx.CommitAsync(ct);

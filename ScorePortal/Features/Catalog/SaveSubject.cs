@@ -108,9 +108,7 @@ public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactor
             {
                 var subjectId = subject.Id;
                 db.ChangeTracker.Clear();
-                var candidates = await db.SubjectScores.AsNoTracking()
-                    .Where(s => s.SubjectId == subjectId)
-                    .Select(s => s.Registration.CandidateId).Distinct().ToListAsync(ct);
+                var candidates = await Outcomes.CandidatesOfAsync(db.SubjectScores.Where(s => s.SubjectId == subjectId), ct);
                 changes = await outcomes.RecomputeAsync(db, candidates, ct);
             }
             await tx.CommitAsync(ct);
