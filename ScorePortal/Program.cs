@@ -59,6 +59,7 @@ app.MapOperations();
 app.MapPortalLocalization();
 app.MapAccountEndpoints();
 app.MapCaptcha();
+app.MapLookup();
 app.MapAudit();
 app.MapBatches();
 app.MapAnalytics();

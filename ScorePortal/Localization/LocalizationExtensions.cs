@@ -12,6 +12,7 @@ public static class LocalizationExtensions
     public static WebApplicationBuilder AddPortalLocalization(this WebApplicationBuilder builder)
     {
         builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        builder.Services.AddSingleton<CachedTexts>();
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
             o.SetDefaultCulture(DefaultCulture)

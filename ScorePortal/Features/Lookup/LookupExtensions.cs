@@ -9,6 +9,7 @@ public static class LookupExtensions
         builder.Services.AddScoped<LookupHandler>();
         builder.Services.AddScoped<TicketLookupHandler>();
         builder.Services.AddScoped<OverseasLookupHandler>();
+        builder.Services.AddSingleton<LookupEndpoints.PageServices>();
         return builder;
     }
 }

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Antiforgery;
+using ScorePortal.Account;
+using ScorePortal.Components.Layout;
+using ScorePortal.Localization;
+
+namespace ScorePortal.Components.StaticHtml;
+
+/// <summary>
+/// The document around a page written without the Blazor renderer: the same head, header, navigation and footer
+/// markup as App.razor and MainLayout.razor (keep them in step), for the release-day lookup pages.
+/// </summary>
+public static class PortalDocument
+{
+    public static void Begin(HtmlWriter html, HttpContext context, CachedTexts t, string title)
+    {
+        html.Raw("<!DOCTYPE html>\n<html").Attr("lang", CultureInfo.CurrentUICulture.Name).Raw("><head><meta charset=\"utf-8\">")
+            .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\"><base href=\"/\">")
+            .Raw("<link rel=\"stylesheet\" href=\"/_content/MudBlazor/MudBlazor.min.css\">")
+            .Raw("<link rel=\"stylesheet\"").Attr("href", ThemeStylesheet.Path).Raw(">")
+            .Raw("<link rel=\"stylesheet\" href=\"/app.css\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\">")
+            .Element("title", $"{title} - {t["App.Name"]}").Raw("</head>\n<body>");
+
+        html.Element("a", t["Layout.SkipToContent"], " class=\"skip-link\" href=\"#main\"")
+            .Raw("<header class=\"portal-header\" role=\"banner\"><div class=\"portal-header__inner\">")
+            .Raw("<a class=\"portal-brand\" href=\"/\"><span class=\"portal-brand__mark\" aria-hidden=\"true\">软</span><span class=\"portal-brand__text\">")
+            .Element("span", t["App.Name"], " class=\"portal-brand__name\"").Element("span", t["App.Subtitle"], " class=\"portal-brand__sub\"")
+            .Raw("</span></a><nav class=\"portal-nav\"").Attr("aria-label", t["Layout.MainNavigation"]).Raw(">");
+        AreaLinks(html, context, t);
+        LanguageSwitch(html, context);
+        AuthLinks(html, context, t);
+        html.Raw("</nav></div></header>\n<main id=\"main\" class=\"portal-main\" tabindex=\"-1\">");
+    }
+
+    public static void End(HtmlWriter html, CachedTexts t)
+    {
+        html.Raw("</main>\n<footer class=\"portal-footer\" role=\"contentinfo\">")
+            .Element("span", t["Layout.Footer"], " class=\"mud-typography mud-typography-caption\"")
+            .Raw("</footer>\n<script src=\"/js/captcha.js\"></script></body></html>");
+    }
+
+    private static void AreaLinks(HtmlWriter html, HttpContext context, CachedTexts t)
+    {
+        var user = context.User;
+        if (user.IsInRole(Roles.Admin)) html.Element("a", t["Nav.Admin"], " class=\"portal-nav__link\" href=\"/admin\"");
+        if (user.IsInRole(Roles.Staff)) html.Element("a", t["Nav.Staff"], " class=\"portal-nav__link\" href=\"/staff\"");
+        if (user.IsInRole(Roles.Expert)) html.Element("a", t["Nav.Expert"], " class=\"portal-nav__link\" href=\"/expert\"");
+    }
+
+    private static void LanguageSwitch(HtmlWriter html, HttpContext context)
+    {
+        // A ?culture= in the address (the overseas channel's link) would outrank the cookie: it is dropped.
+        var query = QueryString.Create(context.Request.Query
+            .Where(q => !string.Equals(q.Key, "culture", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))));
+        var returnUrl = Uri.EscapeDataString(context.Request.Path.Value + query);
+        if (CultureInfo.CurrentUICulture.IsEnglish())
+            html.Raw("<a class=\"portal-nav__link\"").Attr("href", $"/culture/{LocalizationExtensions.DefaultCulture}?returnUrl={returnUrl}")
+                .Raw(" lang=\"zh-CN\" hreflang=\"zh-CN\" data-enhance-nav=\"false\" data-testid=\"lang-switch\" aria-label=\"切换到中文\">中文</a>");
+        else
+            html.Raw("<a class=\"portal-nav__link\"").Attr("href", $"/culture/{LocalizationExtensions.EnglishCulture}?returnUrl={returnUrl}")
+                .Raw(" lang=\"en\" hreflang=\"en\" data-enhance-nav=\"false\" data-testid=\"lang-switch\" aria-label=\"Switch to English\">English</a>");
+    }
+
+    private static void AuthLinks(HtmlWriter html, HttpContext context, CachedTexts t)
+    {
+        if (context.User.Identity is { IsAuthenticated: true } identity)
+        {
+            var token = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context).RequestToken;
+            html.Raw("<span class=\"portal-nav__user\"").Attr("title", identity.Name).Raw(">").Text(identity.Name).Raw("</span>")
+                .Raw("<form action=\"/Account/Logout\" method=\"post\" class=\"portal-nav__form\">")
+                .Raw("<input type=\"hidden\" name=\"__RequestVerificationToken\"").Attr("value", token).Raw(">")
+                .Raw("<input type=\"hidden\" name=\"returnUrl\" value=\"/\">")
+                .Element("button", t["Account.SignOut"], " type=\"submit\" class=\"portal-nav__link portal-nav__button\" data-testid=\"sign-out\"")
+                .Raw("</form>");
+            return;
+        }
+        var here = context.Request.Path.Value + context.Request.QueryString;
+        var login = here.StartsWith("/Account", StringComparison.OrdinalIgnoreCase) || here == "/"
+            ? "/Account/Login"
+            : $"/Account/Login?returnUrl={Uri.EscapeDataString(here)}";
+        html.Raw("<a class=\"portal-nav__link\"").Attr("href", login).Raw(" data-testid=\"sign-in\">").Text(t["Account.SignIn"]).Raw("</a>")
+            .Element("a", t["Account.Register"], " class=\"portal-nav__link\" href=\"/Account/Register\"");
+    }
+}

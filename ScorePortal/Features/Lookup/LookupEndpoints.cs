@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+using ScorePortal.Components.StaticHtml;
+using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Captcha;
+using ScorePortal.Features.Sessions;
+using ScorePortal.Localization;
+
+namespace ScorePortal.Features.Lookup;
+
+/// <summary>
+/// The release-day lookup pages: /lookup (ID document or admission ticket, with name) and /lookup/overseas (passport and
+/// registered email). Each is one GET (the forms) and one POST (the answer, or the form again with what to fix), written
+/// by <see cref="LookupHtml"/>. The form posts carry the antiforgery token; a stale token gets the localized 400 page.
+/// </summary>
+public static class LookupEndpoints
+{
+    /// <summary>How many sessions the session choice offers (newest first).</summary>
+    private const int SessionsOffered = 6;
+
+    public static WebApplication MapLookup(this WebApplication app)
+    {
+        app.MapGet("/lookup", ShowAsync).AllowAnonymous();
+        app.MapPost("/lookup", LookUpAsync).AllowAnonymous();
+        app.MapGet("/lookup/overseas", ShowOverseasAsync).AllowAnonymous();
+        app.MapPost("/lookup/overseas", LookUpOverseasAsync).AllowAnonymous();
+        return app;
+    }
+
+    private static async Task ShowAsync(HttpContext http, PageServices services)
+    {
+        using var html = new HtmlWriter();
+        LookupHtml.MainPage(html, await services.PageAsync(http), new LookupPageState());
+        await html.WriteToAsync(http.Response);
+    }
+
+    private static async Task LookUpAsync(HttpContext http, [FromForm] IFormCollection form, PageServices services,
+        LookupHandler byId, TicketLookupHandler byTicket)
+    {
+        var ct = http.RequestAborted;
+        LookupPageState state;
+        if (form["_handler"] == "lookup-ticket")
+        {
+            var ticket = form["Ticket.TicketNumber"].ToString();
+            var name = form["Ticket.Name"].ToString();
+            var outcome = await byTicket.HandleAsync(new TicketLookupRequest(ticket, name, form["Ticket.CaptchaToken"], form["Ticket.CaptchaAnswer"]), ct);
+            state = new LookupPageState(TicketNumber: ticket, TicketName: name, TicketChannel: true,
+                TicketErrors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
+        }
+        else
+        {
+            var session = form["Input.SessionCode"].ToString();
+            IdType? type = Enum.TryParse<IdType>(form["Input.IdType"], ignoreCase: true, out var parsed) ? parsed : null;
+            var number = form["Input.IdNumber"].ToString();
+            var name = form["Input.Name"].ToString();
+            var outcome = await byId.HandleAsync(new LookupRequest(session, type, number, name, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]), ct);
+            state = new LookupPageState(session, type, number, name,
+                Errors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
+        }
+        using var html = new HtmlWriter();
+        // A match writes no form, so it needs neither sessions, antiforgery token nor captcha.
+        LookupHtml.MainPage(html, state.Outcome is LookupOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
+        await html.WriteToAsync(http.Response);
+    }
+
+    private static async Task ShowOverseasAsync(HttpContext http, PageServices services)
+    {
+        using var html = new HtmlWriter();
+        LookupHtml.OverseasPage(html, await services.PageAsync(http), new OverseasPageState());
+        await html.WriteToAsync(http.Response);
+    }
+
+    private static async Task LookUpOverseasAsync(HttpContext http, [FromForm] IFormCollection form, PageServices services, OverseasLookupHandler handler)
+    {
+        var session = form["Input.SessionCode"].ToString();
+        var passport = form["Input.PassportNumber"].ToString();
+        var email = form["Input.Email"].ToString();
+        var outcome = await handler.HandleAsync(new OverseasLookupRequest(session, passport, email, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]),
+            http.RequestAborted);
+        var state = new OverseasPageState(session, passport, email, services.Messages(outcome), outcome.ShownBelowForm ? outcome : null);
+        using var html = new HtmlWriter();
+        LookupHtml.OverseasPage(html, state.Outcome is LookupOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
+        await html.WriteToAsync(http.Response);
+    }
+
+    /// <summary>The singletons every lookup page uses, injected as one.</summary>
+    internal sealed class PageServices(CachedTexts texts, SessionCatalog sessions, CaptchaService captcha, IAntiforgery antiforgery)
+    {
+        public async Task<LookupPageContext> PageAsync(HttpContext http)
+        {
+            var all = await sessions.AllAsync(http.RequestAborted);
+            return new LookupPageContext(http, texts, antiforgery.GetAndStoreTokens(http).RequestToken,
+                all.Count > SessionsOffered ? all.Take(SessionsOffered).ToList() : all, captcha);
+        }
+
+        public LookupPageContext AnswerOnly(HttpContext http) => new(http, texts, null, [], captcha);
+
+        public IReadOnlyList<string> Messages(LookupOutcome outcome) => [.. outcome.FormMessageKeys.Select(k => texts[k])];
+    }
+}

@@ -1,0 +1,264 @@
+using System.Globalization;
+using ScorePortal.Components.StaticHtml;
+using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Captcha;
+using ScorePortal.Features.Scores;
+using ScorePortal.Features.Sessions;
+using ScorePortal.Localization;
+
+namespace ScorePortal.Features.Lookup;
+
+/// <summary>What the main lookup page shows: the two channels' input, their messages, and the answer.</summary>
+internal sealed record LookupPageState(
+    string? SessionCode = null, IdType? IdType = Candidates.IdType.ResidentId, string? IdNumber = null, string? Name = null,
+    string? TicketNumber = null, string? TicketName = null,
+    IReadOnlyList<string>? Errors = null, IReadOnlyList<string>? TicketErrors = null, bool TicketChannel = false,
+    LookupOutcome? Outcome = null);
+
+internal sealed record OverseasPageState(
+    string? SessionCode = null, string? PassportNumber = null, string? Email = null,
+    IReadOnlyList<string>? Errors = null, LookupOutcome? Outcome = null);
+
+/// <summary>Everything a lookup page needs besides its state: texts, the form token, sessions, fresh captchas.</summary>
+internal sealed record LookupPageContext(HttpContext Http, CachedTexts T, string? FormToken, IReadOnlyList<SessionInfo> Sessions, CaptchaService Captcha);
+
+/// <summary>
+/// The release-day lookup pages as plain server-rendered HTML: no circuit, no component tree, no persisted state, so
+/// that a lookup costs little more than its query (see bench/RESULTS.md). The markup, ids, field names and test ids
+/// are those of the portal's forms elsewhere; every value is encoded by <see cref="HtmlWriter"/>.
+/// </summary>
+internal static class LookupHtml
+{
+    public static void MainPage(HtmlWriter html, LookupPageContext page, LookupPageState state)
+    {
+        var t = page.T;
+        PortalDocument.Begin(html, page.Http, t, t["Lookup.Title"]);
+        html.Raw("<div class=\"portal-lookup\">");
+        // After a match the sheet stands alone (nothing to retype, nothing to print twice): no form, no fresh captcha.
+        if (state.Outcome is LookupOutcome.Found)
+        {
+            AgainLink(html, t, "/lookup");
+        }
+        else
+        {
+            html.Raw("<div class=\"mud-paper mud-elevation-1 portal-card portal-lookup__forms\">");
+            Heading(html, t["Lookup.Title"], t["Lookup.Intro"]);
+
+            FormStart(html, page, "lookup", "lookup-form");
+            Errors(html, state.Errors);
+            SessionSelect(html, page, t, state.SessionCode);
+            html.Raw("<div class=\"portal-field\"><label for=\"idtype\">").Text(t["Lookup.IdType"]).Raw("</label><select id=\"idtype\" name=\"Input.IdType\">");
+            foreach (var type in Enum.GetValues<IdType>())
+                html.Raw("<option").Attr("value", type.ToString()).Flag("selected", type == state.IdType).Raw(">")
+                    .Text(t[$"Lookup.IdType.{type}"]).Raw("</option>");
+            html.Raw("</select></div>");
+            TextField(html, "idnumber", "Input.IdNumber", t["Lookup.IdNumber"], state.IdNumber, 64, "autocomplete=\"off\"");
+            NameField(html, t, "name", "Input.Name", state.Name, hintId: "name-hint");
+            CaptchaField(html, page, "captcha", "Input.CaptchaAnswer", "Input.CaptchaToken");
+            html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button\" data-testid=\"lookup-submit\"").Raw("</form>");
+
+            var ticketOpen = state.TicketChannel || state.TicketErrors is { Count: > 0 };
+            html.Raw("<details class=\"portal-lookup__ticket\"").Flag("open", ticketOpen).Raw(">").Element("summary", t["Lookup.ByTicket"]);
+            FormStart(html, page, "lookup-ticket", "ticket-form");
+            Errors(html, state.TicketErrors);
+            TextField(html, "ticket", "Ticket.TicketNumber", t["Lookup.Ticket"], state.TicketNumber, 40, "autocomplete=\"off\"", t["Lookup.TicketHint"]);
+            NameField(html, t, "ticket-name", "Ticket.Name", state.TicketName, hintId: null);
+            CaptchaField(html, page, "ticket-captcha", "Ticket.CaptchaAnswer", "Ticket.CaptchaToken");
+            html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button portal-button--secondary\"").Raw("</form></details>");
+
+            html.Raw("<p class=\"portal-hint\" style=\"margin-top:.75rem\">")
+                .Element("a", t["Overseas.Link"], " href=\"/lookup/overseas?culture=en-US\" lang=\"en\" data-testid=\"overseas-link\"").Raw("</p></div>");
+        }
+        Outcome(html, t, state.Outcome);
+        html.Raw("</div>");
+        PortalDocument.End(html, t);
+    }
+
+    public static void OverseasPage(HtmlWriter html, LookupPageContext page, OverseasPageState state)
+    {
+        var t = page.T;
+        PortalDocument.Begin(html, page.Http, t, t["Overseas.Title"]);
+        html.Raw("<div class=\"portal-lookup\">");
+        if (state.Outcome is LookupOutcome.Found)
+        {
+            AgainLink(html, t, "/lookup/overseas");
+        }
+        else
+        {
+            html.Raw("<div class=\"mud-paper mud-elevation-1 portal-card portal-lookup__forms\">");
+            Heading(html, t["Overseas.Title"], t["Overseas.Intro"]);
+            FormStart(html, page, "lookup-overseas", "overseas-form");
+            Errors(html, state.Errors);
+            SessionSelect(html, page, t, state.SessionCode);
+            TextField(html, "passport", "Input.PassportNumber", t["Overseas.Passport"], state.PassportNumber, 64, "autocomplete=\"off\"");
+            TextField(html, "email", "Input.Email", t["Overseas.Email"], state.Email, 254, "type=\"email\" autocomplete=\"email\"");
+            CaptchaField(html, page, "captcha", "Input.CaptchaAnswer", "Input.CaptchaToken");
+            html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button\" data-testid=\"overseas-submit\"").Raw("</form>")
+                .Raw("<p class=\"portal-hint\">").Element("a", t["Overseas.BackToMain"], " href=\"/lookup\"").Raw("</p></div>");
+        }
+        Outcome(html, t, state.Outcome);
+        html.Raw("</div>");
+        PortalDocument.End(html, t);
+    }
+
+    private static void AgainLink(HtmlWriter html, CachedTexts t, string href) =>
+        html.Raw("<p class=\"portal-lookup__again\"><a class=\"portal-button portal-button--secondary\"").Attr("href", href)
+            .Raw(" data-testid=\"lookup-again\">").Text(t["Lookup.Again"]).Raw("</a></p>");
+
+    private static void Heading(HtmlWriter html, string title, string intro) =>
+        html.Element("h1", title, " class=\"mud-typography mud-typography-h5 mud-typography-gutterbottom\"")
+            .Element("p", intro, " class=\"mud-typography mud-typography-body2 mb-3\"");
+
+    private static void FormStart(HtmlWriter html, LookupPageContext page, string handler, string testId)
+    {
+        html.Raw("<form method=\"post\" class=\"portal-form\"").Attr("data-testid", testId).Attr("action", page.Http.Request.Path + page.Http.Request.QueryString).Raw(">")
+            .Raw("<input type=\"hidden\" name=\"_handler\"").Attr("value", handler).Raw(">")
+            .Raw("<input type=\"hidden\" name=\"__RequestVerificationToken\"").Attr("value", page.FormToken).Raw(">");
+    }
+
+    private static void Errors(HtmlWriter html, IReadOnlyList<string>? errors)
+    {
+        if (errors is not { Count: > 0 }) return;
+        html.Raw("<div class=\"portal-alert portal-alert--error\" role=\"alert\" data-testid=\"form-errors\">");
+        if (errors.Count == 1) html.Text(errors[0]);
+        else
+        {
+            html.Raw("<ul style=\"margin:0;padding-left:1.2rem\">");
+            foreach (var e in errors) html.Element("li", e);
+            html.Raw("</ul>");
+        }
+        html.Raw("</div>");
+    }
+
+    private static void SessionSelect(HtmlWriter html, LookupPageContext page, CachedTexts t, string? selected)
+    {
+        selected ??= DefaultSessionCode(page.Sessions);
+        html.Raw("<div class=\"portal-field\"><label for=\"session\">").Text(t["Lookup.Session"]).Raw("</label><select id=\"session\" name=\"Input.SessionCode\">");
+        foreach (var s in page.Sessions)
+            html.Raw("<option").Attr("value", s.Code).Flag("selected", string.Equals(s.Code, selected, StringComparison.OrdinalIgnoreCase)).Raw(">")
+                .Text(PortalFormat.Name(s.NameZh, s.NameEn)).Raw("</option>");
+        html.Raw("</select></div>");
+    }
+
+    /// <summary>The newest released session, else the newest.</summary>
+    public static string? DefaultSessionCode(IReadOnlyList<SessionInfo> sessions) =>
+        sessions.FirstOrDefault(s => s.PublishedAt is not null)?.Code ?? sessions.FirstOrDefault()?.Code;
+
+    /// <param name="attributes">Literal attributes from code (never data).</param>
+    private static void TextField(HtmlWriter html, string id, string name, string label, string? value, int maxLength, string attributes,
+        string? placeholder = null)
+    {
+        html.Raw("<div class=\"portal-field\"><label").Attr("for", id).Raw(">").Text(label).Raw("</label>")
+            .Raw("<input").Attr("id", id).Attr("name", name).Raw(" ").Raw(attributes)
+            .Attr("maxlength", maxLength.ToString(CultureInfo.InvariantCulture));
+        if (placeholder is not null) html.Attr("placeholder", placeholder);
+        html.Attr("value", value).Raw("></div>");
+    }
+
+    private static void NameField(HtmlWriter html, CachedTexts t, string id, string name, string? value, string? hintId)
+    {
+        html.Raw("<div class=\"portal-field\"><label").Attr("for", id).Raw(">").Text(t["Lookup.Name"]).Raw("</label>")
+            .Raw("<input").Attr("id", id).Attr("name", name).Raw(" autocomplete=\"name\" maxlength=\"600\"");
+        if (hintId is not null) html.Attr("aria-describedby", hintId);
+        html.Attr("value", value).Raw("><small class=\"portal-hint\"");
+        if (hintId is not null) html.Attr("id", hintId);
+        html.Raw(">").Text(t["Lookup.NameHint"]).Raw("</small></div>");
+    }
+
+    /// <summary>A fresh single-use captcha; wwwroot/js/captcha.js refreshes it before it expires and on the button.</summary>
+    private static void CaptchaField(HtmlWriter html, LookupPageContext page, string id, string answerName, string tokenName)
+    {
+        var t = page.T;
+        var (token, expiresAt) = page.Captcha.Issue();
+        html.Raw("<div class=\"portal-field portal-captcha\" data-captcha").Attr("data-expires", expiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))
+            .Raw("><label").Attr("for", id).Raw(">").Text(t["Captcha.Label"]).Raw("</label><div class=\"portal-captcha__row\">")
+            .Raw("<input").Attr("id", id).Attr("name", answerName)
+            .Raw(" type=\"text\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"8\" aria-required=\"true\"")
+            .Attr("aria-describedby", id + "-hint").Raw(" class=\"portal-captcha__input\">")
+            .Raw("<img").Attr("src", CaptchaExtensions.ImageUrl(token))
+            .Attr("width", CaptchaImage.Width.ToString(CultureInfo.InvariantCulture)).Attr("height", CaptchaImage.Height.ToString(CultureInfo.InvariantCulture))
+            .Attr("alt", t["Captcha.ImageAlt"]).Raw(" data-captcha-image class=\"portal-captcha__image\">")
+            .Raw("<button type=\"button\" class=\"portal-captcha__refresh\" data-captcha-refresh").Attr("title", t["Captcha.Refresh"])
+            .Attr("aria-label", t["Captcha.Refresh"]).Raw(">↻</button></div>")
+            .Raw("<input type=\"hidden\"").Attr("name", tokenName).Attr("value", token).Raw(" data-captcha-token>")
+            .Element("small", t["Captcha.Hint"], $" id=\"{id}-hint\"").Raw("</div>");
+    }
+
+    /// <summary>What a lookup answers, below its form; shared by every lookup channel.</summary>
+    private static void Outcome(HtmlWriter html, CachedTexts t, LookupOutcome? outcome)
+    {
+        switch (outcome)
+        {
+            case LookupOutcome.NotFound:
+                html.Element("div", t["Lookup.NotFound"], " class=\"portal-alert portal-alert--error\" role=\"alert\" data-testid=\"lookup-not-found\"");
+                break;
+            case LookupOutcome.NotReleased n:
+                html.Element("div", t.Format("Lookup.NotReleased", PortalFormat.Name(n.SessionNameZh, n.SessionNameEn), PortalFormat.DateTime(n.ReleaseAt)),
+                    " class=\"portal-alert portal-alert--info\" role=\"status\" data-testid=\"lookup-not-released\"");
+                break;
+            case LookupOutcome.NoScores ns:
+                var c = ns.Center;
+                html.Raw("<div class=\"portal-alert portal-alert--info\" role=\"status\" data-testid=\"lookup-no-scores\">")
+                    .Element("p", t.Format("Lookup.NoScores", PortalFormat.Name(ns.SessionNameZh, ns.SessionNameEn)), " class=\"mt-0\"")
+                    .Element("strong", PortalFormat.Name(c.NameZh, c.NameEn)).Raw("<ul class=\"portal-contact\">");
+                if (c.Phone is { } phone) html.Raw("<li>").Text(t["Lookup.Contact.Phone"]).Raw(": <a").Attr("href", "tel:" + phone).Raw(">").Text(phone).Raw("</a></li>");
+                if (c.Email is { } email) html.Raw("<li>").Text(t["Lookup.Contact.Email"]).Raw(": <a").Attr("href", "mailto:" + email).Raw(">").Text(email).Raw("</a></li>");
+                if (c.Address is { } address) html.Raw("<li>").Text(t["Lookup.Contact.Address"]).Raw(": ").Text(address).Raw("</li>");
+                if (c.Website is { } site) html.Raw("<li>").Text(t["Lookup.Contact.Website"]).Raw(": ").Text(site).Raw("</li>");
+                html.Raw("</ul></div>");
+                break;
+            case LookupOutcome.Found f:
+                Sheet(html, t, f.Sheet);
+                break;
+        }
+    }
+
+    private static void Sheet(HtmlWriter html, CachedTexts t, ResultSheet sheet)
+    {
+        html.Raw("<div class=\"mud-paper mud-elevation-1 portal-card portal-sheet\" data-testid=\"result-sheet\">")
+            .Element("h2", t["Lookup.Sheet.Title"], " class=\"mud-typography mud-typography-h6 mud-typography-gutterbottom\"")
+            .Raw("<dl class=\"portal-sheet__facts\">")
+            .Element("dt", t["Lookup.Sheet.Name"]).Element("dd", sheet.Name, " data-testid=\"sheet-name\"")
+            .Element("dt", t["Lookup.Sheet.IdNumber"]).Element("dd", sheet.MaskedIdNumber, " data-testid=\"sheet-id\"")
+            .Element("dt", t["Lookup.Sheet.Session"]).Element("dd", PortalFormat.Name(sheet.SessionNameZh, sheet.SessionNameEn))
+            .Element("dt", t["Lookup.Sheet.Ticket"]).Element("dd", sheet.TicketNumber)
+            .Element("dt", t["Lookup.Sheet.Qualification"]).Element("dd", PortalFormat.Name(sheet.QualificationNameZh, sheet.QualificationNameEn))
+            .Element("dt", t["Lookup.Sheet.Level"]).Element("dd", PortalFormat.Name(sheet.LevelNameZh, sheet.LevelNameEn))
+            .Raw("</dl><div class=\"portal-table-wrap\"><table class=\"portal-sheet__scores\"><thead><tr>")
+            .Element("th", t["Lookup.Sheet.Subject"], " scope=\"col\"").Element("th", t["Lookup.Sheet.Score"], " scope=\"col\"")
+            .Element("th", t["Lookup.Sheet.PassLine"], " scope=\"col\"").Element("th", t["Lookup.Sheet.Result"], " scope=\"col\"")
+            .Raw("</tr></thead><tbody>");
+        foreach (var s in sheet.Subjects)
+        {
+            html.Raw("<tr data-testid=\"sheet-subject\">").Element("td", PortalFormat.Name(s.NameZh, s.NameEn)).Raw("<td>");
+            switch (s.Status)
+            {
+                case ScoreStatus.Absent: html.Element("span", t["Lookup.Sheet.Absent"], " class=\"portal-mark\" data-testid=\"mark-absent\""); break;
+                case ScoreStatus.Voided: html.Element("span", t["Lookup.Sheet.Voided"], " class=\"portal-mark\" data-testid=\"mark-voided\""); break;
+                default: html.Text(Number(s.Score)); break;
+            }
+            html.Raw("</td>").Element("td", $"{Number(s.PassLine)} / {Number(s.FullMarks)}")
+                .Element("td", s.Passed ? t["Lookup.Sheet.Passed"] : t["Lookup.Sheet.Failed"], s.Passed ? " class=\"portal-pass\"" : " class=\"portal-fail\"")
+                .Raw("</tr>");
+        }
+        html.Raw("</tbody></table></div>");
+
+        if (sheet.CertificateNumber is { } certificate)
+            html.Element("div", t.Format("Lookup.Sheet.QualificationPassed", certificate), " class=\"portal-alert portal-alert--success mt-3\" data-testid=\"sheet-outcome\"");
+        else
+            html.Element("div", t["Lookup.Sheet.QualificationNotPassed"], " class=\"portal-alert portal-alert--info mt-3\" data-testid=\"sheet-outcome\"");
+
+        if (sheet.ScoreValidityYears > 1 && sheet.ValidPasses.Count > 0)
+        {
+            html.Element("h3", t.Format("Lookup.Sheet.ValidPasses", sheet.ScoreValidityYears), " class=\"mud-typography mud-typography-subtitle2\"")
+                .Raw("<ul class=\"portal-sheet__passes\" data-testid=\"sheet-valid-passes\">");
+            foreach (var p in sheet.ValidPasses)
+                html.Element("li", $"{PortalFormat.Name(p.SubjectNameZh, p.SubjectNameEn)}: "
+                    + $"{t.Format("Lookup.Sheet.PassedIn", PortalFormat.Name(p.PassedInNameZh, p.PassedInNameEn))}, {t.Format("Lookup.Sheet.ValidThrough", p.ValidThroughYear)}");
+            html.Raw("</ul>");
+        }
+        html.Raw("</div>");
+    }
+
+    private static string Number(decimal? value) => value?.ToString("0.#", CultureInfo.InvariantCulture) ?? "–";
+}
