@@ -82,6 +82,13 @@ echo "   $(cat "$OUT"/tokens-*.txt | wc -l) tokens"
 echo "== lookups: $THREADS threads, $CONNECTIONS connections, $DURATION"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/lookup/lookup.lua "$URL" | tee "$OUT/wrk.txt"
 
+# What each candidate loads before the lookup: the form page and one captcha image (not part of the target; reported).
+echo "== the form page (GET /lookup) and a captcha image, 10 s each"
+FORM_RPS=$(wrk -t"$THREADS" -c32 -d10s "$URL/lookup" | awk '/Requests\/sec/ { print $2 }')
+IMAGE_TOKEN=$(curl -fs "$URL/captcha/new" | grep -o '"token":"[^"]*"' | cut -d'"' -f4)
+IMAGE_RPS=$(wrk -t"$THREADS" -c32 -d10s "$URL/captcha/image?t=$IMAGE_TOKEN" | awk '/Requests\/sec/ { print $2 }')
+echo "FORM_PAGE_RPS=$FORM_RPS CAPTCHA_IMAGE_RPS=$IMAGE_RPS"
+
 PEAK_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$APP_PID/status" 2>/dev/null || echo 0)
 CIRCUITS=$(curl -fs "$URL/healthz" | grep -o '"circuits":[0-9]*' | cut -d: -f2)
 echo "PEAK_WORKING_SET_MB=$((PEAK_KB / 1024)) OPEN_CIRCUITS=${CIRCUITS:-unknown} CPU=$(nproc)x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
