@@ -132,7 +132,7 @@ internal static class LookupHtml
 
     private static void SessionSelect(HtmlWriter html, LookupPageContext page, CachedTexts t, string? selected)
     {
-        selected ??= DefaultSessionCode(page.Sessions);
+        if (string.IsNullOrEmpty(selected)) selected = DefaultSessionCode(page.Sessions);
         html.Raw("<div class=\"portal-field\"><label for=\"session\">").Text(t["Lookup.Session"]).Raw("</label><select id=\"session\" name=\"Input.SessionCode\">");
         foreach (var s in page.Sessions)
             html.Raw("<option").Attr("value", s.Code).Flag("selected", string.Equals(s.Code, selected, StringComparison.OrdinalIgnoreCase)).Raw(">")
