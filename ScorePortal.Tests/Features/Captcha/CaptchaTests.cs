@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ScorePortal.Features.Captcha;
@@ -14,7 +13,7 @@ public sealed class CaptchaTests(PortalFactory portal) : IClassFixture<PortalFac
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 23, 1, 0, 0, TimeSpan.Zero));
 
     private CaptchaService NewService(string? testAnswer = null) =>
-        new(new EphemeralDataProtectionProvider(), _clock, Options.Create(new CaptchaOptions { TestAnswer = testAnswer }));
+        new(new ScorePortal.Features.Candidates.BlindIndex(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), _clock, Options.Create(new CaptchaOptions { TestAnswer = testAnswer }));
 
     [Fact]
     public void The_right_answer_passes_once_and_case_does_not_matter()
@@ -60,6 +59,21 @@ public sealed class CaptchaTests(PortalFactory portal) : IClassFixture<PortalFac
     public void A_missing_or_forged_token_never_passes(string? token)
     {
         Assert.Equal(CaptchaCheck.Missing, NewService(testAnswer: "TEST").Verify(token, "TEST"));
+    }
+
+    [Fact]
+    public void An_altered_token_or_one_sealed_under_another_secret_never_passes()
+    {
+        var captcha = NewService(testAnswer: "TEST");
+        var (token, _) = captcha.Issue();
+        var middle = token.Length / 2;
+        var altered = token[..middle] + (token[middle] == 'A' ? 'B' : 'A') + token[(middle + 1)..];
+        var (foreign, _) = NewService(testAnswer: "TEST").Issue();
+
+        Assert.Equal(CaptchaCheck.Missing, captcha.Verify(altered, "TEST"));
+        Assert.Equal(CaptchaCheck.Missing, captcha.Verify(foreign, "TEST"));
+        Assert.Null(captcha.AnswerFor(foreign));
+        Assert.Equal(CaptchaCheck.Passed, captcha.Verify(token, "TEST"));
     }
 
     [Fact]

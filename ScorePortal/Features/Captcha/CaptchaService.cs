@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.DataProtection;
+using ScorePortal.Features.Candidates;
 using Microsoft.Extensions.Options;
 
 namespace ScorePortal.Features.Captcha;
@@ -16,17 +16,20 @@ public enum CaptchaCheck
 }
 
 /// <summary>
-/// Stateless captcha: the token carries its id, expiry and answer, encrypted and authenticated with Data Protection,
-/// so no database row is written per challenge. Single use is enforced by a small in-memory set of spent ids that
-/// forget each id once its token has expired anyway.
+/// Stateless captcha: the token carries its id, expiry and answer, encrypted and authenticated with AES-256-GCM under a
+/// key derived from the portal's blind-index secret (shared by every instance, like Data Protection keys), so no
+/// database row is written per challenge and a token costs two microseconds rather than a Data Protection round.
+/// Single use is enforced by a small in-memory set of spent ids that forget each id once its token has expired anyway.
 /// </summary>
-public sealed class CaptchaService(IDataProtectionProvider dataProtection, TimeProvider time, IOptions<CaptchaOptions> options)
+public sealed class CaptchaService(BlindIndex secrets, TimeProvider time, IOptions<CaptchaOptions> options)
 {
     // No 0/O, 1/I/L: characters people confuse on a distorted image.
     private const string Alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     private const int IdLength = 16;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
 
-    private readonly IDataProtector _protector = dataProtection.CreateProtector("ScorePortal.Captcha.v1");
+    private readonly byte[] _key = secrets.DeriveKey("ScorePortal captcha token v2");
     private readonly ConcurrentDictionary<Guid, long> _spent = new();
     private long _nextSweep;
 
@@ -41,7 +44,7 @@ public sealed class CaptchaService(IDataProtectionProvider dataProtection, TimeP
         RandomNumberGenerator.Fill(payload.AsSpan(0, IdLength));
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(IdLength, 8), expires.ToUnixTimeMilliseconds());
         answerBytes.CopyTo(payload, IdLength + 8);
-        return (Base64Url(_protector.Protect(payload)), expires);
+        return (Base64Url(Seal(payload)), expires);
     }
 
     /// <summary>The answer inside a token, for drawing its image; null when the token is forged or expired.</summary>
@@ -73,8 +76,7 @@ public sealed class CaptchaService(IDataProtectionProvider dataProtection, TimeP
         if (string.IsNullOrEmpty(token) || token.Length > 512) return false;
         try
         {
-            var payload = _protector.Unprotect(FromBase64Url(token));
-            if (payload.Length <= IdLength + 8) return false;
+            if (Open(FromBase64Url(token)) is not { Length: > IdLength + 8 } payload) return false;
             id = new Guid(payload.AsSpan(0, IdLength));
             expires = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(IdLength, 8)));
             answer = Encoding.ASCII.GetString(payload, IdLength + 8, payload.Length - IdLength - 8);
@@ -85,6 +87,29 @@ public sealed class CaptchaService(IDataProtectionProvider dataProtection, TimeP
             return false;
         }
     }
+
+    private byte[] Seal(byte[] payload)
+    {
+        var sealedBytes = new byte[NonceSize + payload.Length + TagSize];
+        RandomNumberGenerator.Fill(sealedBytes.AsSpan(0, NonceSize));
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Encrypt(sealedBytes.AsSpan(0, NonceSize), payload, sealedBytes.AsSpan(NonceSize, payload.Length),
+            sealedBytes.AsSpan(NonceSize + payload.Length), Purpose);
+        return sealedBytes;
+    }
+
+    /// <summary>The payload of a sealed token; null when it was forged, altered or cut.</summary>
+    private byte[]? Open(byte[] sealedBytes)
+    {
+        if (sealedBytes.Length <= NonceSize + TagSize) return null;
+        var payload = new byte[sealedBytes.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, payload.Length),
+            sealedBytes.AsSpan(NonceSize + payload.Length), payload, Purpose);
+        return payload;
+    }
+
+    private static ReadOnlySpan<byte> Purpose => "ScorePortal.Captcha.v2"u8;
 
     private void Sweep(DateTimeOffset now)
     {
