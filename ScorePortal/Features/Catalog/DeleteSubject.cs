@@ -1,3 +1,4 @@
+using ScorePortal.Features.Lookup;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
 using ScorePortal.Features.Admin;
@@ -8,7 +9,7 @@ namespace ScorePortal.Features.Catalog;
 public sealed record DeleteSubjectRequest(int Id, string? UserId);
 
 /// <summary>Removes a subject entered by mistake; a subject any score refers to stays (results are judged by it).</summary>
-public sealed class DeleteSubject(IDbContextFactory<ScorePortalDbContext> dbFactory, AuditLog audit)
+public sealed class DeleteSubject(IDbContextFactory<ScorePortalDbContext> dbFactory, LookupCatalog catalog, AuditLog audit)
 {
     public const string NotFound = SaveSubject.NotFound;
     public const string HasScores = "Catalog.Error.SubjectHasScores";
@@ -32,6 +33,7 @@ public sealed class DeleteSubject(IDbContextFactory<ScorePortalDbContext> dbFact
             return EditResult.Refused("", HasScores, subject.Code);
         }
 
+        await catalog.InvalidateAsync(CancellationToken.None);
         await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "subject", CatalogAudit.Id(subject.Id),
             "delete", extra: new Dictionary<string, string?> { ["qualificationId"] = CatalogAudit.Id(subject.QualificationId), ["code"] = subject.Code }),
             CancellationToken.None);

@@ -1,3 +1,4 @@
+using ScorePortal.Features.Lookup;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
 using ScorePortal.Features.Admin;
@@ -12,7 +13,7 @@ namespace ScorePortal.Features.Catalog;
 public sealed record SaveLevelRequest(int? Id, string? Code, string? NameZh, string? NameEn, int SortOrder, string? UserId,
     string? LoadedVersion = null);
 
-public sealed class SaveLevel(IDbContextFactory<ScorePortalDbContext> dbFactory, AuditLog audit)
+public sealed class SaveLevel(IDbContextFactory<ScorePortalDbContext> dbFactory, LookupCatalog catalog, AuditLog audit)
 {
     public const string NotFound = "Catalog.Error.LevelNotFound";
     public const string DuplicateCode = "Catalog.Error.DuplicateLevelCode";
@@ -56,6 +57,7 @@ public sealed class SaveLevel(IDbContextFactory<ScorePortalDbContext> dbFactory,
             return EditResult.Refused(nameof(request.Code), DuplicateCode, code!);
         }
 
+        await catalog.InvalidateAsync(CancellationToken.None);
         await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "level", CatalogAudit.Id(level.Id),
             created ? "create" : "update", changed), CancellationToken.None);
         return EditResult.Saved(level.Id);

@@ -1,3 +1,4 @@
+using ScorePortal.Features.Lookup;
 using System.Net.Mail;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
@@ -13,7 +14,7 @@ namespace ScorePortal.Features.Catalog;
 public sealed record SaveProvinceRequest(string Code, string? ExamCenterNameZh, string? ExamCenterNameEn, string? ContactPhone,
     string? ContactEmail, string? ContactAddress, string? Website, string? UserId, string? LoadedVersion = null);
 
-public sealed class SaveProvince(IDbContextFactory<ScorePortalDbContext> dbFactory, AuditLog audit)
+public sealed class SaveProvince(IDbContextFactory<ScorePortalDbContext> dbFactory, LookupCatalog catalog, AuditLog audit)
 {
     public const string NotFound = "Provinces.Error.NotFound";
     public const string PhoneFormat = "Provinces.Error.PhoneFormat";
@@ -53,6 +54,7 @@ public sealed class SaveProvince(IDbContextFactory<ScorePortalDbContext> dbFacto
         var changed = db.Entry(province).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name).ToList();
         if (changed.Count == 0) return new EditResult([]);
         await db.SaveChangesAsync(ct);
+        await catalog.InvalidateAsync(CancellationToken.None);
 
         await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.ProvinceChange, request.UserId, "province", province.Code, "update", changed),
             CancellationToken.None);

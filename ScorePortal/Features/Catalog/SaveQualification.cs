@@ -1,3 +1,4 @@
+using ScorePortal.Features.Lookup;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScorePortal.Data;
@@ -15,7 +16,7 @@ namespace ScorePortal.Features.Catalog;
 public sealed record SaveQualificationRequest(int? Id, string? Code, int LevelId, string? NameZh, string? NameEn,
     int ScoreValidityYears, bool IsActive, string? UserId, bool ConfirmScoredChange = false, string? LoadedVersion = null);
 
-public sealed class SaveQualification(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, HybridCache cache, AuditLog audit)
+public sealed class SaveQualification(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, HybridCache cache, LookupCatalog catalog, AuditLog audit)
 {
     public const string NotFound = "Catalog.Error.QualificationNotFound";
     public const string DuplicateCode = "Catalog.Error.DuplicateQualificationCode";
@@ -83,6 +84,7 @@ public sealed class SaveQualification(IDbContextFactory<ScorePortalDbContext> db
             await tx.CommitAsync(ct);
         }
         if (scored) await cache.RemoveByTagAsync(PublishBatch.AnalyticsTag, CancellationToken.None);
+        await catalog.InvalidateAsync(CancellationToken.None);
 
         await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "qualification", CatalogAudit.Id(qualification.Id),
             created ? "create" : "update", changed, scored ? OutcomeData(changes) : null), CancellationToken.None);

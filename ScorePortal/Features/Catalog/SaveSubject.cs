@@ -1,3 +1,4 @@
+using ScorePortal.Features.Lookup;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScorePortal.Data;
@@ -16,7 +17,7 @@ namespace ScorePortal.Features.Catalog;
 public sealed record SaveSubjectRequest(int? Id, int QualificationId, string? Code, string? NameZh, string? NameEn,
     decimal FullMarks, decimal PassLine, int SortOrder, string? UserId, bool ConfirmScoredChange = false, string? LoadedVersion = null);
 
-public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, HybridCache cache, AuditLog audit)
+public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, HybridCache cache, LookupCatalog catalog, AuditLog audit)
 {
     public const string NotFound = "Catalog.Error.SubjectNotFound";
     public const string QualificationMissing = "Catalog.Error.QualificationMissing";
@@ -114,6 +115,7 @@ public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactor
             await tx.CommitAsync(ct);
         }
         if (scored) await cache.RemoveByTagAsync(PublishBatch.AnalyticsTag, CancellationToken.None);
+        await catalog.InvalidateAsync(CancellationToken.None);
 
         var extra = new Dictionary<string, string?> { ["qualificationId"] = CatalogAudit.Id(request.QualificationId) };
         if (scored) foreach (var (k, v) in SaveQualification.OutcomeData(changes)) extra[k] = v;

@@ -10,6 +10,7 @@ public static class LookupExtensions
         builder.Services.AddSingleton<TicketLookupHandler>();
         builder.Services.AddSingleton<OverseasLookupHandler>();
         builder.Services.AddSingleton<LookupEndpoints.PageServices>();
+        builder.Services.AddSingleton<LookupCatalog>();
         return builder;
     }
 }

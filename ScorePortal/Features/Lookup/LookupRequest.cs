@@ -62,20 +62,10 @@ public sealed record LookupRequest(string? SessionCode, IdType? IdType, string? 
         };
 }
 
-internal sealed record CandidateMatch(int Id, string Name, string? Email, int? RegistrationId);
-
 public sealed class LookupHandler(
-    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, BlindIndex blindIndex, TimeProvider time, ILookupGuard guard,
-    ILogger<LookupHandler> logger)
+    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, BlindIndex blindIndex,
+    TimeProvider time, ILookupGuard guard, ILogger<LookupHandler> logger)
 {
-    /// <summary>The one indexed query of a lookup: the blind index finds the candidate and its registration in the session.</summary>
-    internal static readonly Func<ScorePortalDbContext, IdType, byte[], int, Task<CandidateMatch?>> FindCandidate = EF.CompileAsyncQuery(
-        (ScorePortalDbContext db, IdType type, byte[] index, int sessionId) => db.Candidates.AsNoTracking()
-            .Where(c => c.IdType == type && c.IdNumberIndex == index)
-            .Select(c => new CandidateMatch(c.Id, c.Name, c.Email,
-                c.Registrations.Where(r => r.ExamSessionId == sessionId).Select(r => (int?)r.Id).FirstOrDefault()))
-            .FirstOrDefault());
-
     public async Task<LookupOutcome> HandleAsync(LookupRequest request, CancellationToken ct = default)
     {
         var errors = request.Validate(out var idNumber, out var name);
@@ -92,12 +82,13 @@ public sealed class LookupHandler(
         // The release time is public: saying it costs nothing and reveals nothing about the candidate.
         if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-
-        var candidate = await FindCandidate(db, type, index, session.Id);
+        List<LookupRow> rows;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            rows = await ResultSheetQuery.ByIdNumberAsync(db, type, index, ct);
 
         // No such candidate, a wrong name and no registration in the session are one and the same answer.
-        var matched = candidate is { RegistrationId: not null } && NameNormalizer.Matches(name, candidate.Name);
+        var registration = rows.Find(r => r.SessionId == session.Id);
+        var matched = registration is not null && NameNormalizer.Matches(name, registration.Name);
         await guard.RecordAsync(attempt, matched, ct);
         if (!matched)
         {
@@ -105,7 +96,7 @@ public sealed class LookupHandler(
             return new LookupOutcome.NotFound();
         }
 
-        logger.LogInformation("Lookup by ID in session {SessionId}: candidate {CandidateId} matched", session.Id, candidate!.Id);
-        return await ResultSheetQuery.LoadAsync(db, candidate.RegistrationId!.Value, ct);
+        logger.LogInformation("Lookup by ID in session {SessionId}: candidate {CandidateId} matched", session.Id, registration!.CandidateId);
+        return await ResultSheetQuery.BuildAsync(rows, registration, catalog, sessions, ct);
     }
 }

@@ -39,8 +39,8 @@ public sealed record OverseasLookupRequest(string? SessionCode, string? Passport
 }
 
 public sealed class OverseasLookupHandler(
-    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, BlindIndex blindIndex, TimeProvider time, ILookupGuard guard,
-    ILogger<OverseasLookupHandler> logger)
+    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, BlindIndex blindIndex,
+    TimeProvider time, ILookupGuard guard, ILogger<OverseasLookupHandler> logger)
 {
     public async Task<LookupOutcome> HandleAsync(OverseasLookupRequest request, CancellationToken ct = default)
     {
@@ -55,20 +55,20 @@ public sealed class OverseasLookupHandler(
         if (session is null) return new LookupOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
         if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-
-        var candidate = await LookupHandler.FindCandidate(db, IdType.Passport, index, session.Id);
+        List<LookupRow> rows;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            rows = await ResultSheetQuery.ByIdNumberAsync(db, IdType.Passport, index, ct);
 
         // Unknown passport, another email and no registration in the session are one and the same answer.
-        var matched = candidate is { RegistrationId: not null, Email: { } stored }
-                      && OverseasLookupRequest.NormalizeEmail(stored) == email;
+        var registration = rows.Find(r => r.SessionId == session.Id);
+        var matched = registration is { Email: { } stored } && OverseasLookupRequest.NormalizeEmail(stored) == email;
         await guard.RecordAsync(attempt, matched, ct);
         if (!matched)
         {
             logger.LogInformation("Overseas lookup in session {SessionId}: no match", session.Id);
             return new LookupOutcome.NotFound();
         }
-        logger.LogInformation("Overseas lookup in session {SessionId}: candidate {CandidateId} matched", session.Id, candidate!.Id);
-        return await ResultSheetQuery.LoadAsync(db, candidate.RegistrationId!.Value, ct);
+        logger.LogInformation("Overseas lookup in session {SessionId}: candidate {CandidateId} matched", session.Id, registration!.CandidateId);
+        return await ResultSheetQuery.BuildAsync(rows, registration, catalog, sessions, ct);
     }
 }

@@ -1,102 +1,139 @@
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
+using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Scores;
+using ScorePortal.Features.Sessions;
 
 namespace ScorePortal.Features.Lookup;
 
-/// <summary>Builds the result sheet of one matched registration; both lookup channels end here.</summary>
+/// <summary>
+/// One row of a lookup's single query: the candidate, one of their registrations (any session), one current score of
+/// it (or none) and the qualification's unrevoked certificate (or none). A candidate has a handful of rows.
+/// </summary>
+internal sealed record LookupRow(
+    int CandidateId, string Name, string IdNumber, string? Email,
+    int RegistrationId, int SessionId, int QualificationId, string ProvinceCode, string TicketNumber,
+    int? SubjectId, decimal? Score, ScoreStatus? Status, string? CertificateNumber, int? CertificateSessionId);
+
+/// <summary>
+/// The lookup's one round trip and the result sheet built from it. The query reads only the candidate's own rows
+/// (by the blind index, or by the admission ticket) with every registration's current scores, so the sheet, the
+/// passes carried over from earlier sittings and the certificate need no second query; catalog names, pass lines and
+/// exam-center contacts come from <see cref="LookupCatalog"/>, session names and release times from
+/// <see cref="SessionCatalog"/>. Each join is an index seek (candidate index, registration by candidate, scores by
+/// registration, outcome by candidate and qualification).
+/// </summary>
 internal static class ResultSheetQuery
 {
-    private sealed record ScoreRow(int SubjectId, decimal? Score, ScoreStatus Status);
+    private static readonly Func<ScorePortalDbContext, IdType, byte[], IAsyncEnumerable<LookupRow>> ByIdNumberQuery = EF.CompileAsyncQuery(
+        (ScorePortalDbContext db, IdType type, byte[] index) =>
+            from c in db.Candidates
+            where c.IdType == type && c.IdNumberIndex == index
+            from r in db.Registrations.Where(r => r.CandidateId == c.Id)
+            from s in db.SubjectScores.Where(s => s.RegistrationId == r.Id && s.IsCurrent).DefaultIfEmpty()
+            from q in db.QualificationOutcomes.Where(q => q.CandidateId == c.Id && q.QualificationId == r.QualificationId && q.RevokedAt == null).DefaultIfEmpty()
+            select new LookupRow(c.Id, c.Name, c.IdNumber, c.Email, r.Id, r.ExamSessionId, r.QualificationId, r.ProvinceCode, r.TicketNumber,
+                (int?)s.SubjectId, s.Score, (ScoreStatus?)s.Status, q.CertificateNumber, (int?)q.PassedInSessionId));
 
-    private sealed record SubjectRow(int Id, string NameZh, string NameEn, decimal FullMarks, decimal PassLine, int SortOrder);
+    private static readonly Func<ScorePortalDbContext, int, string, IAsyncEnumerable<LookupRow>> ByTicketQuery = EF.CompileAsyncQuery(
+        (ScorePortalDbContext db, int sessionId, string ticket) =>
+            from t in db.Registrations
+            where t.ExamSessionId == sessionId && t.TicketNumber == ticket
+            from c in db.Candidates.Where(c => c.Id == t.CandidateId)
+            from r in db.Registrations.Where(r => r.CandidateId == c.Id)
+            from s in db.SubjectScores.Where(s => s.RegistrationId == r.Id && s.IsCurrent).DefaultIfEmpty()
+            from q in db.QualificationOutcomes.Where(q => q.CandidateId == c.Id && q.QualificationId == r.QualificationId && q.RevokedAt == null).DefaultIfEmpty()
+            select new LookupRow(c.Id, c.Name, c.IdNumber, c.Email, r.Id, r.ExamSessionId, r.QualificationId, r.ProvinceCode, r.TicketNumber,
+                (int?)s.SubjectId, s.Score, (ScoreStatus?)s.Status, q.CertificateNumber, (int?)q.PassedInSessionId));
 
-    private sealed record PassRow(decimal? Score, decimal PassLine, int SortOrder, string NameZh, string NameEn,
-        string SessionZh, string SessionEn, int Year, DateTimeOffset ReleaseAt);
+    /// <summary>The rows of the candidate holding this ID document; empty when there is none.</summary>
+    public static Task<List<LookupRow>> ByIdNumberAsync(ScorePortalDbContext db, IdType type, byte[] index, CancellationToken ct) =>
+        ToListAsync(ByIdNumberQuery(db, type, index), ct);
 
-    private sealed record CertificateRow(string CertificateNumber, DateTimeOffset ReleaseAt);
+    /// <summary>The rows of the candidate holding this admission ticket in the session; empty when there is none.</summary>
+    public static Task<List<LookupRow>> ByTicketAsync(ScorePortalDbContext db, int sessionId, string ticket, CancellationToken ct) =>
+        ToListAsync(ByTicketQuery(db, sessionId, ticket), ct);
 
-    private sealed record SheetRow(
-        int CandidateId, int QualificationId, string TicketNumber, string Name, string IdNumber,
-        int SessionYear, string SessionZh, string SessionEn, DateTimeOffset SessionReleaseAt,
-        string QualificationZh, string QualificationEn, int ScoreValidityYears, string LevelZh, string LevelEn,
-        string CenterZh, string CenterEn, string? Phone, string? Email, string? Address, string? Website,
-        List<ScoreRow> Scores, List<SubjectRow> Subjects);
-
-    // What the sheet shows, in compiled queries that each seek an index: the registration with its session,
-    // qualification, province, current scores and the qualification's subjects; the candidate's passes of that
-    // qualification (for the validity rule); the certificate. Folding the last two into the first makes SQLite
-    // build derived tables over all scores (no APPLY), which is far slower than three seeks.
-    private static readonly Func<ScorePortalDbContext, int, Task<SheetRow>> Sheet = EF.CompileAsyncQuery(
-        (ScorePortalDbContext db, int registrationId) => db.Registrations.AsNoTracking()
-            .Where(r => r.Id == registrationId)
-            .Select(r => new SheetRow(
-                r.CandidateId, r.QualificationId, r.TicketNumber, r.Candidate.Name, r.Candidate.IdNumber,
-                r.ExamSession.Year, r.ExamSession.NameZh, r.ExamSession.NameEn, r.ExamSession.ReleaseAt,
-                r.Qualification.NameZh, r.Qualification.NameEn, r.Qualification.ScoreValidityYears,
-                r.Qualification.Level.NameZh, r.Qualification.Level.NameEn,
-                r.Province.ExamCenterNameZh, r.Province.ExamCenterNameEn, r.Province.ContactPhone, r.Province.ContactEmail,
-                r.Province.ContactAddress, r.Province.Website,
-                r.Scores.Where(s => s.IsCurrent).Select(s => new ScoreRow(s.SubjectId, s.Score, s.Status)).ToList(),
-                r.Qualification.Subjects.Select(s => new SubjectRow(s.Id, s.NameZh, s.NameEn, s.FullMarks, s.PassLine, s.SortOrder)).ToList()))
-            .AsSingleQuery()
-            .Single());
-
-    // Passes of the same qualification by the same candidate (indexed by candidate), for the validity rule.
-    private static readonly Func<ScorePortalDbContext, int, int, IAsyncEnumerable<PassRow>> Passes = EF.CompileAsyncQuery(
-        (ScorePortalDbContext db, int candidateId, int qualificationId) => db.SubjectScores.AsNoTracking()
-            .Where(s => s.Registration.CandidateId == candidateId && s.Registration.QualificationId == qualificationId
-                        && s.IsCurrent && s.Status == ScoreStatus.Normal)
-            .Select(s => new PassRow(s.Score, s.Subject.PassLine, s.Subject.SortOrder, s.Subject.NameZh, s.Subject.NameEn,
-                s.Registration.ExamSession.NameZh, s.Registration.ExamSession.NameEn, s.Registration.ExamSession.Year,
-                s.Registration.ExamSession.ReleaseAt)));
-
-    private static readonly Func<ScorePortalDbContext, int, int, Task<CertificateRow?>> Certificate = EF.CompileAsyncQuery(
-        (ScorePortalDbContext db, int candidateId, int qualificationId) => db.QualificationOutcomes.AsNoTracking()
-            .Where(q => q.CandidateId == candidateId && q.QualificationId == qualificationId && q.RevokedAt == null)
-            .Select(q => new CertificateRow(q.CertificateNumber, q.PassedInSession.ReleaseAt))
-            .FirstOrDefault());
-
-    public static async Task<LookupOutcome> LoadAsync(ScorePortalDbContext db, int registrationId, CancellationToken ct)
+    private static async Task<List<LookupRow>> ToListAsync(IAsyncEnumerable<LookupRow> rows, CancellationToken ct)
     {
-        var reg = await Sheet(db, registrationId);
+        var list = new List<LookupRow>(8);
+        await foreach (var row in rows.WithCancellation(ct)) list.Add(row);
+        return list;
+    }
 
-        if (reg.Scores.Count == 0)
-            return new LookupOutcome.NoScores(reg.SessionZh, reg.SessionEn,
-                new ExamCenterContact(reg.CenterZh, reg.CenterEn, reg.Phone, reg.Email, reg.Address, reg.Website));
-
-        var lines = new List<SubjectLine>();
-        foreach (var subject in reg.Subjects.OrderBy(s => s.SortOrder))
+    /// <summary>The result sheet of <paramref name="registration"/> (a row of <paramref name="rows"/>), or where to ask when it holds no score.</summary>
+    public static async Task<LookupOutcome> BuildAsync(IReadOnlyList<LookupRow> rows, LookupRow registration,
+        LookupCatalog catalog, SessionCatalog sessions, CancellationToken ct)
+    {
+        var allSessions = await sessions.AllAsync(ct);
+        var session = SessionOf(allSessions, registration.SessionId)
+            ?? throw new InvalidOperationException($"Session {registration.SessionId} is not in the session catalog.");
+        var snapshot = await catalog.GetAsync(ct);
+        if (!snapshot.Qualifications.ContainsKey(registration.QualificationId) || !snapshot.Centers.ContainsKey(registration.ProvinceCode))
         {
-            var score = reg.Scores.FirstOrDefault(s => s.SubjectId == subject.Id);
-            if (score is null) continue;
-            var passed = score.Status == ScoreStatus.Normal && score.Score is { } value && value >= subject.PassLine;
-            lines.Add(new SubjectLine(subject.NameZh, subject.NameEn, score.Score, score.Status, subject.FullMarks, subject.PassLine, passed));
+            // Added less than a minute ago on another instance: read the catalog afresh once.
+            await catalog.InvalidateAsync(ct);
+            snapshot = await catalog.GetAsync(ct);
+        }
+        var qualification = snapshot.Qualifications[registration.QualificationId];
+
+        var scores = rows.Where(r => r.RegistrationId == registration.RegistrationId && r.SubjectId is not null).ToList();
+        if (scores.Count == 0)
+            return new LookupOutcome.NoScores(session.NameZh, session.NameEn, snapshot.Centers[registration.ProvinceCode]);
+
+        var lines = new List<SubjectLine>(qualification.Subjects.Count);
+        foreach (var subject in qualification.Subjects)
+        {
+            if (scores.FirstOrDefault(s => s.SubjectId == subject.Id) is not { Status: { } status } score) continue;
+            var passed = status == ScoreStatus.Normal && score.Score is { } value && value >= subject.PassLine;
+            lines.Add(new SubjectLine(subject.NameZh, subject.NameEn, score.Score, status, subject.FullMarks, subject.PassLine, passed));
         }
 
-        // Passes that still count towards the qualification: from sittings of this exam year and the years before it
-        // that the validity window reaches, up to and including this session. Scores are encrypted and SQLite compares
-        // no DateTimeOffset, so this last filter runs here; the rows are few.
-        var passes = new List<CarriedPass>();
-        if (reg.ScoreValidityYears > 1)
-        {
-            var firstYear = reg.SessionYear - reg.ScoreValidityYears + 1;
-            var rows = new List<PassRow>();
-            await foreach (var row in Passes(db, reg.CandidateId, reg.QualificationId).WithCancellation(ct)) rows.Add(row);
-            passes.AddRange(rows
-                .Where(p => p.Year >= firstYear && p.Year <= reg.SessionYear && p.Score >= p.PassLine && p.ReleaseAt <= reg.SessionReleaseAt)
-                .OrderBy(p => p.SortOrder).ThenByDescending(p => p.ReleaseAt)
-                .DistinctBy(p => p.SortOrder)
-                .Select(p => new CarriedPass(p.NameZh, p.NameEn, p.SessionZh, p.SessionEn, p.Year + reg.ScoreValidityYears - 1)));
-        }
-
-        var certificateRow = await Certificate(db, reg.CandidateId, reg.QualificationId);
-        var certificate = certificateRow is not null && certificateRow.ReleaseAt <= reg.SessionReleaseAt ? certificateRow.CertificateNumber : null;
         return new LookupOutcome.Found(new ResultSheet(
-            reg.Name, MaskIdNumber(reg.IdNumber),
-            reg.SessionZh, reg.SessionEn,
-            reg.QualificationZh, reg.QualificationEn, reg.LevelZh, reg.LevelEn,
-            reg.TicketNumber, lines, passes, certificate, reg.ScoreValidityYears));
+            registration.Name, MaskIdNumber(registration.IdNumber),
+            session.NameZh, session.NameEn,
+            qualification.NameZh, qualification.NameEn, qualification.LevelZh, qualification.LevelEn,
+            registration.TicketNumber, lines, CarriedPasses(rows, registration, session, qualification, allSessions),
+            Certificate(registration, session, allSessions), qualification.ScoreValidityYears));
+    }
+
+    /// <summary>
+    /// Passes that still count towards the qualification: from sittings of this exam year and the years before it that
+    /// the validity window reaches, up to and including this session; the latest pass of each subject.
+    /// </summary>
+    private static List<CarriedPass> CarriedPasses(IReadOnlyList<LookupRow> rows, LookupRow registration, SessionInfo session,
+        QualificationInfo qualification, IReadOnlyList<SessionInfo> sessions)
+    {
+        if (qualification.ScoreValidityYears <= 1) return [];
+        var firstYear = session.Year - qualification.ScoreValidityYears + 1;
+        var passes = new List<(SubjectInfo Subject, SessionInfo PassedIn)>();
+        foreach (var row in rows)
+        {
+            if (row.QualificationId != registration.QualificationId || row.Status != ScoreStatus.Normal || row.Score is not { } score) continue;
+            if (qualification.Subjects.FirstOrDefault(s => s.Id == row.SubjectId) is not { } subject || score < subject.PassLine) continue;
+            if (SessionOf(sessions, row.SessionId) is not { } passedIn) continue;
+            if (passedIn.Year < firstYear || passedIn.Year > session.Year || passedIn.ReleaseAt > session.ReleaseAt) continue;
+            passes.Add((subject, passedIn));
+        }
+        return [.. passes
+            .OrderBy(p => p.Subject.SortOrder).ThenByDescending(p => p.PassedIn.ReleaseAt)
+            .DistinctBy(p => p.Subject.SortOrder)
+            .Select(p => new CarriedPass(p.Subject.NameZh, p.Subject.NameEn, p.PassedIn.NameZh, p.PassedIn.NameEn,
+                p.PassedIn.Year + qualification.ScoreValidityYears - 1))];
+    }
+
+    /// <summary>The certificate number, when it was issued in this session or one released before it.</summary>
+    private static string? Certificate(LookupRow registration, SessionInfo session, IReadOnlyList<SessionInfo> sessions) =>
+        registration.CertificateNumber is { } number && registration.CertificateSessionId is { } passedIn
+        && SessionOf(sessions, passedIn) is { } issuedIn && issuedIn.ReleaseAt <= session.ReleaseAt
+            ? number
+            : null;
+
+    private static SessionInfo? SessionOf(IReadOnlyList<SessionInfo> sessions, int id)
+    {
+        foreach (var s in sessions)
+            if (s.Id == id) return s;
+        return null;
     }
 
     /// <summary>First 6 and last 4 characters (110105********2311); short passport numbers keep 2 and 2.</summary>

@@ -26,7 +26,8 @@ public sealed record TicketLookupRequest(string? TicketNumber, string? Name, str
 }
 
 public sealed class TicketLookupHandler(
-    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, TimeProvider time, ILookupGuard guard, ILogger<TicketLookupHandler> logger)
+    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, TimeProvider time,
+    ILookupGuard guard, ILogger<TicketLookupHandler> logger)
 {
     public async Task<LookupOutcome> HandleAsync(TicketLookupRequest request, CancellationToken ct = default)
     {
@@ -41,12 +42,10 @@ public sealed class TicketLookupHandler(
         if (session is null) return new LookupOutcome.NotFound();
         if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-
-        var registration = await db.Registrations.AsNoTracking()
-            .Where(r => r.ExamSessionId == session.Id && r.TicketNumber == ticket)
-            .Select(r => new { r.Id, r.CandidateId, r.Candidate.Name })
-            .FirstOrDefaultAsync(ct);
+        List<LookupRow> rows;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            rows = await ResultSheetQuery.ByTicketAsync(db, session.Id, ticket, ct);
+        var registration = rows.Find(r => r.SessionId == session.Id && r.TicketNumber == ticket);
 
         var matched = registration is not null && NameNormalizer.Matches(name, registration.Name);
         await guard.RecordAsync(attempt, matched, ct);
@@ -57,6 +56,6 @@ public sealed class TicketLookupHandler(
         }
 
         logger.LogInformation("Lookup by ticket in session {SessionId}: candidate {CandidateId} matched", session.Id, registration!.CandidateId);
-        return await ResultSheetQuery.LoadAsync(db, registration.Id, ct);
+        return await ResultSheetQuery.BuildAsync(rows, registration, catalog, sessions, ct);
     }
 }
