@@ -25,8 +25,10 @@ public static class DatabaseExtensions
                     ForwardingDbContextFactory<SqlServerScorePortalDbContext>>();
                 break;
             default:
+                var sqliteSetup = new SqliteConnectionSetup(options.SqliteMemoryMapBytes);
                 builder.Services.AddDbContextFactory<SqliteScorePortalDbContext>((sp, o) =>
-                    o.UseSqlite(ResolveSqlitePath(ConnectionString(sp, options) ?? DefaultSqliteConnection, contentRoot)));
+                    o.UseSqlite(ResolveSqlitePath(ConnectionString(sp, options) ?? DefaultSqliteConnection, contentRoot))
+                     .AddInterceptors(sqliteSetup));
                 builder.Services.AddSingleton<IDbContextFactory<ScorePortalDbContext>,
                     ForwardingDbContextFactory<SqliteScorePortalDbContext>>();
                 break;
