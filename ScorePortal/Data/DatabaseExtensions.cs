@@ -14,11 +14,14 @@ public static class DatabaseExtensions
         var contentRoot = builder.Environment.ContentRootPath;
 
         // The connection string is read when the first context is made, so hosts that layer configuration
-        // late (tests, the command line) are honoured.
+        // late (tests, the command line) are honoured. Contexts are pooled: building EF's per-context services for
+        // every lookup cost more than the lookup's own query. A pooled context is reset when it goes back (change
+        // tracker, its settings such as AutoDetectChangesEnabled, events, connection, transaction), and
+        // ScorePortalDbContext holds no state of its own (field encryption reaches its key through a static holder).
         switch (options.Provider)
         {
             case DatabaseProvider.SqlServer:
-                builder.Services.AddDbContextFactory<SqlServerScorePortalDbContext>((sp, o) =>
+                builder.Services.AddPooledDbContextFactory<SqlServerScorePortalDbContext>((sp, o) =>
                     o.UseSqlServer(ConnectionString(sp, options) ?? throw new InvalidOperationException(
                         $"Database:Provider is SqlServer but ConnectionStrings:{options.ConnectionStringName} is empty.")));
                 builder.Services.AddSingleton<IDbContextFactory<ScorePortalDbContext>,
@@ -26,7 +29,7 @@ public static class DatabaseExtensions
                 break;
             default:
                 var sqliteSetup = new SqliteConnectionSetup(options.SqliteMemoryMapBytes);
-                builder.Services.AddDbContextFactory<SqliteScorePortalDbContext>((sp, o) =>
+                builder.Services.AddPooledDbContextFactory<SqliteScorePortalDbContext>((sp, o) =>
                     o.UseSqlite(ResolveSqlitePath(ConnectionString(sp, options) ?? DefaultSqliteConnection, contentRoot))
                      .AddInterceptors(sqliteSetup));
                 builder.Services.AddSingleton<IDbContextFactory<ScorePortalDbContext>,
@@ -34,7 +37,8 @@ public static class DatabaseExtensions
                 break;
         }
 
-        // Identity and request-scoped code take the base type; it comes from the same factory.
+        // Identity and request-scoped code take the base type; it comes from the same pool and goes back to it when
+        // the scope ends.
         builder.Services.AddScoped<ScorePortalDbContext>(sp =>
             sp.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext());
         return builder;
@@ -74,5 +78,8 @@ public static class DatabaseExtensions
         : IDbContextFactory<ScorePortalDbContext> where TContext : ScorePortalDbContext
     {
         public ScorePortalDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<ScorePortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken);
     }
 }
