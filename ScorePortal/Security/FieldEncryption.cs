@@ -53,9 +53,15 @@ public static class FieldEncryption
 
     private static readonly ValueConverter<string, string> StringConverter = new(
         v => Protector.Protect(v),
-        v => Protector.Unprotect(v));
+        v => DecryptString(v));
 
     private static readonly ValueConverter<decimal, string> DecimalConverter = new(
         v => Protector.Protect(v.ToString(CultureInfo.InvariantCulture)),
-        v => decimal.Parse(Protector.Unprotect(v), CultureInfo.InvariantCulture));
+        v => DecryptDecimal(v));
+
+    /// <summary>An [Encrypted] string column's stored value, decrypted (for the few reads that bypass EF).</summary>
+    internal static string DecryptString(string stored) => Protector.Unprotect(stored);
+
+    /// <summary>An [Encrypted] decimal column's stored value, decrypted (for the few reads that bypass EF).</summary>
+    internal static decimal DecryptDecimal(string stored) => decimal.Parse(Protector.Unprotect(stored), CultureInfo.InvariantCulture);
 }

@@ -11,6 +11,7 @@ public static class LookupExtensions
         builder.Services.AddSingleton<OverseasLookupHandler>();
         builder.Services.AddSingleton<LookupEndpoints.PageServices>();
         builder.Services.AddSingleton<LookupCatalog>();
+        builder.Services.AddSingleton<LookupQuery>();
         return builder;
     }
 }

@@ -63,7 +63,7 @@ public sealed record LookupRequest(string? SessionCode, IdType? IdType, string? 
 }
 
 public sealed class LookupHandler(
-    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, BlindIndex blindIndex,
+    LookupQuery query, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, BlindIndex blindIndex,
     TimeProvider time, ILookupGuard guard, ILogger<LookupHandler> logger)
 {
     public async Task<LookupOutcome> HandleAsync(LookupRequest request, CancellationToken ct = default)
@@ -82,9 +82,7 @@ public sealed class LookupHandler(
         // The release time is public: saying it costs nothing and reveals nothing about the candidate.
         if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
 
-        List<LookupRow> rows;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            rows = await ResultSheetQuery.ByIdNumberAsync(db, type, index, ct);
+        var rows = await query.ByIdNumberAsync(type, index, ct);
 
         // No such candidate, a wrong name and no registration in the session are one and the same answer.
         var registration = rows.Find(r => r.SessionId == session.Id);
@@ -97,6 +95,6 @@ public sealed class LookupHandler(
         }
 
         logger.LogInformation("Lookup by ID in session {SessionId}: candidate {CandidateId} matched", session.Id, registration!.CandidateId);
-        return await ResultSheetQuery.BuildAsync(rows, registration, catalog, sessions, ct);
+        return await ResultSheetBuilder.BuildAsync(rows, registration, catalog, sessions, ct);
     }
 }

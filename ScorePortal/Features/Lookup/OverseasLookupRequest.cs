@@ -39,7 +39,7 @@ public sealed record OverseasLookupRequest(string? SessionCode, string? Passport
 }
 
 public sealed class OverseasLookupHandler(
-    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, BlindIndex blindIndex,
+    LookupQuery query, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, BlindIndex blindIndex,
     TimeProvider time, ILookupGuard guard, ILogger<OverseasLookupHandler> logger)
 {
     public async Task<LookupOutcome> HandleAsync(OverseasLookupRequest request, CancellationToken ct = default)
@@ -55,9 +55,7 @@ public sealed class OverseasLookupHandler(
         if (session is null) return new LookupOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
         if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
 
-        List<LookupRow> rows;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            rows = await ResultSheetQuery.ByIdNumberAsync(db, IdType.Passport, index, ct);
+        var rows = await query.ByIdNumberAsync(IdType.Passport, index, ct);
 
         // Unknown passport, another email and no registration in the session are one and the same answer.
         var registration = rows.Find(r => r.SessionId == session.Id);
@@ -69,6 +67,6 @@ public sealed class OverseasLookupHandler(
             return new LookupOutcome.NotFound();
         }
         logger.LogInformation("Overseas lookup in session {SessionId}: candidate {CandidateId} matched", session.Id, registration!.CandidateId);
-        return await ResultSheetQuery.BuildAsync(rows, registration, catalog, sessions, ct);
+        return await ResultSheetBuilder.BuildAsync(rows, registration, catalog, sessions, ct);
     }
 }

@@ -26,7 +26,7 @@ public sealed record TicketLookupRequest(string? TicketNumber, string? Name, str
 }
 
 public sealed class TicketLookupHandler(
-    IDbContextFactory<ScorePortalDbContext> dbFactory, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, TimeProvider time,
+    LookupQuery query, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, TimeProvider time,
     ILookupGuard guard, ILogger<TicketLookupHandler> logger)
 {
     public async Task<LookupOutcome> HandleAsync(TicketLookupRequest request, CancellationToken ct = default)
@@ -42,9 +42,7 @@ public sealed class TicketLookupHandler(
         if (session is null) return new LookupOutcome.NotFound();
         if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
 
-        List<LookupRow> rows;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            rows = await ResultSheetQuery.ByTicketAsync(db, session.Id, ticket, ct);
+        var rows = await query.ByTicketAsync(session.Id, ticket, ct);
         var registration = rows.Find(r => r.SessionId == session.Id && r.TicketNumber == ticket);
 
         var matched = registration is not null && NameNormalizer.Matches(name, registration.Name);
@@ -56,6 +54,6 @@ public sealed class TicketLookupHandler(
         }
 
         logger.LogInformation("Lookup by ticket in session {SessionId}: candidate {CandidateId} matched", session.Id, registration!.CandidateId);
-        return await ResultSheetQuery.BuildAsync(rows, registration, catalog, sessions, ct);
+        return await ResultSheetBuilder.BuildAsync(rows, registration, catalog, sessions, ct);
     }
 }

@@ -1,66 +1,15 @@
-using Microsoft.EntityFrameworkCore;
-using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Scores;
 using ScorePortal.Features.Sessions;
 
 namespace ScorePortal.Features.Lookup;
 
 /// <summary>
-/// One row of a lookup's single query: the candidate, one of their registrations (any session), one current score of
-/// it (or none) and the qualification's unrevoked certificate (or none). A candidate has a handful of rows.
+/// The result sheet built from a lookup's rows (<see cref="LookupQuery"/>): catalog names, pass lines and exam-center
+/// contacts come from <see cref="LookupCatalog"/>, session names and release times from <see cref="SessionCatalog"/>,
+/// so the sheet, the passes carried over from earlier sittings and the certificate need no further query.
 /// </summary>
-internal sealed record LookupRow(
-    int CandidateId, string Name, string IdNumber, string? Email,
-    int RegistrationId, int SessionId, int QualificationId, string ProvinceCode, string TicketNumber,
-    int? SubjectId, decimal? Score, ScoreStatus? Status, string? CertificateNumber, int? CertificateSessionId);
-
-/// <summary>
-/// The lookup's one round trip and the result sheet built from it. The query reads only the candidate's own rows
-/// (by the blind index, or by the admission ticket) with every registration's current scores, so the sheet, the
-/// passes carried over from earlier sittings and the certificate need no second query; catalog names, pass lines and
-/// exam-center contacts come from <see cref="LookupCatalog"/>, session names and release times from
-/// <see cref="SessionCatalog"/>. Each join is an index seek (candidate index, registration by candidate, scores by
-/// registration, outcome by candidate and qualification).
-/// </summary>
-internal static class ResultSheetQuery
+internal static class ResultSheetBuilder
 {
-    private static readonly Func<ScorePortalDbContext, IdType, byte[], IAsyncEnumerable<LookupRow>> ByIdNumberQuery = EF.CompileAsyncQuery(
-        (ScorePortalDbContext db, IdType type, byte[] index) =>
-            from c in db.Candidates
-            where c.IdType == type && c.IdNumberIndex == index
-            from r in db.Registrations.Where(r => r.CandidateId == c.Id)
-            from s in db.SubjectScores.Where(s => s.RegistrationId == r.Id && s.IsCurrent).DefaultIfEmpty()
-            from q in db.QualificationOutcomes.Where(q => q.CandidateId == c.Id && q.QualificationId == r.QualificationId && q.RevokedAt == null).DefaultIfEmpty()
-            select new LookupRow(c.Id, c.Name, c.IdNumber, c.Email, r.Id, r.ExamSessionId, r.QualificationId, r.ProvinceCode, r.TicketNumber,
-                (int?)s.SubjectId, s.Score, (ScoreStatus?)s.Status, q.CertificateNumber, (int?)q.PassedInSessionId));
-
-    private static readonly Func<ScorePortalDbContext, int, string, IAsyncEnumerable<LookupRow>> ByTicketQuery = EF.CompileAsyncQuery(
-        (ScorePortalDbContext db, int sessionId, string ticket) =>
-            from t in db.Registrations
-            where t.ExamSessionId == sessionId && t.TicketNumber == ticket
-            from c in db.Candidates.Where(c => c.Id == t.CandidateId)
-            from r in db.Registrations.Where(r => r.CandidateId == c.Id)
-            from s in db.SubjectScores.Where(s => s.RegistrationId == r.Id && s.IsCurrent).DefaultIfEmpty()
-            from q in db.QualificationOutcomes.Where(q => q.CandidateId == c.Id && q.QualificationId == r.QualificationId && q.RevokedAt == null).DefaultIfEmpty()
-            select new LookupRow(c.Id, c.Name, c.IdNumber, c.Email, r.Id, r.ExamSessionId, r.QualificationId, r.ProvinceCode, r.TicketNumber,
-                (int?)s.SubjectId, s.Score, (ScoreStatus?)s.Status, q.CertificateNumber, (int?)q.PassedInSessionId));
-
-    /// <summary>The rows of the candidate holding this ID document; empty when there is none.</summary>
-    public static Task<List<LookupRow>> ByIdNumberAsync(ScorePortalDbContext db, IdType type, byte[] index, CancellationToken ct) =>
-        ToListAsync(ByIdNumberQuery(db, type, index), ct);
-
-    /// <summary>The rows of the candidate holding this admission ticket in the session; empty when there is none.</summary>
-    public static Task<List<LookupRow>> ByTicketAsync(ScorePortalDbContext db, int sessionId, string ticket, CancellationToken ct) =>
-        ToListAsync(ByTicketQuery(db, sessionId, ticket), ct);
-
-    private static async Task<List<LookupRow>> ToListAsync(IAsyncEnumerable<LookupRow> rows, CancellationToken ct)
-    {
-        var list = new List<LookupRow>(8);
-        await foreach (var row in rows.WithCancellation(ct)) list.Add(row);
-        return list;
-    }
-
     /// <summary>The result sheet of <paramref name="registration"/> (a row of <paramref name="rows"/>), or where to ask when it holds no score.</summary>
     public static async Task<LookupOutcome> BuildAsync(IReadOnlyList<LookupRow> rows, LookupRow registration,
         LookupCatalog catalog, SessionCatalog sessions, CancellationToken ct)
