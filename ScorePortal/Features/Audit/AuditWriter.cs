@@ -18,6 +18,7 @@ internal sealed class AuditWriter(
 {
     private const int MaxBatch = 1000;
     private const int MaxAttempts = 20;
+    private static readonly TimeSpan GroupCommitWindow = TimeSpan.FromMilliseconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,6 +45,13 @@ internal sealed class AuditWriter(
             batch.Clear();
             while (batch.Count < MaxBatch && log.Reader.TryRead(out var pending)) batch.Add(pending);
             if (batch.Count == 0) continue;
+            if (batch.Count < MaxBatch)
+            {
+                // Group commit: under load a commit per handful of entries made the commit itself the cost; a few
+                // milliseconds more per batch (a durable write waits at most that long) gather the next arrivals.
+                await Task.Delay(GroupCommitWindow, CancellationToken.None);
+                while (batch.Count < MaxBatch && log.Reader.TryRead(out var pending)) batch.Add(pending);
+            }
 
             Exception? failure = null;
             // A long write transaction (a million-row import or publication holds SQLite's write lock for a minute or

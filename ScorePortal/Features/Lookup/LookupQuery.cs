@@ -141,9 +141,10 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
             var command = pick(connection);
             bind(command);
             var rows = new List<LookupRow>(8);
+            var candidate = new CandidateFields();
             // The reader is closed before the connection goes back: no read transaction outlives the query.
             using (var reader = command.ExecuteReader())
-                while (reader.Read()) rows.Add(Read(reader));
+                while (reader.Read()) rows.Add(Read(reader, candidate));
             keep = true;
             return rows;
         }
@@ -154,9 +155,27 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
         }
     }
 
-    private static LookupRow Read(SqliteDataReader r) => new(
-        r.GetInt32(0), FieldEncryption.DecryptString(r.GetString(1)), FieldEncryption.DecryptString(r.GetString(2)),
-        r.IsDBNull(3) ? null : FieldEncryption.DecryptString(r.GetString(3)),
+    private static LookupRow Read(SqliteDataReader r, CandidateFields candidate)
+    {
+        // Every row repeats the candidate's columns: they are decrypted once.
+        if (candidate.Name is null)
+        {
+            candidate.Name = FieldEncryption.DecryptString(r.GetString(1));
+            candidate.IdNumber = FieldEncryption.DecryptString(r.GetString(2));
+            candidate.Email = r.IsDBNull(3) ? null : FieldEncryption.DecryptString(r.GetString(3));
+        }
+        return Row(r, candidate);
+    }
+
+    private sealed class CandidateFields
+    {
+        public string? Name;
+        public string IdNumber = "";
+        public string? Email;
+    }
+
+    private static LookupRow Row(SqliteDataReader r, CandidateFields candidate) => new(
+        r.GetInt32(0), candidate.Name!, candidate.IdNumber, candidate.Email,
         r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetString(7), r.GetString(8),
         r.IsDBNull(9) ? null : r.GetInt32(9),
         r.IsDBNull(10) ? null : FieldEncryption.DecryptDecimal(r.GetString(10)),
