@@ -34,8 +34,7 @@ public sealed class FieldProtector
         var sealedBytes = new byte[NonceSize + plain.Length + TagSize];
         var nonce = sealedBytes.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_keys[CurrentKeyId], TagSize);
-        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), AssociatedData(CurrentKeyId));
+        ThreadAesGcm.For(_keys[CurrentKeyId]).Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), AssociatedData(CurrentKeyId));
         return CurrentKeyId + ":" + Convert.ToBase64String(sealedBytes);
     }
 
@@ -50,8 +49,7 @@ public sealed class FieldProtector
         if (sealedBytes.Length < NonceSize + TagSize) throw new CryptographicException("An encrypted column value is truncated.");
         var length = sealedBytes.Length - NonceSize - TagSize;
         var plain = new byte[length];
-        using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, length), sealedBytes.AsSpan(NonceSize + length), plain, AssociatedData(keyId));
+        ThreadAesGcm.For(key).Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, length), sealedBytes.AsSpan(NonceSize + length), plain, AssociatedData(keyId));
         return Encoding.UTF8.GetString(plain);
     }
 

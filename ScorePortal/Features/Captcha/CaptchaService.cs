@@ -92,8 +92,7 @@ public sealed class CaptchaService(BlindIndex secrets, TimeProvider time, IOptio
     {
         var sealedBytes = new byte[NonceSize + payload.Length + TagSize];
         RandomNumberGenerator.Fill(sealedBytes.AsSpan(0, NonceSize));
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Encrypt(sealedBytes.AsSpan(0, NonceSize), payload, sealedBytes.AsSpan(NonceSize, payload.Length),
+        ScorePortal.Security.ThreadAesGcm.For(_key).Encrypt(sealedBytes.AsSpan(0, NonceSize), payload, sealedBytes.AsSpan(NonceSize, payload.Length),
             sealedBytes.AsSpan(NonceSize + payload.Length), Purpose);
         return sealedBytes;
     }
@@ -103,8 +102,7 @@ public sealed class CaptchaService(BlindIndex secrets, TimeProvider time, IOptio
     {
         if (sealedBytes.Length <= NonceSize + TagSize) return null;
         var payload = new byte[sealedBytes.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, payload.Length),
+        ScorePortal.Security.ThreadAesGcm.For(_key).Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, payload.Length),
             sealedBytes.AsSpan(NonceSize + payload.Length), payload, Purpose);
         return payload;
     }

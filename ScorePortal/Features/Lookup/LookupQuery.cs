@@ -29,7 +29,7 @@ internal sealed record LookupRow(
 /// is also the reference the SQLite text is tested against.
 /// </para>
 /// </summary>
-public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactory) : IDisposable
+public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<DatabaseOptions> options) : IDisposable
 {
     private const int ConnectionsKept = 16;
 
@@ -134,7 +134,7 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
 
     private List<LookupRow> Run(Func<PreparedConnection, SqliteCommand> pick, Action<SqliteCommand> bind)
     {
-        if (!_idle.TryTake(out var connection)) connection = new PreparedConnection(_sqliteConnectionString!);
+        if (!_idle.TryTake(out var connection)) connection = new PreparedConnection(_sqliteConnectionString!, options.Value.SqliteMemoryMapBytes);
         var keep = false;
         try
         {
@@ -193,14 +193,14 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
     {
         private readonly SqliteConnection _connection;
 
-        public PreparedConnection(string connectionString)
+        public PreparedConnection(string connectionString, long memoryMapBytes)
         {
             _connection = new SqliteConnection(connectionString);
             _connection.Open();
             using (var pragma = _connection.CreateCommand())
             {
                 // Read pages through the memory map, as the EF connections do (SqliteConnectionSetup).
-                pragma.CommandText = "PRAGMA mmap_size=1073741824;";
+                pragma.CommandText = $"PRAGMA mmap_size={Math.Max(0, memoryMapBytes)};";
                 pragma.ExecuteNonQuery();
             }
             ById = Prepare(ByIdNumberSql, ("$type", SqliteType.Text), ("$index", SqliteType.Blob));
