@@ -29,21 +29,9 @@ internal sealed record LookupPageContext(HttpContext Http, CachedTexts T, string
 /// </summary>
 internal static class LookupHtml
 {
-    public static void MainPage(HtmlWriter html, LookupPageContext page, LookupPageState state)
-    {
-        var t = page.T;
-        PortalDocument.Begin(html, page.Http, t, t["Lookup.Title"]);
-        html.Raw("<div class=\"portal-lookup\">");
-        // After a match the sheet stands alone (nothing to retype, nothing to print twice): no form, no fresh captcha.
-        if (state.Outcome is LookupOutcome.Found)
+    public static void MainPage(HtmlWriter html, LookupPageContext page, LookupPageState state) =>
+        Page(html, page, "Lookup.Title", "Lookup.Intro", "/lookup", state.Outcome, t =>
         {
-            AgainLink(html, t, "/lookup");
-        }
-        else
-        {
-            html.Raw("<div class=\"mud-paper mud-elevation-1 portal-card portal-lookup__forms\">");
-            Heading(html, t["Lookup.Title"], t["Lookup.Intro"]);
-
             FormStart(html, page, "lookup", "lookup-form");
             Errors(html, state.Errors);
             SessionSelect(html, page, t, state.SessionCode);
@@ -67,26 +55,12 @@ internal static class LookupHtml
             html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button portal-button--secondary\"").Raw("</form></details>");
 
             html.Raw("<p class=\"portal-hint\" style=\"margin-top:.75rem\">")
-                .Element("a", t["Overseas.Link"], " href=\"/lookup/overseas?culture=en-US\" lang=\"en\" data-testid=\"overseas-link\"").Raw("</p></div>");
-        }
-        Outcome(html, t, state.Outcome);
-        html.Raw("</div>");
-        PortalDocument.End(html, t);
-    }
+                .Element("a", t["Overseas.Link"], " href=\"/lookup/overseas?culture=en-US\" lang=\"en\" data-testid=\"overseas-link\"").Raw("</p>");
+        });
 
-    public static void OverseasPage(HtmlWriter html, LookupPageContext page, OverseasPageState state)
-    {
-        var t = page.T;
-        PortalDocument.Begin(html, page.Http, t, t["Overseas.Title"]);
-        html.Raw("<div class=\"portal-lookup\">");
-        if (state.Outcome is LookupOutcome.Found)
+    public static void OverseasPage(HtmlWriter html, LookupPageContext page, OverseasPageState state) =>
+        Page(html, page, "Overseas.Title", "Overseas.Intro", "/lookup/overseas", state.Outcome, t =>
         {
-            AgainLink(html, t, "/lookup/overseas");
-        }
-        else
-        {
-            html.Raw("<div class=\"mud-paper mud-elevation-1 portal-card portal-lookup__forms\">");
-            Heading(html, t["Overseas.Title"], t["Overseas.Intro"]);
             FormStart(html, page, "lookup-overseas", "overseas-form");
             Errors(html, state.Errors);
             SessionSelect(html, page, t, state.SessionCode);
@@ -94,9 +68,31 @@ internal static class LookupHtml
             TextField(html, "email", "Input.Email", t["Overseas.Email"], state.Email, 254, "type=\"email\" autocomplete=\"email\"");
             CaptchaField(html, page, "captcha", "Input.CaptchaAnswer", "Input.CaptchaToken");
             html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button\" data-testid=\"overseas-submit\"").Raw("</form>")
-                .Raw("<p class=\"portal-hint\">").Element("a", t["Overseas.BackToMain"], " href=\"/lookup\"").Raw("</p></div>");
+                .Raw("<p class=\"portal-hint\">").Element("a", t["Overseas.BackToMain"], " href=\"/lookup\"").Raw("</p>");
+        });
+
+    /// <summary>
+    /// A lookup page: its forms in a card, then the answer. After a match the sheet stands alone (nothing to retype,
+    /// nothing to print twice): no form, no fresh captcha, a link to look up again.
+    /// </summary>
+    private static void Page(HtmlWriter html, LookupPageContext page, string titleKey, string introKey, string againHref,
+        LookupOutcome? outcome, Action<CachedTexts> forms)
+    {
+        var t = page.T;
+        PortalDocument.Begin(html, page.Http, t, t[titleKey]);
+        html.Raw("<div class=\"portal-lookup\">");
+        if (outcome is LookupOutcome.Found)
+        {
+            AgainLink(html, t, againHref);
         }
-        Outcome(html, t, state.Outcome);
+        else
+        {
+            html.Raw("<div class=\"mud-paper mud-elevation-1 portal-card portal-lookup__forms\">");
+            Heading(html, t[titleKey], t[introKey]);
+            forms(t);
+            html.Raw("</div>");
+        }
+        Outcome(html, t, outcome);
         html.Raw("</div>");
         PortalDocument.End(html, t);
     }
