@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ScorePortal.Operations;
 using SkiaSharp;
 
@@ -50,8 +49,10 @@ public sealed class CaptchaImage(PortalFonts fonts)
         return png.ToArray();
     }
 
-    private static int Next(int max) => RandomNumberGenerator.GetInt32(max);
-    private static int Next(int min, int max) => RandomNumberGenerator.GetInt32(min, max);
+    // The answer is drawn with a cryptographic generator (CaptchaService); the jitter, colours and noise around it need
+    // no secrecy (the picture shows them), and three hundred OpenSSL calls per image were most of its cost.
+    private static int Next(int max) => Random.Shared.Next(max);
+    private static int Next(int min, int max) => Random.Shared.Next(min, max);
 
     private static SKColor RandomColor(int min, int max) =>
         new((byte)Next(min, max), (byte)Next(min, max), (byte)Next(min, max));
