@@ -26,11 +26,16 @@ internal sealed class SqliteConnectionSetup(long memoryMapBytes) : DbConnectionI
     {
         if (memoryMapBytes <= 0 || connection is not SqliteConnection { Handle: { } handle } sqlite) return;
         if (_configured.TryGetValue(handle, out _)) return;
-        using (var command = sqlite.CreateCommand())
-        {
-            command.CommandText = $"PRAGMA mmap_size={memoryMapBytes};";
-            command.ExecuteNonQuery();
-        }
+        Apply(sqlite, memoryMapBytes);
         _configured.AddOrUpdate(handle, handle);
+    }
+
+    /// <summary>Applies the settings to an open connection (also used by connections opened outside EF).</summary>
+    public static void Apply(SqliteConnection connection, long memoryMapBytes)
+    {
+        if (memoryMapBytes <= 0) return;
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA mmap_size={memoryMapBytes};";
+        command.ExecuteNonQuery();
     }
 }

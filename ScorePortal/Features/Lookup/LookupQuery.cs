@@ -86,8 +86,7 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
                 command.Parameters["$type"].Value = type.ToString();
                 command.Parameters["$index"].Value = index;
             });
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ToListAsync(ByIdNumberQuery(db, type, index), ct);
+        return await ByIdNumberThroughEfAsync(type, index, ct);
     }
 
     /// <summary>The rows of the candidate holding this admission ticket in the session; empty when there is none.</summary>
@@ -99,8 +98,7 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
                 command.Parameters["$session"].Value = sessionId;
                 command.Parameters["$ticket"].Value = ticket;
             });
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ToListAsync(ByTicketQuery(db, sessionId, ticket), ct);
+        return await ByTicketThroughEfAsync(sessionId, ticket, ct);
     }
 
     /// <summary>The EF form of the query, whatever the provider: the reference the SQLite text is tested against.</summary>
@@ -141,10 +139,28 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
             var command = pick(connection);
             bind(command);
             var rows = new List<LookupRow>(8);
-            var candidate = new CandidateFields();
+            // Every row repeats the candidate's columns: they are decrypted once.
+            string? name = null, idNumber = null, email = null;
             // The reader is closed before the connection goes back: no read transaction outlives the query.
-            using (var reader = command.ExecuteReader())
-                while (reader.Read()) rows.Add(Read(reader, candidate));
+            using (var r = command.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    if (name is null)
+                    {
+                        name = FieldEncryption.DecryptString(r.GetString(1));
+                        idNumber = FieldEncryption.DecryptString(r.GetString(2));
+                        email = r.IsDBNull(3) ? null : FieldEncryption.DecryptString(r.GetString(3));
+                    }
+                    rows.Add(new LookupRow(r.GetInt32(0), name, idNumber!, email,
+                        r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetString(7), r.GetString(8),
+                        r.IsDBNull(9) ? null : r.GetInt32(9),
+                        r.IsDBNull(10) ? null : FieldEncryption.DecryptDecimal(r.GetString(10)),
+                        r.IsDBNull(11) ? null : Enum.Parse<ScoreStatus>(r.GetString(11)), // stored as its name, like IdType
+                        r.IsDBNull(12) ? null : r.GetString(12),
+                        r.IsDBNull(13) ? null : r.GetInt32(13)));
+                }
+            }
             keep = true;
             return rows;
         }
@@ -154,34 +170,6 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
             else connection.Dispose();
         }
     }
-
-    private static LookupRow Read(SqliteDataReader r, CandidateFields candidate)
-    {
-        // Every row repeats the candidate's columns: they are decrypted once.
-        if (candidate.Name is null)
-        {
-            candidate.Name = FieldEncryption.DecryptString(r.GetString(1));
-            candidate.IdNumber = FieldEncryption.DecryptString(r.GetString(2));
-            candidate.Email = r.IsDBNull(3) ? null : FieldEncryption.DecryptString(r.GetString(3));
-        }
-        return Row(r, candidate);
-    }
-
-    private sealed class CandidateFields
-    {
-        public string? Name;
-        public string IdNumber = "";
-        public string? Email;
-    }
-
-    private static LookupRow Row(SqliteDataReader r, CandidateFields candidate) => new(
-        r.GetInt32(0), candidate.Name!, candidate.IdNumber, candidate.Email,
-        r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetString(7), r.GetString(8),
-        r.IsDBNull(9) ? null : r.GetInt32(9),
-        r.IsDBNull(10) ? null : FieldEncryption.DecryptDecimal(r.GetString(10)),
-        r.IsDBNull(11) ? null : Enum.Parse<ScoreStatus>(r.GetString(11)), // stored as its name, like IdType
-        r.IsDBNull(12) ? null : r.GetString(12),
-        r.IsDBNull(13) ? null : r.GetInt32(13));
 
     public void Dispose()
     {
@@ -197,12 +185,8 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
         {
             _connection = new SqliteConnection(connectionString);
             _connection.Open();
-            using (var pragma = _connection.CreateCommand())
-            {
-                // Read pages through the memory map, as the EF connections do (SqliteConnectionSetup).
-                pragma.CommandText = $"PRAGMA mmap_size={Math.Max(0, memoryMapBytes)};";
-                pragma.ExecuteNonQuery();
-            }
+            // Read pages through the memory map, as the EF connections do.
+            SqliteConnectionSetup.Apply(_connection, memoryMapBytes);
             ById = Prepare(ByIdNumberSql, ("$type", SqliteType.Text), ("$index", SqliteType.Blob));
             ByTicket = Prepare(ByTicketSql, ("$session", SqliteType.Integer), ("$ticket", SqliteType.Text));
         }
