@@ -53,6 +53,43 @@ public sealed class FieldProtector
         return Encoding.UTF8.GetString(plain);
     }
 
+    /// <summary>
+    /// Seals a binary value (a stored file): key id length, key id, nonce, ciphertext, tag. <paramref name="binding"/>
+    /// names what the value belongs to (e.g. a report's code) and must be given again to open it, so a sealed file
+    /// moved to another row does not open.
+    /// </summary>
+    public byte[] ProtectBytes(ReadOnlySpan<byte> plain, string binding)
+    {
+        var keyId = System.Text.Encoding.ASCII.GetBytes(CurrentKeyId);
+        var header = 1 + keyId.Length;
+        var sealedBytes = new byte[header + NonceSize + plain.Length + TagSize];
+        sealedBytes[0] = checked((byte)keyId.Length);
+        keyId.CopyTo(sealedBytes, 1);
+        var nonce = sealedBytes.AsSpan(header, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        ThreadAesGcm.For(_keys[CurrentKeyId]).Encrypt(nonce, plain, sealedBytes.AsSpan(header + NonceSize, plain.Length),
+            sealedBytes.AsSpan(header + NonceSize + plain.Length), BlobAssociatedData(CurrentKeyId, binding));
+        return sealedBytes;
+    }
+
+    public byte[] UnprotectBytes(ReadOnlySpan<byte> sealedBytes, string binding)
+    {
+        if (sealedBytes.Length < 1 || sealedBytes.Length < 1 + sealedBytes[0] + NonceSize + TagSize)
+            throw new CryptographicException("A sealed value is truncated.");
+        var header = 1 + sealedBytes[0];
+        var keyId = System.Text.Encoding.ASCII.GetString(sealedBytes[1..header]);
+        if (!_keys.TryGetValue(keyId, out var key))
+            throw new CryptographicException($"A sealed value uses key '{keyId}', which is not in the configured key ring.");
+        var length = sealedBytes.Length - header - NonceSize - TagSize;
+        var plain = new byte[length];
+        ThreadAesGcm.For(key).Decrypt(sealedBytes.Slice(header, NonceSize), sealedBytes.Slice(header + NonceSize, length),
+            sealedBytes.Slice(header + NonceSize + length, TagSize), plain, BlobAssociatedData(keyId, binding));
+        return plain;
+    }
+
+    private static byte[] BlobAssociatedData(string keyId, string binding) =>
+        Encoding.UTF8.GetBytes("ScorePortal.blob.v1:" + keyId + ":" + binding);
+
     public static string KeyIdOf(string stored) => stored[..Math.Max(0, stored.IndexOf(':'))];
 
     // Binding the key id into the tag means a value cannot be passed off as encrypted under another key.

@@ -106,6 +106,7 @@ public sealed class PublishBatch(
             db.ChangeTracker.Clear();
 
             changes = await outcomes.RecomputeAsync(db, await Outcomes.CandidatesOfBatchAsync(db, batchId, ct), ct);
+            await Reports.SupersedeReports.ForBatchAsync(db, batchId, now, ct);
             await tx.CommitAsync(ct);
         }
 

@@ -91,6 +91,7 @@ public sealed class RetractBatch(
             }
 
             changes = await outcomes.RecomputeAsync(db, await Outcomes.CandidatesOfBatchAsync(db, batchId, ct), ct);
+            await Reports.SupersedeReports.ForBatchAsync(db, batchId, now, ct);
             await tx.CommitAsync(ct);
         }
 

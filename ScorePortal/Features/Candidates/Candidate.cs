@@ -33,6 +33,9 @@ public sealed class Candidate
     /// <summary>The portal account bound to this candidate after a verified sign-up, if any.</summary>
     public string? UserId { get; set; }
 
+    /// <summary>When <see cref="UserId"/> was bound (the candidate proved ID, name and an admission ticket).</summary>
+    public DateTimeOffset? LinkedAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public List<Registration> Registrations { get; } = [];

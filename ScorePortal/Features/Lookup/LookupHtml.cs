@@ -181,6 +181,14 @@ internal static class LookupHtml
     }
 
     /// <summary>What a lookup answers, below its form; shared by every lookup channel.</summary>
+    /// <summary>A lookup's answer block (result sheet, or where to ask) as markup for the candidate area's Razor pages.</summary>
+    public static Microsoft.AspNetCore.Components.MarkupString OutcomeMarkup(CachedTexts t, LookupOutcome outcome)
+    {
+        using var html = new HtmlWriter();
+        Outcome(html, t, outcome);
+        return new Microsoft.AspNetCore.Components.MarkupString(html.ToString());
+    }
+
     private static void Outcome(HtmlWriter html, CachedTexts t, LookupOutcome? outcome)
     {
         switch (outcome)

@@ -33,5 +33,5 @@ public enum ReportSubjectResult
 /// <param name="Score">Null when absent or voided.</param>
 public sealed record ScoreReportSubject(string Name, decimal? Score, decimal FullMarks, decimal PassLine, ReportSubjectResult Result);
 
-/// <summary>A subject passed in an earlier session that still counts towards this qualification, and until when.</summary>
-public sealed record ScoreReportCarriedPass(string SubjectName, string PassedInSessionName, decimal Score, string ValidThroughSessionName);
+/// <summary>A subject passed in an earlier session that still counts towards this qualification, through the exam year given.</summary>
+public sealed record ScoreReportCarriedPass(string SubjectName, string PassedInSessionName, int ValidThroughYear);

@@ -1,0 +1,149 @@
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Account;
+using ScorePortal.Data;
+using ScorePortal.Features.Audit;
+using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Lookup;
+using ScorePortal.Features.Outbox;
+
+namespace ScorePortal.Features.Me;
+
+/// <summary>A signed-in candidate claims their record by proving the ID document, the name and one admission ticket.</summary>
+public sealed record LinkCandidateRecordRequest(string UserId, IdType? IdType, string? IdNumber, string? Name, string? TicketNumber,
+    string Culture, string? SourceIp)
+{
+    public const int TicketMaxLength = 32;
+
+    /// <summary>Resource keys of what to fix; says nothing about whether a record exists.</summary>
+    public IReadOnlyList<string> Validate(out string normalizedId, out string normalizedName, out string ticket)
+    {
+        var errors = new List<string>();
+        normalizedId = "";
+        if (IdType is not { } type || !Enum.IsDefined(type)) errors.Add("Lookup.Error.IdTypeRequired");
+        else if (string.IsNullOrWhiteSpace(IdNumber)) errors.Add("Lookup.Error.IdNumberRequired");
+        else if (IdNumber.Length > 64) errors.Add(type == Candidates.IdType.Passport ? "Lookup.Error.PassportFormat" : "Lookup.Error.ResidentIdLength");
+        else
+        {
+            normalizedId = BlindIndex.NormalizeIdNumber(type, IdNumber);
+            if (LookupRequest.IdNumberProblem(type, normalizedId) is { } problem) errors.Add(problem);
+        }
+        errors.AddRange(LookupRequest.NameErrors(Name, out normalizedName));
+        ticket = (TicketNumber ?? "").Trim().ToUpperInvariant();
+        if (ticket.Length == 0) errors.Add("Lookup.Error.TicketRequired");
+        else if (ticket.Length > TicketMaxLength || !ticket.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')) errors.Add("Lookup.Error.TicketFormat");
+        return errors;
+    }
+}
+
+public abstract record LinkOutcome
+{
+    public sealed record Invalid(IReadOnlyList<string> ErrorKeys) : LinkOutcome;
+
+    /// <summary>Refused without looking: a resource key (already linked, too many wrong attempts).</summary>
+    public sealed record Refused(string MessageKey) : LinkOutcome;
+
+    /// <summary>No record with this ID, name and ticket (one answer for every kind of mismatch).</summary>
+    public sealed record NotFound : LinkOutcome;
+
+    /// <summary>The record has an email: a code went there, and the link waits for it.</summary>
+    public sealed record CodeSent(string MaskedEmail) : LinkOutcome;
+
+    public sealed record Linked : LinkOutcome;
+}
+
+/// <summary>
+/// Links a candidate record to the signed-in account. The record is found by the blind index, the name compared after
+/// the lookup's normalization and the ticket must be one of the record's; every kind of mismatch is one answer and
+/// spends the account's and the address's budget of wrong attempts. When the record carries an email, a code sent
+/// there confirms the link (<see cref="ConfirmCandidateLink"/>), so knowing someone's papers is not enough.
+/// </summary>
+public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, LinkAttempts attempts,
+    OneTimeCodes codes, CandidateMail mail, AuditLog audit, TimeProvider time, ILogger<LinkCandidateRecord> logger)
+{
+    public const string LinkPurposePrefix = "link:";
+
+    public async Task<LinkOutcome> HandleAsync(LinkCandidateRecordRequest request, CancellationToken ct = default)
+    {
+        var errors = request.Validate(out var idNumber, out var name, out var ticket);
+        if (errors.Count > 0) return new LinkOutcome.Invalid(errors);
+        if (attempts.IsExhausted(request.UserId, request.SourceIp))
+        {
+            await AuditAsync(request, null, "limited");
+            return new LinkOutcome.Refused("Me.Link.TooManyAttempts");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Candidates.AnyAsync(c => c.UserId == request.UserId, ct))
+            return new LinkOutcome.Refused("Me.Link.AccountAlreadyLinked");
+
+        var type = request.IdType!.Value;
+        var index = blindIndex.Compute(type, idNumber);
+        var candidate = await db.Candidates.AsNoTracking()
+            .Where(c => c.IdType == type && c.IdNumberIndex == index)
+            .Select(c => new { c.Id, c.Name, c.Email, c.UserId, Tickets = c.Registrations.Select(r => r.TicketNumber).ToList() })
+            .FirstOrDefaultAsync(ct);
+        var matched = candidate is not null && candidate.Tickets.Contains(ticket) && NameNormalizer.Matches(name, candidate.Name);
+        if (!matched)
+        {
+            attempts.RecordWrong(request.UserId, request.SourceIp);
+            await AuditAsync(request, null, "not-found");
+            return new LinkOutcome.NotFound();
+        }
+
+        if (candidate!.UserId is not null)
+        {
+            // The papers are right, so saying the record is taken reveals nothing new; an admin can release it.
+            await AuditAsync(request, candidate.Id, "claimed-elsewhere");
+            return new LinkOutcome.Refused(candidate.UserId == request.UserId ? "Me.Link.AccountAlreadyLinked" : "Me.Link.ClaimedElsewhere");
+        }
+
+        if (candidate.Email is { Length: > 0 } recordEmail)
+        {
+            await codes.AddAsync(db, request.UserId, LinkPurposePrefix + candidate.Id,
+                code => mail.LinkCode(recordEmail, code, request.Culture), ct);
+            await db.SaveChangesAsync(ct);
+            await AuditAsync(request, candidate.Id, "code-sent");
+            return new LinkOutcome.CodeSent(CandidateMail.MaskEmail(recordEmail));
+        }
+
+        var linked = await LinkAsync(db, candidate.Id, request.UserId, time.GetUtcNow(), null, ct);
+        await AuditAsync(request, candidate.Id, linked ? "linked" : "claimed-elsewhere");
+        if (!linked) return new LinkOutcome.Refused("Me.Link.ClaimedElsewhere");
+        logger.LogInformation("Account {UserId} linked to candidate {CandidateId}", request.UserId, candidate.Id);
+        return new LinkOutcome.Linked();
+    }
+
+    /// <summary>
+    /// Binds the record when it is still free (a conditional update: of two accounts at once exactly one wins; the
+    /// unique index on the account id keeps one record per account), and tells the record's email in the same commit.
+    /// </summary>
+    internal static async Task<bool> LinkAsync(ScorePortalDbContext db, int candidateId, string userId, DateTimeOffset now,
+        Func<string, EmailMessage>? notice, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        int updated;
+        try
+        {
+            updated = await db.Candidates
+                .Where(c => c.Id == candidateId && c.UserId == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.UserId, userId).SetProperty(c => c.LinkedAt, now), ct);
+        }
+        catch (DbUpdateException)
+        {
+            return false; // this account meanwhile linked another record
+        }
+        if (updated == 0) return false;
+        if (notice is not null && await db.Candidates.Where(c => c.Id == candidateId).Select(c => c.Email).FirstOrDefaultAsync(ct) is { Length: > 0 } email)
+        {
+            db.EnqueueEmail(notice(email));
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private Task AuditAsync(LinkCandidateRecordRequest request, int? candidateId, string result) =>
+        audit.WriteDurableAsync(new AuditRecord(AuditActions.CandidateLink, ActorUserId: request.UserId, ActorRole: Roles.Candidate,
+            TargetType: candidateId is null ? null : "candidate", TargetId: candidateId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            SourceIp: request.SourceIp, Data: new Dictionary<string, string?> { ["result"] = result }), CancellationToken.None);
+}

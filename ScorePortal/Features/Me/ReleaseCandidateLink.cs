@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Account;
+using ScorePortal.Data;
+using ScorePortal.Features.Audit;
+using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Lookup;
+using ScorePortal.Features.Outbox;
+
+namespace ScorePortal.Features.Me;
+
+/// <summary>What an admin sees of a record when settling a disputed link: masked, never the full name or ID.</summary>
+public sealed record RecordLinkView(int CandidateId, string MaskedName, string MaskedIdNumber, string? LinkedAccountEmail, DateTimeOffset? LinkedAt);
+
+public sealed record ReleaseCandidateLinkRequest(string AdminUserId, int CandidateId, string? Reason);
+
+/// <summary>
+/// An admin releases a record's link to an account (a candidate says someone else claimed their record): the record
+/// becomes free to link again, its email is told, and the release is audited with the reason.
+/// </summary>
+public sealed class ReleaseCandidateLink(IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, CandidateMail mail,
+    AuditLog audit, ILogger<ReleaseCandidateLink> logger)
+{
+    public const int ReasonMaxLength = 500;
+
+    /// <summary>The record of this ID document, or null (also for input that is not an ID number).</summary>
+    public async Task<RecordLinkView?> FindAsync(IdType type, string? idNumber, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(idNumber) || idNumber.Length > 64) return null;
+        var normalized = BlindIndex.NormalizeIdNumber(type, idNumber);
+        if (LookupRequest.IdNumberProblem(type, normalized) is not null) return null;
+        var index = blindIndex.Compute(type, normalized);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.Candidates.AsNoTracking()
+            .Where(c => c.IdType == type && c.IdNumberIndex == index)
+            .Select(c => new { c.Id, c.Name, c.IdNumber, c.UserId, c.LinkedAt })
+            .FirstOrDefaultAsync(ct);
+        if (row is null) return null;
+        var email = row.UserId is null ? null
+            : await db.Users.Where(u => u.Id == row.UserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        return new RecordLinkView(row.Id, MaskName(row.Name), ResultSheetBuilder.MaskIdNumber(row.IdNumber), email, row.LinkedAt);
+    }
+
+    /// <summary>Null when released; otherwise a resource key.</summary>
+    public async Task<string?> HandleAsync(ReleaseCandidateLinkRequest request, string culture, CancellationToken ct = default)
+    {
+        var reason = request.Reason?.Trim() ?? "";
+        if (reason.Length == 0) return "Admin.Links.ReasonRequired";
+        if (reason.Length > ReasonMaxLength) return "Admin.Links.ReasonTooLong";
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var record = await db.Candidates.Where(c => c.Id == request.CandidateId).Select(c => new { c.UserId, c.Email }).FirstOrDefaultAsync(ct);
+        if (record?.UserId is null) return "Admin.Links.NotLinked";
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var released = await db.Candidates
+            .Where(c => c.Id == request.CandidateId && c.UserId == record.UserId)
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.UserId, (string?)null).SetProperty(c => c.LinkedAt, (DateTimeOffset?)null), ct);
+        if (released == 0) return "Admin.Links.NotLinked";
+        if (record.Email is { Length: > 0 } email)
+        {
+            db.EnqueueEmail(mail.LinkReleased(email, culture));
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+
+        logger.LogInformation("Admin {AdminId} released the link of candidate {CandidateId}", request.AdminUserId, request.CandidateId);
+        // The reason is the admin's own words about the case, not personal data of the candidate.
+        await audit.WriteDurableAsync(new AuditRecord(AuditActions.CandidateLinkRelease, ActorUserId: request.AdminUserId, ActorRole: Roles.Admin,
+            TargetType: "candidate", TargetId: request.CandidateId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Data: new Dictionary<string, string?> { ["formerUserId"] = record.UserId, ["reason"] = reason }), CancellationToken.None);
+        return null;
+    }
+
+    /// <summary>The first character, the rest as stars, separators kept: 张*, 买**·**.</summary>
+    public static string MaskName(string name)
+    {
+        var sb = new System.Text.StringBuilder();
+        var first = true;
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (rune.Value is ' ' or NameNormalizer.MiddleDot) { sb.Append(rune.ToString()); continue; }
+            sb.Append(first ? rune.ToString() : "*");
+            first = false;
+        }
+        return sb.ToString();
+    }
+}
