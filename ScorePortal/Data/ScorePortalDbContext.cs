@@ -8,6 +8,7 @@ using ScorePortal.Features.Audit;
 using ScorePortal.Features.Batches;
 using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Catalog;
+using ScorePortal.Features.Outbox;
 using ScorePortal.Features.Reports;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Features.Scores;
@@ -39,6 +40,7 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<Consent> Consents => Set<Consent>();
     public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

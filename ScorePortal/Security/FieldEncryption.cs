@@ -7,7 +7,14 @@ namespace ScorePortal.Security;
 
 /// <summary>Marks a sensitive property: stored as AES-256-GCM ciphertext (see <see cref="FieldProtector"/>).</summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class EncryptedAttribute : Attribute;
+public sealed class EncryptedAttribute : Attribute
+{
+    /// <summary>
+    /// The column has no length limit (nvarchar(max) / TEXT) instead of <see cref="FieldEncryption.CiphertextMaxLength"/>:
+    /// for documents such as an outbox message's mail body, which can be far longer than a name or an ID number.
+    /// </summary>
+    public bool Unbounded { get; set; }
+}
 
 /// <summary>
 /// EF value converters for [Encrypted] properties. EF builds (and caches) its model once per process, while keys
@@ -38,12 +45,12 @@ public static class FieldEncryption
         {
             foreach (var property in entity.GetProperties())
             {
-                if (property.PropertyInfo?.GetCustomAttribute<EncryptedAttribute>() is null) continue;
+                if (property.PropertyInfo?.GetCustomAttribute<EncryptedAttribute>() is not { } encrypted) continue;
                 var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
                 if (type == typeof(string)) property.SetValueConverter(StringConverter);
                 else if (type == typeof(decimal)) property.SetValueConverter(DecimalConverter);
                 else throw new InvalidOperationException($"[Encrypted] is not supported on {entity.DisplayName()}.{property.Name} ({type.Name}).");
-                property.SetMaxLength(CiphertextMaxLength);
+                property.SetMaxLength(encrypted.Unbounded ? null : CiphertextMaxLength);
                 property.SetPrecision(null);
                 property.SetScale(null);
                 property.SetIsUnicode(false);

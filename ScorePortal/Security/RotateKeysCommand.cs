@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScorePortal.Data;
 using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Outbox;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Features.Scores;
 using ScorePortal.Operations;
@@ -48,6 +49,7 @@ public static class RotateKeysCommand
         total += await ReencryptAsync<SubjectScore>(factory, s => s.Id, output);
         total += await ReencryptAsync<ReviewRequest>(factory, r => r.Id, output);
         total += await ReencryptAsync<ExpertMark>(factory, m => m.Id, output);
+        total += await ReencryptAsync<OutboxMessage>(factory, m => m.Id, output);
         output.WriteLine($"Done: {total} rows now use key {protector.CurrentKeyId}.");
         return 0;
     }
