@@ -42,6 +42,7 @@ public static class PortalDocument
     private static void AreaLinks(HtmlWriter html, HttpContext context, CachedTexts t)
     {
         var user = context.User;
+        if (user.IsInRole(Roles.Candidate)) html.Element("a", t["Nav.Me"], " class=\"portal-nav__link\" href=\"/me\"");
         if (user.IsInRole(Roles.Admin)) html.Element("a", t["Nav.Admin"], " class=\"portal-nav__link\" href=\"/admin\"");
         if (user.IsInRole(Roles.Staff)) html.Element("a", t["Nav.Staff"], " class=\"portal-nav__link\" href=\"/staff\"");
         if (user.IsInRole(Roles.Expert)) html.Element("a", t["Nav.Expert"], " class=\"portal-nav__link\" href=\"/expert\"");

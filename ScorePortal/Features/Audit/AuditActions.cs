@@ -26,4 +26,14 @@ public static class AuditActions
     public const string ProvinceChange = "province.change";
 
     public const string AnalyticsExport = "analytics.export";
+
+    // The candidate area and score reports.
+    public const string CandidateLink = "candidate.link";
+    public const string CandidateLinkConfirm = "candidate.link.confirm";
+    public const string CandidateLinkRelease = "candidate.link.release";
+    public const string StepUp = "account.stepup";
+    public const string ReportIssue = "report.issue";
+    public const string ReportDownload = "report.download";
+    public const string ReportRevoke = "report.revoke";
+    public const string ReportVerify = "report.verify";
 }

@@ -12,7 +12,7 @@ public sealed record VerifiedReport(ScoreReportContent Content, string MaskedNam
 public abstract record FileVerdict
 {
     /// <summary>The signature check failed; <see cref="Check"/> says which part.</summary>
-    public sealed record NotGenuine(ReportSignatureStatus Check) : FileVerdict;
+    public sealed record NotGenuine(ReportSignatureVerdict Check) : FileVerdict;
 
     /// <summary>Signed by the portal, unaltered, but not in the register (e.g. issued by another deployment).</summary>
     public sealed record NotRegistered : FileVerdict;
@@ -53,7 +53,7 @@ public sealed class VerifyReport(IDbContextFactory<ScorePortalDbContext> dbFacto
     public async Task<FileVerdict> ByFileAsync(byte[] file, string? sourceIp, CancellationToken ct = default)
     {
         var check = signatures.Check(file);
-        if (check != ReportSignatureStatus.Valid)
+        if (check != ReportSignatureVerdict.Valid)
         {
             await AuditAsync("file", null, "not-genuine:" + check, sourceIp);
             return new FileVerdict.NotGenuine(check);

@@ -237,6 +237,54 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("ScorePortal.Account.OneTimeCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("varbinary(16)");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Purpose");
+
+                    b.ToTable("OneTimeCodes");
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Alerts.Alert", b =>
                 {
                     b.Property<long>("Id")
@@ -619,6 +667,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .IsUnicode(false)
                         .HasColumnType("varchar(32)");
 
+                    b.Property<DateTimeOffset?>("LinkedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -932,39 +983,69 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("CandidateId")
                         .HasColumnType("int");
 
-                    b.Property<string>("ContentSha256")
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(8)");
+
+                    b.Property<int>("DownloadCount")
+                        .HasColumnType("int");
+
+                    b.Property<byte[]>("EncryptedFile")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("EncryptedSnapshot")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("FileSha256")
                         .IsRequired()
                         .HasMaxLength(64)
                         .IsUnicode(false)
                         .HasColumnType("char(64)")
                         .IsFixedLength();
 
-                    b.Property<int>("DownloadCount")
-                        .HasColumnType("int");
-
                     b.Property<DateTimeOffset>("IssuedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("RecordVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("char(64)")
+                        .IsFixedLength();
 
                     b.Property<int>("RegistrationId")
                         .HasColumnType("int");
 
-                    b.Property<DateTimeOffset?>("RevokedAt")
-                        .HasColumnType("datetimeoffset");
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)");
 
                     b.Property<string>("VerificationCode")
                         .IsRequired()
-                        .HasMaxLength(32)
+                        .HasMaxLength(20)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(32)");
+                        .HasColumnType("char(20)")
+                        .IsFixedLength();
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CandidateId");
-
-                    b.HasIndex("RegistrationId");
+                    b.HasIndex("FileSha256");
 
                     b.HasIndex("VerificationCode")
                         .IsUnique();
+
+                    b.HasIndex("CandidateId", "Status");
+
+                    b.HasIndex("RegistrationId", "Status");
 
                     b.ToTable("ReportIssues");
                 });
@@ -1277,6 +1358,15 @@ namespace ScorePortal.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
+                {
+                    b.HasOne("ScorePortal.Account.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScorePortal.Account.OneTimeCode", b =>
                 {
                     b.HasOne("ScorePortal.Account.ApplicationUser", null)
                         .WithMany()

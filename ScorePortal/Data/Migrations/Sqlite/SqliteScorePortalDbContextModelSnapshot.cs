@@ -226,6 +226,52 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("ScorePortal.Account.OneTimeCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Purpose");
+
+                    b.ToTable("OneTimeCodes");
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Alerts.Alert", b =>
                 {
                     b.Property<long>("Id")
@@ -594,6 +640,9 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("LinkedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -894,39 +943,69 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int>("CandidateId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ContentSha256")
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DownloadCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("EncryptedFile")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("EncryptedSnapshot")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileSha256")
                         .IsRequired()
                         .HasMaxLength(64)
                         .IsUnicode(false)
                         .HasColumnType("TEXT")
                         .IsFixedLength();
 
-                    b.Property<int>("DownloadCount")
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateTimeOffset>("IssuedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
 
                     b.Property<int>("RegistrationId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTimeOffset?>("RevokedAt")
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("VerificationCode")
                         .IsRequired()
-                        .HasMaxLength(32)
+                        .HasMaxLength(20)
                         .IsUnicode(false)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CandidateId");
-
-                    b.HasIndex("RegistrationId");
+                    b.HasIndex("FileSha256");
 
                     b.HasIndex("VerificationCode")
                         .IsUnique();
+
+                    b.HasIndex("CandidateId", "Status");
+
+                    b.HasIndex("RegistrationId", "Status");
 
                     b.ToTable("ReportIssues");
                 });
@@ -1229,6 +1308,15 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
+                {
+                    b.HasOne("ScorePortal.Account.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScorePortal.Account.OneTimeCode", b =>
                 {
                     b.HasOne("ScorePortal.Account.ApplicationUser", null)
                         .WithMany()

@@ -1,0 +1,56 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace ScorePortal.Operations;
+
+public sealed class PublicFormLimitsOptions
+{
+    public const string Section = "PublicForms";
+
+    /// <summary>Form posts (sign-in area, candidate area) one address may send per minute (0 = no limit).</summary>
+    public int PostsPerAddressPerMinute { get; set; } = 20;
+
+    /// <summary>Report verifications (by code or by file) one address may ask per minute (0 = no limit).</summary>
+    public int VerificationsPerAddressPerMinute { get; set; } = 30;
+}
+
+/// <summary>
+/// Per-address limits of the public forms other than the lookup (which has its own guard): the candidate area's posts
+/// and the public report verification. Refused requests get the portal's 429 page.
+/// </summary>
+public static class PublicFormLimits
+{
+    /// <summary>Counts form posts only: reading a page costs nothing worth limiting.</summary>
+    public const string FormPosts = "public-form-posts";
+
+    /// <summary>Counts every request: a verification by code is a GET (the QR code's link).</summary>
+    public const string Verification = "report-verification";
+
+    public static WebApplicationBuilder AddPublicFormLimits(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PublicFormLimitsOptions>().BindConfiguration(PublicFormLimitsOptions.Section)
+            .Validate(o => o.PostsPerAddressPerMinute >= 0 && o.VerificationsPerAddressPerMinute >= 0, "PublicForms limits cannot be negative.")
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(PublicFormLimitsOptions.Section).Get<PublicFormLimitsOptions>() ?? new();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(FormPosts, context => HttpMethods.IsPost(context.Request.Method)
+                ? PerAddress(context, options.PostsPerAddressPerMinute)
+                : RateLimitPartition.GetNoLimiter(""));
+            limiter.AddPolicy(Verification, context => PerAddress(context, options.VerificationsPerAddressPerMinute));
+        });
+        return builder;
+    }
+
+    private static RateLimitPartition<string> PerAddress(HttpContext context, int permits) =>
+        permits <= 0
+            ? RateLimitPartition.GetNoLimiter("")
+            : RateLimitPartition.GetSlidingWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "", _ => new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = permits,
+                Window = TimeSpan.FromMinutes(1),
+                SegmentsPerWindow = 6,
+                QueueLimit = 0,
+            });
+}
