@@ -6,7 +6,6 @@ using ScorePortal.Account;
 using ScorePortal.Data;
 using ScorePortal.Features.Audit;
 using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Lookup;
 using ScorePortal.Features.Scores;
 using ScorePortal.Localization;
 
