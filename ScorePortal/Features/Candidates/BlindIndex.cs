@@ -21,10 +21,6 @@ public sealed class BlindIndex
         _key = (byte[])key.Clone();
     }
 
-    /// <summary>A separate 32-byte key for another purpose, derived from this secret with HKDF-SHA256.</summary>
-    public byte[] DeriveKey(string purpose) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, salt: [], info: Encoding.UTF8.GetBytes(purpose));
-
     /// <summary>HMAC-SHA256(key, "{(int)type}:{normalizedIdNumber}"). Pass a number from <see cref="CandidateIdentity.NormalizeIdNumber"/>.</summary>
     public byte[] Compute(IdType type, string normalizedIdNumber)
     {
