@@ -39,7 +39,7 @@ public static class ImportCommand
         }
 
         var progress = new ConsoleProgress(output, L);
-        var outcome = await services.GetRequiredService<ImportBatchHandler>()
+        var outcome = await services.GetRequiredService<ImportBatch>()
             .HandleAsync(new ImportBatchRequest(session, Path.GetFullPath(file), Path.GetFileName(file), user.Id), progress);
         switch (outcome)
         {
