@@ -1,3 +1,6 @@
+using System.Globalization;
+using ScorePortal.Localization;
+
 namespace ScorePortal.Operations;
 
 /// <summary>
@@ -5,7 +8,42 @@ namespace ScorePortal.Operations;
 /// <c>dotnet run --project ScorePortal -- &lt;command&gt; [options]</c>. Each command uses the same services as the web
 /// portal (configuration, database, keys), so a script and the UI share one implementation.
 /// </summary>
-public sealed record PortalCommand(string Name, string Description, Func<IServiceProvider, CommandArguments, TextWriter, Task<int>> RunAsync);
+public sealed record PortalCommand(string Name, string Description, Func<IServiceProvider, CommandArguments, TextWriter, Task<int>> Run)
+{
+    /// <summary>Runs the command in the culture <see cref="CommandCulture"/> picks, so no command chooses its own.</summary>
+    public async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
+    {
+        using var culture = new CommandCulture(args.Get("lang"));
+        return await Run(services, args, output);
+    }
+}
+
+/// <summary>
+/// The language of every command's messages and numbers: <c>--lang zh-CN|en-US</c> when given; otherwise the shell's
+/// locale when it is Chinese or English; otherwise the portal's default, Chinese (a server's C locale says nothing).
+/// </summary>
+public sealed class CommandCulture : IDisposable
+{
+    private readonly CultureInfo _previous = CultureInfo.CurrentCulture;
+    private readonly CultureInfo _previousUi = CultureInfo.CurrentUICulture;
+
+    public CommandCulture(string? lang)
+    {
+        var name = lang switch
+        {
+            LocalizationExtensions.EnglishCulture or LocalizationExtensions.DefaultCulture => lang,
+            _ when _previousUi.TwoLetterISOLanguageName == "en" => LocalizationExtensions.EnglishCulture,
+            _ => LocalizationExtensions.DefaultCulture,
+        };
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(name);
+    }
+
+    public void Dispose()
+    {
+        CultureInfo.CurrentCulture = _previous;
+        CultureInfo.CurrentUICulture = _previousUi;
+    }
+}
 
 /// <summary>--name value pairs after the command name; a bare --flag reads as "true".</summary>
 public sealed class CommandArguments
@@ -47,7 +85,7 @@ public static class PortalCommands
         var commands = app.Services.GetServices<PortalCommand>().OrderBy(c => c.Name).ToList();
         if (args[0] is "help" or "commands")
         {
-            Console.WriteLine("Usage: dotnet run --project ScorePortal -- <command> [--option value ...]");
+            Console.WriteLine("Usage: dotnet run --project ScorePortal -- <command> [--option value ...] [--lang zh-CN|en-US]");
             foreach (var c in commands) Console.WriteLine($"  {c.Name,-20} {c.Description}");
             return 0;
         }

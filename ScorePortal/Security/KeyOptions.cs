@@ -9,6 +9,12 @@ public sealed class KeyOptions
     public string? BlindIndexKey { get; set; }
 
     /// <summary>
+    /// Base64 of at least 32 random bytes: the root the captcha and address-hash keys are derived from
+    /// (<see cref="KeyDerivation"/>). Separate from <see cref="BlindIndexKey"/> so that it can be rotated freely.
+    /// </summary>
+    public string? DerivationKey { get; set; }
+
+    /// <summary>
     /// The field-encryption key ring: key id → base64 of 32 random bytes. Old keys stay listed until
     /// <c>rotate-keys</c> has re-encrypted every value with the current one.
     /// </summary>

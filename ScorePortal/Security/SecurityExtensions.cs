@@ -15,6 +15,8 @@ public static class SecurityExtensions
         builder.Services.AddOptions<KeyOptions>().BindConfiguration(KeyOptions.Section)
             .Validate(o => generateMissing || IsKey(o.BlindIndexKey),
                 "Security:BlindIndexKey (base64, at least 32 bytes) must be configured outside Development.")
+            .Validate(o => generateMissing || IsKey(o.DerivationKey),
+                "Security:DerivationKey (base64, at least 32 bytes) must be configured outside Development.")
             .Validate(o => generateMissing || (o.EncryptionKeys.Count > 0 && o.EncryptionKeys.Values.All(IsKey)),
                 "Security:EncryptionKeys (key id → base64 of 32 bytes) must be configured outside Development.")
             .ValidateOnStart();
@@ -27,10 +29,16 @@ public static class SecurityExtensions
                 ? Convert.FromBase64String(options.BlindIndexKey!)
                 : LoadOrCreateDevelopmentKey(Path.Combine(contentRoot, options.KeyDirectory), "blind-index.key"));
         });
-        // Its own key, derived from the blind-index secret (HKDF with a distinct label), so an address hash can
-        // never be compared with an ID-number index.
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<KeyOptions>>().Value;
+            return new KeyDerivation(IsKey(options.DerivationKey)
+                ? Convert.FromBase64String(options.DerivationKey!)
+                : LoadOrCreateDevelopmentKey(Path.Combine(contentRoot, options.KeyDirectory), "derivation.key"));
+        });
+        // Its own key (HKDF with a distinct label), so an address hash can never be compared with anything else.
         builder.Services.AddSingleton(sp => new SourceAddressHasher(
-            sp.GetRequiredService<BlindIndex>().DeriveKey("ScorePortal source address hash")));
+            sp.GetRequiredService<KeyDerivation>().DeriveKey("ScorePortal source address hash")));
         builder.Services.AddSingleton(sp => CreateFieldProtector(sp.GetRequiredService<IOptions<KeyOptions>>().Value, contentRoot));
         builder.Services.AddPortalCommand(RotateKeysCommand.Command);
         return builder;

@@ -107,6 +107,19 @@ public sealed class BatchCommandsTests(DemoPortal portal) : IClassFixture<DemoPo
         Assert.Equal(1, unknown.ExitCode);
     }
 
+    [Fact]
+    public async Task Every_command_speaks_the_language_of_lang_and_leaves_the_culture_as_it_was()
+    {
+        using var english = new CultureScope("en-US");
+
+        var chinese = await RunAsync("reject", "--batch", "1", "--user", Admin2, "--lang", "zh-CN");
+        var ambient = await RunAsync("reject", "--batch", "1", "--user", Admin2);
+
+        Assert.StartsWith("请填写原因。", chinese.Output);
+        Assert.StartsWith("Give a reason.", ambient.Output);
+        Assert.Equal("en-US", System.Globalization.CultureInfo.CurrentUICulture.Name);
+    }
+
     private sealed class CultureScope : IDisposable
     {
         private readonly System.Globalization.CultureInfo _previous = System.Globalization.CultureInfo.CurrentUICulture;

@@ -30,7 +30,7 @@ public sealed class BatchPagesTests : PortalTestContext, IAsyncLifetime
         var sp = _scope.ServiceProvider;
         Services.AddSingleton(sp.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>());
         Services.AddSingleton(sp.GetRequiredService<TimeProvider>());
-        Services.AddSingleton(sp.GetRequiredService<ImportBatchHandler>());
+        Services.AddSingleton(sp.GetRequiredService<ImportBatch>());
         Services.AddSingleton(sp.GetRequiredService<ImportFiles>());
         Services.AddSingleton(sp.GetRequiredService<IOptions<BatchOptions>>());
         _auth = AddAuthorization();

@@ -17,6 +17,8 @@ public sealed class ImportCommandTests
         return (exitCode, output.ToString());
     }
 
+    private static string LastLine(string output) => output.TrimEnd().Split('\n')[^1].TrimEnd('\r');
+
     [Fact]
     public async Task The_import_command_prints_the_validation_report_then_imports_the_fixed_file_with_its_fingerprint()
     {
@@ -28,18 +30,21 @@ public sealed class ImportCommandTests
 
         var refused = await RunAsync(portal, "--session", session, "--file", bad, "--user", "admin@scoreportal.demo", "--lang", "en-US");
         var notAdmin = await RunAsync(portal, "--session", session, "--file", good, "--user", "staff.beijing@scoreportal.demo", "--lang", "en-US");
-        var imported = await RunAsync(portal, "--session", session, "--file", good, "--user", "admin@scoreportal.demo");
+        var imported = await RunAsync(portal, "--session", session, "--file", good, "--user", "admin@scoreportal.demo", "--lang", "zh-CN");
         var again = await RunAsync(portal, "--session", session, "--file", good, "--user", "admin@scoreportal.demo", "--lang", "en-US");
 
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("Found 1 problem(s) in 3 rows; nothing was stored.", refused.Output);
         Assert.Contains("Line 3 [score] Score \"76\" is out of range (0 to 75).", refused.Output);
         Assert.Contains("Full validation report: ", refused.Output);
+        Assert.Equal("batch=- status=- fingerprint=- error=Batches.Import.Refused", LastLine(refused.Output));
         Assert.Equal(1, notAdmin.ExitCode);
         Assert.Equal(0, imported.ExitCode);
         Assert.Contains($"已导入 {session} 第 1 版：3 行", imported.Output);
         Assert.Matches("批次指纹（SHA-256）: ([0-9a-f]{4} ){15}[0-9a-f]{4}", imported.Output);
+        Assert.Matches("^batch=[0-9]+ status=Validated fingerprint=[0-9a-f]{64}$", LastLine(imported.Output));
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("This file was imported before", again.Output);
+        Assert.Matches("^batch=[0-9]+ status=Validated fingerprint=- error=Batches.Import.AlreadyImported$", LastLine(again.Output));
     }
 }

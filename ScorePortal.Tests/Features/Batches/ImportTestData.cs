@@ -39,6 +39,6 @@ internal static class ImportTestData
 
     public static async Task<ImportOutcome> ImportAsync(PortalFactory portal, string session, string path,
         IProgress<ImportProgress>? progress = null, CancellationToken ct = default) =>
-        await portal.Services.GetRequiredService<ImportBatchHandler>().HandleAsync(
+        await portal.Services.GetRequiredService<ImportBatch>().HandleAsync(
             new ImportBatchRequest(session, path, Path.GetFileName(path), await UserIdAsync(portal)), progress, ct);
 }

@@ -13,7 +13,7 @@ public sealed class CaptchaTests(PortalFactory portal) : IClassFixture<PortalFac
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 23, 1, 0, 0, TimeSpan.Zero));
 
     private CaptchaService NewService(string? testAnswer = null) =>
-        new(new ScorePortal.Features.Candidates.BlindIndex(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), _clock, Options.Create(new CaptchaOptions { TestAnswer = testAnswer }));
+        new(new ScorePortal.Security.KeyDerivation(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), _clock, Options.Create(new CaptchaOptions { TestAnswer = testAnswer }));
 
     [Fact]
     public void The_right_answer_passes_once_and_case_does_not_matter()

@@ -62,7 +62,7 @@ public sealed class DemoDataTests(DemoPortal portal) : IClassFixture<DemoPortal>
         var index = portal.Services.GetRequiredService<BlindIndex>();
         var candidates = await db.Candidates.AsNoTracking().ToListAsync();
 
-        Assert.All(candidates, c => Assert.Equal(index.Compute(c.IdType, BlindIndex.NormalizeIdNumber(c.IdType, c.IdNumber)), c.IdNumberIndex));
+        Assert.All(candidates, c => Assert.Equal(index.Compute(c.IdType, CandidateIdentity.NormalizeIdNumber(c.IdType, c.IdNumber)), c.IdNumberIndex));
     }
 
     [Fact]

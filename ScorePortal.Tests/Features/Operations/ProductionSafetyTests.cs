@@ -13,6 +13,7 @@ public sealed class ProductionSafetyTests
         private static Dictionary<string, string?> WithSigningKey(Dictionary<string, string?> settings)
         {
             settings.TryAdd("Audit:SigningKeyPem", SigningKey);
+            settings.TryAdd("Security:DerivationKey", DerivationKey);
             settings.TryAdd("Captcha:TestAnswer", null); // the tests' shared default, which Production refuses
             return settings;
         }
@@ -27,6 +28,8 @@ public sealed class ProductionSafetyTests
     private static readonly string SigningKey = ScorePortal.Features.Audit.AuditSigner.NewPrivateKeyPem();
 
     private static readonly string Key = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray());
+
+    private static readonly string DerivationKey = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 5 + 3)).ToArray());
 
     [Fact]
     public void Production_refuses_to_start_with_demo_data_switched_on()
@@ -80,6 +83,16 @@ public sealed class ProductionSafetyTests
         var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
 
         Assert.Contains("Security:BlindIndexKey", Flatten(error));
+    }
+
+    [Fact]
+    public void Production_refuses_to_start_without_a_configured_derivation_key()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Security:DerivationKey"] = null });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Security:DerivationKey", Flatten(error));
     }
 
     [Fact]

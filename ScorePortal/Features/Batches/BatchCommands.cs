@@ -53,7 +53,6 @@ public static class BatchCommands
     private static async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output, bool reasonRequired,
         Func<ApplicationUser, int, Task<BatchActionResult>> action)
     {
-        using var culture = new CommandCulture();
         var L = services.GetRequiredService<IStringLocalizer<SharedResource>>();
         if (!int.TryParse(args.Get("batch"), NumberStyles.None, CultureInfo.InvariantCulture, out var batchId))
         {
@@ -93,9 +92,16 @@ public static class BatchCommands
         return 0;
     }
 
-    /// <summary>A machine-readable line for scripts.</summary>
-    private static string Describe(BatchActionResult result) => string.Create(CultureInfo.InvariantCulture,
-        $"batch={result.BatchId} status={result.Status?.ToString() ?? "-"} fingerprint={result.Fingerprint ?? "-"}{(result.ErrorKey is { } e ? " error=" + e : "")}");
+    private static string Describe(BatchActionResult result) =>
+        MachineLine(result.BatchId, result.Status, result.Fingerprint, result.ErrorKey);
+
+    /// <summary>
+    /// The last line of every batch command (import included), for scripts: <c>batch=… status=… fingerprint=…</c>,
+    /// with <c>error=…</c> (a resource key) when refused; <c>-</c> stands for "none".
+    /// </summary>
+    internal static string MachineLine(int? batchId, ResultBatchStatus? status, string? fingerprint, string? error) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"batch={(batchId is { } id ? id.ToString(CultureInfo.InvariantCulture) : "-")} status={status?.ToString() ?? "-"} fingerprint={fingerprint ?? "-"}{(error is { } e ? " error=" + e : "")}");
 
     internal static async Task<(ApplicationUser? User, string Problem)> FindAdminAsync(IServiceProvider services, string? email)
     {
@@ -109,7 +115,6 @@ public static class BatchCommands
 
     private static async Task<int> ListAsync(IServiceProvider services, CommandArguments args, TextWriter output)
     {
-        using var culture = new CommandCulture();
         var L = services.GetRequiredService<IStringLocalizer<SharedResource>>();
         var sessionCode = args.Get("session");
         await using var db = await services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
@@ -140,18 +145,5 @@ public static class BatchCommands
         return 0;
 
         string Who(string? id) => id is null ? "-" : emails.GetValueOrDefault(id) ?? id;
-    }
-
-    /// <summary>Messages in Chinese under a Chinese locale, otherwise in English (the portal's default is zh-CN).</summary>
-    private sealed class CommandCulture : IDisposable
-    {
-        private readonly CultureInfo _previous = CultureInfo.CurrentUICulture;
-
-        public CommandCulture() =>
-            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(_previous.TwoLetterISOLanguageName == "zh"
-                ? LocalizationExtensions.DefaultCulture
-                : LocalizationExtensions.EnglishCulture);
-
-        public void Dispose() => CultureInfo.CurrentUICulture = _previous;
     }
 }

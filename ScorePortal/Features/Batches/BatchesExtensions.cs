@@ -16,7 +16,7 @@ public static class BatchesExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<ImportFiles>();
-        builder.Services.AddSingleton<ImportBatchHandler>();
+        builder.Services.AddSingleton<ImportBatch>();
         builder.Services.AddPortalCommand(ImportCommand.Command);
 
         builder.Services.AddScoped<Outcomes>();

@@ -6,7 +6,6 @@ using ScorePortal.Account;
 using ScorePortal.Data;
 using ScorePortal.Features.Audit;
 using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Lookup;
 using ScorePortal.Features.Scores;
 using ScorePortal.Localization;
 
@@ -40,9 +39,9 @@ public abstract record ImportOutcome
 /// report. The second, only for a clean file, stores candidates, registrations and scores in one transaction — a
 /// crash or kill leaves the database as it was — with the scores not current until the batch is published.
 /// </summary>
-public sealed class ImportBatchHandler(
+public sealed class ImportBatch(
     IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, ImportFiles files, AuditLog audit,
-    IStringLocalizer<SharedResource> localizer, TimeProvider time, ILogger<ImportBatchHandler> logger)
+    IStringLocalizer<SharedResource> localizer, TimeProvider time, ILogger<ImportBatch> logger)
 {
     /// <summary>Errors kept for the report; a file beyond this is hopeless anyway and is counted, not listed.</summary>
     public const int MaxListedErrors = 100_000;

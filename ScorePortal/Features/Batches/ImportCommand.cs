@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Localization;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
@@ -7,7 +6,8 @@ namespace ScorePortal.Features.Batches;
 
 /// <summary>
 /// <c>import --session 2025H2 --file results.csv --user admin@example.org [--lang en-US]</c>: the admin page's import,
-/// for scripts. Prints the validation report (or the stored batch with its fingerprint); exit code 1 when refused.
+/// for scripts. Prints the validation report (or the stored batch with its fingerprint) and ends, like the other batch
+/// commands, with the line <c>batch=… status=… fingerprint=…</c>; exit code 1 when refused.
 /// </summary>
 public static class ImportCommand
 {
@@ -16,8 +16,6 @@ public static class ImportCommand
 
     private static async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
     {
-        var culture = CultureInfo.GetCultureInfo(args.Get("lang") == "en-US" ? "en-US" : "zh-CN");
-        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = culture;
         var L = services.GetRequiredService<IStringLocalizer<SharedResource>>();
 
         var file = args.Get("file");
@@ -39,7 +37,7 @@ public static class ImportCommand
         }
 
         var progress = new ConsoleProgress(output, L);
-        var outcome = await services.GetRequiredService<ImportBatchHandler>()
+        var outcome = await services.GetRequiredService<ImportBatch>()
             .HandleAsync(new ImportBatchRequest(session, Path.GetFullPath(file), Path.GetFileName(file), user.Id), progress);
         switch (outcome)
         {
@@ -49,6 +47,7 @@ public static class ImportCommand
                 foreach (var q in imported.Summary.ByQualification())
                     output.WriteLine($"  {q.Key,-6} {q.Registrations,8:N0} {q.Sat,8:N0} {q.Absent,8:N0} {q.Passed,8:N0} {q.PassRate,8:P1}");
                 output.WriteLine(L["Batches.Cli.NextStep", imported.BatchId]);
+                output.WriteLine(BatchCommands.MachineLine(imported.BatchId, ResultBatchStatus.Validated, imported.Fingerprint, null));
                 return 0;
             case ImportOutcome.Refused refused:
                 output.WriteLine(L["Batches.Import.Refused", refused.ErrorCount, refused.Rows]);
@@ -57,12 +56,15 @@ public static class ImportCommand
                 if (refused.ErrorCount > 50) output.WriteLine(L["Batches.Cli.MoreErrors", refused.ErrorCount - 50]);
                 if (services.GetRequiredService<ImportFiles>().ReportPath(refused.ReportId) is { } path)
                     output.WriteLine(L["Batches.Cli.ReportAt", path]);
+                output.WriteLine(BatchCommands.MachineLine(null, null, null, "Batches.Import.Refused"));
                 return 1;
             case ImportOutcome.AlreadyImported earlier:
                 output.WriteLine(L["Batches.Import.AlreadyImported", earlier.SessionCode, earlier.Version, L["Batches.Status." + earlier.Status]]);
+                output.WriteLine(BatchCommands.MachineLine(earlier.BatchId, earlier.Status, null, "Batches.Import.AlreadyImported"));
                 return 1;
             case ImportOutcome.Invalid invalid:
                 output.WriteLine(L[invalid.Key, invalid.Args]);
+                output.WriteLine(BatchCommands.MachineLine(null, null, null, invalid.Key));
                 return 1;
             default:
                 throw new InvalidOperationException(outcome.GetType().Name);

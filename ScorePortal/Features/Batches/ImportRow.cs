@@ -1,6 +1,5 @@
 using System.Globalization;
 using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Lookup;
 using ScorePortal.Features.Scores;
 
 namespace ScorePortal.Features.Batches;
@@ -42,16 +41,11 @@ public sealed record ImportRow(
 
         var idNumber = "";
         if (string.IsNullOrWhiteSpace(row[2])) errors.Add(new ImportError(line, BatchFile.IdNumber, "Batches.Row.Required"));
-        else if (idType is { } type)
-        {
-            idNumber = row[2]!.Length > 64 ? row[2]! : BlindIndex.NormalizeIdNumber(type, row[2]!);
-            if (row[2]!.Length > 64) errors.Add(new ImportError(line, BatchFile.IdNumber, type == IdType.Passport ? "Lookup.Error.PassportFormat" : "Lookup.Error.ResidentIdLength"));
-            else if (LookupRequest.IdNumberProblem(type, idNumber) is { } problem) errors.Add(new ImportError(line, BatchFile.IdNumber, problem));
-        }
+        else if (idType is { } type && CandidateIdentity.IdNumberError(type, row[2]!, out idNumber) is { } problem)
+            errors.Add(new ImportError(line, BatchFile.IdNumber, problem));
 
-        var nameProblems = LookupRequest.NameErrors(row[3], out var name);
-        foreach (var problem in nameProblems)
-            errors.Add(new ImportError(line, BatchFile.Name, problem));
+        if (CandidateIdentity.NameError(row[3], out var name) is { } nameProblem)
+            errors.Add(new ImportError(line, BatchFile.Name, nameProblem));
 
         var province = row[4]?.Trim() ?? "";
         if (province.Length == 0) errors.Add(new ImportError(line, BatchFile.ProvinceCode, "Batches.Row.Required"));
@@ -89,12 +83,12 @@ public sealed record ImportRow(
         else if (status is not null && scoreText.Length > 0)
             errors.Add(new ImportError(line, BatchFile.Score, "Batches.Row.ScoreNotAllowed"));
 
-        var email = OverseasLookupRequest.NormalizeEmail(row[9]);
+        var email = CandidateIdentity.NormalizeEmail(row[9]);
         if (email.Length == 0)
         {
             if (idType == IdType.Passport) errors.Add(new ImportError(line, BatchFile.Email, "Batches.Row.EmailRequired"));
         }
-        else if (email.Length > 254 || !System.Net.Mail.MailAddress.TryCreate(email, out _) || !email.Contains('@'))
+        else if (!CandidateIdentity.IsEmail(email))
             errors.Add(new ImportError(line, BatchFile.Email, "Batches.Row.EmailFormat"));
 
         if (errors.Count > before) return null;

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using ScorePortal.Features.Candidates;
 using ScorePortal.Security;
 using Microsoft.Extensions.Options;
 
@@ -18,12 +17,12 @@ public enum CaptchaCheck
 
 /// <summary>
 /// Stateless captcha: the token carries its id, expiry and answer, encrypted and authenticated with AES-256-GCM under a
-/// key derived from the portal's blind-index secret (shared by every instance, like Data Protection keys), so no
+/// key derived from the portal's derivation key (<c>Security:DerivationKey</c>) (shared by every instance, like Data Protection keys), so no
 /// database row is written per challenge and a token costs one AES-GCM operation rather than a Data Protection round
 /// (with its per-call key derivation).
 /// Single use is enforced by a small in-memory set of spent ids that forget each id once its token has expired anyway.
 /// </summary>
-public sealed class CaptchaService(BlindIndex secrets, TimeProvider time, IOptions<CaptchaOptions> options)
+public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOptions<CaptchaOptions> options)
 {
     // No 0/O, 1/I/L: characters people confuse on a distorted image.
     private const string Alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";

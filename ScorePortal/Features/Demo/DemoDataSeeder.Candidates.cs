@@ -69,7 +69,7 @@ public static partial class DemoDataSeeder
             var plan = new CandidatePlan(new Candidate
             {
                 IdType = spec.IdType,
-                IdNumber = BlindIndex.NormalizeIdNumber(spec.IdType, spec.IdNumber),
+                IdNumber = CandidateIdentity.NormalizeIdNumber(spec.IdType, spec.IdNumber),
                 Name = spec.Name,
                 Email = spec.Email,
             }, spec.Province);

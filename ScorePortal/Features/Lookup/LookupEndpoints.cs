@@ -35,7 +35,7 @@ public static class LookupEndpoints
     }
 
     private static async Task LookUpAsync(HttpContext http, [FromForm] IFormCollection form, PageServices services,
-        LookupHandler byId, TicketLookupHandler byTicket)
+        LookupById byId, LookupByTicket byTicket)
     {
         var ct = http.RequestAborted;
         LookupPageState state;
@@ -43,7 +43,7 @@ public static class LookupEndpoints
         {
             var ticket = form["Ticket.TicketNumber"].ToString();
             var name = form["Ticket.Name"].ToString();
-            var outcome = await byTicket.HandleAsync(new TicketLookupRequest(ticket, name, form["Ticket.CaptchaToken"], form["Ticket.CaptchaAnswer"]), ct);
+            var outcome = await byTicket.HandleAsync(new LookupByTicketRequest(ticket, name, form["Ticket.CaptchaToken"], form["Ticket.CaptchaAnswer"]), ct);
             state = new LookupPageState(TicketNumber: ticket, TicketName: name, TicketChannel: true,
                 TicketErrors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
         }
@@ -53,7 +53,7 @@ public static class LookupEndpoints
             IdType? type = Enum.TryParse<IdType>(form["Input.IdType"], ignoreCase: true, out var parsed) ? parsed : null;
             var number = form["Input.IdNumber"].ToString();
             var name = form["Input.Name"].ToString();
-            var outcome = await byId.HandleAsync(new LookupRequest(session, type, number, name, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]), ct);
+            var outcome = await byId.HandleAsync(new LookupByIdRequest(session, type, number, name, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]), ct);
             state = new LookupPageState(session, type, number, name,
                 Errors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
         }
@@ -70,12 +70,12 @@ public static class LookupEndpoints
         await html.WriteToAsync(http.Response);
     }
 
-    private static async Task LookUpOverseasAsync(HttpContext http, [FromForm] IFormCollection form, PageServices services, OverseasLookupHandler handler)
+    private static async Task LookUpOverseasAsync(HttpContext http, [FromForm] IFormCollection form, PageServices services, LookupByPassport handler)
     {
         var session = form["Input.SessionCode"].ToString();
         var passport = form["Input.PassportNumber"].ToString();
         var email = form["Input.Email"].ToString();
-        var outcome = await handler.HandleAsync(new OverseasLookupRequest(session, passport, email, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]),
+        var outcome = await handler.HandleAsync(new LookupByPassportRequest(session, passport, email, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]),
             http.RequestAborted);
         var state = new OverseasPageState(session, passport, email, services.Messages(outcome), outcome.ShownBelowForm ? outcome : null);
         using var html = new HtmlWriter();

@@ -6,9 +6,9 @@ public static class LookupExtensions
     {
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<ILookupGuard, PortalLookupGuard>();
-        builder.Services.AddSingleton<LookupHandler>();
-        builder.Services.AddSingleton<TicketLookupHandler>();
-        builder.Services.AddSingleton<OverseasLookupHandler>();
+        builder.Services.AddSingleton<LookupById>();
+        builder.Services.AddSingleton<LookupByTicket>();
+        builder.Services.AddSingleton<LookupByPassport>();
         builder.Services.AddSingleton<LookupEndpoints.PageServices>();
         builder.Services.AddSingleton<LookupCatalog>();
         builder.Services.AddSingleton<LookupQuery>();

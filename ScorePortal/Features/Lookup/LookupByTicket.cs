@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
+using ScorePortal.Features.Candidates;
 
 namespace ScorePortal.Features.Lookup;
 
 /// <summary>Lookup by admission ticket number (准考证号, e.g. 2026H1-11-000001) + name: the ticket names the session.</summary>
-public sealed record TicketLookupRequest(string? TicketNumber, string? Name, string? CaptchaToken = null, string? CaptchaAnswer = null)
+public sealed record LookupByTicketRequest(string? TicketNumber, string? Name, string? CaptchaToken = null, string? CaptchaAnswer = null)
 {
     public IReadOnlyList<string> Validate(out string ticket, out string normalizedName)
     {
@@ -12,7 +13,7 @@ public sealed record TicketLookupRequest(string? TicketNumber, string? Name, str
         ticket = (TicketNumber ?? "").Trim().ToUpperInvariant();
         if (ticket.Length == 0) errors.Add("Lookup.Error.TicketRequired");
         else if (SessionCodeOf(ticket) is null) errors.Add("Lookup.Error.TicketFormat");
-        errors.AddRange(LookupRequest.NameErrors(Name, out normalizedName));
+        if (CandidateIdentity.NameError(Name, out normalizedName) is { } nameProblem) errors.Add(nameProblem);
         return errors;
     }
 
@@ -25,11 +26,11 @@ public sealed record TicketLookupRequest(string? TicketNumber, string? Name, str
     }
 }
 
-public sealed class TicketLookupHandler(
+public sealed class LookupByTicket(
     LookupQuery query, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, TimeProvider time,
-    ILookupGuard guard, ILogger<TicketLookupHandler> logger)
+    ILookupGuard guard, ILogger<LookupByTicket> logger)
 {
-    public async Task<LookupOutcome> HandleAsync(TicketLookupRequest request, CancellationToken ct = default)
+    public async Task<LookupOutcome> HandleAsync(LookupByTicketRequest request, CancellationToken ct = default)
     {
         var errors = request.Validate(out var ticket, out var name);
         if (errors.Count > 0) return new LookupOutcome.Invalid(errors);
@@ -37,7 +38,7 @@ public sealed class TicketLookupHandler(
         var attempt = new LookupAttempt("ticket", ticket, request.CaptchaToken, request.CaptchaAnswer);
         if (await guard.CheckAsync(attempt, ct) is { } refusal) return new LookupOutcome.Refused(refusal);
 
-        var session = await sessions.ByCodeAsync(TicketLookupRequest.SessionCodeOf(ticket), ct);
+        var session = await sessions.ByCodeAsync(LookupByTicketRequest.SessionCodeOf(ticket), ct);
         // An unknown session prefix is a mistyped ticket, not a missing candidate: the same answer as no match.
         if (session is null) return new LookupOutcome.NotFound();
         if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);

@@ -8,7 +8,7 @@ namespace ScorePortal.Features.Lookup;
 /// Lookup for overseas candidates: exam session + passport number + the email registered with the exam center.
 /// The email plays the part the name plays for resident IDs (names in Latin script are written too many ways).
 /// </summary>
-public sealed record OverseasLookupRequest(string? SessionCode, string? PassportNumber, string? Email,
+public sealed record LookupByPassportRequest(string? SessionCode, string? PassportNumber, string? Email,
     string? CaptchaToken = null, string? CaptchaAnswer = null)
 {
     public IReadOnlyList<string> Validate(out string passport, out string email)
@@ -19,30 +19,20 @@ public sealed record OverseasLookupRequest(string? SessionCode, string? Passport
 
         passport = "";
         if (string.IsNullOrWhiteSpace(PassportNumber)) errors.Add("Lookup.Error.IdNumberRequired");
-        else if (PassportNumber.Length > 64) errors.Add("Lookup.Error.PassportFormat");
-        else
-        {
-            passport = BlindIndex.NormalizeIdNumber(IdType.Passport, PassportNumber);
-            if (LookupRequest.IdNumberProblem(IdType.Passport, passport) is { } problem) errors.Add(problem);
-        }
+        else if (CandidateIdentity.IdNumberError(IdType.Passport, PassportNumber, out passport) is { } problem) errors.Add(problem);
 
-        email = NormalizeEmail(Email);
+        email = CandidateIdentity.NormalizeEmail(Email);
         if (email.Length == 0) errors.Add("Lookup.Error.EmailRequired");
-        else if (email.Length > 254 || !System.Net.Mail.MailAddress.TryCreate(email, out _) || !email.Contains('@'))
-            errors.Add("Lookup.Error.EmailFormat");
+        else if (!CandidateIdentity.IsEmail(email)) errors.Add("Lookup.Error.EmailFormat");
         return errors;
     }
-
-    /// <summary>Trimmed, folded full-width forms (IME input) and lower case: how an email is compared.</summary>
-    public static string NormalizeEmail(string? email) =>
-        (email ?? "").Normalize(System.Text.NormalizationForm.FormKC).Trim().ToLowerInvariant();
 }
 
-public sealed class OverseasLookupHandler(
+public sealed class LookupByPassport(
     LookupQuery query, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, BlindIndex blindIndex,
-    TimeProvider time, ILookupGuard guard, ILogger<OverseasLookupHandler> logger)
+    TimeProvider time, ILookupGuard guard, ILogger<LookupByPassport> logger)
 {
-    public async Task<LookupOutcome> HandleAsync(OverseasLookupRequest request, CancellationToken ct = default)
+    public async Task<LookupOutcome> HandleAsync(LookupByPassportRequest request, CancellationToken ct = default)
     {
         var errors = request.Validate(out var passport, out var email);
         if (errors.Count > 0) return new LookupOutcome.Invalid(errors);
@@ -59,7 +49,7 @@ public sealed class OverseasLookupHandler(
 
         // Unknown passport, another email and no registration in the session are one and the same answer.
         var registration = rows.Find(r => r.SessionId == session.Id);
-        var matched = registration is { Email: { } stored } && OverseasLookupRequest.NormalizeEmail(stored) == email;
+        var matched = registration is not null && CandidateIdentity.SameEmail(registration.Email, email);
         await guard.RecordAsync(attempt, matched, ct);
         if (!matched)
         {

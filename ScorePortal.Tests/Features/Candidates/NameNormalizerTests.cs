@@ -1,6 +1,6 @@
-using ScorePortal.Features.Lookup;
+using ScorePortal.Features.Candidates;
 
-namespace ScorePortal.Tests.Features.Lookup;
+namespace ScorePortal.Tests.Features.Candidates;
 
 public sealed class NameNormalizerTests
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ScorePortal.Features.Lookup;
+namespace ScorePortal.Features.Candidates;
 
 public enum NameProblem
 {
