@@ -3,7 +3,6 @@ using ScorePortal.Account;
 using ScorePortal.Data;
 using ScorePortal.Features.Audit;
 using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Lookup;
 using ScorePortal.Features.Outbox;
 
 namespace ScorePortal.Features.Me;
@@ -21,13 +20,8 @@ public sealed record LinkCandidateRecordRequest(string UserId, IdType? IdType, s
         normalizedId = "";
         if (IdType is not { } type || !Enum.IsDefined(type)) errors.Add("Lookup.Error.IdTypeRequired");
         else if (string.IsNullOrWhiteSpace(IdNumber)) errors.Add("Lookup.Error.IdNumberRequired");
-        else if (IdNumber.Length > 64) errors.Add(type == Candidates.IdType.Passport ? "Lookup.Error.PassportFormat" : "Lookup.Error.ResidentIdLength");
-        else
-        {
-            normalizedId = BlindIndex.NormalizeIdNumber(type, IdNumber);
-            if (LookupRequest.IdNumberProblem(type, normalizedId) is { } problem) errors.Add(problem);
-        }
-        errors.AddRange(LookupRequest.NameErrors(Name, out normalizedName));
+        else if (CandidateIdentity.IdNumberError(type, IdNumber, out normalizedId) is { } problem) errors.Add(problem);
+        if (CandidateIdentity.NameError(Name, out normalizedName) is { } nameProblem) errors.Add(nameProblem);
         ticket = (TicketNumber ?? "").Trim().ToUpperInvariant();
         if (ticket.Length == 0) errors.Add("Lookup.Error.TicketRequired");
         else if (ticket.Length > TicketMaxLength || !ticket.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')) errors.Add("Lookup.Error.TicketFormat");

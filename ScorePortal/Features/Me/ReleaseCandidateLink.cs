@@ -25,9 +25,7 @@ public sealed class ReleaseCandidateLink(IDbContextFactory<ScorePortalDbContext>
     /// <summary>The record of this ID document, or null (also for input that is not an ID number).</summary>
     public async Task<RecordLinkView?> FindAsync(IdType type, string? idNumber, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(idNumber) || idNumber.Length > 64) return null;
-        var normalized = BlindIndex.NormalizeIdNumber(type, idNumber);
-        if (LookupRequest.IdNumberProblem(type, normalized) is not null) return null;
+        if (string.IsNullOrWhiteSpace(idNumber) || CandidateIdentity.IdNumberError(type, idNumber, out var normalized) is not null) return null;
         var index = blindIndex.Compute(type, normalized);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.Candidates.AsNoTracking()
