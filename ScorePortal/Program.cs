@@ -25,6 +25,7 @@ builder.AddPortalLocalization();
 builder.AddDatabase();
 builder.AddSecurityKeys();
 builder.AddPortalFonts();
+builder.AddScoreReports();
 builder.AddCaptcha();
 builder.AddAudit();
 builder.AddBusyGate();

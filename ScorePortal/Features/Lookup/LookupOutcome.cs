@@ -52,4 +52,4 @@ public sealed record ResultSheet(
 public sealed record SubjectLine(string NameZh, string NameEn, decimal? Score, ScoreStatus Status, decimal FullMarks, decimal PassLine, bool Passed);
 
 /// <summary>A subject passed within the validity window, and the last exam year whose sittings it still counts for.</summary>
-public sealed record CarriedPass(string SubjectNameZh, string SubjectNameEn, string PassedInNameZh, string PassedInNameEn, int ValidThroughYear);
+public sealed record CarriedPass(string SubjectNameZh, string SubjectNameEn, string PassedInNameZh, string PassedInNameEn, int ValidThroughYear, decimal Score);

@@ -55,20 +55,20 @@ internal static class ResultSheetBuilder
     {
         if (qualification.ScoreValidityYears <= 1) return [];
         var firstYear = session.Year - qualification.ScoreValidityYears + 1;
-        var passes = new List<(SubjectInfo Subject, SessionInfo PassedIn)>();
+        var passes = new List<(SubjectInfo Subject, SessionInfo PassedIn, decimal Score)>();
         foreach (var row in rows)
         {
             if (row.QualificationId != registration.QualificationId || row.Status != ScoreStatus.Normal || row.Score is not { } score) continue;
             if (qualification.Subjects.FirstOrDefault(s => s.Id == row.SubjectId) is not { } subject || score < subject.PassLine) continue;
             if (SessionOf(sessions, row.SessionId) is not { } passedIn) continue;
             if (passedIn.Year < firstYear || passedIn.Year > session.Year || passedIn.ReleaseAt > session.ReleaseAt) continue;
-            passes.Add((subject, passedIn));
+            passes.Add((subject, passedIn, score));
         }
         return [.. passes
             .OrderBy(p => p.Subject.SortOrder).ThenByDescending(p => p.PassedIn.ReleaseAt)
             .DistinctBy(p => p.Subject.SortOrder)
             .Select(p => new CarriedPass(p.Subject.NameZh, p.Subject.NameEn, p.PassedIn.NameZh, p.PassedIn.NameEn,
-                p.PassedIn.Year + qualification.ScoreValidityYears - 1))];
+                p.PassedIn.Year + qualification.ScoreValidityYears - 1, p.Score))];
     }
 
     /// <summary>The certificate number, when it was issued in this session or one released before it.</summary>

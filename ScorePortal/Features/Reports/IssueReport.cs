@@ -122,7 +122,7 @@ public sealed class IssueReport(IDbContextFactory<ScorePortalDbContext> dbFactor
             }))],
             sheet.QualificationPassed, sheet.CertificateNumber,
             [.. sheet.ValidPasses.Select(p => new ScoreReportCarriedPass(Pick(p.SubjectNameZh, p.SubjectNameEn), Pick(p.PassedInNameZh, p.PassedInNameEn),
-                p.ValidThroughYear))],
+                p.Score, p.ValidThroughYear))],
             issuedAt, code, verifyUrl);
     }
 

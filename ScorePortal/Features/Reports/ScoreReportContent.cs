@@ -34,4 +34,4 @@ public enum ReportSubjectResult
 public sealed record ScoreReportSubject(string Name, decimal? Score, decimal FullMarks, decimal PassLine, ReportSubjectResult Result);
 
 /// <summary>A subject passed in an earlier session that still counts towards this qualification, through the exam year given.</summary>
-public sealed record ScoreReportCarriedPass(string SubjectName, string PassedInSessionName, int ValidThroughYear);
+public sealed record ScoreReportCarriedPass(string SubjectName, string PassedInSessionName, decimal Score, int ValidThroughYear);
