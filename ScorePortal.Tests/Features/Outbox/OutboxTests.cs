@@ -124,20 +124,17 @@ public sealed class OutboxTests(OutboxTests.Portal portal) : IClassFixture<Outbo
             await db.SaveChangesAsync();
         }
 
-        var hosted = portal.Services.GetRequiredService<OutboxWorker>();
         var results = await Task.WhenAll(
             Task.Run(() => first.DeliverDueAsync(CancellationToken.None)),
             Task.Run(() => second.DeliverDueAsync(CancellationToken.None)));
-        await WaitUntilAsync(hosted, async () =>
+        await portal.WaitForOutboxAsync(async () =>
         {
             await using var check = await NewContextAsync();
             var payloads = await check.OutboxMessages.AsNoTracking().Where(m => m.DeliveredAt != null).Select(m => m.Payload).ToListAsync();
             return addresses.All(a => payloads.Any(p => p.Contains(a, StringComparison.Ordinal)));
         });
         // A pass that was under way when the last row was marked has finished too: nothing is in flight any more.
-        var settled = hosted.NextPass;
-        portal.Services.GetRequiredService<OutboxSignal>().Notify();
-        await settled.WaitAsync(Wait);
+        await portal.RunOutboxPassAsync();
 
         Assert.All(addresses, a => Assert.Single(portal.Mailbox.MessagesTo(a)));
         Assert.True(results.Sum() <= addresses.Count);
@@ -151,10 +148,9 @@ public sealed class OutboxTests(OutboxTests.Portal portal) : IClassFixture<Outbo
             db.EnqueueEmail(new EmailMessage("not an address", "dead", "never"));
             await db.SaveChangesAsync();
         }
-        var worker = portal.Services.GetRequiredService<OutboxWorker>();
 
         OutboxMessage? dead = null;
-        await WaitUntilAsync(worker, async () =>
+        await portal.WaitForOutboxAsync(async () =>
         {
             await using var check = await NewContextAsync();
             dead = (await check.OutboxMessages.AsNoTracking().Where(m => m.FailedAt != null).ToListAsync())
@@ -171,26 +167,4 @@ public sealed class OutboxTests(OutboxTests.Portal portal) : IClassFixture<Outbo
         await portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
 
     private OutboxWorker NewWorker() => ActivatorUtilities.CreateInstance<OutboxWorker>(portal.Services);
-
-    /// <summary>Waits for the worker's passes until <paramref name="condition"/> holds (no sleeping, no lost pass).</summary>
-    internal static async Task WaitUntilAsync(OutboxWorker worker, Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            var pass = worker.NextPass;
-            if (await condition()) return;
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) throw new TimeoutException("The outbox did not reach the expected state.");
-            try
-            {
-                await pass.WaitAsync(left);
-            }
-            catch (TimeoutException)
-            {
-                if (!await condition()) throw new TimeoutException("The outbox did not reach the expected state.");
-                return;
-            }
-        }
-    }
 }

@@ -35,7 +35,10 @@ public sealed class OutboxWorker : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>Completes when the worker finishes its next pass (tests await it instead of sleeping).</summary>
+    /// <summary>
+    /// Completes at the end of the first pass that starts after this is read (tests await it instead of sleeping; read
+    /// it, then cause the pass, e.g. with <see cref="OutboxSignal.Notify"/>).
+    /// </summary>
     public Task NextPass => Volatile.Read(ref _nextPass).Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -44,6 +47,7 @@ public sealed class OutboxWorker : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var pass = Interlocked.Exchange(ref _nextPass, NewPass());
                 try
                 {
                     await DeliverDueAsync(stoppingToken);
@@ -53,7 +57,7 @@ public sealed class OutboxWorker : BackgroundService
                     // A database hiccup must not end the worker: messages stay in the table and the next pass retries.
                     _logger.LogError("Outbox pass failed ({Error}); retrying at the next poll", OutboxErrors.Describe(ex));
                 }
-                Interlocked.Exchange(ref _nextPass, NewPass()).TrySetResult();
+                pass.TrySetResult();
                 await _signal.WaitAsync(_options.PollInterval, _time, stoppingToken);
             }
         }
