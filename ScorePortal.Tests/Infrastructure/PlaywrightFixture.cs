@@ -50,6 +50,9 @@ public sealed class PlaywrightFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The SMTP server the portal sends to: a browser test reads the mail a person would get.</summary>
+    public SmtpTestServer Mailbox => Portal.Mailbox;
+
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture has not been initialized.");
 
     public async Task InitializeAsync()

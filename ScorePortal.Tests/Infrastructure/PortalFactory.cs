@@ -82,6 +82,12 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// The SMTP server this portal sends its mail to (shared by every portal of the test run: find your message by its
+    /// recipient). A test that overrides Smtp:Port sends elsewhere.
+    /// </summary>
+    public SmtpTestServer Mailbox => SmtpTestServer.Shared;
+
     /// <summary>The configuration the app was started with, after defaults, constructor settings and overrides.</summary>
     public IReadOnlyDictionary<string, string?> Settings => _settings ??= BuildSettings();
 
@@ -98,7 +104,10 @@ public class PortalFactory : WebApplicationFactory<Program>
             // Generated keys go to this factory's folder, never into the source tree.
             ["Security:KeyDirectory"] = Path.Combine(Directory, "keys"),
             ["Batches:WorkDirectory"] = Path.Combine(Directory, "imports"),
+            ["Smtp:From"] = "noreply@scoreportal.test",
         };
+        // Mail really leaves over SMTP, to the test process's own listener (Mailbox).
+        foreach (var (key, value) in SmtpTestServer.Shared.PortalSettings) settings[key] = value;
         foreach (var (key, value) in _extraSettings) settings[key] = value;
         ConfigureSettings(settings);
         return settings;

@@ -69,6 +69,7 @@ public static class AccountExtensions
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.Tokens.AuthenticatorTokenProvider = OtpNetAuthenticatorTokenProvider.ProviderName;
+                o.Tokens.EmailConfirmationTokenProvider = EmailConfirmationTokenProvider.ProviderName;
                 o.Stores.MaxLengthForKeys = 128;
             })
             .AddRoles<IdentityRole>()
@@ -76,9 +77,14 @@ public static class AccountExtensions
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddTokenProvider<OtpNetAuthenticatorTokenProvider>(OtpNetAuthenticatorTokenProvider.ProviderName)
+            .AddTokenProvider<EmailConfirmationTokenProvider>(EmailConfirmationTokenProvider.ProviderName)
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
 
         services.AddScoped<IdentityRedirectManager>();
+        services.AddOptions<EmailConfirmationLimitsOptions>().BindConfiguration(EmailConfirmationLimitsOptions.Section)
+            .Validate(o => o.PerAddressPerHour >= 0 && o.PerSourcePerHour >= 0, "Account:ConfirmationLimits must not be negative.")
+            .ValidateOnStart();
+        services.AddSingleton<EmailConfirmationThrottle>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, EnrollmentRedirectResultHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.AdminArea, p => p.RequireRole(Roles.Admin).AddRequirements(new MfaRequirement()))

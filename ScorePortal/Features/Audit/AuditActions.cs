@@ -8,6 +8,8 @@ public static class AuditActions
     public const string SignInRecoveryCode = "account.signin.recovery";
     public const string SignOut = "account.signout";
     public const string Register = "account.register";
+    public const string ConfirmEmail = "account.email.confirm";
+    public const string ResendEmailConfirmation = "account.email.resend";
     public const string EnrollAuthenticator = "account.mfa.enroll";
     public const string ConfirmAuthenticator = "account.mfa.confirm";
     public const string ScoreLookup = "score.lookup";

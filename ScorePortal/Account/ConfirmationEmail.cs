@@ -1,0 +1,48 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
+using ScorePortal.Data;
+using ScorePortal.Features.Outbox;
+using ScorePortal.Localization;
+
+namespace ScorePortal.Account;
+
+/// <summary>
+/// The account confirmation email, in the language of the page that asked for it (the culture of the request), with
+/// an absolute link to <c>/Account/ConfirmEmail</c>. Register and the resend form both enqueue it through here.
+/// </summary>
+public static class ConfirmationEmail
+{
+    public const string ConfirmPath = "Account/ConfirmEmail";
+
+    /// <summary>Generates a link for <paramref name="user"/> and adds the email to <paramref name="db"/>'s outbox (the caller saves).</summary>
+    public static async Task EnqueueAsync(ScorePortalDbContext db, UserManager<ApplicationUser> users, ApplicationUser user,
+        NavigationManager navigation, IStringLocalizer<SharedResource> L)
+    {
+        var code = await users.GenerateEmailConfirmationTokenAsync(user);
+        var link = navigation.GetUriWithQueryParameters(navigation.ToAbsoluteUri(ConfirmPath).AbsoluteUri,
+            new Dictionary<string, object?> { ["userId"] = user.Id, ["code"] = code });
+        db.EnqueueEmail(Compose(L, user.Email!, link));
+    }
+
+    public static EmailMessage Compose(IStringLocalizer<SharedResource> L, string to, string link)
+    {
+        var hours = (int)EmailConfirmationTokenProvider.Lifetime.TotalHours;
+        var text = string.Join("\n\n",
+            L["Email.Confirm.Greeting"].Value,
+            L["Email.Confirm.Text", hours].Value,
+            link,
+            L["Email.Confirm.Ignore"].Value,
+            L["App.Name"].Value);
+        var html = HtmlEncoder.Default;
+        var htmlBody =
+            $"<p>{html.Encode(L["Email.Confirm.Greeting"])}</p>" +
+            $"<p>{html.Encode(L["Email.Confirm.Text", hours])}</p>" +
+            $"<p><a href=\"{html.Encode(link)}\">{html.Encode(L["Email.Confirm.Button"])}</a></p>" +
+            $"<p>{html.Encode(L["Email.Confirm.CopyLink"])}<br>{html.Encode(link)}</p>" +
+            $"<p>{html.Encode(L["Email.Confirm.Ignore"])}</p>" +
+            $"<p>{html.Encode(L["App.Name"])}</p>";
+        return new EmailMessage(to, L["Email.Confirm.Subject", L["App.Name"].Value], text, htmlBody);
+    }
+}
