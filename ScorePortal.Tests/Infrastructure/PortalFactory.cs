@@ -52,6 +52,9 @@ public class PortalFactory : WebApplicationFactory<Program>
         ["Anomaly:ProvincesPerAddress"] = "0",
         ["Anomaly:WrongCaptchasPerAddress"] = "0",
         ["Anomaly:WrongNamesPerAddress"] = "0",
+        ["PublicForms:PostsPerAddressPerMinute"] = "0",
+        ["PublicForms:VerificationsPerAddressPerMinute"] = "0",
+        ["Me:LinkLimits:WrongPerAddressPerHour"] = "0",
     };
 
     private readonly IReadOnlyDictionary<string, string?> _extraSettings;

@@ -48,11 +48,12 @@ public sealed class ConfirmCandidateLink(IDbContextFactory<ScorePortalDbContext>
     private async Task<int?> PendingAsync(ScorePortalDbContext db, string userId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var purpose = await db.OneTimeCodes
-            .Where(c => c.UserId == userId && c.UsedAt == null && c.ExpiresAt > now && c.Purpose.StartsWith(LinkCandidateRecord.LinkPurposePrefix))
-            .OrderByDescending(c => c.Id)
-            .Select(c => c.Purpose)
-            .FirstOrDefaultAsync(ct);
+        // A user has a handful of open codes; SQLite cannot compare DateTimeOffset in SQL, so expiry is checked here.
+        var open = await db.OneTimeCodes
+            .Where(c => c.UserId == userId && c.UsedAt == null && c.Purpose.StartsWith(LinkCandidateRecord.LinkPurposePrefix))
+            .Select(c => new { c.Id, c.Purpose, c.ExpiresAt })
+            .ToListAsync(ct);
+        var purpose = open.Where(c => c.ExpiresAt > now).OrderByDescending(c => c.Id).Select(c => c.Purpose).FirstOrDefault();
         return purpose is not null && int.TryParse(purpose.AsSpan(LinkCandidateRecord.LinkPurposePrefix.Length),
             System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
     }
