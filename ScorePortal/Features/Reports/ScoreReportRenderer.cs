@@ -71,6 +71,7 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
             DrawWatermark(draw, content, culture);
         }
 
+        ToUnicodeSurrogateFix.Apply(document);
         Protect(document);
         DigitalSignatureHandler.ForDocument(document,
             new PdfSharpDefaultSigner(signing.Certificate, PdfMessageDigestType.SHA256, null),
@@ -139,7 +140,7 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
         const double qrSize = 84;
         var qrLeft = Right - qrSize;
         DrawQrCode(draw.Graphics, c.VerifyUrl, qrLeft, 44, qrSize);
-        draw.Draw(l["Report.ScanToVerify"], qrLeft + qrSize / 2, 44 + qrSize + 10, 7, new XSolidBrush(Muted), align: TextAlign.Center);
+        draw.Draw(l["Report.ScanToVerify"], qrLeft + qrSize / 2, 44 + qrSize + 11, 7.5, new XSolidBrush(Muted), align: TextAlign.Center);
 
         // The title block is centred on the page; the QR code sits beside it, so long names are fitted between.
         var centre = PageWidth / 2;
@@ -155,7 +156,9 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
     {
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
-        var png = new PngByteQRCode(data).GetGraphic(4, drawQuietZones: false);
+        // Explicit colours make QRCoder write a 1-bit palette PNG, which PDFsharp imports; its default 1-bit
+        // greyscale PNG is refused ("Unsupported image format").
+        var png = new PngByteQRCode(data).GetGraphic(4, [0x10, 0x10, 0x10], [0xFF, 0xFF, 0xFF], drawQuietZones: false);
         using var image = XImage.FromStream(new MemoryStream(png));
         // Scaled up for print: interpolation would blur the module edges a scanner relies on.
         image.Interpolate = false;
@@ -214,7 +217,7 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
             Number(s.PassLine),
             l[s.Result == ReportSubjectResult.Passed ? "Report.Result.Passed" : "Report.Result.Failed"],
         }).ToList();
-        return DrawTable(draw, y, widths, header, rows, resultColumn: 4, passed: l["Report.Result.Passed"]) + 16;
+        return DrawTable(draw, y, widths, header, rows, boldColumn: 1, resultColumn: 4, passed: l["Report.Result.Passed"]) + 16;
     }
 
     private double DrawOutcome(ReportTextDrawer draw, ScoreReportContent c, IReadOnlyDictionary<string, string> l, double y)
@@ -249,10 +252,10 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
             Number(p.Score),
             string.Format(CultureInfo.InvariantCulture, l["Report.CarriedOver.ValidThroughSession"], p.ValidThroughSessionName),
         }).ToList();
-        DrawTable(draw, y, widths, header, rows, resultColumn: -1, passed: "");
+        DrawTable(draw, y, widths, header, rows, boldColumn: -1, resultColumn: -1, passed: "");
     }
 
-    private static double DrawTable(ReportTextDrawer draw, double y, double[] widths, string[] header, List<string[]> rows, int resultColumn, string passed)
+    private static double DrawTable(ReportTextDrawer draw, double y, double[] widths, string[] header, List<string[]> rows, int boldColumn, int resultColumn, string passed)
     {
         const double headerHeight = 22, rowHeight = 22;
         var g = draw.Graphics;
@@ -277,7 +280,7 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
                 var isResult = i == resultColumn;
                 var color = !isResult ? Ink : rows[r][i] == passed ? PassGreen : Crimson;
                 draw.DrawFitted(rows[r][i], centre ? x + widths[i] / 2 : x + 8, y + rowHeight / 2 + 3.6, 10.5, widths[i] - 10,
-                    new XSolidBrush(color), bold: isResult || i == 1, align: centre ? TextAlign.Center : TextAlign.Left);
+                    new XSolidBrush(color), bold: isResult || i == boldColumn, align: centre ? TextAlign.Center : TextAlign.Left);
                 x += widths[i];
             }
             g.DrawLine(border, Left, y + rowHeight, Right, y + rowHeight);
