@@ -114,6 +114,7 @@ public sealed class ScoreReportRendererTests(ReportFixture reports) : IClassFixt
         const string extensionI = "杨\U0002EBF0";
 
         Assert.False(reports.Renderer.CanDraw(extensionI));
+        Assert.False(reports.Renderer.CanDraw("王\U000F0000"));   // supplementary private use
         Assert.Equal("\U0002EBF0", reports.Renderer.FirstUndrawable(extensionI));
         Assert.True(reports.Renderer.CanDraw("杨𠮷"));
         Assert.Null(reports.Renderer.FirstUndrawable("赵䶮 买买提·艾力 SMITH JOHN"));
