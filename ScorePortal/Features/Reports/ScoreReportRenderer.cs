@@ -145,7 +145,15 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
         // The title block is centred on the page; the QR code sits beside it, so long names are fitted between.
         var centre = PageWidth / 2;
         var titleWidth = 2 * (qrLeft - 12 - centre);
-        draw.DrawFitted(l["App.Subtitle"], centre, 74, 12.5, titleWidth, new XSolidBrush(Navy), bold: true, align: TextAlign.Center);
+        // The English exam name is too long for one line beside the QR code: two lines rather than a tiny one.
+        var subtitle = draw.Wrap(l["App.Subtitle"], 12, titleWidth, bold: true);
+        if (subtitle.Count > 2) subtitle = [subtitle[0], string.Join(" ", subtitle.Skip(1))];
+        var subtitleBaseline = subtitle.Count == 1 ? 74.0 : 64.0;
+        foreach (var line in subtitle)
+        {
+            draw.DrawFitted(line, centre, subtitleBaseline, 12, titleWidth, new XSolidBrush(Navy), bold: true, align: TextAlign.Center);
+            subtitleBaseline += 15;
+        }
         draw.DrawFitted(l["Report.Title"], centre, 110, 26, titleWidth, new XSolidBrush(Crimson), bold: true, align: TextAlign.Center);
         draw.Graphics.DrawLine(new XPen(Crimson, 1.2), Left, 146, Right, 146);
         draw.Graphics.DrawLine(new XPen(Crimson, 0.4), Left, 149, Right, 149);
@@ -168,7 +176,7 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
     private double DrawCandidate(ReportTextDrawer draw, ScoreReportContent c, IReadOnlyDictionary<string, string> l, double y)
     {
         y = SectionHeading(draw, l["Report.Section.Candidate"], y);
-        const double row = 24, labelWidth = 72;
+        const double row = 24, labelWidth = 84;
         var half = ContentWidth / 2;
         (string Label, string Value, bool Strong)[][] rows =
         [
