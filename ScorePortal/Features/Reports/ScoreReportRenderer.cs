@@ -17,6 +17,12 @@ namespace ScorePortal.Features.Reports;
 /// </summary>
 public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labels, ReportSigningCertificate signing)
 {
+    /// <summary>
+    /// One signer for every report: it learns the size of a signature by signing an empty stream once, which a
+    /// signer per document would repeat for each report (an RSA signature more per download).
+    /// </summary>
+    private readonly PdfSharpDefaultSigner _signer = new(signing.Certificate, PdfMessageDigestType.SHA256, null);
+
     private const double PageWidth = 595.28;  // A4 in points
     private const double PageHeight = 841.89;
     private const double Left = 56;
@@ -54,6 +60,10 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
         document.Info.CreationDate = content.IssuedAt.UtcDateTime;
         document.Language = culture.Name;
         document.Options.CompressContentStreams = true;
+        // Most of a report's cost is compressing its font subsets, whose loca and hmtx tables keep an entry for every
+        // glyph of the full font (65,535 in Noto Sans SC). zlib's fastest level halves that time for ~25 KB more per
+        // font (bench/RESULTS.md): CPU is what release day runs short of, not bytes.
+        document.Options.FlateEncodeMode = PdfFlateEncodeMode.BestSpeed;
 
         var page = document.AddPage();
         page.Width = XUnit.FromPoint(PageWidth);
@@ -74,7 +84,7 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
         ToUnicodeSurrogateFix.Apply(document);
         Protect(document);
         DigitalSignatureHandler.ForDocument(document,
-            new PdfSharpDefaultSigner(signing.Certificate, PdfMessageDigestType.SHA256, null),
+            _signer,
             new DigitalSignatureOptions
             {
                 Reason = l["Report.SignatureReason"],
@@ -314,7 +324,7 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
         var colon = culture.IsEnglish() ? ": " : "：";
         var y = top + 22;
         var x = Left + draw.Draw(l["Report.IssuedAt"] + colon, Left, y, 9.5, new XSolidBrush(Navy));
-        draw.Draw($"{IssuedAt(c.IssuedAt, culture)} ({l["Report.ChinaTime"]})", x, y, 9.5, new XSolidBrush(Ink));
+        draw.Draw(IssuedAt(c.IssuedAt, culture) + l["Report.ChinaTime"], x, y, 9.5, new XSolidBrush(Ink));
         y += 22;
         x = Left + draw.Draw(l["Report.VerificationCode"] + colon, Left, y, 9.5, new XSolidBrush(Navy));
         draw.Draw(c.VerificationCode, x, y, 14, new XSolidBrush(Crimson), bold: true);
