@@ -14,6 +14,8 @@ public sealed class ProductionSafetyTests
         {
             settings.TryAdd("Audit:SigningKeyPem", SigningKey);
             settings.TryAdd("Security:DerivationKey", DerivationKey);
+            settings.TryAdd("Reports:SigningCertificatePath", ReportCertificatePath);
+            settings.TryAdd("Reports:SigningCertificatePassword", ReportCertificatePassword);
             settings.TryAdd("Captcha:TestAnswer", null); // the tests' shared default, which Production refuses
             return settings;
         }
@@ -26,6 +28,19 @@ public sealed class ProductionSafetyTests
     }
 
     private static readonly string SigningKey = ScorePortal.Features.Audit.AuditSigner.NewPrivateKeyPem();
+
+    private const string ReportCertificatePassword = "report-pfx-password";
+
+    /// <summary>A report-signing certificate as Production would configure it: a PKCS#12 file and its password.</summary>
+    private static readonly string ReportCertificatePath = WriteReportCertificate();
+
+    private static string WriteReportCertificate()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "scoreportal-tests", $"report-signing-{Guid.NewGuid():N}.pfx");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, ScorePortal.Features.Reports.ReportSigningCertificate.CreateSelfSignedPkcs12("CN=Production test report signing", ReportCertificatePassword));
+        return path;
+    }
 
     private static readonly string Key = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray());
 
@@ -73,6 +88,26 @@ public sealed class ProductionSafetyTests
         var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
 
         Assert.Contains("Audit:SigningKeyPem", Flatten(error));
+    }
+
+    [Fact]
+    public void Production_refuses_to_start_without_a_report_signing_certificate()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Reports:SigningCertificatePath"] = null });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Reports:SigningCertificatePath", Flatten(error));
+    }
+
+    [Fact]
+    public void Production_refuses_to_start_with_a_report_certificate_it_cannot_open()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Reports:SigningCertificatePassword"] = "wrong" });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Reports:SigningCertificatePassword", Flatten(error));
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class FontCoverage
     public static FontCoverage Read(string path)
     {
         using var file = File.OpenRead(path);
+        if (file.Length < 12) throw new InvalidDataException($"{path} is not a TrueType (glyf) font.");
         var header = ReadExactly(file, 0, 12);
         var tag = BinaryPrimitives.ReadUInt32BigEndian(header);
         if (tag is not (0x00010000 or 0x74727565)) // 1.0 or "true": glyf outlines; "OTTO" and "ttcf" are refused

@@ -25,7 +25,9 @@ public sealed class ReportFontChain
                 logger.LogInformation("Report fallback font {Path} is not installed; skipped.", path);
                 continue;
             }
-            faces.Add(Load(path, BoldSibling(path)));
+            // Fallbacks have no bold file: PDFsharp simulates bold for them. A bold file would be one more font
+            // subset per report (about 10 ms of CPU each, bench/RESULTS.md) for the few characters they draw.
+            faces.Add(Load(path, null));
         }
         _faces = [.. faces];
         ReportFontResolver.Install();
@@ -80,15 +82,6 @@ public sealed class ReportFontChain
 
     private static Face Load(string path, string? boldPath) =>
         new(path, FontCoverage.Read(path), ReportFontResolver.Instance.Register(path, boldPath));
-
-    /// <summary>Noto-style file names: a "-Regular" font has its bold beside it as "-Bold" (the build ships both for Noto Sans JP).</summary>
-    private static string? BoldSibling(string path)
-    {
-        var name = Path.GetFileName(path);
-        if (!name.Contains("-Regular", StringComparison.Ordinal)) return null;
-        var bold = Path.Combine(Path.GetDirectoryName(path) ?? "", name.Replace("-Regular", "-Bold", StringComparison.Ordinal));
-        return FontOptions.IsTrueType(bold) ? bold : null;
-    }
 
     private sealed record Face(string Path, FontCoverage Coverage, string Family);
 }

@@ -17,6 +17,12 @@ namespace ScorePortal.Features.Reports;
 /// </summary>
 public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labels, ReportSigningCertificate signing)
 {
+    /// <summary>
+    /// One signer for every report: it learns the size of a signature by signing an empty stream once, which a
+    /// signer per document would repeat for each report (an RSA signature more per download).
+    /// </summary>
+    private readonly PdfSharpDefaultSigner _signer = new(signing.Certificate, PdfMessageDigestType.SHA256, null);
+
     private const double PageWidth = 595.28;  // A4 in points
     private const double PageHeight = 841.89;
     private const double Left = 56;
@@ -54,6 +60,10 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
         document.Info.CreationDate = content.IssuedAt.UtcDateTime;
         document.Language = culture.Name;
         document.Options.CompressContentStreams = true;
+        // Most of a report's cost is compressing its font subsets, whose loca and hmtx tables keep an entry for every
+        // glyph of the full font (65,535 in Noto Sans SC). zlib's fastest level halves that time for ~25 KB more per
+        // font (bench/RESULTS.md): CPU is what release day runs short of, not bytes.
+        document.Options.FlateEncodeMode = PdfFlateEncodeMode.BestSpeed;
 
         var page = document.AddPage();
         page.Width = XUnit.FromPoint(PageWidth);
@@ -71,9 +81,10 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
             DrawWatermark(draw, content, culture);
         }
 
+        ToUnicodeSurrogateFix.Apply(document);
         Protect(document);
         DigitalSignatureHandler.ForDocument(document,
-            new PdfSharpDefaultSigner(signing.Certificate, PdfMessageDigestType.SHA256, null),
+            _signer,
             new DigitalSignatureOptions
             {
                 Reason = l["Report.SignatureReason"],
@@ -138,12 +149,20 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
         const double qrSize = 84;
         var qrLeft = Right - qrSize;
         DrawQrCode(draw.Graphics, c.VerifyUrl, qrLeft, 44, qrSize);
-        draw.Draw(l["Report.ScanToVerify"], qrLeft + qrSize / 2, 44 + qrSize + 10, 7, new XSolidBrush(Muted), align: TextAlign.Center);
+        draw.Draw(l["Report.ScanToVerify"], qrLeft + qrSize / 2, 44 + qrSize + 11, 7.5, new XSolidBrush(Muted), align: TextAlign.Center);
 
         // The title block is centred on the page; the QR code sits beside it, so long names are fitted between.
         var centre = PageWidth / 2;
         var titleWidth = 2 * (qrLeft - 12 - centre);
-        draw.DrawFitted(l["App.Subtitle"], centre, 74, 12.5, titleWidth, new XSolidBrush(Navy), bold: true, align: TextAlign.Center);
+        // The English exam name is too long for one line beside the QR code: two lines rather than a tiny one.
+        var subtitle = draw.Wrap(l["App.Subtitle"], 12, titleWidth, bold: true);
+        if (subtitle.Count > 2) subtitle = [subtitle[0], string.Join(" ", subtitle.Skip(1))];
+        var subtitleBaseline = subtitle.Count == 1 ? 74.0 : 64.0;
+        foreach (var line in subtitle)
+        {
+            draw.DrawFitted(line, centre, subtitleBaseline, 12, titleWidth, new XSolidBrush(Navy), bold: true, align: TextAlign.Center);
+            subtitleBaseline += 15;
+        }
         draw.DrawFitted(l["Report.Title"], centre, 110, 26, titleWidth, new XSolidBrush(Crimson), bold: true, align: TextAlign.Center);
         draw.Graphics.DrawLine(new XPen(Crimson, 1.2), Left, 146, Right, 146);
         draw.Graphics.DrawLine(new XPen(Crimson, 0.4), Left, 149, Right, 149);
@@ -154,7 +173,9 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
     {
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
-        var png = new PngByteQRCode(data).GetGraphic(4, drawQuietZones: false);
+        // Explicit colours make QRCoder write a 1-bit palette PNG, which PDFsharp imports; its default 1-bit
+        // greyscale PNG is refused ("Unsupported image format").
+        var png = new PngByteQRCode(data).GetGraphic(4, [0x10, 0x10, 0x10], [0xFF, 0xFF, 0xFF], drawQuietZones: false);
         using var image = XImage.FromStream(new MemoryStream(png));
         // Scaled up for print: interpolation would blur the module edges a scanner relies on.
         image.Interpolate = false;
@@ -164,7 +185,7 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
     private double DrawCandidate(ReportTextDrawer draw, ScoreReportContent c, IReadOnlyDictionary<string, string> l, double y)
     {
         y = SectionHeading(draw, l["Report.Section.Candidate"], y);
-        const double row = 24, labelWidth = 72;
+        const double row = 24, labelWidth = 84;
         var half = ContentWidth / 2;
         (string Label, string Value, bool Strong)[][] rows =
         [
@@ -213,7 +234,7 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
             Number(s.PassLine),
             l[s.Result == ReportSubjectResult.Passed ? "Report.Result.Passed" : "Report.Result.Failed"],
         }).ToList();
-        return DrawTable(draw, y, widths, header, rows, resultColumn: 4, passed: l["Report.Result.Passed"]) + 16;
+        return DrawTable(draw, y, widths, header, rows, boldColumn: 1, resultColumn: 4, passed: l["Report.Result.Passed"]) + 16;
     }
 
     private double DrawOutcome(ReportTextDrawer draw, ScoreReportContent c, IReadOnlyDictionary<string, string> l, double y)
@@ -248,10 +269,10 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
             Number(p.Score),
             string.Format(CultureInfo.InvariantCulture, l["Report.CarriedOver.ValidThroughYear"], p.ValidThroughYear),
         }).ToList();
-        DrawTable(draw, y, widths, header, rows, resultColumn: -1, passed: "");
+        DrawTable(draw, y, widths, header, rows, boldColumn: -1, resultColumn: -1, passed: "");
     }
 
-    private static double DrawTable(ReportTextDrawer draw, double y, double[] widths, string[] header, List<string[]> rows, int resultColumn, string passed)
+    private static double DrawTable(ReportTextDrawer draw, double y, double[] widths, string[] header, List<string[]> rows, int boldColumn, int resultColumn, string passed)
     {
         const double headerHeight = 22, rowHeight = 22;
         var g = draw.Graphics;
@@ -276,7 +297,7 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
                 var isResult = i == resultColumn;
                 var color = !isResult ? Ink : rows[r][i] == passed ? PassGreen : Crimson;
                 draw.DrawFitted(rows[r][i], centre ? x + widths[i] / 2 : x + 8, y + rowHeight / 2 + 3.6, 10.5, widths[i] - 10,
-                    new XSolidBrush(color), bold: isResult || i == 1, align: centre ? TextAlign.Center : TextAlign.Left);
+                    new XSolidBrush(color), bold: isResult || i == boldColumn, align: centre ? TextAlign.Center : TextAlign.Left);
                 x += widths[i];
             }
             g.DrawLine(border, Left, y + rowHeight, Right, y + rowHeight);
@@ -302,7 +323,7 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
         var colon = culture.IsEnglish() ? ": " : "：";
         var y = top + 22;
         var x = Left + draw.Draw(l["Report.IssuedAt"] + colon, Left, y, 9.5, new XSolidBrush(Navy));
-        draw.Draw($"{IssuedAt(c.IssuedAt, culture)} ({l["Report.ChinaTime"]})", x, y, 9.5, new XSolidBrush(Ink));
+        draw.Draw(IssuedAt(c.IssuedAt, culture) + l["Report.ChinaTime"], x, y, 9.5, new XSolidBrush(Ink));
         y += 22;
         x = Left + draw.Draw(l["Report.VerificationCode"] + colon, Left, y, 9.5, new XSolidBrush(Navy));
         draw.Draw(c.VerificationCode, x, y, 14, new XSolidBrush(Crimson), bold: true);
