@@ -47,7 +47,7 @@ public sealed class ReportFixture : IDisposable
             ],
             passed,
             passed ? "RK20260708000004" : null,
-            [new(english ? "Case study" : "案例分析", english ? "2025 second half" : "2025年下半年", 49, english ? "2026 first half" : "2026年上半年")],
+            [new(english ? "Case study" : "案例分析", english ? "2025 second half" : "2025年下半年", 49, 2026)],
             new DateTimeOffset(2026, 11, 29, 8, 50, 12, TimeSpan.Zero),
             "7KQ2-M9XD-4TPA-ZR8C-H3WN",
             "https://scores.example.org/verify/7KQ2-M9XD-4TPA-ZR8C-H3WN");

@@ -126,32 +126,6 @@ public sealed class ReportRegisterTests(DemoPortal portal) : IClassFixture<DemoP
     }
 
     [Fact]
-    public async Task Retracting_the_batch_behind_a_report_marks_it_superseded_and_verify_keeps_the_old_figures()
-    {
-        var (client, _, email) = await LinkedCandidateAsync("420106198507191503", "陈静");
-        using var _c = client;
-        await PassStepUpAsync(client, portal, email);
-        var registrationId = await RegistrationIdAsync("420106198507191503");
-        using (var issued = await IssueAsync(client, registrationId, "en-US")) Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
-        var report = await SingleIssueAsync(registrationId, "en-US");
-
-        int batchId;
-        string adminId;
-        await using (var db = await Db())
-        {
-            batchId = await db.SubjectScores.Where(s => s.RegistrationId == registrationId && s.IsCurrent).Select(s => s.ResultBatchId).FirstAsync();
-            adminId = await db.Users.Where(u => u.Email == "admin@scoreportal.demo").Select(u => u.Id).SingleAsync();
-        }
-        var retracted = await portal.Services.GetRequiredService<RetractBatch>().HandleAsync(new RetractBatchRequest(batchId, adminId, "Wrong marks in room 12"));
-        Assert.True(retracted.Succeeded, retracted.ErrorKey);
-
-        using var anonymous = new BrowserlessClient(portal);
-        var (_, html) = await anonymous.GetAsync("/verify/" + report.VerificationCode);
-        Assert.Contains("data-status=\"Superseded\"", html);
-        Assert.Contains("Ask the candidate for a current report", html, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
     public async Task Verification_by_code_is_rate_limited_per_address()
     {
         await using var limited = PortalFactory.With(new Dictionary<string, string?> { ["PublicForms:VerificationsPerAddressPerMinute"] = "3" });
@@ -163,7 +137,55 @@ public sealed class ReportRegisterTests(DemoPortal portal) : IClassFixture<DemoP
         Assert.Equal(HttpStatusCode.TooManyRequests, status);
     }
 
-    private async Task<(BrowserlessClient Client, string UserId, string Email)> LinkedCandidateAsync(string idNumber, string name)
+    private Task<(BrowserlessClient Client, string UserId, string Email)> LinkedCandidateAsync(string idNumber, string name) =>
+        ReportSteps.LinkedCandidateAsync(portal, idNumber, name);
+
+    private Task<int> RegistrationIdAsync(string idNumber) => ReportSteps.RegistrationIdAsync(portal, idNumber);
+
+    private Task<ReportIssue> SingleIssueAsync(int registrationId, string culture) => ReportSteps.SingleIssueAsync(portal, registrationId, culture);
+
+    private static Task<HttpResponseMessage> IssueAsync(BrowserlessClient client, int registrationId, string culture) =>
+        ReportSteps.IssueAsync(client, registrationId, culture);
+
+    private static Task<string> UploadAsync(BrowserlessClient client, byte[] file) => ReportSteps.UploadAsync(client, file);
+
+    private Task<ScorePortalDbContext> Db() => ReportSteps.Db(portal);
+}
+
+/// <summary>A retraction changes the whole demo session, so it runs on a portal of its own.</summary>
+public sealed class ReportSupersedeTests(DemoPortal portal) : IClassFixture<DemoPortal>
+{
+    [Fact]
+    public async Task Retracting_the_batch_behind_a_report_marks_it_superseded_and_verify_keeps_the_old_figures()
+    {
+        var (client, _, email) = await ReportSteps.LinkedCandidateAsync(portal, "420106198507191503", "陈静");
+        using var _c = client;
+        await PassStepUpAsync(client, portal, email);
+        var registrationId = await ReportSteps.RegistrationIdAsync(portal, "420106198507191503");
+        using (var issued = await ReportSteps.IssueAsync(client, registrationId, "en-US")) Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        var report = await ReportSteps.SingleIssueAsync(portal, registrationId, "en-US");
+
+        int batchId;
+        string adminId;
+        await using (var db = await ReportSteps.Db(portal))
+        {
+            batchId = await db.SubjectScores.Where(s => s.RegistrationId == registrationId && s.IsCurrent).Select(s => s.ResultBatchId).FirstAsync();
+            adminId = await db.Users.Where(u => u.Email == "admin@scoreportal.demo").Select(u => u.Id).SingleAsync();
+        }
+        var retracted = await portal.Services.GetRequiredService<RetractBatch>().HandleAsync(new RetractBatchRequest(batchId, adminId, "Wrong marks in room 12"));
+        Assert.True(retracted.Succeeded, retracted.ErrorKey);
+
+        using var anonymous = new BrowserlessClient(portal);
+        var (_, html) = await anonymous.GetAsync("/verify/" + report.VerificationCode);
+        Assert.Contains("data-status=\"Superseded\"", html);
+        Assert.Contains("请向考生索取最新成绩单", html);
+    }
+
+}
+
+internal static class ReportSteps
+{
+    public static async Task<(BrowserlessClient Client, string UserId, string Email)> LinkedCandidateAsync(DemoPortal portal, string idNumber, string name)
     {
         var candidate = await SignedInCandidateAsync(portal);
         var ticket = (await TicketsAsync(portal, IdType.ResidentId, idNumber))[^1];
@@ -172,10 +194,10 @@ public sealed class ReportRegisterTests(DemoPortal portal) : IClassFixture<DemoP
         return candidate;
     }
 
-    private async Task<int> RegistrationIdAsync(string idNumber)
+    public static async Task<int> RegistrationIdAsync(DemoPortal portal, string idNumber)
     {
         var index = portal.Services.GetRequiredService<BlindIndex>().Compute(IdType.ResidentId, idNumber);
-        await using var db = await Db();
+        await using var db = await Db(portal);
         var now = portal.Clock.GetUtcNow();
         var registrations = await db.Registrations
             .Where(r => r.Candidate.IdNumberIndex == index && r.ExamSession.PublishedAt != null)
@@ -183,13 +205,13 @@ public sealed class ReportRegisterTests(DemoPortal portal) : IClassFixture<DemoP
         return registrations.Where(r => r.ReleaseAt <= now).OrderByDescending(r => r.ReleaseAt).First().Id;
     }
 
-    private async Task<ReportIssue> SingleIssueAsync(int registrationId, string culture)
+    public static async Task<ReportIssue> SingleIssueAsync(PortalFactory portal, int registrationId, string culture)
     {
-        await using var db = await Db();
+        await using var db = await Db(portal);
         return await db.ReportIssues.AsNoTracking().SingleAsync(r => r.RegistrationId == registrationId && r.Culture == culture);
     }
 
-    private static async Task<HttpResponseMessage> IssueAsync(BrowserlessClient client, int registrationId, string culture)
+    public static async Task<HttpResponseMessage> IssueAsync(BrowserlessClient client, int registrationId, string culture)
     {
         var (_, page) = await client.GetAsync("/me");
         var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
@@ -201,7 +223,7 @@ public sealed class ReportRegisterTests(DemoPortal portal) : IClassFixture<DemoP
         }));
     }
 
-    private static async Task<string> UploadAsync(BrowserlessClient client, byte[] file)
+    public static async Task<string> UploadAsync(BrowserlessClient client, byte[] file)
     {
         var hidden = await client.ReadFormAsync("/verify", "verify-file");
         using var content = new MultipartFormDataContent();
@@ -214,6 +236,6 @@ public sealed class ReportRegisterTests(DemoPortal portal) : IClassFixture<DemoP
         return await response.Content.ReadAsStringAsync();
     }
 
-    private Task<ScorePortalDbContext> Db() =>
+    public static Task<ScorePortalDbContext> Db(PortalFactory portal) =>
         portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
 }
