@@ -21,7 +21,8 @@ public static class ConfirmationEmail
         NavigationManager navigation, IStringLocalizer<SharedResource> L, EmailConfirmationOptions options)
     {
         var code = await users.GenerateEmailConfirmationTokenAsync(user);
-        var link = navigation.GetUriWithQueryParameters(navigation.ToAbsoluteUri(ConfirmPath).AbsoluteUri,
+        var page = options.PublicBaseUrl is { } publicBase ? new Uri(publicBase, ConfirmPath) : navigation.ToAbsoluteUri(ConfirmPath);
+        var link = navigation.GetUriWithQueryParameters(page.AbsoluteUri,
             new Dictionary<string, object?> { ["userId"] = user.Id, ["code"] = code });
         db.EnqueueEmail(Compose(L, user.Email!, link, options.LinkLifetime));
     }

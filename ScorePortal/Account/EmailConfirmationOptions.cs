@@ -8,6 +8,13 @@ public sealed class EmailConfirmationOptions
     /// <summary>How long a confirmation link works; the email says so (in whole hours).</summary>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// The portal's public address for links in emails, e.g. <c>https://score.example.cn/</c>. Unset: the address of the
+    /// request, which a client chooses (Host header); set it in production so no request can make the portal mail a
+    /// link to another site.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+
     /// <summary>Confirmation emails one address may be sent per hour through the resend form (0 = no limit).</summary>
     public int PerAddressPerHour { get; set; } = 3;
 
