@@ -81,8 +81,11 @@ public static class AccountExtensions
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
 
         services.AddScoped<IdentityRedirectManager>();
-        services.AddOptions<EmailConfirmationLimitsOptions>().BindConfiguration(EmailConfirmationLimitsOptions.Section)
-            .Validate(o => o.PerAddressPerHour >= 0 && o.PerSourcePerHour >= 0, "Account:ConfirmationLimits must not be negative.")
+        services.AddOptions<EmailConfirmationOptions>().BindConfiguration(EmailConfirmationOptions.Section)
+            .Validate(o => o.PerAddressPerHour >= 0 && o.PerSourcePerHour >= 0, "Account:EmailConfirmation limits must not be negative.")
+            .Validate(o => o.LinkLifetime >= TimeSpan.FromHours(1), "Account:EmailConfirmation:LinkLifetime must be at least one hour.")
+            .Validate(o => o.PublicBaseUrl is null || (o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.AbsolutePath.EndsWith('/')),
+                "Account:EmailConfirmation:PublicBaseUrl must be an absolute URL ending in '/'.")
             .ValidateOnStart();
         services.AddSingleton<EmailConfirmationThrottle>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, EnrollmentRedirectResultHandler>();

@@ -18,17 +18,18 @@ public static class ConfirmationEmail
 
     /// <summary>Generates a link for <paramref name="user"/> and adds the email to <paramref name="db"/>'s outbox (the caller saves).</summary>
     public static async Task EnqueueAsync(ScorePortalDbContext db, UserManager<ApplicationUser> users, ApplicationUser user,
-        NavigationManager navigation, IStringLocalizer<SharedResource> L)
+        NavigationManager navigation, IStringLocalizer<SharedResource> L, EmailConfirmationOptions options)
     {
         var code = await users.GenerateEmailConfirmationTokenAsync(user);
-        var link = navigation.GetUriWithQueryParameters(navigation.ToAbsoluteUri(ConfirmPath).AbsoluteUri,
+        var page = options.PublicBaseUrl is { } publicBase ? new Uri(publicBase, ConfirmPath) : navigation.ToAbsoluteUri(ConfirmPath);
+        var link = navigation.GetUriWithQueryParameters(page.AbsoluteUri,
             new Dictionary<string, object?> { ["userId"] = user.Id, ["code"] = code });
-        db.EnqueueEmail(Compose(L, user.Email!, link));
+        db.EnqueueEmail(Compose(L, user.Email!, link, options.LinkLifetime));
     }
 
-    public static EmailMessage Compose(IStringLocalizer<SharedResource> L, string to, string link)
+    public static EmailMessage Compose(IStringLocalizer<SharedResource> L, string to, string link, TimeSpan lifetime)
     {
-        var hours = (int)EmailConfirmationTokenProvider.Lifetime.TotalHours;
+        var hours = (int)lifetime.TotalHours;
         var text = string.Join("\n\n",
             L["Email.Confirm.Greeting"].Value,
             L["Email.Confirm.Text", hours].Value,

@@ -5,17 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace ScorePortal.Account;
 
-public sealed class EmailConfirmationLimitsOptions
-{
-    public const string Section = "Account:ConfirmationLimits";
-
-    /// <summary>Confirmation emails one address may be sent per hour through the resend form (0 = no limit).</summary>
-    public int PerAddressPerHour { get; set; } = 3;
-
-    /// <summary>Resend requests one client address may make per hour (0 = no limit).</summary>
-    public int PerSourcePerHour { get; set; } = 20;
-}
-
 public enum ResendVerdict
 {
     Allowed,
@@ -31,7 +20,7 @@ public enum ResendVerdict
 /// Keeps the resend form from being used to flood someone's mailbox or to keep the outbox busy: fixed hourly windows
 /// on the portal's clock, in memory per instance like the lookup limits. Keys are hashes, never addresses.
 /// </summary>
-public sealed class EmailConfirmationThrottle(IOptions<EmailConfirmationLimitsOptions> options, TimeProvider time)
+public sealed class EmailConfirmationThrottle(IOptions<EmailConfirmationOptions> options, TimeProvider time)
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
     private const int PruneAbove = 10_000;

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 
 namespace ScorePortal.Account;
 
@@ -12,19 +13,17 @@ namespace ScorePortal.Account;
 /// on <see cref="TimeProvider"/>. A token is bound to the user, the purpose, the address it was sent to (a changed
 /// address makes old links useless) and the security stamp (a password change does too). The token is URL-safe as is.
 /// </summary>
-public sealed class EmailConfirmationTokenProvider(IDataProtectionProvider protection, TimeProvider time)
+public sealed class EmailConfirmationTokenProvider(IDataProtectionProvider protection, TimeProvider time,
+    IOptions<EmailConfirmationOptions> options)
     : IUserTwoFactorTokenProvider<ApplicationUser>
 {
     public const string ProviderName = "PortalEmailConfirmation";
-
-    /// <summary>How long a confirmation link works; the email says so.</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
     private readonly IDataProtector _protector = protection.CreateProtector("ScorePortal.Account.EmailConfirmation.v1");
 
     public async Task<string> GenerateAsync(string purpose, UserManager<ApplicationUser> manager, ApplicationUser user)
     {
-        var expires = (time.GetUtcNow() + Lifetime).ToUnixTimeSeconds();
+        var expires = (time.GetUtcNow() + options.Value.LinkLifetime).ToUnixTimeSeconds();
         var payload = string.Join('\n', expires.ToString(System.Globalization.CultureInfo.InvariantCulture),
             await manager.GetUserIdAsync(user), purpose, AddressHash(await manager.GetEmailAsync(user)),
             await manager.GetSecurityStampAsync(user));

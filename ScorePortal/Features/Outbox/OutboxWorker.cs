@@ -55,7 +55,9 @@ public sealed class OutboxWorker : BackgroundService
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // A database hiccup must not end the worker: messages stay in the table and the next pass retries.
-                    _logger.LogError("Outbox pass failed ({Error}); retrying at the next poll", OutboxErrors.Describe(ex));
+                    // Delivery failures never get here (they are caught per message), so this exception carries no
+                    // address and its stack trace is what an operator needs.
+                    _logger.LogError(ex, "Outbox pass failed; retrying at the next poll");
                 }
                 pass.TrySetResult();
                 await _signal.WaitAsync(_options.PollInterval, _time, stoppingToken);
