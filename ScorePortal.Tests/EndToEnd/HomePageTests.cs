@@ -8,7 +8,7 @@ namespace ScorePortal.Tests.EndToEnd;
 public sealed class HomePageTests(PlaywrightFixture browser)
 {
     [Fact]
-    public async Task Home_page_opens_with_a_language_and_a_title()
+    public async Task Home_page_opens_in_chinese_with_its_title_heading_lookup_button_and_sessions()
     {
         var page = await browser.NewPageAsync();
         // Chromium turns an error status with an empty body into a navigation exception; asking over HTTP
@@ -20,9 +20,14 @@ public sealed class HomePageTests(PlaywrightFixture browser)
 
         Assert.NotNull(response);
         Assert.Equal((int)HttpStatusCode.OK, response.Status);
-        var lang = await page.Locator("html").GetAttributeAsync("lang");
-        Assert.False(string.IsNullOrWhiteSpace(lang), "<html> has no lang attribute");
-        Assert.False(string.IsNullOrWhiteSpace(await page.TitleAsync()), "the page has no <title>");
+        // The home page itself, in the default language: not an error page or a login page that also has a title.
+        Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
+        Assert.Equal("软考成绩查询", await page.TitleAsync());
+        Assert.Equal("考试成绩查询", (await page.Locator("h1").InnerTextAsync()).Trim());
+        Assert.Equal("/lookup", await page.GetByTestId("home-lookup").GetAttributeAsync("href"));
+        Assert.True(await page.GetByTestId("home-lookup").IsVisibleAsync(), "the lookup button is not visible");
+        // The demo portal has three sessions; the home page lists each with its release time.
+        Assert.Equal(3, await page.Locator("[data-testid=sessions] tbody tr").CountAsync());
         await PlaywrightFixture.ScreenshotAsync(page, "home-desktop");
     }
 

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ScorePortal.Account;
 using ScorePortal.Data;
 using ScorePortal.Features.Audit;
 using ScorePortal.Tests.Infrastructure;
@@ -153,11 +155,50 @@ public sealed class AuditCheckpointTests(PortalFactory portal) : IClassFixture<P
     [Fact]
     public async Task Checkpoints_export_only_to_admins()
     {
-        using var client = new BrowserlessClient(portal);
+        var log = portal.Services.GetRequiredService<AuditLog>();
+        await log.WriteDurableAsync(new AuditRecord("test.export", TargetId: "1"));
+        var signed = await portal.Services.GetRequiredService<AuditCheckpoints>().CreateAsync();
+        using var anonymous = new BrowserlessClient(portal);
+        using var staff = await SignedInWithSecondFactorAsync("export.staff@example.com", Roles.Staff);
+        using var admin = await SignedInWithSecondFactorAsync("export.admin@example.com", Roles.Admin);
 
-        using var response = await client.Http.GetAsync("/admin/audit/checkpoints.json");
+        using var anonymousResponse = await anonymous.Http.GetAsync("/admin/audit/checkpoints.json");
+        using var staffResponse = await staff.Http.GetAsync("/admin/audit/checkpoints.json");
+        using var adminResponse = await admin.Http.GetAsync("/admin/audit/checkpoints.json");
 
         // A machine endpoint answers 401 rather than redirecting to the sign-in page.
-        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymousResponse.StatusCode);
+        // Staff have a second factor too, but not the role: no checkpoints for them.
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, staffResponse.StatusCode);
+        Assert.DoesNotContain("publicKeyPem", await staffResponse.Content.ReadAsStringAsync());
+        Assert.Equal(System.Net.HttpStatusCode.OK, adminResponse.StatusCode);
+        using var json = System.Text.Json.JsonDocument.Parse(await adminResponse.Content.ReadAsStringAsync());
+        Assert.Equal(portal.Services.GetRequiredService<AuditSigner>().PublicKeyPem, json.RootElement.GetProperty("publicKeyPem").GetString());
+        Assert.Contains(json.RootElement.GetProperty("checkpoints").EnumerateArray(),
+            c => c.GetProperty("hash").GetString() == signed!.Hash);
+    }
+
+    /// <summary>A new account of <paramref name="role"/>, signed in with password and authenticator code (amr=mfa).</summary>
+    private async Task<BrowserlessClient> SignedInWithSecondFactorAsync(string email, string role)
+    {
+        const string password = "Checkpoint#2026pass";
+        string key;
+        using (var scope = portal.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, ProvinceCode = role == Roles.Staff ? "11" : null };
+            Assert.True((await users.CreateAsync(user, password)).Succeeded);
+            await users.AddToRoleAsync(user, role);
+            await users.ResetAuthenticatorKeyAsync(user);
+            await users.SetTwoFactorEnabledAsync(user, true);
+            key = (await users.GetAuthenticatorKeyAsync(user))!;
+        }
+        var client = new BrowserlessClient(portal);
+        using var first = await client.SignInAsync(email, password);
+        Assert.StartsWith("/Account/LoginWith2fa", first.RedirectTarget());
+        var code = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key)).ComputeTotp(portal.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        using var second = await client.SubmitAsync(first.RedirectTarget(), "login-2fa", new Dictionary<string, string> { ["Input.Code"] = code });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, second.StatusCode);
+        return client;
     }
 }

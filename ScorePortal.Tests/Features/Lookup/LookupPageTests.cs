@@ -260,6 +260,15 @@ public sealed class LookupPageTests(DemoPortal portal) : IClassFixture<DemoPorta
 
         Assert.Contains("data-testid=\"lookup-no-scores\"", html);
         Assert.Contains("请联系报考地的考试中心", html);
+        // Where to ask: the exam center of the registration's province (11), with every contact it has.
+        await using var check = await portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
+        var center = await check.Provinces.AsNoTracking().SingleAsync(p => p.Code == "11");
+        Assert.NotNull(center.ContactPhone);
+        Assert.NotNull(center.ContactEmail);
+        Assert.Contains($"<strong>{center.ExamCenterNameZh}</strong>", html);
+        Assert.Contains($"href=\"tel:{center.ContactPhone}\"", html);
+        Assert.Contains($"href=\"mailto:{center.ContactEmail}\"", html);
+        if (center.ContactAddress is { } address) Assert.Contains(address, html);
     }
 
     [Fact]

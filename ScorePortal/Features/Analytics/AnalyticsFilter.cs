@@ -3,6 +3,7 @@ using System.Text;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
+using ScorePortal.Features.Sessions;
 
 namespace ScorePortal.Features.Analytics;
 
@@ -26,8 +27,7 @@ public sealed record AnalyticsCatalog(
     /// <summary>Published sessions only (the others have no results), newest first.</summary>
     public static async Task<AnalyticsCatalog> LoadAsync(ScorePortalDbContext db, CancellationToken ct)
     {
-        var sessions = await db.ExamSessions.AsNoTracking().Where(s => s.PublishedAt != null)
-            .OrderByDescending(s => s.Year).ThenByDescending(s => s.Half)
+        var sessions = await db.ExamSessions.AsNoTracking().Where(s => s.PublishedAt != null).NewestFirst()
             .Select(s => new SessionItem(s.Id, s.Code, s.NameZh, s.NameEn)).ToListAsync(ct);
         var levels = await db.QualificationLevels.AsNoTracking().OrderBy(l => l.Id)
             .Select(l => new LevelItem(l.Code, l.NameZh, l.NameEn)).ToListAsync(ct);

@@ -46,7 +46,7 @@ public sealed class ImportBatch(
     /// <summary>Errors kept for the report; a file beyond this is hopeless anyway and is counted, not listed.</summary>
     public const int MaxListedErrors = 100_000;
 
-    private const int Chunk = 1000;
+    internal const int Chunk = 1000;
 
     // One import at a time: SQLite has one writer, and two versions of one session must not race for a number.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -123,7 +123,7 @@ public sealed class ImportBatch(
     private async Task<CheckedFile> CheckAsync(ScorePortalDbContext db, ImportBatchRequest request, BatchFile.Format format,
         ImportCatalog catalog, int sessionId, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
-        var check = new FileCheck(db, blindIndex, catalog, sessionId);
+        var check = new ImportCheck(db, blindIndex, catalog, sessionId);
         var validating = Phase(progress, ImportPhase.Validating, () => check.Rows);
         await foreach (var raw in BatchFile.ReadAsync(request.FilePath, format, validating, ct))
             await check.AddAsync(raw, ct);
@@ -159,7 +159,7 @@ public sealed class ImportBatch(
         db.ResultBatches.Add(batch);
         await db.SaveChangesAsync(ct);
 
-        var store = new ChunkStore(db, blindIndex, sessionId, batch.Id, now);
+        var store = new ImportStore(db, blindIndex, sessionId, batch.Id, now);
         var stored = 0;
         var chunk = new List<ImportRow>(Chunk);
         var scratch = new List<ImportError>();
@@ -210,240 +210,4 @@ public sealed class ImportBatch(
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
     }
 
-    /// <summary>The blind index as a value key: 32 bytes, compared and hashed without allocations.</summary>
-    internal readonly record struct IdKey(UInt128 High, UInt128 Low)
-    {
-        public static IdKey From(byte[] index) =>
-            new(BinaryPrimitives.ReadUInt128BigEndian(index.AsSpan(0, 16)), BinaryPrimitives.ReadUInt128BigEndian(index.AsSpan(16, 16)));
-    }
-
-    /// <summary>First pass: every check, nothing stored.</summary>
-    private sealed class FileCheck(ScorePortalDbContext db, BlindIndex blindIndex, ImportCatalog catalog, int sessionId)
-    {
-        private sealed class Ticket(string number, int line, IdKey person, string province, ImportCatalog.QualificationInfo qualification)
-        {
-            public string Number { get; } = number;
-            public int Line { get; } = line;
-            public IdKey Person { get; } = person;
-            public string Province { get; } = province;
-            public ImportCatalog.QualificationInfo Qualification { get; } = qualification;
-            public int Sitting, Absent, Voided, Passed;
-            public int[] SubjectLines { get; } = new int[qualification.Subjects.Count];
-        }
-
-        // Per person only what later rows are compared with; the name and blind index wait in _newPeople for the database check.
-        private sealed record Person(int Line, int NameHash, string Ticket);
-
-        private sealed record PendingPerson(Person Person, string Name, byte[] Index);
-
-        private readonly Dictionary<string, Ticket> _tickets = new(StringComparer.Ordinal);
-        private readonly Dictionary<IdKey, Person> _people = [];
-        private readonly List<PendingPerson> _newPeople = [];
-        private readonly List<Ticket> _newTickets = [];
-        private readonly List<ImportError> _rowErrors = [];
-
-        public List<ImportError> Errors { get; } = [];
-        public int ErrorCount { get; private set; }
-        public int Rows { get; private set; }
-
-        public async Task AddAsync(BatchFile.Row raw, CancellationToken ct)
-        {
-            Rows++;
-            _rowErrors.Clear();
-            var row = ImportRow.Parse(raw, catalog, _rowErrors);
-            if (row is not null) Check(row);
-            foreach (var e in _rowErrors) Report(e);
-            if (_newPeople.Count >= Chunk || _newTickets.Count >= Chunk) await FlushAsync(ct);
-        }
-
-        private void Check(ImportRow row)
-        {
-            var index = blindIndex.Compute(row.IdType, row.IdNumber);
-            var key = IdKey.From(index);
-            if (_people.TryGetValue(key, out var person))
-            {
-                if (person.NameHash != row.Name.GetHashCode(StringComparison.OrdinalIgnoreCase))
-                    _rowErrors.Add(new ImportError(row.Line, BatchFile.Name, "Batches.Row.NameConflict", person.Line));
-                else if (person.Ticket != row.Ticket)
-                    _rowErrors.Add(new ImportError(row.Line, BatchFile.TicketNo, "Batches.Row.SecondTicket", person.Line));
-            }
-            else
-            {
-                _people[key] = person = new Person(row.Line, row.Name.GetHashCode(StringComparison.OrdinalIgnoreCase), row.Ticket);
-                _newPeople.Add(new PendingPerson(person, row.Name, index));
-            }
-
-            if (_tickets.TryGetValue(row.Ticket, out var ticket))
-            {
-                if (ticket.Person != key)
-                    _rowErrors.Add(new ImportError(row.Line, BatchFile.IdNumber, "Batches.Row.TicketOtherPerson", ticket.Line));
-                else if (ticket.Province != row.Province)
-                    _rowErrors.Add(new ImportError(row.Line, BatchFile.ProvinceCode, "Batches.Row.ProvinceMismatch", ticket.Line, ticket.Province));
-                else if (ticket.Qualification != row.Qualification)
-                    _rowErrors.Add(new ImportError(row.Line, BatchFile.QualificationCode, "Batches.Row.QualificationMismatch", ticket.Line, ticket.Qualification.Code));
-            }
-            else if (_rowErrors.Count == 0)
-            {
-                _tickets[row.Ticket] = ticket = new Ticket(row.Ticket, row.Line, key, row.Province, row.Qualification);
-                _newTickets.Add(ticket);
-            }
-            if (_rowErrors.Count > 0 || ticket is null) return;
-
-            var bit = 1 << row.Subject.Bit;
-            if ((ticket.Sitting & bit) != 0)
-            {
-                _rowErrors.Add(new ImportError(row.Line, BatchFile.SubjectCode, "Batches.Row.Duplicate", ticket.SubjectLines[row.Subject.Bit]));
-                return;
-            }
-            ticket.Sitting |= bit;
-            ticket.SubjectLines[row.Subject.Bit] = row.Line;
-            if (row.Status == ScoreStatus.Absent) ticket.Absent |= bit;
-            if (row.Status == ScoreStatus.Voided) ticket.Voided |= bit;
-            if (row.Passed) ticket.Passed |= bit;
-        }
-
-        private void Report(ImportError error)
-        {
-            ErrorCount++;
-            if (Errors.Count < MaxListedErrors) Errors.Add(error);
-        }
-
-        /// <summary>Checks the people and tickets seen since the last flush against what is already stored.</summary>
-        public async Task FlushAsync(CancellationToken ct)
-        {
-            if (_newPeople.Count > 0)
-            {
-                var indexes = _newPeople.Select(p => p.Index).ToList();
-                var known = await db.Candidates.AsNoTracking()
-                    .Where(c => EF.Constant(indexes).Contains(c.IdNumberIndex))
-                    .Select(c => new
-                    {
-                        c.IdNumberIndex, c.Name,
-                        Ticket = c.Registrations.Where(r => r.ExamSessionId == sessionId).Select(r => r.TicketNumber).FirstOrDefault(),
-                    })
-                    .ToListAsync(ct);
-                var pending = _newPeople.ToDictionary(p => IdKey.From(p.Index));
-                foreach (var c in known)
-                {
-                    var (person, name, _) = pending[IdKey.From(c.IdNumberIndex)];
-                    if (!NameNormalizer.Matches(name, c.Name))
-                        Report(new ImportError(person.Line, BatchFile.Name, "Batches.Row.NameConflictStored"));
-                    else if (c.Ticket is not null && c.Ticket != person.Ticket)
-                        Report(new ImportError(person.Line, BatchFile.TicketNo, "Batches.Row.SecondTicketStored", c.Ticket));
-                }
-                _newPeople.Clear();
-            }
-
-            if (_newTickets.Count > 0)
-            {
-                var numbers = _newTickets.Select(t => t.Number).ToList();
-                var known = await db.Registrations.AsNoTracking()
-                    .Where(r => r.ExamSessionId == sessionId && EF.Constant(numbers).Contains(r.TicketNumber))
-                    .Select(r => new { r.TicketNumber, r.ProvinceCode, r.QualificationId, r.Candidate.IdNumberIndex })
-                    .ToListAsync(ct);
-                foreach (var r in known)
-                {
-                    var ticket = _tickets[r.TicketNumber];
-                    if (IdKey.From(r.IdNumberIndex) != ticket.Person)
-                        Report(new ImportError(ticket.Line, BatchFile.IdNumber, "Batches.Row.TicketOtherPersonStored"));
-                    else if (r.ProvinceCode != ticket.Province)
-                        Report(new ImportError(ticket.Line, BatchFile.ProvinceCode, "Batches.Row.ProvinceMismatchStored", r.ProvinceCode));
-                    else if (r.QualificationId != ticket.Qualification.Id)
-                        Report(new ImportError(ticket.Line, BatchFile.QualificationCode, "Batches.Row.QualificationMismatchStored"));
-                }
-                _newTickets.Clear();
-            }
-        }
-
-        public BatchSummary Summary()
-        {
-            var builder = new BatchSummaryBuilder();
-            foreach (var t in _tickets.Values) builder.Add(t.Qualification, t.Province, t.Sitting, t.Absent, t.Voided, t.Passed);
-            return builder.Build(Rows, _people.Count);
-        }
-    }
-
-    /// <summary>Second pass: stores one chunk of checked rows (candidates and registrations first, then the staged scores).</summary>
-    private sealed class ChunkStore(ScorePortalDbContext db, BlindIndex blindIndex, int sessionId, int batchId, DateTimeOffset now)
-    {
-        private readonly Dictionary<IdKey, int> _candidates = [];
-        private readonly Dictionary<string, (int Id, bool Existed)> _registrations = new(StringComparer.Ordinal);
-
-        public async Task AddAsync(List<ImportRow> rows, CancellationToken ct)
-        {
-            if (rows.Count == 0) return;
-            var keyed = rows.Select(r =>
-            {
-                var index = blindIndex.Compute(r.IdType, r.IdNumber);
-                return (Row: r, Index: index, Key: IdKey.From(index));
-            }).ToList();
-
-            // Candidates: known ones by blind index, the others created.
-            var missing = keyed.Where(k => !_candidates.ContainsKey(k.Key)).DistinctBy(k => k.Key).ToList();
-            if (missing.Count > 0)
-            {
-                var indexes = missing.Select(m => m.Index).ToList();
-                var known = await db.Candidates.AsNoTracking().Where(c => EF.Constant(indexes).Contains(c.IdNumberIndex))
-                    .Select(c => new { c.Id, c.IdNumberIndex }).ToListAsync(ct);
-                foreach (var c in known) _candidates[IdKey.From(c.IdNumberIndex)] = c.Id;
-                var created = missing.Where(m => !_candidates.ContainsKey(m.Key))
-                    .Select(m => (m.Key, Entity: new Candidate
-                    {
-                        IdType = m.Row.IdType, IdNumber = m.Row.IdNumber, IdNumberIndex = m.Index, Name = m.Row.Name,
-                        Email = m.Row.Email, CreatedAt = now,
-                    }))
-                    .ToList();
-                db.Candidates.AddRange(created.Select(c => c.Entity));
-                await db.SaveChangesAsync(ct);
-                foreach (var (key, entity) in created) _candidates[key] = entity.Id;
-            }
-
-            // Registrations: by ticket number within the session.
-            var newTickets = keyed.Where(k => !_registrations.ContainsKey(k.Row.Ticket)).DistinctBy(k => k.Row.Ticket).ToList();
-            if (newTickets.Count > 0)
-            {
-                var numbers = newTickets.Select(t => t.Row.Ticket).ToList();
-                var known = await db.Registrations.AsNoTracking()
-                    .Where(r => r.ExamSessionId == sessionId && EF.Constant(numbers).Contains(r.TicketNumber))
-                    .Select(r => new { r.Id, r.TicketNumber }).ToListAsync(ct);
-                foreach (var r in known) _registrations[r.TicketNumber] = (r.Id, true);
-                var created = newTickets.Where(t => !_registrations.ContainsKey(t.Row.Ticket))
-                    .Select(t => new Registration
-                    {
-                        CandidateId = _candidates[t.Key], ExamSessionId = sessionId, QualificationId = t.Row.Qualification.Id,
-                        ProvinceCode = t.Row.Province, TicketNumber = t.Row.Ticket, RegisteredAt = now,
-                    })
-                    .ToList();
-                db.Registrations.AddRange(created);
-                await db.SaveChangesAsync(ct);
-                foreach (var r in created) _registrations[r.TicketNumber] = (r.Id, false);
-            }
-
-            // Versions: a registration that had scores before gets the next version of each subject.
-            var earlier = keyed.Select(k => _registrations[k.Row.Ticket]).Where(r => r.Existed).Select(r => r.Id).Distinct().ToList();
-            var versions = earlier.Count == 0
-                ? []
-                : await db.SubjectScores.AsNoTracking().Where(s => EF.Constant(earlier).Contains(s.RegistrationId))
-                    .GroupBy(s => new { s.RegistrationId, s.SubjectId })
-                    .Select(g => new { g.Key.RegistrationId, g.Key.SubjectId, Version = g.Max(s => s.Version) })
-                    .ToDictionaryAsync(v => (v.RegistrationId, v.SubjectId), v => v.Version, ct);
-
-            db.SubjectScores.AddRange(keyed.Select(k =>
-            {
-                var registrationId = _registrations[k.Row.Ticket].Id;
-                return new SubjectScore
-                {
-                    RegistrationId = registrationId,
-                    SubjectId = k.Row.Subject.Id,
-                    Score = k.Row.Score,
-                    Status = k.Row.Status,
-                    Version = versions.GetValueOrDefault((registrationId, k.Row.Subject.Id)) + 1,
-                    ResultBatchId = batchId,
-                    IsCurrent = false,
-                };
-            }));
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }
-    }
 }

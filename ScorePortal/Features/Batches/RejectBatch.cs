@@ -17,41 +17,9 @@ public sealed class RejectBatch(IDbContextFactory<ScorePortalDbContext> dbFactor
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrWhiteSpace(request.UserId)) return BatchActionResult.Refused(BatchErrors.UserRequired, request.BatchId);
 
+        var reasonError = BatchErrors.CheckReason(request.Reason, out var reason);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var batch = await db.ResultBatches.AsNoTracking()
-            .Where(b => b.Id == request.BatchId)
-            .Select(b => new { b.Status, b.ImportedByUserId, b.Fingerprint })
-            .FirstOrDefaultAsync(ct);
-
-        var error = batch switch
-        {
-            null => BatchErrors.NotFound,
-            { Status: not ResultBatchStatus.Validated } => BatchErrors.NotAwaitingApproval,
-            _ when batch.ImportedByUserId == request.UserId => BatchErrors.OwnBatch,
-            _ => BatchErrors.CheckReason(request.Reason, out _),
-        };
-        BatchErrors.CheckReason(request.Reason, out var reason);
-
-        var now = time.GetUtcNow();
-        if (error is null && await db.ResultBatches
-                .Where(b => b.Id == request.BatchId && b.Status == ResultBatchStatus.Validated && b.ImportedByUserId != request.UserId)
-                .ExecuteUpdateAsync(set => set
-                    .SetProperty(b => b.Status, ResultBatchStatus.Rejected)
-                    .SetProperty(b => b.ApprovedByUserId, request.UserId)
-                    .SetProperty(b => b.ApprovedAt, now)
-                    .SetProperty(b => b.Reason, reason), ct) == 0)
-        {
-            error = BatchErrors.NotAwaitingApproval;
-        }
-
-        if (error is not null)
-        {
-            await audit.WriteDurableAsync(BatchAudit.Refusal(AuditActions.BatchReject, request.UserId, request.BatchId, batch?.Fingerprint, error), CancellationToken.None);
-            return BatchActionResult.Refused(error, request.BatchId, batch?.Fingerprint, batch?.Status);
-        }
-
-        await audit.WriteDurableAsync(BatchAudit.Record(AuditActions.BatchReject, request.UserId, request.BatchId, batch!.Fingerprint, BatchAudit.Done,
-            [new("reasonSha256", BatchAudit.ReasonHash(reason))]), CancellationToken.None);
-        return new BatchActionResult(null) { BatchId = request.BatchId, Fingerprint = batch.Fingerprint, Status = ResultBatchStatus.Rejected };
+        return await TwoPersonRule.DecideAsync(db, audit, time.GetUtcNow(), AuditActions.BatchReject,
+            request.BatchId, request.UserId, ResultBatchStatus.Rejected, reason, _ => Task.FromResult(reasonError), ct);
     }
 }

@@ -12,7 +12,7 @@ public sealed record DeleteQualificationRequest(int Id, string? UserId);
 /// Removes a qualification entered by mistake, with its subjects. One that any registration, score or certificate
 /// refers to stays: results are judged by it, so it is retired (not active) instead.
 /// </summary>
-public sealed class DeleteQualification(IDbContextFactory<ScorePortalDbContext> dbFactory, LookupCatalog catalog, AuditLog audit)
+public sealed class DeleteQualification(IDbContextFactory<ScorePortalDbContext> dbFactory, CatalogChanges changes)
 {
     public const string NotFound = SaveQualification.NotFound;
     public const string InUse = "Catalog.Error.QualificationInUse";
@@ -39,13 +39,12 @@ public sealed class DeleteQualification(IDbContextFactory<ScorePortalDbContext> 
             return EditResult.Refused("", InUse, qualification.Code);
         }
 
-        await catalog.InvalidateAsync(CancellationToken.None);
-        await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "qualification", CatalogAudit.Id(qualification.Id),
+        await changes.RecordAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "qualification", CatalogAudit.Id(qualification.Id),
             "delete", extra: new Dictionary<string, string?>
             {
                 ["code"] = qualification.Code,
                 ["subjectsDeleted"] = EditValidator.Invariant(qualification.Subjects),
-            }), CancellationToken.None);
+            }));
         return new EditResult([], qualification.Id);
     }
 

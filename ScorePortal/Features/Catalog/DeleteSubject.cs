@@ -9,7 +9,7 @@ namespace ScorePortal.Features.Catalog;
 public sealed record DeleteSubjectRequest(int Id, string? UserId);
 
 /// <summary>Removes a subject entered by mistake; a subject any score refers to stays (results are judged by it).</summary>
-public sealed class DeleteSubject(IDbContextFactory<ScorePortalDbContext> dbFactory, LookupCatalog catalog, AuditLog audit)
+public sealed class DeleteSubject(IDbContextFactory<ScorePortalDbContext> dbFactory, CatalogChanges changes)
 {
     public const string NotFound = SaveSubject.NotFound;
     public const string HasScores = "Catalog.Error.SubjectHasScores";
@@ -33,10 +33,8 @@ public sealed class DeleteSubject(IDbContextFactory<ScorePortalDbContext> dbFact
             return EditResult.Refused("", HasScores, subject.Code);
         }
 
-        await catalog.InvalidateAsync(CancellationToken.None);
-        await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "subject", CatalogAudit.Id(subject.Id),
-            "delete", extra: new Dictionary<string, string?> { ["qualificationId"] = CatalogAudit.Id(subject.QualificationId), ["code"] = subject.Code }),
-            CancellationToken.None);
+        await changes.RecordAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "subject", CatalogAudit.Id(subject.Id),
+            "delete", extra: new Dictionary<string, string?> { ["qualificationId"] = CatalogAudit.Id(subject.QualificationId), ["code"] = subject.Code }));
         return new EditResult([], subject.Id);
     }
 }

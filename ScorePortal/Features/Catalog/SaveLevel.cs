@@ -13,7 +13,7 @@ namespace ScorePortal.Features.Catalog;
 public sealed record SaveLevelRequest(int? Id, string? Code, string? NameZh, string? NameEn, int SortOrder, string? UserId,
     string? LoadedVersion = null);
 
-public sealed class SaveLevel(IDbContextFactory<ScorePortalDbContext> dbFactory, LookupCatalog catalog, AuditLog audit)
+public sealed class SaveLevel(IDbContextFactory<ScorePortalDbContext> dbFactory, CatalogChanges changes)
 {
     public const string NotFound = "Catalog.Error.LevelNotFound";
     public const string DuplicateCode = "Catalog.Error.DuplicateLevelCode";
@@ -48,18 +48,9 @@ public sealed class SaveLevel(IDbContextFactory<ScorePortalDbContext> dbFactory,
         level.SortOrder = request.SortOrder;
         var changed = created ? null : db.Entry(level).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name).ToList();
         if (changed is { Count: 0 }) return EditResult.Saved(level.Id);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            return EditResult.Refused(nameof(request.Code), DuplicateCode, code!);
-        }
-
-        await catalog.InvalidateAsync(CancellationToken.None);
-        await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "level", CatalogAudit.Id(level.Id),
-            created ? "create" : "update", changed), CancellationToken.None);
-        return EditResult.Saved(level.Id);
+        var saved = await changes.SaveAsync(db, rescored: null,
+            _ => CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "level", CatalogAudit.Id(level.Id),
+                created ? "create" : "update", changed), ct);
+        return saved ? EditResult.Saved(level.Id) : EditResult.Refused(nameof(request.Code), DuplicateCode, code!);
     }
 }

@@ -14,7 +14,7 @@ namespace ScorePortal.Features.Catalog;
 public sealed record SaveProvinceRequest(string Code, string? ExamCenterNameZh, string? ExamCenterNameEn, string? ContactPhone,
     string? ContactEmail, string? ContactAddress, string? Website, string? UserId, string? LoadedVersion = null);
 
-public sealed class SaveProvince(IDbContextFactory<ScorePortalDbContext> dbFactory, LookupCatalog catalog, AuditLog audit)
+public sealed class SaveProvince(IDbContextFactory<ScorePortalDbContext> dbFactory, CatalogChanges changes)
 {
     public const string NotFound = "Provinces.Error.NotFound";
     public const string PhoneFormat = "Provinces.Error.PhoneFormat";
@@ -53,11 +53,9 @@ public sealed class SaveProvince(IDbContextFactory<ScorePortalDbContext> dbFacto
         province.Website = website;
         var changed = db.Entry(province).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name).ToList();
         if (changed.Count == 0) return new EditResult([]);
-        await db.SaveChangesAsync(ct);
-        await catalog.InvalidateAsync(CancellationToken.None);
-
-        await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.ProvinceChange, request.UserId, "province", province.Code, "update", changed),
-            CancellationToken.None);
+        // No unique column is edited here, so the database has nothing to refuse.
+        await changes.SaveAsync(db, rescored: null,
+            _ => CatalogAudit.Change(AuditActions.ProvinceChange, request.UserId, "province", province.Code, "update", changed), ct);
         return new EditResult([]);
     }
 

@@ -16,7 +16,7 @@ namespace ScorePortal.Features.Catalog;
 public sealed record SaveQualificationRequest(int? Id, string? Code, int LevelId, string? NameZh, string? NameEn,
     int ScoreValidityYears, bool IsActive, string? UserId, bool ConfirmScoredChange = false, string? LoadedVersion = null);
 
-public sealed class SaveQualification(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, HybridCache cache, LookupCatalog catalog, AuditLog audit)
+public sealed class SaveQualification(IDbContextFactory<ScorePortalDbContext> dbFactory, CatalogChanges changes)
 {
     public const string NotFound = "Catalog.Error.QualificationNotFound";
     public const string DuplicateCode = "Catalog.Error.DuplicateQualificationCode";
@@ -63,37 +63,10 @@ public sealed class SaveQualification(IDbContextFactory<ScorePortalDbContext> db
         var changed = created ? null : db.Entry(qualification).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name).ToList();
         if (changed is { Count: 0 }) return EditResult.Saved(qualification.Id);
 
-        var changes = OutcomeChanges.None;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                return EditResult.Refused(nameof(request.Code), DuplicateCode, code!);
-            }
-            if (scored)
-            {
-                var qualificationId = qualification.Id;
-                db.ChangeTracker.Clear();
-                var candidates = await Outcomes.CandidatesOfAsync(db.SubjectScores.Where(s => s.Subject.QualificationId == qualificationId), ct);
-                changes = await outcomes.RecomputeAsync(db, candidates, ct);
-            }
-            await tx.CommitAsync(ct);
-        }
-        if (scored) await cache.RemoveByTagAsync(PublishBatch.AnalyticsTag, CancellationToken.None);
-        await catalog.InvalidateAsync(CancellationToken.None);
-
-        await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "qualification", CatalogAudit.Id(qualification.Id),
-            created ? "create" : "update", changed, scored ? OutcomeData(changes) : null), CancellationToken.None);
-        return EditResult.Saved(qualification.Id);
+        var saved = await changes.SaveAsync(db,
+            scored ? () => db.SubjectScores.Where(s => s.Subject.QualificationId == qualification.Id) : null,
+            outcome => CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "qualification", CatalogAudit.Id(qualification.Id),
+                created ? "create" : "update", changed, outcome is { } o ? CatalogChanges.OutcomeData(o) : null), ct);
+        return saved ? EditResult.Saved(qualification.Id) : EditResult.Refused(nameof(request.Code), DuplicateCode, code!);
     }
-
-    internal static Dictionary<string, string?> OutcomeData(OutcomeChanges changes) => new()
-    {
-        ["certificatesIssued"] = EditValidator.Invariant(changes.Issued),
-        ["certificatesRevoked"] = EditValidator.Invariant(changes.Revoked),
-    };
 }

@@ -17,7 +17,7 @@ namespace ScorePortal.Features.Catalog;
 public sealed record SaveSubjectRequest(int? Id, int QualificationId, string? Code, string? NameZh, string? NameEn,
     decimal FullMarks, decimal PassLine, int SortOrder, string? UserId, bool ConfirmScoredChange = false, string? LoadedVersion = null);
 
-public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, HybridCache cache, LookupCatalog catalog, AuditLog audit)
+public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactory, CatalogChanges changes)
 {
     public const string NotFound = "Catalog.Error.SubjectNotFound";
     public const string QualificationMissing = "Catalog.Error.QualificationMissing";
@@ -94,33 +94,15 @@ public sealed class SaveSubject(IDbContextFactory<ScorePortalDbContext> dbFactor
         var changed = created ? null : db.Entry(subject).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name).ToList();
         if (changed is { Count: 0 }) return EditResult.Saved(subject.Id);
 
-        var changes = OutcomeChanges.None;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            try
+        var saved = await changes.SaveAsync(db,
+            scored ? () => db.SubjectScores.Where(s => s.SubjectId == subject.Id) : null,
+            outcome =>
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                return EditResult.Refused(nameof(request.Code), DuplicateCode, code!);
-            }
-            if (scored)
-            {
-                var subjectId = subject.Id;
-                db.ChangeTracker.Clear();
-                var candidates = await Outcomes.CandidatesOfAsync(db.SubjectScores.Where(s => s.SubjectId == subjectId), ct);
-                changes = await outcomes.RecomputeAsync(db, candidates, ct);
-            }
-            await tx.CommitAsync(ct);
-        }
-        if (scored) await cache.RemoveByTagAsync(PublishBatch.AnalyticsTag, CancellationToken.None);
-        await catalog.InvalidateAsync(CancellationToken.None);
-
-        var extra = new Dictionary<string, string?> { ["qualificationId"] = CatalogAudit.Id(request.QualificationId) };
-        if (scored) foreach (var (k, v) in SaveQualification.OutcomeData(changes)) extra[k] = v;
-        await audit.WriteDurableAsync(CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "subject", CatalogAudit.Id(subject.Id),
-            created ? "create" : "update", changed, extra), CancellationToken.None);
-        return EditResult.Saved(subject.Id);
+                var extra = new Dictionary<string, string?> { ["qualificationId"] = CatalogAudit.Id(request.QualificationId) };
+                if (outcome is { } o) foreach (var (k, v) in CatalogChanges.OutcomeData(o)) extra[k] = v;
+                return CatalogAudit.Change(AuditActions.CatalogChange, request.UserId, "subject", CatalogAudit.Id(subject.Id),
+                    created ? "create" : "update", changed, extra);
+            }, ct);
+        return saved ? EditResult.Saved(subject.Id) : EditResult.Refused(nameof(request.Code), DuplicateCode, code!);
     }
 }

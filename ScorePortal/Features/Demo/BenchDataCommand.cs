@@ -8,6 +8,7 @@ using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Scores;
 using ScorePortal.Operations;
 using ScorePortal.Security;
+using ScorePortal.Features.Sessions;
 
 namespace ScorePortal.Features.Demo;
 
@@ -45,8 +46,8 @@ public static class BenchDataCommand
         await DemoDataSeeder.SeedAsync(db, index, new DemoSeedOptions { Candidates = 100 }, time, CancellationToken.None);
 
         var now = time.GetUtcNow();
-        var sessions = await db.ExamSessions.AsNoTracking().ToListAsync();
-        var session = sessions.Where(s => s.IsReleased(now)).OrderByDescending(s => s.Year).ThenByDescending(s => s.Half).First();
+        var sessions = await db.ExamSessions.AsNoTracking().NewestFirst().ToListAsync();
+        var session = sessions.First(s => s.IsReleased(now));
         var batchId = await db.ResultBatches.Where(b => b.ExamSessionId == session.Id).Select(b => b.Id).FirstAsync();
         var qualifications = await db.Qualifications.AsNoTracking()
             .Select(q => new { q.Id, Subjects = q.Subjects.OrderBy(s => s.SortOrder).Select(s => new { s.Id, s.FullMarks, s.PassLine }).ToList() })

@@ -25,10 +25,10 @@ public sealed record LookupByIdRequest(string? SessionCode, IdType? IdType, stri
     }
 }
 
-public sealed class LookupById(
-    LookupQuery query, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, BlindIndex blindIndex,
-    TimeProvider time, ILookupGuard guard, ILogger<LookupById> logger)
+public sealed class LookupById(LookupQuery query, BlindIndex blindIndex, LookupFlow flow)
 {
+    private static readonly LookupOutcome UnknownSession = new LookupOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
+
     public async Task<LookupOutcome> HandleAsync(LookupByIdRequest request, CancellationToken ct = default)
     {
         var errors = request.Validate(out var idNumber, out var name);
@@ -38,26 +38,8 @@ public sealed class LookupById(
         var index = blindIndex.Compute(type, idNumber);
         var attempt = new LookupAttempt("id", Convert.ToHexString(index), request.CaptchaToken, request.CaptchaAnswer,
             type == Candidates.IdType.ResidentId ? idNumber[..2] : null);
-        if (await guard.CheckAsync(attempt, ct) is { } refusal) return new LookupOutcome.Refused(refusal);
-
-        var session = await sessions.ByCodeAsync(request.SessionCode, ct);
-        if (session is null) return new LookupOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
-        // The release time is public: saying it costs nothing and reveals nothing about the candidate.
-        if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
-
-        var rows = await query.ByIdNumberAsync(type, index, ct);
-
-        // No such candidate, a wrong name and no registration in the session are one and the same answer.
-        var registration = rows.Find(r => r.SessionId == session.Id);
-        var matched = registration is not null && NameNormalizer.Matches(name, registration.Name);
-        await guard.RecordAsync(attempt, matched, ct);
-        if (!matched)
-        {
-            logger.LogInformation("Lookup by ID in session {SessionId}: no match", session.Id);
-            return new LookupOutcome.NotFound();
-        }
-
-        logger.LogInformation("Lookup by ID in session {SessionId}: candidate {CandidateId} matched", session.Id, registration!.CandidateId);
-        return await ResultSheetBuilder.BuildAsync(rows, registration, catalog, sessions, ct);
+        return await flow.RunAsync(attempt, request.SessionCode, UnknownSession,
+            (_, token) => query.ByIdNumberAsync(type, index, token),
+            registration => NameNormalizer.Matches(name, registration.Name), ct);
     }
 }

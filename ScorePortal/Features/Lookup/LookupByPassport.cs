@@ -28,10 +28,10 @@ public sealed record LookupByPassportRequest(string? SessionCode, string? Passpo
     }
 }
 
-public sealed class LookupByPassport(
-    LookupQuery query, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, BlindIndex blindIndex,
-    TimeProvider time, ILookupGuard guard, ILogger<LookupByPassport> logger)
+public sealed class LookupByPassport(LookupQuery query, BlindIndex blindIndex, LookupFlow flow)
 {
+    private static readonly LookupOutcome UnknownSession = new LookupOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
+
     public async Task<LookupOutcome> HandleAsync(LookupByPassportRequest request, CancellationToken ct = default)
     {
         var errors = request.Validate(out var passport, out var email);
@@ -39,24 +39,8 @@ public sealed class LookupByPassport(
 
         var index = blindIndex.Compute(IdType.Passport, passport);
         var attempt = new LookupAttempt("passport", Convert.ToHexString(index), request.CaptchaToken, request.CaptchaAnswer);
-        if (await guard.CheckAsync(attempt, ct) is { } refusal) return new LookupOutcome.Refused(refusal);
-
-        var session = await sessions.ByCodeAsync(request.SessionCode, ct);
-        if (session is null) return new LookupOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
-        if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
-
-        var rows = await query.ByIdNumberAsync(IdType.Passport, index, ct);
-
-        // Unknown passport, another email and no registration in the session are one and the same answer.
-        var registration = rows.Find(r => r.SessionId == session.Id);
-        var matched = registration is not null && CandidateIdentity.SameEmail(registration.Email, email);
-        await guard.RecordAsync(attempt, matched, ct);
-        if (!matched)
-        {
-            logger.LogInformation("Overseas lookup in session {SessionId}: no match", session.Id);
-            return new LookupOutcome.NotFound();
-        }
-        logger.LogInformation("Overseas lookup in session {SessionId}: candidate {CandidateId} matched", session.Id, registration!.CandidateId);
-        return await ResultSheetBuilder.BuildAsync(rows, registration, catalog, sessions, ct);
+        return await flow.RunAsync(attempt, request.SessionCode, UnknownSession,
+            (_, token) => query.ByIdNumberAsync(IdType.Passport, index, token),
+            registration => CandidateIdentity.SameEmail(registration.Email, email), ct);
     }
 }

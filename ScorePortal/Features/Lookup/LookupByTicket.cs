@@ -26,35 +26,19 @@ public sealed record LookupByTicketRequest(string? TicketNumber, string? Name, s
     }
 }
 
-public sealed class LookupByTicket(
-    LookupQuery query, ScorePortal.Features.Sessions.SessionCatalog sessions, LookupCatalog catalog, TimeProvider time,
-    ILookupGuard guard, ILogger<LookupByTicket> logger)
+public sealed class LookupByTicket(LookupQuery query, LookupFlow flow)
 {
+    // An unknown session prefix is a mistyped ticket, not a missing candidate: the same answer as no match.
+    private static readonly LookupOutcome UnknownSession = new LookupOutcome.NotFound();
+
     public async Task<LookupOutcome> HandleAsync(LookupByTicketRequest request, CancellationToken ct = default)
     {
         var errors = request.Validate(out var ticket, out var name);
         if (errors.Count > 0) return new LookupOutcome.Invalid(errors);
 
         var attempt = new LookupAttempt("ticket", ticket, request.CaptchaToken, request.CaptchaAnswer);
-        if (await guard.CheckAsync(attempt, ct) is { } refusal) return new LookupOutcome.Refused(refusal);
-
-        var session = await sessions.ByCodeAsync(LookupByTicketRequest.SessionCodeOf(ticket), ct);
-        // An unknown session prefix is a mistyped ticket, not a missing candidate: the same answer as no match.
-        if (session is null) return new LookupOutcome.NotFound();
-        if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
-
-        var rows = await query.ByTicketAsync(session.Id, ticket, ct);
-        var registration = rows.Find(r => r.SessionId == session.Id && r.TicketNumber == ticket);
-
-        var matched = registration is not null && NameNormalizer.Matches(name, registration.Name);
-        await guard.RecordAsync(attempt, matched, ct);
-        if (!matched)
-        {
-            logger.LogInformation("Lookup by ticket in session {SessionId}: no match", session.Id);
-            return new LookupOutcome.NotFound();
-        }
-
-        logger.LogInformation("Lookup by ticket in session {SessionId}: candidate {CandidateId} matched", session.Id, registration!.CandidateId);
-        return await ResultSheetBuilder.BuildAsync(rows, registration, catalog, sessions, ct);
+        return await flow.RunAsync(attempt, LookupByTicketRequest.SessionCodeOf(ticket), UnknownSession,
+            (session, token) => query.ByTicketAsync(session.Id, ticket, token),
+            registration => registration.TicketNumber == ticket && NameNormalizer.Matches(name, registration.Name), ct);
     }
 }

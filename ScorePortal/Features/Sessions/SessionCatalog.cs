@@ -30,8 +30,7 @@ public sealed class SessionCatalog(HybridCache cache, IDbContextFactory<ScorePor
         (await cache.GetOrCreateAsync("sessions:all", async token =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(token);
-            var rows = await db.ExamSessions.AsNoTracking()
-                .OrderByDescending(s => s.Year).ThenByDescending(s => s.Half)
+            var rows = await db.ExamSessions.AsNoTracking().NewestFirst()
                 .Select(s => new SessionInfo(s.Id, s.Code, s.Year, s.Half, s.NameZh, s.NameEn, s.ExamStartDate, s.ExamEndDate, s.ReleaseAt, s.PublishedAt))
                 .ToListAsync(token);
             return new SessionList(rows);

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Data;
+using ScorePortal.Features.Audit;
+
+namespace ScorePortal.Features.Batches;
+
+/// <summary>
+/// The two-person rule, written once for approval and rejection: only a validated batch is decided on, never by the
+/// admin who imported it, and the conditional update — not the read before it — is the check that counts, so two
+/// deciders at once (an approver and a rejecter, say) cannot both succeed. Both outcomes are audited durably.
+/// </summary>
+internal static class TwoPersonRule
+{
+    /// <summary>What a decision reads of the batch before deciding.</summary>
+    public sealed record Pending(ResultBatchStatus Status, string ImportedByUserId, string Fingerprint);
+
+    /// <summary>
+    /// Moves batch <paramref name="batchId"/> from Validated to <paramref name="decision"/> in the name of
+    /// <paramref name="userId"/>. <paramref name="check"/> adds the use case's own refusals (a fingerprint, a reason)
+    /// once the rule itself is satisfied; <paramref name="reason"/>, when given, is stored on the batch and audited by
+    /// its hash.
+    /// </summary>
+    public static async Task<BatchActionResult> DecideAsync(
+        ScorePortalDbContext db, AuditLog audit, DateTimeOffset now, string auditAction,
+        int batchId, string userId, ResultBatchStatus decision, string? reason,
+        Func<Pending, Task<string?>> check, CancellationToken ct)
+    {
+        var batch = await db.ResultBatches.AsNoTracking()
+            .Where(b => b.Id == batchId)
+            .Select(b => new Pending(b.Status, b.ImportedByUserId, b.Fingerprint))
+            .FirstOrDefaultAsync(ct);
+
+        var error = batch switch
+        {
+            null => BatchErrors.NotFound,
+            { Status: not ResultBatchStatus.Validated } => BatchErrors.NotAwaitingApproval,
+            _ when batch.ImportedByUserId == userId => BatchErrors.OwnBatch,
+            _ => await check(batch),
+        };
+
+        if (error is null && await db.ResultBatches
+                .Where(b => b.Id == batchId && b.Status == ResultBatchStatus.Validated && b.ImportedByUserId != userId)
+                .ExecuteUpdateAsync(set =>
+                {
+                    set.SetProperty(b => b.Status, decision)
+                        .SetProperty(b => b.ApprovedByUserId, userId)
+                        .SetProperty(b => b.ApprovedAt, now);
+                    if (reason is not null) set.SetProperty(b => b.Reason, reason);
+                }, ct) == 0)
+        {
+            error = BatchErrors.NotAwaitingApproval;
+        }
+
+        if (error is not null)
+        {
+            await audit.WriteDurableAsync(BatchAudit.Refusal(auditAction, userId, batchId, batch?.Fingerprint, error), CancellationToken.None);
+            return BatchActionResult.Refused(error, batchId, batch?.Fingerprint, batch?.Status);
+        }
+
+        await audit.WriteDurableAsync(BatchAudit.Record(auditAction, userId, batchId, batch!.Fingerprint, BatchAudit.Done,
+            reason is null ? null : [new("reasonSha256", BatchAudit.ReasonHash(reason))]), CancellationToken.None);
+        return new BatchActionResult(null) { BatchId = batchId, Fingerprint = batch.Fingerprint, Status = decision };
+    }
+}
