@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Score report benchmark: the portal binary in Release renders, protects and signs N one-page reports (the same code
-# the download endpoint calls), P at a time, and prints reports/s, latency percentiles and the process's peak memory.
+# the download endpoint calls), P at a time, and prints reports/s, latency percentiles and the process's peak memory;
+# then issues N reports through the register (linked record, render, sign, seal, store, audit) the same way.
 # Names rotate through the demo's hard cases (杨𠮷 Extension B, 赵䶮 Extension A, a middle dot, Latin), so the
 # fallback fonts take part in every run.
 #
@@ -20,7 +21,9 @@ mkdir -p "$OUT"
 export ASPNETCORE_ENVIRONMENT=Testing          # a self-signed report certificate is made once under the key folder
 export ConnectionStrings__ScorePortal="Data Source=$OUT/report-bench.db"
 export Security__KeyDirectory="$OUT/keys"
-export Demo__Seed=false
+# The issue benchmark reads demo records (linked to bench accounts) and writes the register.
+export Demo__Seed=true
+export Demo__Candidates=200
 export Logging__LogLevel__Default=Warning
 
 echo "== build (Release)"
@@ -29,6 +32,9 @@ APP="$ROOT/ScorePortal/bin/Release/net10.0/ScorePortal.dll"
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 (cd "$ROOT/ScorePortal" && dotnet "$APP" bench-reports --count "$COUNT" --culture "$CULTURE" --parallel "$PARALLEL" --out "$OUT/report-sample.pdf")
+echo "== load between: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The whole issue as the download endpoint runs it: record, render, sign, seal, register row, audit entry.
+(cd "$ROOT/ScorePortal" && dotnet "$APP" bench-issue-reports --count "$COUNT" --culture "$CULTURE" --parallel "$PARALLEL")
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if command -v pdfsig >/dev/null; then

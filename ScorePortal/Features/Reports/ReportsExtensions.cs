@@ -29,6 +29,7 @@ public static class ReportsExtensions
         builder.Services.AddSingleton<ScoreReportRenderer>();
         builder.Services.AddSingleton<ReportSignatureCheck>();
         builder.Services.AddPortalCommand(BenchReportsCommand.Command);
+        builder.Services.AddPortalCommand(BenchIssueReportsCommand.Command);
         return builder;
     }
 
