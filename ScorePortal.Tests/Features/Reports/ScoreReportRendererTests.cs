@@ -32,6 +32,23 @@ public sealed class ScoreReportRendererTests(ReportFixture reports) : IClassFixt
     }
 
     [Fact]
+    public void Watermark_repeats_name_masked_id_and_issue_time_across_the_page()
+    {
+        var pdf = reports.Renderer.Render(ReportFixture.Content(name: "赵䶮"));
+
+        using var document = PigDocument.Open(pdf);
+        var page = document.GetPage(1);
+        // Printed once in the candidate table and once in the footer; everything beyond is the tiled watermark.
+        Assert.True(Regex.Matches(page.Text, "赵䶮").Count >= 20, "name tiles");
+        Assert.True(Regex.Matches(page.Text, @"320102\*{8}3808").Count >= 20, "masked ID tiles");
+        Assert.True(Regex.Matches(page.Text, "2026年11月29日 16:50:12").Count >= 20, "issue time tiles");
+        // Tiles reach every corner of the page, not just its middle.
+        var tiles = page.Letters.Where(l => l.Value == "䶮").ToList();
+        Assert.Contains(tiles, l => l.BoundingBox.Left < 100 && l.BoundingBox.Bottom < 150);
+        Assert.Contains(tiles, l => l.BoundingBox.Right > 495 && l.BoundingBox.Top > 700);
+    }
+
+    [Fact]
     public void Each_character_is_drawn_in_the_first_font_of_the_chain_that_has_it()
     {
         var pdf = reports.Renderer.Render(ReportFixture.Content());

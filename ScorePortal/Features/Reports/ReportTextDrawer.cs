@@ -25,42 +25,57 @@ internal sealed class ReportTextDrawer(XGraphics graphics, ReportFontChain chain
 
     public XGraphics Graphics => graphics;
 
-    public double Measure(string text, double size, bool bold = false)
-    {
-        var width = 0.0;
-        foreach (var (family, run) in chain.Runs(text))
-            width += graphics.MeasureString(run, Font(family, size, bold)).Width;
-        return width;
-    }
+    /// <summary>
+    /// Text split into font runs with their widths, measured once. PDFsharp looks every character up in the font's
+    /// cmap for each measurement and each drawing, so a line is laid out once and drawn from the layout (the
+    /// watermark draws one layout some fifty times).
+    /// </summary>
+    internal sealed record Layout(XFont[] Fonts, string[] Texts, double[] Widths, double Width);
 
-    /// <summary>Draws one line with its baseline at <paramref name="baseline"/>; returns its width.</summary>
-    public double Draw(string text, double x, double baseline, double size, XBrush brush, bool bold = false, TextAlign align = TextAlign.Left)
+    public Layout Lay(string text, double size, bool bold = false)
     {
         var runs = chain.Runs(text);
-        var width = 0.0;
+        var fonts = new XFont[runs.Count];
+        var texts = new string[runs.Count];
         var widths = new double[runs.Count];
+        var width = 0.0;
         for (var i = 0; i < runs.Count; i++)
-            width += widths[i] = graphics.MeasureString(runs[i].Text, Font(runs[i].Family, size, bold)).Width;
+        {
+            fonts[i] = Font(runs[i].Family, size, bold);
+            texts[i] = runs[i].Text;
+            width += widths[i] = graphics.MeasureString(texts[i], fonts[i]).Width;
+        }
+        return new Layout(fonts, texts, widths, width);
+    }
+
+    public double Measure(string text, double size, bool bold = false) => Lay(text, size, bold).Width;
+
+    /// <summary>Draws one line with its baseline at <paramref name="baseline"/>; returns its width.</summary>
+    public double Draw(string text, double x, double baseline, double size, XBrush brush, bool bold = false, TextAlign align = TextAlign.Left) =>
+        Draw(Lay(text, size, bold), x, baseline, brush, align);
+
+    public double Draw(Layout layout, double x, double baseline, XBrush brush, TextAlign align = TextAlign.Left)
+    {
         var left = align switch
         {
-            TextAlign.Center => x - width / 2,
-            TextAlign.Right => x - width,
+            TextAlign.Center => x - layout.Width / 2,
+            TextAlign.Right => x - layout.Width,
             _ => x,
         };
-        for (var i = 0; i < runs.Count; i++)
+        for (var i = 0; i < layout.Texts.Length; i++)
         {
-            graphics.DrawString(runs[i].Text, Font(runs[i].Family, size, bold), brush, left, baseline, XStringFormats.BaseLineLeft);
-            left += widths[i];
+            graphics.DrawString(layout.Texts[i], layout.Fonts[i], brush, left, baseline, XStringFormats.BaseLineLeft);
+            left += layout.Widths[i];
         }
-        return width;
+        return layout.Width;
     }
 
     /// <summary>One line that must fit <paramref name="maxWidth"/>: a long qualification name or address is set smaller, never cut.</summary>
     public void DrawFitted(string text, double x, double baseline, double size, double maxWidth, XBrush brush, bool bold = false, TextAlign align = TextAlign.Left)
     {
-        var width = Measure(text, size, bold);
-        var fitted = width <= maxWidth ? size : Math.Max(5, size * maxWidth / width);
-        Draw(text, x, baseline, fitted, brush, bold, align);
+        var layout = Lay(text, size, bold);
+        if (layout.Width > maxWidth) layout = Lay(text, Math.Max(5, size * maxWidth / layout.Width), bold);
+        Draw(layout, x, baseline, brush, align);
     }
 
     /// <summary>
@@ -77,20 +92,27 @@ internal sealed class ReportTextDrawer(XGraphics graphics, ReportFontChain chain
         return baseline;
     }
 
+    /// <summary>Widths add up character by character (PDFsharp does not kern), so each character is measured once.</summary>
     internal List<string> Wrap(string text, double size, double maxWidth, bool bold)
     {
         var lines = new List<string>();
         var line = new StringBuilder();
+        var widths = new List<double>();   // of each character in line, for re-measuring after a break
         foreach (var rune in text.EnumerateRunes())
         {
-            line.Append(rune.ToString());
-            if (Measure(line.ToString(), size, bold) <= maxWidth) continue;
+            var character = rune.ToString();
+            line.Append(character);
+            widths.Add(Measure(character, size, bold));
+            if (widths.Sum() <= maxWidth) continue;
             var current = line.ToString();
             var space = current.LastIndexOf(' ');
-            var cut = space > 0 ? space + 1 : current.Length - rune.Utf16SequenceLength;
+            var cut = space > 0 ? space + 1 : current.Length - character.Length;
             if (cut <= 0) cut = current.Length;
             lines.Add(current[..cut].TrimEnd());
-            line.Clear().Append(current[cut..].TrimStart());
+            var rest = current[cut..].TrimStart();
+            line.Clear().Append(rest);
+            widths.Clear();
+            foreach (var r in rest.EnumerateRunes()) widths.Add(Measure(r.ToString(), size, bold));
         }
         if (line.Length > 0) lines.Add(line.ToString());
         return lines;

@@ -366,10 +366,11 @@ public sealed class ScoreReportRenderer(ReportFontChain fonts, ReportLabels labe
         var brush = new XSolidBrush(XColor.FromArgb(28, 0x55, 0x60, 0x70));
         var state = g.Save();
         g.RotateAtTransform(-30, new XPoint(PageWidth / 2, PageHeight / 2));
-        var step = draw.Measure(text, 10) + 60;
+        var layout = draw.Lay(text, 10);
+        var step = layout.Width + 60;
         for (double y = -220, row = 0; y < PageHeight + 220; y += 96, row++)
             for (var x = -300 + (row % 2) * step / 2; x < PageWidth + 300; x += step)
-                draw.Draw(text, x, y, 10, brush);
+                draw.Draw(layout, x, y, brush);
         g.Restore(state);
     }
 
