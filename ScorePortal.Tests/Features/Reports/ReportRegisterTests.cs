@@ -126,6 +126,23 @@ public sealed class ReportRegisterTests(DemoPortal portal) : IClassFixture<DemoP
     }
 
     [Fact]
+    public async Task A_double_clicked_download_issues_one_report()
+    {
+        var (client, _, email) = await LinkedCandidateAsync("330106198704125212", "赵䶮");
+        using var _c = client;
+        await PassStepUpAsync(client, portal, email);
+        var registrationId = await RegistrationIdAsync("330106198704125212");
+
+        var responses = await Task.WhenAll(IssueAsync(client, registrationId, "en-US"), IssueAsync(client, registrationId, "en-US"));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(await responses[0].Content.ReadAsByteArrayAsync(), await responses[1].Content.ReadAsByteArrayAsync());
+        foreach (var r in responses) r.Dispose();
+        await using var db = await Db();
+        Assert.Equal(1, await db.ReportIssues.CountAsync(r => r.RegistrationId == registrationId));
+    }
+
+    [Fact]
     public async Task Verification_by_code_is_rate_limited_per_address()
     {
         await using var limited = PortalFactory.With(new Dictionary<string, string?> { ["PublicForms:VerificationsPerAddressPerMinute"] = "3" });

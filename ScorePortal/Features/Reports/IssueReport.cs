@@ -37,7 +37,25 @@ public abstract record IssueReportOutcome
 public sealed class IssueReport(IDbContextFactory<ScorePortalDbContext> dbFactory, MyRecord myRecord, ScoreReportRenderer renderer,
     ReportVault vault, AuditLog audit, TimeProvider time, ILogger<IssueReport> logger)
 {
+    // A double-clicked download arrives twice at once: both must find one report, not issue two. Striped per
+    // registration; another instance may still issue a twin, which is harmless (both are valid and registered).
+    private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     public async Task<IssueReportOutcome> HandleAsync(IssueReportRequest request, CancellationToken ct = default)
+    {
+        var stripe = _stripes[(uint)request.RegistrationId % (uint)_stripes.Length];
+        await stripe.WaitAsync(ct);
+        try
+        {
+            return await IssueOrReuseAsync(request, ct);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    private async Task<IssueReportOutcome> IssueOrReuseAsync(IssueReportRequest request, CancellationToken ct)
     {
         var culture = request.Culture == LocalizationExtensions.EnglishCulture ? LocalizationExtensions.EnglishCulture : LocalizationExtensions.DefaultCulture;
         var record = await myRecord.LoadAsync(request.UserId, ct);
