@@ -155,7 +155,7 @@ public static class PageStates
     {
         await page.Locator("[data-testid=batches] .mud-select").Nth(1).ClickAsync();
         // Options follow the enum: Validated, Approved, Published, Retracted, Rejected.
-        await page.Locator(".mud-popover-open .mud-list-item").Nth(4).ClickAsync();
+        await page.GetByRole(AriaRole.Option).Nth(4).ClickAsync();
         await page.WaitForSelectorAsync("[data-testid=batches-empty]");
     }
 

@@ -92,7 +92,7 @@ internal static class LookupHtml
             forms(t);
             html.Raw("</div>");
         }
-        Outcome(html, t, outcome);
+        Outcome(html, page, outcome);
         html.Raw("</div>");
         PortalDocument.End(html, t);
     }
@@ -175,14 +175,20 @@ internal static class LookupHtml
             .Attr("width", CaptchaImage.Width.ToString(CultureInfo.InvariantCulture)).Attr("height", CaptchaImage.Height.ToString(CultureInfo.InvariantCulture))
             .Attr("alt", t["Captcha.ImageAlt"]).Raw(" data-captcha-image class=\"portal-captcha__image\">")
             .Raw("<button type=\"button\" class=\"portal-captcha__refresh\" data-captcha-refresh").Attr("title", t["Captcha.Refresh"])
-            .Attr("aria-label", t["Captcha.Refresh"]).Raw(">↻</button></div>")
+            .Attr("aria-label", t["Captcha.Refresh"]).Raw(">↻</button>");
+        // The spoken code for those who cannot see the image; a plain link, so it plays without script too.
+        if (page.Http.RequestServices.GetRequiredService<CaptchaAudio>().IsAvailable)
+            html.Raw("<a class=\"portal-captcha__audio\" data-captcha-audio data-testid=\"captcha-audio\"").Attr("href", CaptchaExtensions.AudioUrl(token))
+                .Raw("><span aria-hidden=\"true\">🔊 </span>").Text(t["Captcha.Audio"]).Raw("</a>");
+        html.Raw("</div>")
             .Raw("<input type=\"hidden\"").Attr("name", tokenName).Attr("value", token).Raw(" data-captcha-token>")
             .Element("small", t["Captcha.Hint"], $" id=\"{id}-hint\"").Raw("</div>");
     }
 
     /// <summary>What a lookup answers, below its form; shared by every lookup channel.</summary>
-    private static void Outcome(HtmlWriter html, CachedTexts t, LookupOutcome? outcome)
+    private static void Outcome(HtmlWriter html, LookupPageContext page, LookupOutcome? outcome)
     {
+        var t = page.T;
         switch (outcome)
         {
             case LookupOutcome.NotFound:
@@ -204,14 +210,20 @@ internal static class LookupHtml
                 html.Raw("</ul></div>");
                 break;
             case LookupOutcome.Found f:
-                Sheet(html, t, f.Sheet);
+                Sheet(html, t, f.Sheet, page.Http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
                 break;
         }
     }
 
-    private static void Sheet(HtmlWriter html, CachedTexts t, ResultSheet sheet)
+    /// <summary>
+    /// The result sheet, on screen and on paper (app.css, @media print: one A4 page with the portal's name, no navigation
+    /// or buttons). Only the masked ID number is ever written; the printout says it is no certificate.
+    /// </summary>
+    private static void Sheet(HtmlWriter html, CachedTexts t, ResultSheet sheet, DateTimeOffset generatedAt)
     {
         html.Raw("<div class=\"mud-paper mud-elevation-1 portal-card portal-sheet\" data-testid=\"result-sheet\">")
+            .Raw("<p class=\"portal-print-only portal-print-head\">").Element("strong", t["App.Name"]).Raw(" ")
+            .Element("span", t["App.Subtitle"]).Raw("</p>")
             .Element("h2", t["Lookup.Sheet.Title"], " class=\"mud-typography mud-typography-h6 mud-typography-gutterbottom\"")
             .Raw("<dl class=\"portal-sheet__facts\">")
             .Element("dt", t["Lookup.Sheet.Name"]).Element("dd", sheet.Name, " data-testid=\"sheet-name\"")
@@ -253,7 +265,11 @@ internal static class LookupHtml
                     + $"{t.Format("Lookup.Sheet.PassedIn", PortalFormat.Name(p.PassedInNameZh, p.PassedInNameEn))}, {t.Format("Lookup.Sheet.ValidThrough", p.ValidThroughYear)}");
             html.Raw("</ul>");
         }
-        html.Raw("</div>");
+        html.Element("p", t.Format("Lookup.Sheet.GeneratedAt", PortalFormat.DateTime(generatedAt)), " class=\"portal-sheet__meta\" data-testid=\"sheet-generated\"")
+            .Element("p", t["Lookup.Sheet.PrintNote"], " class=\"portal-sheet__meta\" data-testid=\"sheet-print-note\"")
+            // Shown by js/print.js: without script the button could not print, and the browser's own menu still can.
+            .Element("button", t["Lookup.Sheet.Print"], " type=\"button\" class=\"portal-button portal-button--secondary portal-sheet__print\" data-print hidden data-testid=\"sheet-print\"")
+            .Raw("</div><script src=\"/js/print.js\"></script>");
     }
 
     private static string Number(decimal? value) => value?.ToString("0.#", CultureInfo.InvariantCulture) ?? "–";
