@@ -59,7 +59,6 @@ public static class AccessiblePages
         // Admin area.
         new("admin", "/admin", AreaRole.Admin),
         new("admin-batches", "/admin/batches", AreaRole.Admin),
-        new("admin-batches-empty", "/admin/batches", AreaRole.Admin, PageStates.FilterBatchesToNothingAsync),
         new("admin-batch", "/admin/batches", AreaRole.Admin, PageStates.OpenFirstBatchAsync),
         new("admin-analytics", "/admin/analytics", AreaRole.Admin),
         new("admin-sessions", "/admin/sessions", AreaRole.Admin),

@@ -150,15 +150,6 @@ public static class PageStates
         await page.WaitForSelectorAsync("[data-testid=form-errors], .validation-message");
     }
 
-    /// <summary>Status "rejected": no batch of the demo data, nor of the other browser tests, was rejected.</summary>
-    public static async Task FilterBatchesToNothingAsync(IPage page, PlaywrightFixture browser)
-    {
-        await page.Locator("[data-testid=batches] .mud-select").Nth(1).ClickAsync();
-        // Options follow the enum: Validated, Approved, Published, Retracted, Rejected.
-        await page.GetByRole(AriaRole.Option).Nth(4).ClickAsync();
-        await page.WaitForSelectorAsync("[data-testid=batches-empty]");
-    }
-
     public static async Task OpenFirstBatchAsync(IPage page, PlaywrightFixture browser)
     {
         await page.Locator("[data-testid=batches] tbody a[href^='/admin/batches/']").First.ClickAsync();
