@@ -34,6 +34,26 @@ public sealed class KeyboardAndPrintTests(PlaywrightFixture browser)
         public override string ToString() => $"{Tag}#{Id}.{Cls}";
     }
 
+    /// <summary>The Blazor pages' skip link (MainLayout) stays on the page as well and moves focus to the content.</summary>
+    [Fact]
+    public async Task Skip_link_of_a_Blazor_page_leads_into_its_main_content()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+        // Blazor's FocusOnNavigate puts focus on the page's heading, inside main, before any Tab.
+        var start = await page.EvaluateAsync<FocusInfo>(Focused);
+        Assert.True(start.Tag == "h1" && start.InMain, $"focus starts at {start}");
+        await page.FocusAsync(".skip-link");
+        var skip = await page.EvaluateAsync<FocusInfo>(Focused);
+        Assert.True(skip.Visible && skip.Outline >= 2, $"the skip link is not visible with focus: {skip}");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.PressAsync("Tab");
+        var first = await page.EvaluateAsync<FocusInfo>(Focused);
+        Assert.Contains("/Account/Login", page.Url);
+        Assert.True(first.Id == "login-email", $"Tab after the skip link went to {first}, at {page.Url}");
+        Assert.True(first.Outline >= 2, $"no visible focus on {first}");
+    }
+
     [Fact]
     public async Task Keyboard_user_skips_to_the_form_and_sees_focus_on_every_control_in_reading_order()
     {
@@ -47,6 +67,7 @@ public sealed class KeyboardAndPrintTests(PlaywrightFixture browser)
         Assert.True(skip.Visible && skip.Outline >= 2, $"the skip link is not visible with focus: {skip}");
         await PlaywrightFixture.ScreenshotAsync(page, "keyboard-skip-link");
         await page.Keyboard.PressAsync("Enter");
+        Assert.EndsWith("/lookup#main", page.Url);
         Assert.Equal("main", (await page.EvaluateAsync<FocusInfo>(Focused)).Id);
 
         // From there Tab walks the form in reading order, past the header, and every stop shows where it is.
@@ -66,7 +87,8 @@ public sealed class KeyboardAndPrintTests(PlaywrightFixture browser)
         Assert.Contains(stops, s => s.Tag == "button" && s.Cls.Contains("portal-button"));
         await PlaywrightFixture.ScreenshotAsync(page, "keyboard-focus-lookup");
 
-        // Errors are announced (role=alert is an assertive live region) and sit above the form they concern.
+        // Enter in a field sends the form; its errors are announced (role=alert is an assertive live region).
+        await page.FocusAsync("#name");
         await page.Keyboard.PressAsync("Enter");
         var errors = page.Locator("[data-testid=lookup-form] [data-testid=form-errors]");
         await Assertions.Expect(errors).ToHaveAttributeAsync("role", "alert");
