@@ -92,6 +92,15 @@ public sealed class KeyboardAndPrintTests(PlaywrightFixture browser)
         await page.Keyboard.PressAsync("Enter");
         var errors = page.Locator("[data-testid=lookup-form] [data-testid=form-errors]");
         await Assertions.Expect(errors).ToHaveAttributeAsync("role", "alert");
+        // Each field to fix is marked invalid and names its own message, which a screen reader reads on the field.
+        foreach (var field in new[] { "#idnumber", "#name" })
+        {
+            await Assertions.Expect(page.Locator(field)).ToHaveAttributeAsync("aria-invalid", "true");
+            var message = (await page.Locator(field).GetAttributeAsync("aria-describedby"))!.Split(' ')[0];
+            await Assertions.Expect(errors.Locator($"#{message}")).Not.ToBeEmptyAsync();
+        }
+        await Assertions.Expect(page.Locator("#session")).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        await PlaywrightFixture.ScreenshotAsync(page, "keyboard-form-errors");
     }
 
     /// <summary>The axe run of <see cref="AccessibilityTests"/> is not a formality: the footer's old grey is caught.</summary>
