@@ -222,7 +222,7 @@ internal static class LookupHtml
         // The spoken code for those who cannot see the image; a plain link, so it plays without script too.
         if (page.Http.RequestServices.GetRequiredService<CaptchaAudio>().IsAvailable)
             html.Raw("<a class=\"portal-captcha__audio\" data-captcha-audio data-testid=\"captcha-audio\"").Attr("href", CaptchaExtensions.AudioUrl(token))
-                .Raw("><span aria-hidden=\"true\">🔊 </span>").Text(t["Captcha.Audio"]).Raw("</a>");
+                .Raw(">").Text(t["Captcha.Audio"]).Raw("</a>");
         html.Raw("</div>")
             .Raw("<input type=\"hidden\"").Attr("name", tokenName).Attr("value", token).Raw(" data-captcha-token>")
             .Element("small", t["Captcha.Hint"], $" id=\"{id}-hint\"").Raw("</div>");
