@@ -21,7 +21,9 @@ public static class PortalDocument
             .Raw("<link rel=\"stylesheet\" href=\"/app.css\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\">")
             .Element("title", $"{title} - {t["App.Name"]}").Raw("</head>\n<body>");
 
-        html.Element("a", t["Layout.SkipToContent"], " class=\"skip-link\" href=\"#main\"")
+        // The page's own address before #main: under <base href="/"> a bare "#main" would lead to the home page.
+        html.Raw("<a class=\"skip-link\"").Attr("href", $"{context.Request.Path}{context.Request.QueryString}#main").Raw(" data-enhance-nav=\"false\">")
+            .Text(t["Layout.SkipToContent"]).Raw("</a>")
             .Raw("<header class=\"portal-header\" role=\"banner\"><div class=\"portal-header__inner\">")
             .Raw("<a class=\"portal-brand\" href=\"/\"><span class=\"portal-brand__mark\" aria-hidden=\"true\">软</span><span class=\"portal-brand__text\">")
             .Element("span", t["App.Name"], " class=\"portal-brand__name\"").Element("span", t["App.Subtitle"], " class=\"portal-brand__sub\"")

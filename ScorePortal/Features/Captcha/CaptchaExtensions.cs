@@ -14,6 +14,7 @@ public static class CaptchaExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<CaptchaService>();
         builder.Services.AddSingleton<CaptchaImage>();
+        builder.Services.AddSingleton<CaptchaAudio>();
         return builder;
     }
 
@@ -25,7 +26,7 @@ public static class CaptchaExtensions
         group.MapGet("/new", (CaptchaService captcha) =>
         {
             var (token, expires) = captcha.Issue();
-            return TypedResults.Json(new CaptchaChallenge(token, ImageUrl(token), expires));
+            return TypedResults.Json(new CaptchaChallenge(token, ImageUrl(token), AudioUrl(token), expires));
         });
 
         group.MapGet("/image", (string? t, CaptchaService captcha, CaptchaImage image, HttpContext context) =>
@@ -36,10 +37,23 @@ public static class CaptchaExtensions
                 ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Captcha expired")
                 : Results.File(image.Render(answer), "image/png");
         });
+
+        // The same challenge spoken: the same token, its expiry and the same limits as the image (the address block covers
+        // /captcha), so listening gives no extra tries. The URL and headers carry only the sealed token, never the answer.
+        group.MapGet("/audio", (string? t, CaptchaService captcha, CaptchaAudio audio, HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            var answer = audio.IsAvailable ? captcha.AnswerFor(t) : null;
+            return answer is null
+                ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Captcha expired")
+                : Results.File(audio.Render(answer, System.Globalization.CultureInfo.CurrentUICulture), "audio/wav");
+        });
         return app;
     }
 
     public static string ImageUrl(string token) => $"/captcha/image?t={token}";
 
-    public sealed record CaptchaChallenge(string Token, string Image, DateTimeOffset ExpiresAt);
+    public static string AudioUrl(string token) => $"/captcha/audio?t={token}";
+
+    public sealed record CaptchaChallenge(string Token, string Image, string Audio, DateTimeOffset ExpiresAt);
 }

@@ -24,8 +24,8 @@ public enum CaptchaCheck
 /// </summary>
 public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOptions<CaptchaOptions> options)
 {
-    // No 0/O, 1/I/L: characters people confuse on a distorted image.
-    private const string Alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    // No 0/O, 1/I/L: characters people confuse on a distorted image. CaptchaAudio speaks exactly these.
+    public const string Alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     private const int IdLength = 16;
     private const int NonceSize = 12;
     private const int TagSize = 16;

@@ -95,6 +95,6 @@ public static class LookupEndpoints
 
         public LookupPageContext AnswerOnly(HttpContext http) => new(http, texts, null, [], captcha);
 
-        public IReadOnlyList<string> Messages(LookupOutcome outcome) => [.. outcome.FormMessageKeys.Select(k => texts[k])];
+        public IReadOnlyList<FormError> Messages(LookupOutcome outcome) => [.. outcome.FormMessageKeys.Select(k => new FormError(k, texts[k]))];
     }
 }

@@ -12,12 +12,33 @@ namespace ScorePortal.Features.Lookup;
 internal sealed record LookupPageState(
     string? SessionCode = null, IdType? IdType = Candidates.IdType.ResidentId, string? IdNumber = null, string? Name = null,
     string? TicketNumber = null, string? TicketName = null,
-    IReadOnlyList<string>? Errors = null, IReadOnlyList<string>? TicketErrors = null, bool TicketChannel = false,
+    IReadOnlyList<FormError>? Errors = null, IReadOnlyList<FormError>? TicketErrors = null, bool TicketChannel = false,
     LookupOutcome? Outcome = null);
 
 internal sealed record OverseasPageState(
     string? SessionCode = null, string? PassportNumber = null, string? Email = null,
-    IReadOnlyList<string>? Errors = null, LookupOutcome? Outcome = null);
+    IReadOnlyList<FormError>? Errors = null, LookupOutcome? Outcome = null);
+
+/// <summary>A message said at a form: its resource key (which tells the field it concerns) and its text.</summary>
+internal sealed record FormError(string Key, string Text);
+
+/// <summary>
+/// A form's messages with their element ids, so that each field names the messages about it (aria-describedby) and
+/// is marked invalid: a screen reader says the message again on the field to fix, not only once in the summary.
+/// </summary>
+internal sealed class FormErrors(string formId, IReadOnlyList<FormError>? errors)
+{
+    public IReadOnlyList<FormError> All { get; } = errors ?? [];
+
+    public string Id(int index) => $"{formId}-error-{index}";
+
+    /// <summary>The ids of the messages whose keys contain any of <paramref name="keyParts"/>; null when none.</summary>
+    public string? For(params string[] keyParts)
+    {
+        var ids = All.Select((e, i) => (e, i)).Where(x => keyParts.Any(p => x.e.Key.Contains(p, StringComparison.Ordinal))).Select(x => Id(x.i)).ToList();
+        return ids.Count == 0 ? null : string.Join(' ', ids);
+    }
+}
 
 /// <summary>Everything a lookup page needs besides its state: texts, the form token, sessions, fresh captchas.</summary>
 internal sealed record LookupPageContext(HttpContext Http, CachedTexts T, string? FormToken, IReadOnlyList<SessionInfo> Sessions, CaptchaService Captcha);
@@ -33,25 +54,31 @@ internal static class LookupHtml
         Page(html, page, "Lookup.Title", "Lookup.Intro", "/lookup", state.Outcome, t =>
         {
             FormStart(html, page, "lookup", "lookup-form");
-            Errors(html, state.Errors);
-            SessionSelect(html, page, t, state.SessionCode);
-            html.Raw("<div class=\"portal-field\"><label for=\"idtype\">").Text(t["Lookup.IdType"]).Raw("</label><select id=\"idtype\" name=\"Input.IdType\">");
+            var errors = new FormErrors("lookup", state.Errors);
+            Errors(html, errors);
+            SessionSelect(html, page, t, state.SessionCode, errors.For("Session"));
+            html.Raw("<div class=\"portal-field\"><label for=\"idtype\">").Text(t["Lookup.IdType"]).Raw("</label><select id=\"idtype\" name=\"Input.IdType\"");
+            Invalid(html, errors.For("IdType"));
+            html.Raw(">");
             foreach (var type in Enum.GetValues<IdType>())
                 html.Raw("<option").Attr("value", type.ToString()).Flag("selected", type == state.IdType).Raw(">")
                     .Text(t[$"Lookup.IdType.{type}"]).Raw("</option>");
             html.Raw("</select></div>");
-            TextField(html, "idnumber", "Input.IdNumber", t["Lookup.IdNumber"], state.IdNumber, 64, "autocomplete=\"off\"");
-            NameField(html, t, "name", "Input.Name", state.Name, hintId: "name-hint");
-            CaptchaField(html, page, "captcha", "Input.CaptchaAnswer", "Input.CaptchaToken");
+            TextField(html, "idnumber", "Input.IdNumber", t["Lookup.IdNumber"], state.IdNumber, 64, "autocomplete=\"off\"",
+                describedBy: errors.For("IdNumber", "ResidentId", "Permit", "Passport"));
+            NameField(html, t, "name", "Input.Name", state.Name, hintId: "name-hint", errors.For("Name"));
+            CaptchaField(html, page, "captcha", "Input.CaptchaAnswer", "Input.CaptchaToken", errors.For("Captcha"));
             html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button\" data-testid=\"lookup-submit\"").Raw("</form>");
 
             var ticketOpen = state.TicketChannel || state.TicketErrors is { Count: > 0 };
             html.Raw("<details class=\"portal-lookup__ticket\"").Flag("open", ticketOpen).Raw(">").Element("summary", t["Lookup.ByTicket"]);
             FormStart(html, page, "lookup-ticket", "ticket-form");
-            Errors(html, state.TicketErrors);
-            TextField(html, "ticket", "Ticket.TicketNumber", t["Lookup.Ticket"], state.TicketNumber, 40, "autocomplete=\"off\"", t["Lookup.TicketHint"]);
-            NameField(html, t, "ticket-name", "Ticket.Name", state.TicketName, hintId: null);
-            CaptchaField(html, page, "ticket-captcha", "Ticket.CaptchaAnswer", "Ticket.CaptchaToken");
+            var ticketErrors = new FormErrors("ticket", state.TicketErrors);
+            Errors(html, ticketErrors);
+            TextField(html, "ticket", "Ticket.TicketNumber", t["Lookup.Ticket"], state.TicketNumber, 40, "autocomplete=\"off\"", t["Lookup.TicketHint"],
+                ticketErrors.For("Ticket"));
+            NameField(html, t, "ticket-name", "Ticket.Name", state.TicketName, hintId: null, ticketErrors.For("Name"));
+            CaptchaField(html, page, "ticket-captcha", "Ticket.CaptchaAnswer", "Ticket.CaptchaToken", ticketErrors.For("Captcha"));
             html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button portal-button--secondary\"").Raw("</form></details>");
 
             html.Raw("<p class=\"portal-hint\" style=\"margin-top:.75rem\">")
@@ -62,11 +89,14 @@ internal static class LookupHtml
         Page(html, page, "Overseas.Title", "Overseas.Intro", "/lookup/overseas", state.Outcome, t =>
         {
             FormStart(html, page, "lookup-overseas", "overseas-form");
-            Errors(html, state.Errors);
-            SessionSelect(html, page, t, state.SessionCode);
-            TextField(html, "passport", "Input.PassportNumber", t["Overseas.Passport"], state.PassportNumber, 64, "autocomplete=\"off\"");
-            TextField(html, "email", "Input.Email", t["Overseas.Email"], state.Email, 254, "type=\"email\" autocomplete=\"email\"");
-            CaptchaField(html, page, "captcha", "Input.CaptchaAnswer", "Input.CaptchaToken");
+            var errors = new FormErrors("overseas", state.Errors);
+            Errors(html, errors);
+            SessionSelect(html, page, t, state.SessionCode, errors.For("Session"));
+            TextField(html, "passport", "Input.PassportNumber", t["Overseas.Passport"], state.PassportNumber, 64, "autocomplete=\"off\"",
+                describedBy: errors.For("Passport", "IdNumber"));
+            TextField(html, "email", "Input.Email", t["Overseas.Email"], state.Email, 254, "type=\"email\" autocomplete=\"email\"",
+                describedBy: errors.For("Email"));
+            CaptchaField(html, page, "captcha", "Input.CaptchaAnswer", "Input.CaptchaToken", errors.For("Captcha"));
             html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button\" data-testid=\"overseas-submit\"").Raw("</form>")
                 .Raw("<p class=\"portal-hint\">").Element("a", t["Overseas.BackToMain"], " href=\"/lookup\"").Raw("</p>");
         });
@@ -92,7 +122,7 @@ internal static class LookupHtml
             forms(t);
             html.Raw("</div>");
         }
-        Outcome(html, t, outcome);
+        Outcome(html, page, outcome);
         html.Raw("</div>");
         PortalDocument.End(html, t);
     }
@@ -112,24 +142,35 @@ internal static class LookupHtml
             .Raw("<input type=\"hidden\" name=\"__RequestVerificationToken\"").Attr("value", page.FormToken).Raw(">");
     }
 
-    private static void Errors(HtmlWriter html, IReadOnlyList<string>? errors)
+    /// <summary>The form's messages above it, announced at once (role=alert), each with the id its field refers to.</summary>
+    private static void Errors(HtmlWriter html, FormErrors errors)
     {
-        if (errors is not { Count: > 0 }) return;
+        if (errors.All.Count == 0) return;
         html.Raw("<div class=\"portal-alert portal-alert--error\" role=\"alert\" data-testid=\"form-errors\">");
-        if (errors.Count == 1) html.Text(errors[0]);
+        if (errors.All.Count == 1) html.Raw("<span").Attr("id", errors.Id(0)).Raw(">").Text(errors.All[0].Text).Raw("</span>");
         else
         {
             html.Raw("<ul style=\"margin:0;padding-left:1.2rem\">");
-            foreach (var e in errors) html.Element("li", e);
+            for (var i = 0; i < errors.All.Count; i++) html.Raw("<li").Attr("id", errors.Id(i)).Raw(">").Text(errors.All[i].Text).Raw("</li>");
             html.Raw("</ul>");
         }
         html.Raw("</div>");
     }
 
-    private static void SessionSelect(HtmlWriter html, LookupPageContext page, CachedTexts t, string? selected)
+    /// <summary>Marks a field invalid and names its messages; <paramref name="describedBy"/> may add the field's hint.</summary>
+    private static void Invalid(HtmlWriter html, string? errorIds, string? hintId = null)
+    {
+        if (errorIds is not null) html.Raw(" aria-invalid=\"true\"");
+        var describedBy = string.Join(' ', new[] { errorIds, hintId }.Where(id => id is not null));
+        if (describedBy.Length > 0) html.Attr("aria-describedby", describedBy);
+    }
+
+    private static void SessionSelect(HtmlWriter html, LookupPageContext page, CachedTexts t, string? selected, string? errorIds)
     {
         if (string.IsNullOrEmpty(selected)) selected = DefaultSessionCode(page.Sessions);
-        html.Raw("<div class=\"portal-field\"><label for=\"session\">").Text(t["Lookup.Session"]).Raw("</label><select id=\"session\" name=\"Input.SessionCode\">");
+        html.Raw("<div class=\"portal-field\"><label for=\"session\">").Text(t["Lookup.Session"]).Raw("</label><select id=\"session\" name=\"Input.SessionCode\"");
+        Invalid(html, errorIds);
+        html.Raw(">");
         foreach (var s in page.Sessions)
             html.Raw("<option").Attr("value", s.Code).Flag("selected", string.Equals(s.Code, selected, StringComparison.OrdinalIgnoreCase)).Raw(">")
                 .Text(PortalFormat.Name(s.NameZh, s.NameEn)).Raw("</option>");
@@ -142,54 +183,64 @@ internal static class LookupHtml
 
     /// <param name="attributes">Literal attributes from code (never data).</param>
     private static void TextField(HtmlWriter html, string id, string name, string label, string? value, int maxLength, string attributes,
-        string? placeholder = null)
+        string? placeholder = null, string? describedBy = null)
     {
         html.Raw("<div class=\"portal-field\"><label").Attr("for", id).Raw(">").Text(label).Raw("</label>")
             .Raw("<input").Attr("id", id).Attr("name", name).Raw(" ").Raw(attributes)
             .Attr("maxlength", maxLength.ToString(CultureInfo.InvariantCulture));
+        Invalid(html, describedBy);
         if (placeholder is not null) html.Attr("placeholder", placeholder);
         html.Attr("value", value).Raw("></div>");
     }
 
-    private static void NameField(HtmlWriter html, CachedTexts t, string id, string name, string? value, string? hintId)
+    private static void NameField(HtmlWriter html, CachedTexts t, string id, string name, string? value, string? hintId, string? errorIds)
     {
         html.Raw("<div class=\"portal-field\"><label").Attr("for", id).Raw(">").Text(t["Lookup.Name"]).Raw("</label>")
             .Raw("<input").Attr("id", id).Attr("name", name).Raw(" autocomplete=\"name\" maxlength=\"600\"");
-        if (hintId is not null) html.Attr("aria-describedby", hintId);
+        Invalid(html, errorIds, hintId);
         html.Attr("value", value).Raw("><small class=\"portal-hint\"");
         if (hintId is not null) html.Attr("id", hintId);
         html.Raw(">").Text(t["Lookup.NameHint"]).Raw("</small></div>");
     }
 
     /// <summary>A fresh single-use captcha; wwwroot/js/captcha.js refreshes it before it expires and on the button.</summary>
-    private static void CaptchaField(HtmlWriter html, LookupPageContext page, string id, string answerName, string tokenName)
+    private static void CaptchaField(HtmlWriter html, LookupPageContext page, string id, string answerName, string tokenName, string? errorIds)
     {
         var t = page.T;
         var (token, expiresAt) = page.Captcha.Issue();
         html.Raw("<div class=\"portal-field portal-captcha\" data-captcha").Attr("data-expires", expiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))
             .Raw("><label").Attr("for", id).Raw(">").Text(t["Captcha.Label"]).Raw("</label><div class=\"portal-captcha__row\">")
             .Raw("<input").Attr("id", id).Attr("name", answerName)
-            .Raw(" type=\"text\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"8\" aria-required=\"true\"")
-            .Attr("aria-describedby", id + "-hint").Raw(" class=\"portal-captcha__input\">")
+            .Raw(" type=\"text\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"8\" aria-required=\"true\"");
+        Invalid(html, errorIds, id + "-hint");
+        html.Raw(" class=\"portal-captcha__input\">")
             .Raw("<img").Attr("src", CaptchaExtensions.ImageUrl(token))
             .Attr("width", CaptchaImage.Width.ToString(CultureInfo.InvariantCulture)).Attr("height", CaptchaImage.Height.ToString(CultureInfo.InvariantCulture))
             .Attr("alt", t["Captcha.ImageAlt"]).Raw(" data-captcha-image class=\"portal-captcha__image\">")
             .Raw("<button type=\"button\" class=\"portal-captcha__refresh\" data-captcha-refresh").Attr("title", t["Captcha.Refresh"])
-            .Attr("aria-label", t["Captcha.Refresh"]).Raw(">↻</button></div>")
+            .Attr("aria-label", t["Captcha.Refresh"]).Raw(">↻</button>");
+        // The spoken code for those who cannot see the image; a plain link, so it plays without script too.
+        if (page.Http.RequestServices.GetRequiredService<CaptchaAudio>().IsAvailable)
+            html.Raw("<a class=\"portal-captcha__audio\" data-captcha-audio data-testid=\"captcha-audio\"").Attr("href", CaptchaExtensions.AudioUrl(token))
+                .Raw(">").Text(t["Captcha.Audio"]).Raw("</a>");
+        html.Raw("</div>")
             .Raw("<input type=\"hidden\"").Attr("name", tokenName).Attr("value", token).Raw(" data-captcha-token>")
             .Element("small", t["Captcha.Hint"], $" id=\"{id}-hint\"").Raw("</div>");
     }
 
     /// <summary>What a lookup answers, below its form; shared by every lookup channel.</summary>
     /// <summary>A lookup's answer block (result sheet, or where to ask) as markup for the candidate area's Razor pages.</summary>
-    public static Microsoft.AspNetCore.Components.MarkupString OutcomeMarkup(CachedTexts t, LookupOutcome outcome)
+    public static Microsoft.AspNetCore.Components.MarkupString OutcomeMarkup(CachedTexts t, LookupOutcome outcome, DateTimeOffset generatedAt)
     {
         using var html = new HtmlWriter();
-        Outcome(html, t, outcome);
+        Outcome(html, t, outcome, generatedAt);
         return new Microsoft.AspNetCore.Components.MarkupString(html.ToString());
     }
 
-    private static void Outcome(HtmlWriter html, CachedTexts t, LookupOutcome? outcome)
+    private static void Outcome(HtmlWriter html, LookupPageContext page, LookupOutcome? outcome) =>
+        Outcome(html, page.T, outcome, page.Http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+
+    private static void Outcome(HtmlWriter html, CachedTexts t, LookupOutcome? outcome, DateTimeOffset generatedAt)
     {
         switch (outcome)
         {
@@ -212,14 +263,20 @@ internal static class LookupHtml
                 html.Raw("</ul></div>");
                 break;
             case LookupOutcome.Found f:
-                Sheet(html, t, f.Sheet);
+                Sheet(html, t, f.Sheet, generatedAt);
                 break;
         }
     }
 
-    private static void Sheet(HtmlWriter html, CachedTexts t, ResultSheet sheet)
+    /// <summary>
+    /// The result sheet, on screen and on paper (app.css, @media print: one A4 page with the portal's name, no navigation
+    /// or buttons). Only the masked ID number is ever written; the printout says it is no certificate.
+    /// </summary>
+    private static void Sheet(HtmlWriter html, CachedTexts t, ResultSheet sheet, DateTimeOffset generatedAt)
     {
         html.Raw("<div class=\"mud-paper mud-elevation-1 portal-card portal-sheet\" data-testid=\"result-sheet\">")
+            .Raw("<p class=\"portal-print-only portal-print-head\">").Element("strong", t["App.Name"]).Raw(" ")
+            .Element("span", t["App.Subtitle"]).Raw("</p>")
             .Element("h2", t["Lookup.Sheet.Title"], " class=\"mud-typography mud-typography-h6 mud-typography-gutterbottom\"")
             .Raw("<dl class=\"portal-sheet__facts\">")
             .Element("dt", t["Lookup.Sheet.Name"]).Element("dd", sheet.Name, " data-testid=\"sheet-name\"")
@@ -261,7 +318,11 @@ internal static class LookupHtml
                     + $"{t.Format("Lookup.Sheet.PassedIn", PortalFormat.Name(p.PassedInNameZh, p.PassedInNameEn))}, {t.Format("Lookup.Sheet.ValidThrough", p.ValidThroughYear)}");
             html.Raw("</ul>");
         }
-        html.Raw("</div>");
+        html.Element("p", t.Format("Lookup.Sheet.GeneratedAt", PortalFormat.DateTime(generatedAt)), " class=\"portal-sheet__meta\" data-testid=\"sheet-generated\"")
+            .Element("p", t["Lookup.Sheet.PrintNote"], " class=\"portal-sheet__meta\" data-testid=\"sheet-print-note\"")
+            // Shown by js/print.js: without script the button could not print, and the browser's own menu still can.
+            .Element("button", t["Lookup.Sheet.Print"], " type=\"button\" class=\"portal-button portal-button--secondary portal-sheet__print\" data-print hidden data-testid=\"sheet-print\"")
+            .Raw("</div><script src=\"/js/print.js\"></script>");
     }
 
     private static string Number(decimal? value) => value?.ToString("0.#", CultureInfo.InvariantCulture) ?? "–";

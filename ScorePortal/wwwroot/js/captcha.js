@@ -2,6 +2,7 @@
 // and the refresh button asks for a new image at any time. Re-run after Blazor's enhanced navigation.
 (function () {
     const timers = new WeakMap();
+    const players = new WeakMap();
 
     async function refresh(box) {
         try {
@@ -10,6 +11,7 @@
             const challenge = await response.json();
             box.querySelector('[data-captcha-token]').value = challenge.token;
             box.querySelector('[data-captcha-image]').src = challenge.image;
+            box.querySelector('[data-captcha-audio]')?.setAttribute('href', challenge.audio);
             const answer = box.querySelector('input[type=text]');
             if (answer) answer.value = '';
             schedule(box, Date.parse(challenge.expiresAt));
@@ -27,6 +29,15 @@
             if (box.dataset.captchaReady === '1') return;
             box.dataset.captchaReady = '1';
             box.querySelector('[data-captcha-refresh]')?.addEventListener('click', () => refresh(box));
+            // Plays the spoken code in place (the link alone would leave the form for the browser's player).
+            box.querySelector('[data-captcha-audio]')?.addEventListener('click', event => {
+                event.preventDefault();
+                const href = event.currentTarget.getAttribute('href');
+                players.get(box)?.pause();
+                const player = new Audio(href);
+                players.set(box, player);
+                player.play().catch(() => { window.location.href = href; });
+            });
             schedule(box, Number(box.dataset.expires));
         });
     }

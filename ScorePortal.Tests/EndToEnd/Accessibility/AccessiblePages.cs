@@ -1,0 +1,95 @@
+using Microsoft.Playwright;
+using ScorePortal.Tests.Infrastructure;
+
+namespace ScorePortal.Tests.EndToEnd.Accessibility;
+
+/// <summary>Who a page is checked as: nobody, or a fresh account of one role signed in with its second factor.</summary>
+public enum AreaRole
+{
+    Public,
+    Candidate,
+    Staff,
+    Expert,
+    Admin,
+}
+
+/// <summary>
+/// One page, or one state of a page, that axe-core checks: opened at <paramref name="Url"/> as <paramref name="Role"/>,
+/// then brought into its state by <paramref name="Setup"/> (errors shown, a dialog open, a list filtered to nothing).
+/// </summary>
+/// <param name="Name">Unique; names the test case and its screenshot.</param>
+/// <param name="Setup">Runs after the page is open (and interactive); selectors must not depend on the language.</param>
+public sealed record AccessiblePage(string Name, string Url, AreaRole Role = AreaRole.Public, Func<IPage, PlaywrightFixture, Task>? Setup = null)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// Every page axe-core checks, in Chinese and English at 1280 and 390 px (<see cref="AccessibilityTests"/>).
+/// A new page is one more line here: <c>new("name", "/url", AreaRole.X, PageStates.Something),</c>.
+/// </summary>
+public static class AccessiblePages
+{
+    public static readonly AccessiblePage[] All =
+    [
+        // Public pages (static SSR and the plain-HTML lookup pages).
+        new("home", "/"),
+        new("lookup", "/lookup"),
+        new("lookup-form-errors", "/lookup", Setup: PageStates.SubmitEmptyLookupAsync),
+        new("lookup-ticket-errors", "/lookup", Setup: PageStates.SubmitEmptyTicketLookupAsync),
+        new("lookup-not-found", "/lookup", Setup: PageStates.LookUpAnUnknownNameAsync),
+        new("lookup-result-sheet", "/lookup", Setup: PageStates.LookUpYangJiAsync),
+        new("lookup-busy", "/lookup", Setup: PageStates.ShowBusyPageAsync),
+        new("lookup-overseas", "/lookup/overseas"),
+        new("lookup-overseas-errors", "/lookup/overseas", Setup: PageStates.SubmitEmptyOverseasLookupAsync),
+        new("login", "/Account/Login"),
+        new("login-errors", "/Account/Login", Setup: PageStates.SubmitLoginWithWrongPasswordAsync),
+        new("register", "/Account/Register"),
+        new("register-errors", "/Account/Register", Setup: PageStates.SubmitEmptyRegistrationAsync),
+        new("lockout", "/Account/Lockout"),
+        new("access-denied", "/Account/AccessDenied"),
+        new("authenticator-enrollment", "/", Setup: PageStates.SignInAsUnenrolledAdminAsync),
+        new("not-found", "/no-such-page"),
+        new("too-many-requests", "/status/429"),
+
+        // Candidate area and report verification.
+        new("me", "/me", AreaRole.Candidate),
+        new("me-link", "/me/link", AreaRole.Candidate),
+        new("me-link-errors", "/me/link", AreaRole.Candidate, PageStates.SubmitEmptyLinkAsync),
+        new("me-scores", "/me", AreaRole.Candidate, PageStates.LinkADemoRecordAsync),
+        new("me-reports", "/me/reports", AreaRole.Candidate),
+        new("stepup", "/Account/StepUp", AreaRole.Candidate),
+        new("stepup-errors", "/Account/StepUp", AreaRole.Candidate, PageStates.SubmitEmptyStepUpAsync),
+        new("verify", "/verify"),
+        new("verify-not-found", "/verify?code=0000-0000-0000-0000-0000"),
+        new("verify-file-verdict", "/verify", Setup: PageStates.UploadAFileThatIsNotAReportAsync),
+
+        // Staff and expert areas.
+        new("staff", "/staff", AreaRole.Staff),
+        new("expert", "/expert", AreaRole.Expert),
+
+        // Admin area.
+        new("admin", "/admin", AreaRole.Admin),
+        new("admin-batches", "/admin/batches", AreaRole.Admin),
+        new("admin-batch", "/admin/batches", AreaRole.Admin, PageStates.OpenFirstBatchAsync),
+        new("admin-analytics", "/admin/analytics", AreaRole.Admin),
+        new("admin-sessions", "/admin/sessions", AreaRole.Admin),
+        new("admin-sessions-form", "/admin/sessions", AreaRole.Admin, PageStates.OpenNewSessionFormAsync),
+        new("admin-catalog", "/admin/catalog", AreaRole.Admin),
+        new("admin-catalog-dialog", "/admin/catalog", AreaRole.Admin, PageStates.OpenDeleteQualificationDialogAsync),
+        new("admin-catalog-empty", "/admin/catalog", AreaRole.Admin, PageStates.SearchCatalogForNothingAsync),
+        new("admin-provinces", "/admin/provinces", AreaRole.Admin),
+        new("admin-audit", "/admin/audit", AreaRole.Admin),
+        new("admin-links", "/admin/links", AreaRole.Admin),
+        new("admin-links-found", "/admin/links", AreaRole.Admin, PageStates.FindARecordLinkAsync),
+    ];
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var page in All)
+            foreach (var culture in new[] { "zh-CN", "en-US" })
+                data.Add(page.Name, culture);
+        return data;
+    }
+}

@@ -1,0 +1,254 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Microsoft.Playwright;
+using ScorePortal.Account;
+using ScorePortal.Operations;
+using ScorePortal.Tests.Infrastructure;
+
+namespace ScorePortal.Tests.EndToEnd.Accessibility;
+
+/// <summary>
+/// The states <see cref="AccessiblePages"/> brings pages into before axe-core looks at them. Every step waits for the
+/// state it produces, so the check never runs on the page before it.
+/// </summary>
+public static class PageStates
+{
+    public static async Task SubmitEmptyLookupAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.ClickAsync("[data-testid=lookup-submit]");
+        await page.WaitForSelectorAsync("[data-testid=lookup-form] [data-testid=form-errors]");
+    }
+
+    public static async Task SubmitEmptyTicketLookupAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.ClickAsync(".portal-lookup__ticket summary");
+        await page.ClickAsync("[data-testid=ticket-form] button[type=submit]");
+        await page.WaitForSelectorAsync("[data-testid=ticket-form] [data-testid=form-errors]");
+    }
+
+    public static async Task SubmitEmptyOverseasLookupAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.ClickAsync("[data-testid=overseas-submit]");
+        await page.WaitForSelectorAsync("[data-testid=form-errors]");
+    }
+
+    /// <summary>A well-formed passport number nobody holds: the answer every kind of mismatch gets.</summary>
+    public static async Task LookUpAnUnknownNameAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.SelectOptionAsync("#idtype", "Passport");
+        await page.FillAsync("#idnumber", "E99999990");
+        await page.FillAsync("#name", "无此人");
+        await page.FillAsync("#captcha", PortalFactory.CaptchaTestAnswer);
+        await page.ClickAsync("[data-testid=lookup-submit]");
+        await page.WaitForSelectorAsync("[data-testid=lookup-not-found]");
+    }
+
+    /// <summary>The demo candidate 杨𠮷 (CJK Extension B), three subjects passed.</summary>
+    public static async Task LookUpYangJiAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.SelectOptionAsync("#idtype", "ResidentId");
+        await page.FillAsync("#idnumber", "320102199211083808");
+        await page.FillAsync("#name", "杨U+20BB7");
+        await page.FillAsync("#captcha", PortalFactory.CaptchaTestAnswer);
+        await page.ClickAsync("[data-testid=lookup-submit]");
+        await page.WaitForSelectorAsync("[data-testid=result-sheet]");
+    }
+
+    /// <summary>
+    /// The "系统繁忙" page as the busy gate writes it when every slot is taken: the gate of the test runs with one slot
+    /// held, and the browser receives its page in answer to the real form post (styles and scripts from the portal).
+    /// </summary>
+    public static async Task ShowBusyPageAsync(IPage page, PlaywrightFixture browser)
+    {
+        var culture = await page.Locator("html").GetAttributeAsync("lang") ?? "zh-CN";
+        await page.RouteAsync("**/lookup", async route =>
+        {
+            if (route.Request.Method != "POST")
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            var body = await BusyPageAsync(culture, route.Request.PostData ?? "");
+            await route.FulfillAsync(new RouteFulfillOptions
+            {
+                Status = 503,
+                ContentType = "text/html; charset=utf-8",
+                Body = body,
+                Headers = new Dictionary<string, string>
+                {
+                    ["Content-Security-Policy"] = SecurityHeaders.ContentSecurityPolicy,
+                    ["Retry-After"] = "5",
+                },
+            });
+        });
+        await page.ClickAsync("[data-testid=lookup-submit]");
+        await page.WaitForSelectorAsync("[data-auto-retry]");
+        // The page re-posts itself after its countdown: stop it there, the check needs the page as it stands.
+        await page.UnrouteAllAsync();
+        await page.RouteAsync("**/lookup", route => route.AbortAsync());
+    }
+
+    private static async Task<string> BusyPageAsync(string culture, string form)
+    {
+        var previous = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new(culture);
+        try
+        {
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var gate = new BusyGate(async _ => { entered.TrySetResult(); await release.Task; },
+                Options.Create(new BusyGateOptions { Paths = ["/lookup"], MaxConcurrent = 1, QueueTimeout = TimeSpan.FromMilliseconds(50) }),
+                Localizer());
+            var holder = gate.InvokeAsync(Post(""));
+            await entered.Task;
+            var busy = Post(form);
+            var output = new MemoryStream();
+            busy.Response.Body = output;
+            await gate.InvokeAsync(busy);
+            release.SetResult();
+            await holder;
+            Assert.Equal(503, busy.Response.StatusCode);
+            return Encoding.UTF8.GetString(output.ToArray());
+        }
+        finally
+        {
+            (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = previous;
+        }
+    }
+
+    private static DefaultHttpContext Post(string form)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/lookup";
+        context.Request.ContentType = "application/x-www-form-urlencoded";
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(form));
+        return context;
+    }
+
+    private static IStringLocalizer<SharedResource> Localizer() =>
+        new StringLocalizer<SharedResource>(new ResourceManagerStringLocalizerFactory(
+            Options.Create(new LocalizationOptions { ResourcesPath = "Resources" }), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+
+    /// <summary>An address without an account: the same "wrong email or password" message as a wrong password.</summary>
+    public static async Task SubmitLoginWithWrongPasswordAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.FillAsync("#login-email", "nobody@example.org");
+        await page.FillAsync("#login-password", "not-the-password");
+        await page.ClickAsync("[data-testid=login-submit]");
+        await page.WaitForSelectorAsync("[data-testid=form-errors]");
+    }
+
+    public static async Task SubmitEmptyRegistrationAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.ClickAsync("[data-testid=register-submit]");
+        await page.WaitForSelectorAsync("[data-testid=form-errors], .validation-message");
+    }
+
+    public static async Task OpenFirstBatchAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.Locator("[data-testid=batches] tbody a[href^='/admin/batches/']").First.ClickAsync();
+        await page.WaitForSelectorAsync("[data-testid=batch-title]");
+        await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
+    }
+
+    /// <summary>The new-session form saved empty: every field says what it needs.</summary>
+    public static async Task OpenNewSessionFormAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.ClickAsync("[data-testid=session-new]");
+        await page.WaitForSelectorAsync("[data-testid=session-form]");
+        await page.ClickAsync("[data-testid=session-save]");
+        await page.WaitForSelectorAsync("[data-testid=session-form] .mud-input-error, [data-testid=session-form] [role=alert]");
+    }
+
+    /// <summary>The confirmation before deleting a qualification (left open: nothing is deleted).</summary>
+    public static async Task OpenDeleteQualificationDialogAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.Locator("[data-testid=qualifications-table] tbody tr").First.Locator("button").Nth(2).ClickAsync();
+        await page.WaitForSelectorAsync(".mud-dialog");
+    }
+
+    public static async Task SearchCatalogForNothingAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.Locator("[data-testid=qualifications-table] .mud-table-toolbar input[type=text]").Last.FillAsync("ZZZ-没有这个资格");
+        await page.WaitForSelectorAsync("[data-testid=qualifications-empty]");
+    }
+
+    public static async Task SubmitEmptyLinkAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.ClickAsync("[data-testid=link-submit]");
+        await page.WaitForSelectorAsync("[data-testid=form-errors]");
+    }
+
+    /// <summary>
+    /// "My scores" with a linked record: the Chinese and the English account each link their own demo record (孙丽 with a
+    /// voided subject, 陈家豪 with a residence permit). The account stays linked, so a second run finds it linked already.
+    /// </summary>
+    public static async Task LinkADemoRecordAsync(IPage page, PlaywrightFixture browser)
+    {
+        if (await page.Locator("[data-testid=me-link]").CountAsync() > 0)
+        {
+            var english = await page.EvaluateAsync<string>("() => document.documentElement.lang") == "en-US";
+            var (type, id, name) = english
+                ? (ScorePortal.Features.Candidates.IdType.HkMacaoTaiwanPermit, "810000199105038614", "陈家豪")
+                : (ScorePortal.Features.Candidates.IdType.ResidentId, "370102199608302908", "孙丽");
+            var tickets = await ScorePortal.Tests.Features.Me.CandidateTestSupport.TicketsAsync(browser.Portal, type, id);
+            await page.GotoAsync("/me/link");
+            await page.SelectOptionAsync("#link-idtype", type.ToString());
+            await page.FillAsync("#link-id", id);
+            await page.FillAsync("#link-name", name);
+            await page.FillAsync("#link-ticket", tickets[0]);
+            await page.ClickAsync("[data-testid=link-submit]");
+        }
+        await page.WaitForSelectorAsync("[data-testid=result-sheet]");
+    }
+
+    public static async Task SubmitEmptyStepUpAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.ClickAsync("[data-testid=stepup-submit]");
+        await page.WaitForSelectorAsync("[data-testid=form-errors]");
+    }
+
+    public static async Task UploadAFileThatIsNotAReportAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.SetInputFilesAsync("#verify-file", new FilePayload { Name = "report.pdf", MimeType = "application/pdf", Buffer = "not a pdf"u8.ToArray() });
+        await page.ClickAsync("[data-testid=verify-file-submit]");
+        await page.WaitForSelectorAsync("[data-testid=verify-file-verdict]");
+    }
+
+    public static async Task FindARecordLinkAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.Locator("input[data-testid=links-id], [data-testid=links-id] input").First.FillAsync("110105199003072311");
+        await page.ClickAsync("[data-testid=links-find]");
+        await page.WaitForSelectorAsync("[data-testid=links-record]");
+    }
+
+    /// <summary>A fresh account of the role (staff bound to Beijing), with the demo password.</summary>
+    public static async Task<(string Email, string Password)> CreateAccountAsync(PlaywrightFixture browser, AreaRole role)
+    {
+        var email = $"a11y-{role.ToString().ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..10]}@example.org";
+        var password = browser.Portal.Services.GetRequiredService<IConfiguration>()["Demo:Password"]!;
+        await using var scope = browser.Portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, ProvinceCode = role == AreaRole.Staff ? "11" : null };
+        Assert.True((await users.CreateAsync(user, password)).Succeeded);
+        Assert.True((await users.AddToRoleAsync(user, role.ToString())).Succeeded);
+        return (email, password);
+    }
+
+    /// <summary>An admin who has not set up an authenticator yet lands on the enrollment page (QR code, secret, code field).</summary>
+    public static async Task SignInAsUnenrolledAdminAsync(IPage page, PlaywrightFixture browser)
+    {
+        var (email, password) = await CreateAccountAsync(browser, AreaRole.Admin);
+        await page.GotoAsync("/Account/Login?returnUrl=%2Fadmin");
+        await page.FillAsync("#login-email", email);
+        await page.FillAsync("#login-password", password);
+        await page.ClickAsync("[data-testid=login-submit]");
+        await page.WaitForSelectorAsync("[data-testid=totp-qr]");
+    }
+}
