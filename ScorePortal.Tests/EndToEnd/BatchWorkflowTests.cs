@@ -7,7 +7,6 @@ using Microsoft.Playwright;
 using OtpNet;
 using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Batches;
 using ScorePortal.Tests.Features.Batches;
 using ScorePortal.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Playwright;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.EndToEnd;

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Localization;
 using ScorePortal.Data;
 using ScorePortal.Features.Outbox;
-using ScorePortal.Localization;
 
 namespace ScorePortal.Account;
 

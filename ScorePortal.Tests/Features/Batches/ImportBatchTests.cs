@@ -5,7 +5,6 @@ using MiniExcelLibs;
 using ScorePortal.Features.Audit;
 using ScorePortal.Features.Batches;
 using ScorePortal.Tests.Infrastructure;
-using ScorePortal.Features.Candidates;
 using static ScorePortal.Tests.Features.Batches.ImportTestData;
 
 namespace ScorePortal.Tests.Features.Batches;
@@ -227,7 +226,9 @@ public sealed class ImportBatchTests
 
     private static async Task<AuditEntry> WaitForAuditAsync(PortalFactory portal, string action)
     {
-        for (var i = 0; i < 50; i++)
+        // A deadline rather than a number of tries: on a loaded machine the audit writer's batch can take seconds.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
         {
             await using var db = await CreateDbAsync(portal);
             if (await db.AuditEntries.AsNoTracking().Where(e => e.Action == action).FirstOrDefaultAsync() is { } entry) return entry;

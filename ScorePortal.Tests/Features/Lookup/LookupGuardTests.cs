@@ -121,11 +121,14 @@ public sealed class LookupGuardTests
         await LookUpAsync(portal, "110105199003072311", "王五");
 
         await using var db = await portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
+        // Wait for the two entries themselves (not a count of entries), on a deadline: the audit writer commits in batches.
         List<AuditEntry> lookups = [];
-        for (var i = 0; i < 50 && lookups.Count < 2; i++)
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(lookups.Any(e => e.DataJson.Contains("\"matched\"")) && lookups.Any(e => e.DataJson.Contains("\"no-match\"")))
+               && DateTime.UtcNow < deadline)
         {
+            await Task.Delay(100);
             lookups = await db.AuditEntries.AsNoTracking().Where(e => e.Action == AuditActions.ScoreLookup).ToListAsync();
-            if (lookups.Count < 2) await Task.Delay(100);
         }
         Assert.Contains(lookups, e => e.DataJson.Contains("\"matched\""));
         Assert.Contains(lookups, e => e.DataJson.Contains("\"no-match\""));

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
 using ScorePortal.Account;
 using ScorePortal.Operations;
 using ScorePortal.Security;

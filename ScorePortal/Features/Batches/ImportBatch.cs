@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -6,8 +5,6 @@ using ScorePortal.Account;
 using ScorePortal.Data;
 using ScorePortal.Features.Audit;
 using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Scores;
-using ScorePortal.Localization;
 
 namespace ScorePortal.Features.Batches;
 

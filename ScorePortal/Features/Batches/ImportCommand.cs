@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Localization;
-using ScorePortal.Localization;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Batches;

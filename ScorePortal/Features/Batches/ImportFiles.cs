@@ -3,7 +3,6 @@ using System.Text;
 using CsvHelper;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
-using ScorePortal.Localization;
 
 namespace ScorePortal.Features.Batches;
 

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScorePortal.Data;
 using ScorePortal.Features.Audit;
-using ScorePortal.Features.Scores;
 using ScorePortal.Features.Sessions;
 
 namespace ScorePortal.Features.Batches;

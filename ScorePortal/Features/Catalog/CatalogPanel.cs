@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
 using ScorePortal.Features.Admin;
-using ScorePortal.Localization;
 
 namespace ScorePortal.Features.Catalog;
 

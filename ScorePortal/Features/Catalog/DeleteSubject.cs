@@ -1,4 +1,3 @@
-using ScorePortal.Features.Lookup;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
 using ScorePortal.Features.Admin;

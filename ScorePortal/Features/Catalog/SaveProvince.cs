@@ -1,4 +1,3 @@
-using ScorePortal.Features.Lookup;
 using System.Net.Mail;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;

@@ -1,10 +1,7 @@
-using ScorePortal.Features.Lookup;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Hybrid;
 using ScorePortal.Data;
 using ScorePortal.Features.Admin;
 using ScorePortal.Features.Audit;
-using ScorePortal.Features.Batches;
 
 namespace ScorePortal.Features.Catalog;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using ScorePortal.Data;
 using ScorePortal.Features.Candidates;
 
 namespace ScorePortal.Features.Lookup;

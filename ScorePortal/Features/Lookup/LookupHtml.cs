@@ -157,7 +157,7 @@ internal static class LookupHtml
         html.Raw("</div>");
     }
 
-    /// <summary>Marks a field invalid and names its messages; <paramref name="describedBy"/> may add the field's hint.</summary>
+    /// <summary>Marks a field invalid and names its messages; <paramref name="hintId"/> adds the field's hint.</summary>
     private static void Invalid(HtmlWriter html, string? errorIds, string? hintId = null)
     {
         if (errorIds is not null) html.Raw(" aria-invalid=\"true\"");

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
 
 namespace ScorePortal.Features.Outbox;

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using ScorePortal.Account;
-using ScorePortal.Features.Me;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Reports;
