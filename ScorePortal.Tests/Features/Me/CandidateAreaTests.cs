@@ -151,6 +151,29 @@ public sealed class CandidateAreaTests(DemoPortal portal) : IClassFixture<DemoPo
         Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "candidate.link.release" && e.TargetId == view.CandidateId.ToString()));
     }
 
+    [Fact]
+    public async Task An_expired_download_code_is_refused_with_a_clear_message()
+    {
+        var (client, _, email) = await SignedInCandidateAsync(portal);
+        using var _c = client;
+        var before = portal.Mailbox.MessagesTo(email);
+        using (var send = await client.SubmitAsync("/Account/StepUp", "stepup-send", new Dictionary<string, string>()))
+            Assert.Contains("data-testid=\"stepup-notice\"", await send.Content.ReadAsStringAsync());
+        var code = await NextCodeAsync(portal, email, before);
+
+        portal.Clock.Advance(OneTimeCodeLifetime + TimeSpan.FromSeconds(1));
+        using var late = await client.SubmitAsync("/Account/StepUp", "stepup", new Dictionary<string, string>
+        {
+            ["Input.Password"] = Password,
+            ["Input.Code"] = code,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        Assert.Contains("验证码已过期或已使用", await late.Content.ReadAsStringAsync());
+    }
+
+    private static readonly TimeSpan OneTimeCodeLifetime = ScorePortal.Account.OneTimeCode.Lifetime;
+
     private static string FormErrors(string html) =>
         System.Text.RegularExpressions.Regex.Match(html, "data-testid=\"form-errors\">(.*?)</div>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
 
