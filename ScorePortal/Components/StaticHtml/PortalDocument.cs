@@ -37,7 +37,7 @@ public static class PortalDocument
     public static void End(HtmlWriter html, CachedTexts t)
     {
         html.Raw("</main>\n<footer class=\"portal-footer\" role=\"contentinfo\">")
-            .Element("span", t["Layout.Footer"], " class=\"mud-typography mud-typography-caption\"")
+            .Element("span", t["Layout.Footer"], $" class=\"{MudClasses.Caption}\"")
             .Raw("</footer>\n<script src=\"/js/captcha.js\"></script></body></html>");
     }
 

@@ -117,7 +117,7 @@ internal static class LookupHtml
         }
         else
         {
-            html.Raw("<div class=\"mud-paper mud-elevation-1 portal-card portal-lookup__forms\">");
+            html.Raw($"<div class=\"{MudClasses.Paper} portal-card portal-lookup__forms\">");
             Heading(html, t[titleKey], t[introKey]);
             forms(t);
             html.Raw("</div>");
@@ -132,8 +132,8 @@ internal static class LookupHtml
             .Raw(" data-testid=\"lookup-again\">").Text(t["Lookup.Again"]).Raw("</a></p>");
 
     private static void Heading(HtmlWriter html, string title, string intro) =>
-        html.Element("h1", title, " class=\"mud-typography mud-typography-h5 mud-typography-gutterbottom\"")
-            .Element("p", intro, " class=\"mud-typography mud-typography-body2 mb-3\"");
+        html.Element("h1", title, $" class=\"{MudClasses.H5WithGutter}\"")
+            .Element("p", intro, $" class=\"{MudClasses.Body2} mb-3\"");
 
     private static void FormStart(HtmlWriter html, LookupPageContext page, string handler, string testId)
     {
@@ -274,10 +274,10 @@ internal static class LookupHtml
     /// </summary>
     private static void Sheet(HtmlWriter html, CachedTexts t, ResultSheet sheet, DateTimeOffset generatedAt)
     {
-        html.Raw("<div class=\"mud-paper mud-elevation-1 portal-card portal-sheet\" data-testid=\"result-sheet\">")
+        html.Raw($"<div class=\"{MudClasses.Paper} portal-card portal-sheet\" data-testid=\"result-sheet\">")
             .Raw("<p class=\"portal-print-only portal-print-head\">").Element("strong", t["App.Name"]).Raw(" ")
             .Element("span", t["App.Subtitle"]).Raw("</p>")
-            .Element("h2", t["Lookup.Sheet.Title"], " class=\"mud-typography mud-typography-h6 mud-typography-gutterbottom\"")
+            .Element("h2", t["Lookup.Sheet.Title"], $" class=\"{MudClasses.H6WithGutter}\"")
             .Raw("<dl class=\"portal-sheet__facts\">")
             .Element("dt", t["Lookup.Sheet.Name"]).Element("dd", sheet.Name, " data-testid=\"sheet-name\"")
             .Element("dt", t["Lookup.Sheet.IdNumber"]).Element("dd", sheet.MaskedIdNumber, " data-testid=\"sheet-id\"")
@@ -311,7 +311,7 @@ internal static class LookupHtml
 
         if (sheet.ScoreValidityYears > 1 && sheet.ValidPasses.Count > 0)
         {
-            html.Element("h3", t.Format("Lookup.Sheet.ValidPasses", sheet.ScoreValidityYears), " class=\"mud-typography mud-typography-subtitle2\"")
+            html.Element("h3", t.Format("Lookup.Sheet.ValidPasses", sheet.ScoreValidityYears), $" class=\"{MudClasses.Subtitle2}\"")
                 .Raw("<ul class=\"portal-sheet__passes\" data-testid=\"sheet-valid-passes\">");
             foreach (var p in sheet.ValidPasses)
                 html.Element("li", $"{PortalFormat.Name(p.SubjectNameZh, p.SubjectNameEn)}: "
