@@ -153,9 +153,11 @@ public sealed class IssueReport(IDbContextFactory<ScorePortalDbContext> dbFactor
     {
         var data = new Dictionary<string, string?> { ["culture"] = culture, ["registrationId"] = request.RegistrationId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (refusal is not null) data["refused"] = refusal;
-        return audit.WriteDurableAsync(new AuditRecord(action, ActorUserId: request.UserId, ActorRole: Roles.Candidate,
+        // Like a lookup's entry, through the writer's group commit without waiting for it: the register row itself is
+        // the durable record of an issue.
+        return audit.WriteAsync(new AuditRecord(action, ActorUserId: request.UserId, ActorRole: Roles.Candidate,
             TargetType: reportId is null ? "registration" : "report",
             TargetId: (reportId ?? request.RegistrationId).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            SourceIp: request.SourceIp, Data: data), CancellationToken.None);
+            SourceIp: request.SourceIp, Data: data), CancellationToken.None).AsTask();
     }
 }
