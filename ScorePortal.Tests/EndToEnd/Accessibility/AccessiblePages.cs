@@ -49,6 +49,8 @@ public static class AccessiblePages
         new("lockout", "/Account/Lockout"),
         new("access-denied", "/Account/AccessDenied"),
         new("authenticator-enrollment", "/", Setup: PageStates.SignInAsUnenrolledAdminAsync),
+        new("login-second-factor", "/", Setup: PageStates.SignInAsEnrolledStaffAsync),
+        new("login-second-factor-errors", "/", Setup: PageStates.SubmitAWrongSecondFactorAsync),
         new("not-found", "/no-such-page"),
         new("too-many-requests", "/status/429"),
 

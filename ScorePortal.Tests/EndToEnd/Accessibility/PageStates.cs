@@ -241,6 +241,34 @@ public static class PageStates
         return (email, password);
     }
 
+    /// <summary>A staff member with an authenticator, after the password: the second-factor page.</summary>
+    public static async Task SignInAsEnrolledStaffAsync(IPage page, PlaywrightFixture browser)
+    {
+        var (email, password) = await CreateAccountAsync(browser, AreaRole.Staff);
+        await using (var scope = browser.Portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = (await users.FindByEmailAsync(email))!;
+            await users.ResetAuthenticatorKeyAsync(user);
+            await users.SetTwoFactorEnabledAsync(user, true);
+        }
+        await page.GotoAsync("/Account/Login?returnUrl=%2Fstaff");
+        await page.FillAsync("#login-email", email);
+        await page.FillAsync("#login-password", password);
+        await page.ClickAsync("[data-testid=login-submit]");
+        await page.WaitForSelectorAsync("[data-testid=totp-submit]");
+    }
+
+    /// <summary>The second-factor page refusing a malformed code: the message is announced and names the field.</summary>
+    public static async Task SubmitAWrongSecondFactorAsync(IPage page, PlaywrightFixture browser)
+    {
+        await SignInAsEnrolledStaffAsync(page, browser);
+        await page.FillAsync("#totp-code", "12");
+        await page.ClickAsync("[data-testid=totp-submit]");
+        await page.WaitForSelectorAsync("[data-testid=form-errors]");
+        Assert.Contains("form-errors", await page.GetAttributeAsync("#totp-code", "aria-describedby") ?? "");
+    }
+
     /// <summary>An admin who has not set up an authenticator yet lands on the enrollment page (QR code, secret, code field).</summary>
     public static async Task SignInAsUnenrolledAdminAsync(IPage page, PlaywrightFixture browser)
     {
