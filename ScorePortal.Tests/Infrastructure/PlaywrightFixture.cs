@@ -96,7 +96,8 @@ public sealed class PlaywrightFixture : IAsyncLifetime
         };
         var context = await Browser.NewContextAsync(options);
         lock (_contexts) _contexts.Add(context);
-        context.SetDefaultTimeout(15_000);
+        // Generous for a loaded CI machine (the suite also runs beside the lookup benchmark); a quiet one takes a second.
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
@@ -126,7 +127,7 @@ public sealed class PlaywrightFixture : IAsyncLifetime
     /// <c>OnAfterRender(firstRender)</c>, which only runs in an interactive render mode), pass its selector as
     /// <paramref name="readySelector"/>: that is exact, where network quiet is a heuristic.
     /// </remarks>
-    public static async Task WaitForBlazorInteractiveAsync(IPage page, string? readySelector = null, float timeoutMs = 15_000)
+    public static async Task WaitForBlazorInteractiveAsync(IPage page, string? readySelector = null, float timeoutMs = 30_000)
     {
         await page.WaitForFunctionAsync("() => typeof window.Blazor !== 'undefined'", null,
             new PageWaitForFunctionOptions { Timeout = timeoutMs });

@@ -34,15 +34,22 @@ public sealed class OutboxTests(OutboxTests.Portal portal) : IClassFixture<Outbo
             await db.SaveChangesAsync();
         }
 
-        var mail = await portal.Mailbox.WaitForMessageToAsync(address, TimeSpan.FromSeconds(5));
+        // Well within the worker's one-hour poll interval: the commit woke it (30 s leaves room for a loaded CI machine).
+        var mail = await portal.Mailbox.WaitForMessageToAsync(address, TimeSpan.FromSeconds(30));
 
         Assert.Equal("考试成绩通知 Score notice", mail.Subject);
         Assert.Equal("正文 text body 123456", mail.TextBody?.TrimEnd());
         Assert.Contains("<p>正文 html</p>", mail.HtmlBody ?? "");
         Assert.Equal("noreply@scoreportal.test", mail.From.Mailboxes.Single().Address);
-        await using var check = await NewContextAsync();
-        var row = (await check.OutboxMessages.AsNoTracking().ToListAsync()).Single(m => m.Payload.Contains(address, StringComparison.Ordinal));
-        Assert.Equal(OutboxKinds.Email, row.Kind);
+        // The SMTP server has the message before the worker records the delivery: wait for that record, not a moment.
+        OutboxMessage? row = null;
+        await portal.WaitForOutboxAsync(async () =>
+        {
+            await using var check = await NewContextAsync();
+            row = (await check.OutboxMessages.AsNoTracking().ToListAsync()).Single(m => m.Payload.Contains(address, StringComparison.Ordinal));
+            return row.DeliveredAt is not null;
+        });
+        Assert.Equal(OutboxKinds.Email, row!.Kind);
         Assert.NotNull(row.DeliveredAt);
         Assert.Null(row.LastError);
         Assert.StartsWith($"outbox-{row.Id}.", mail.MessageId);
