@@ -98,4 +98,18 @@ public static class CandidateIdentity
 
     /// <summary>Whether two stored or typed emails name the same mailbox.</summary>
     public static bool SameEmail(string? a, string? b) => a is not null && b is not null && NormalizeEmail(a) == NormalizeEmail(b);
+
+    /// <summary>The first character, the rest as stars, separators kept: 张*, 买**·**.</summary>
+    public static string MaskName(string name)
+    {
+        var sb = new System.Text.StringBuilder();
+        var first = true;
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (rune.Value is ' ' or NameNormalizer.MiddleDot) { sb.Append(rune.ToString()); continue; }
+            sb.Append(first ? rune.ToString() : "*");
+            first = false;
+        }
+        return sb.ToString();
+    }
 }

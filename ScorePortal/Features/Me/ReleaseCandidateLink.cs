@@ -35,7 +35,7 @@ public sealed class ReleaseCandidateLink(IDbContextFactory<ScorePortalDbContext>
         if (row is null) return null;
         var email = row.UserId is null ? null
             : await db.Users.Where(u => u.Id == row.UserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
-        return new RecordLinkView(row.Id, MaskName(row.Name), ResultSheetBuilder.MaskIdNumber(row.IdNumber), email, row.LinkedAt);
+        return new RecordLinkView(row.Id, CandidateIdentity.MaskName(row.Name), ResultSheetBuilder.MaskIdNumber(row.IdNumber), email, row.LinkedAt);
     }
 
     /// <summary>Null when released; otherwise a resource key.</summary>
@@ -67,19 +67,5 @@ public sealed class ReleaseCandidateLink(IDbContextFactory<ScorePortalDbContext>
             TargetType: "candidate", TargetId: request.CandidateId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Data: new Dictionary<string, string?> { ["formerUserId"] = record.UserId, ["reason"] = reason }), CancellationToken.None);
         return null;
-    }
-
-    /// <summary>The first character, the rest as stars, separators kept: 张*, 买**·**.</summary>
-    public static string MaskName(string name)
-    {
-        var sb = new System.Text.StringBuilder();
-        var first = true;
-        foreach (var rune in name.EnumerateRunes())
-        {
-            if (rune.Value is ' ' or NameNormalizer.MiddleDot) { sb.Append(rune.ToString()); continue; }
-            sb.Append(first ? rune.ToString() : "*");
-            first = false;
-        }
-        return sb.ToString();
     }
 }

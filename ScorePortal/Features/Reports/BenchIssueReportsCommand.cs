@@ -70,8 +70,8 @@ public static class BenchIssueReportsCommand
         var cpuPerReport = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / count;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT issued={count} culture={culture} parallel={parallel} seconds={total.Elapsed.TotalSeconds:0.00} " +
-            $"reports_per_s={count / total.Elapsed.TotalSeconds:0.0} p50_ms={Percentile(latencies, 50):0.0} " +
-            $"p95_ms={Percentile(latencies, 95):0.0} p99_ms={Percentile(latencies, 99):0.0} max_ms={latencies[^1]:0.0} " +
+            $"reports_per_s={count / total.Elapsed.TotalSeconds:0.0} p50_ms={BenchReportsCommand.Percentile(latencies, 50):0.0} " +
+            $"p95_ms={BenchReportsCommand.Percentile(latencies, 95):0.0} p99_ms={BenchReportsCommand.Percentile(latencies, 99):0.0} max_ms={latencies[^1]:0.0} " +
             $"cpu_ms_per_issue={cpuPerReport:0.0} peak_working_set_mb={process.PeakWorkingSet64 / 1048576.0:0}"));
         return 0;
     }
@@ -101,7 +101,4 @@ public static class BenchIssueReportsCommand
         }
         return result;
     }
-
-    private static double Percentile(double[] sorted, int percent) =>
-        sorted[Math.Clamp((int)Math.Ceiling(percent / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

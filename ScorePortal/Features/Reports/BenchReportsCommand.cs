@@ -73,7 +73,7 @@ public static class BenchReportsCommand
         return 0;
     }
 
-    private static double Percentile(double[] sorted, int percent) =>
+    internal static double Percentile(double[] sorted, int percent) =>
         sorted[Math.Clamp((int)Math.Ceiling(percent / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static ScoreReportContent Sample(string culture, int i, DateTimeOffset now)

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
 using ScorePortal.Features.Audit;
-using ScorePortal.Features.Me;
+using ScorePortal.Features.Candidates;
 
 namespace ScorePortal.Features.Reports;
 
@@ -72,7 +72,7 @@ public sealed class VerifyReport(IDbContextFactory<ScorePortalDbContext> dbFacto
 
     private static VerifiedReport View(ScoreReportContent content, ReportStatus status, DateTimeOffset? endedAt) =>
         new(content with { VerificationCode = VerificationCode.Grouped(content.VerificationCode) },
-            ReleaseCandidateLink.MaskName(content.CandidateName), status, endedAt);
+            CandidateIdentity.MaskName(content.CandidateName), status, endedAt);
 
     private Task AuditAsync(string by, int? reportId, string result, string? sourceIp) =>
         audit.WriteAsync(new AuditRecord(AuditActions.ReportVerify, TargetType: reportId is null ? null : "report",
