@@ -17,9 +17,12 @@ using ScorePortal.Localization;
 using ScorePortal.Operations;
 using ScorePortal.Security;
 
+if (GenerateKeysCommand.Matches(args)) return GenerateKeysCommand.Run(args, Console.Out);
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSharedDevelopmentSettings(args);
+builder.AddKeyFile(args);
 builder.AddOperations();
 builder.AddHardenedEdges();
 builder.AddPortalLocalization();

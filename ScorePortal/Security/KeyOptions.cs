@@ -23,6 +23,12 @@ public sealed class KeyOptions
     /// <summary>The key new values are encrypted with; defaults to the last id in ordinal order.</summary>
     public string? CurrentEncryptionKeyId { get; set; }
 
+    /// <summary>
+    /// The JSON file <c>generate-keys</c> writes, read as configuration at start-up (Production). Settings given as
+    /// environment variables or on the command line still take precedence over it.
+    /// </summary>
+    public string? KeyFile { get; set; }
+
     /// <summary>Where Development and Testing keep the keys they generate for themselves (never committed).</summary>
     public string KeyDirectory { get; set; } = "App_Data/keys";
 }

@@ -9,6 +9,24 @@ public static class SecurityExtensions
 {
     public const string FieldKeyFilePrefix = "field-";
 
+    /// <summary>
+    /// Production keeps its secrets in the file <c>generate-keys</c> writes, named by <c>Security:KeyFile</c> (usually the
+    /// environment variable <c>Security__KeyFile</c>). Environment variables and the command line are added again after
+    /// it so that they keep precedence over the file.
+    /// </summary>
+    public static WebApplicationBuilder AddKeyFile(this WebApplicationBuilder builder, string[] args)
+    {
+        if (builder.Configuration[$"{KeyOptions.Section}:KeyFile"] is not { Length: > 0 } file) return builder;
+        var path = Path.GetFullPath(file, builder.Environment.ContentRootPath);
+        if (!File.Exists(path))
+            throw new InvalidOperationException($"Security:KeyFile names {path}, which does not exist. Create it with " +
+                "'generate-keys --out <directory>' or correct the setting.");
+        builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+        return builder;
+    }
+
     public static WebApplicationBuilder AddSecurityKeys(this WebApplicationBuilder builder)
     {
         var generateMissing = builder.Environment.IsDevelopmentOrTesting();
