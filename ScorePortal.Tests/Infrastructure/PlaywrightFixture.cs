@@ -26,7 +26,7 @@ public sealed class PlaywrightFixture : IAsyncLifetime
 
     // Without the background-networking flags Chromium keeps trying Google's hosts, which this machine's
     // closed network refuses; --no-sandbox because tests and CI run as root.
-    private static readonly string[] ChromiumArgs =
+    internal static readonly string[] ChromiumArgs =
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run",
