@@ -16,9 +16,8 @@ public static class PortalDocument
     {
         html.Raw("<!DOCTYPE html>\n<html").Attr("lang", CultureInfo.CurrentUICulture.Name).Raw("><head><meta charset=\"utf-8\">")
             .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\"><base href=\"/\">")
-            .Raw("<link rel=\"stylesheet\" href=\"/_content/MudBlazor/MudBlazor.min.css\">")
-            .Raw("<link rel=\"stylesheet\"").Attr("href", ThemeStylesheet.Path).Raw(">")
-            .Raw("<link rel=\"stylesheet\" href=\"/app.css\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\">")
+            .Raw("<link rel=\"stylesheet\"").Attr("href", Assets(context).Light.Path).Raw(">")
+            .Raw("<link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\">")
             .Element("title", $"{title} - {t["App.Name"]}").Raw("</head>\n<body>");
 
         // The page's own address before #main: under <base href="/"> a bare "#main" would lead to the home page.
@@ -34,12 +33,14 @@ public static class PortalDocument
         html.Raw("</nav></div></header>\n<main id=\"main\" class=\"portal-main\" tabindex=\"-1\">");
     }
 
-    public static void End(HtmlWriter html, CachedTexts t)
+    public static void End(HtmlWriter html, HttpContext context, CachedTexts t)
     {
         html.Raw("</main>\n<footer class=\"portal-footer\" role=\"contentinfo\">")
             .Element("span", t["Layout.Footer"], $" class=\"{MudClasses.Caption}\"")
-            .Raw("</footer>\n<script src=\"/js/captcha.js\"></script></body></html>");
+            .Raw("</footer>\n<script").Attr("src", Assets(context).CaptchaScript.Path).Raw("></script></body></html>");
     }
+
+    private static PortalAssets Assets(HttpContext context) => context.RequestServices.GetRequiredService<PortalAssets>();
 
     private static void AreaLinks(HtmlWriter html, HttpContext context, CachedTexts t)
     {

@@ -124,7 +124,7 @@ internal static class LookupHtml
         }
         Outcome(html, page, outcome);
         html.Raw("</div>");
-        PortalDocument.End(html, t);
+        PortalDocument.End(html, page.Http, t);
     }
 
     private static void AgainLink(HtmlWriter html, CachedTexts t, string href) =>
