@@ -23,6 +23,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSharedDevelopmentSettings(args);
 builder.AddKeyFile(args);
+builder.AddProductionStartupChecks();
 builder.AddOperations();
 builder.AddHardenedEdges();
 builder.AddPortalLocalization();

@@ -18,6 +18,8 @@ public sealed class GenerateKeysTests : IDisposable
         ["Security:KeyFile"] = keyFile,
         ["Demo:Seed"] = "false",
         ["Captcha:TestAnswer"] = null,
+        ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
+        ["Portal:PublicBaseUrl"] = "https://scores.example.org/",
     })
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)

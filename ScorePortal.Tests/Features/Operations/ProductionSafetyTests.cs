@@ -17,6 +17,8 @@ public sealed class ProductionSafetyTests
             settings.TryAdd("Reports:SigningCertificatePath", ReportCertificatePath);
             settings.TryAdd("Reports:SigningCertificatePassword", ReportCertificatePassword);
             settings.TryAdd("Captcha:TestAnswer", null); // the tests' shared default, which Production refuses
+            settings.TryAdd("ForwardedHeaders:KnownProxies:0", "127.0.0.1"); // a TLS-terminating proxy on this host
+            settings.TryAdd("Portal:PublicBaseUrl", "https://scores.example.org/");
             return settings;
         }
 
@@ -128,6 +130,46 @@ public sealed class ProductionSafetyTests
         var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
 
         Assert.Contains("Security:DerivationKey", Flatten(error));
+    }
+
+    [Fact]
+    public void Production_refuses_to_start_without_https_or_a_trusted_proxy()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["ForwardedHeaders:KnownProxies:0"] = null });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("ForwardedHeaders:KnownProxies", Flatten(error));
+        Assert.Contains("https://", Flatten(error));
+    }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:443")]
+    [InlineData("http://127.0.0.1:80;https://127.0.0.1:443")]
+    public async Task Production_with_its_own_https_endpoint_needs_no_proxy(string urls)
+    {
+        await using var portal = new ProductionPortal(new()
+        {
+            ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["ForwardedHeaders:KnownProxies:0"] = null, ["urls"] = urls,
+        });
+        using var client = portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
+
+        using var response = await client.GetAsync("/healthz");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("http://scores.example.org/")]
+    [InlineData("scores.example.org")]
+    public void Production_refuses_to_start_without_a_public_https_address(string? publicBaseUrl)
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Portal:PublicBaseUrl"] = publicBaseUrl });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Portal:PublicBaseUrl", Flatten(error));
     }
 
     [Fact]

@@ -1,0 +1,46 @@
+namespace ScorePortal.Operations;
+
+/// <summary>
+/// Production refuses to start, with every reason at once, when a setting is missing that would otherwise break the
+/// first request or quietly weaken it (the keys are checked by their own options, see <c>AddSecurityKeys</c>):
+/// <list type="bullet">
+/// <item>No HTTPS at all: neither an <c>https://</c> endpoint of its own (<c>urls</c>, <c>Kestrel:Endpoints</c>) nor a
+/// trusted TLS-terminating proxy (<c>ForwardedHeaders:KnownProxies</c>/<c>KnownNetworks</c>). Secure cookies and
+/// antiforgery would answer 500 on every page.</item>
+/// <item>No public address (<c>Portal:PublicBaseUrl</c>, https): QR codes and links in emails would be built from the
+/// request's Host header, which a client chooses.</item>
+/// </list>
+/// </summary>
+public static class ProductionStartupChecks
+{
+    public static WebApplicationBuilder AddProductionStartupChecks(this WebApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsProduction()) return builder;
+        var problems = Problems(builder.Configuration).ToList();
+        if (problems.Count > 0)
+            throw new InvalidOperationException("Refusing to start in Production:\n - " + string.Join("\n - ", problems) +
+                "\nSee docs/deploy.md.");
+        return builder;
+    }
+
+    internal static IEnumerable<string> Problems(IConfiguration configuration)
+    {
+        if (!HasHttpsEndpoint(configuration) && !HasTrustedProxy(configuration))
+            yield return "No HTTPS: configure an https:// endpoint (urls or Kestrel:Endpoints) or, behind a reverse proxy that " +
+                "terminates TLS, the proxy's address in ForwardedHeaders:KnownProxies (or its network in ForwardedHeaders:KnownNetworks). " +
+                "Sign-in cookies and antiforgery need HTTPS; without it every form would fail.";
+        if (!Uri.TryCreate(configuration["Portal:PublicBaseUrl"], UriKind.Absolute, out var publicBase) || publicBase.Scheme != Uri.UriSchemeHttps)
+            yield return "Portal:PublicBaseUrl must be the portal's public https:// address (e.g. https://scores.example.org): " +
+                "QR codes on score reports and links in emails use it, never the request's Host header.";
+    }
+
+    private static bool HasHttpsEndpoint(IConfiguration configuration) =>
+        (configuration["urls"] ?? "").Split(';').Any(u => u.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        || !string.IsNullOrWhiteSpace(configuration["https_ports"])
+        || configuration.GetSection("Kestrel:Endpoints").GetChildren()
+            .Any(e => (e["Url"] ?? "").StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+
+    private static bool HasTrustedProxy(IConfiguration configuration) =>
+        new[] { "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks" }
+            .Any(section => configuration.GetSection(section).GetChildren().Any(c => !string.IsNullOrWhiteSpace(c.Value)));
+}
