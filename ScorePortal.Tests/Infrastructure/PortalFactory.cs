@@ -32,6 +32,9 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string?> TestDefaults = new Dictionary<string, string?>
     {
+        // Environment "Testing" refuses to start without this opt-in (SharedDevelopmentSettings.TestingOptIn): only the
+        // test host and the benchmark scripts set it.
+        [ScorePortal.Operations.SharedDevelopmentSettings.TestingOptIn] = "true",
         [DemoSeed] = "false",
         [DemoCandidates] = "200",
         ["Database:Provider"] = "Sqlite",

@@ -20,7 +20,10 @@ public sealed class KeyOptions
     /// </summary>
     public Dictionary<string, string> EncryptionKeys { get; set; } = [];
 
-    /// <summary>The key new values are encrypted with; defaults to the last id in ordinal order.</summary>
+    /// <summary>
+    /// The key new values are encrypted with. Required when <see cref="EncryptionKeys"/> holds more than one key
+    /// (start-up refuses otherwise); never guessed from the ids.
+    /// </summary>
     public string? CurrentEncryptionKeyId { get; set; }
 
     /// <summary>Where Development and Testing keep the keys they generate for themselves (never committed).</summary>

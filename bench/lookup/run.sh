@@ -23,6 +23,7 @@ mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 2; }
 
 export ASPNETCORE_ENVIRONMENT=Testing          # Captcha:TestAnswer is honored only in Development and Testing
+export Testing__AllowProtectionsOff=true      # Testing refuses to start without this opt-in (docs/security.md)
 export ConnectionStrings__ScorePortal="Data Source=$OUT/bench.db"
 export Security__KeyDirectory="$OUT/keys"
 export Demo__Seed=false
