@@ -15,6 +15,12 @@ public sealed class KeyOptions
     public string? DerivationKey { get; set; }
 
     /// <summary>
+    /// Base64 of at least 32 random bytes: seals the ASP.NET Data Protection key ring (sign-in, antiforgery and step-up
+    /// cookies) stored in the database (<see cref="DataProtectionKeyRing"/>). Every instance needs the same value.
+    /// </summary>
+    public string? DataProtectionKey { get; set; }
+
+    /// <summary>
     /// The field-encryption key ring: key id → base64 of 32 random bytes. Old keys stay listed until
     /// <c>rotate-keys</c> has re-encrypted every value with the current one.
     /// </summary>

@@ -17,6 +17,9 @@ public static class SecurityExtensions
                 "Security:BlindIndexKey (base64, at least 32 bytes) must be configured outside Development.")
             .Validate(o => generateMissing || IsKey(o.DerivationKey),
                 "Security:DerivationKey (base64, at least 32 bytes) must be configured outside Development.")
+            .Validate(o => generateMissing || IsKey(o.DataProtectionKey),
+                "Security:DataProtectionKey (base64, at least 32 bytes) must be configured outside Development: it encrypts the " +
+                "Data Protection key ring (sign-in and antiforgery cookies) stored in the database.")
             .Validate(o => generateMissing || (o.EncryptionKeys.Count > 0 && o.EncryptionKeys.Values.All(IsKey)),
                 "Security:EncryptionKeys (key id → base64 of 32 bytes) must be configured outside Development.")
             .Validate(o => o.EncryptionKeys.Count <= 1 || HasCurrentKey(o),
@@ -92,7 +95,7 @@ public static class SecurityExtensions
             StringComparer.Ordinal);
     }
 
-    private static bool IsKey(string? base64)
+    internal static bool IsKey(string? base64)
     {
         if (string.IsNullOrWhiteSpace(base64)) return false;
         var buffer = new byte[base64.Length];

@@ -14,6 +14,7 @@ public sealed class ProductionSafetyTests
         {
             settings.TryAdd("Audit:SigningKeyPem", SigningKey);
             settings.TryAdd("Security:DerivationKey", DerivationKey);
+            settings.TryAdd("Security:DataProtectionKey", DataProtectionKey);
             settings.TryAdd("Reports:SigningCertificatePath", ReportCertificatePath);
             settings.TryAdd("Reports:SigningCertificatePassword", ReportCertificatePassword);
             settings.TryAdd("Captcha:TestAnswer", null); // the tests' shared default, which Production refuses
@@ -45,6 +46,8 @@ public sealed class ProductionSafetyTests
     private static readonly string Key = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray());
 
     private static readonly string DerivationKey = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 5 + 3)).ToArray());
+
+    private static readonly string DataProtectionKey = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 3 + 11)).ToArray());
 
     [Fact]
     public void Production_refuses_to_start_with_demo_data_switched_on()
@@ -128,6 +131,16 @@ public sealed class ProductionSafetyTests
         var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
 
         Assert.Contains("Security:DerivationKey", Flatten(error));
+    }
+
+    [Fact]
+    public void Production_refuses_to_start_without_a_data_protection_key()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Security:DataProtectionKey"] = null });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Security:DataProtectionKey", Flatten(error));
     }
 
     [Fact]
