@@ -19,7 +19,7 @@ public static class SharedDevelopmentSettings
     public static WebApplicationBuilder AddSharedDevelopmentSettings(this WebApplicationBuilder builder, string[] args)
     {
         var env = builder.Environment;
-        if (env.IsEnvironment(TestingEnvironment) && !builder.Configuration.GetValue<bool>(TestingOptIn))
+        if (env.IsEnvironment(TestingEnvironment) && !(bool.TryParse(builder.Configuration[TestingOptIn], out var optedIn) && optedIn))
         {
             throw new InvalidOperationException(
                 $"Refusing to start in environment '{TestingEnvironment}': it switches protections off and is meant for the test host " +
