@@ -72,7 +72,8 @@ public sealed class CultureSwitchTests(PortalFactory portal) : IClassFixture<Por
     [InlineData("/\t\t/evil.example")]
     [InlineData("//evil")]
     [InlineData("/\\evil")]
-    [InlineData("\\evil")]
+    [InlineData("\\\\evil")]
+    [InlineData("/\\/evil")]
     [InlineData("/\r\n/evil")]
     [InlineData("/Account/Login\r\nSet-Cookie: x=1")]
     [InlineData("/me\u0000")]
@@ -83,12 +84,8 @@ public sealed class CultureSwitchTests(PortalFactory portal) : IClassFixture<Por
     [InlineData("~//evil")]
     [InlineData(" /evil")]
     [InlineData("")]
-    public void Safe_local_url_refuses_everything_that_could_leave_the_portal(string escaped)
-    {
-        var url = System.Text.RegularExpressions.Regex.Unescape(escaped);
-
+    public void Safe_local_url_refuses_everything_that_could_leave_the_portal(string url) =>
         Assert.Equal("/", ScorePortal.Localization.LocalizationExtensions.SafeLocalUrl(url));
-    }
 
     [Theory]
     [InlineData("/")]

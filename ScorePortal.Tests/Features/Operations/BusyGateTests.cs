@@ -100,10 +100,12 @@ public sealed class BusyGateTests
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var lookups = 0;
+        var drawings = 0;
         var gate = new BusyGate(async context =>
             {
-                if (context.Request.Path.StartsWithSegments("/captcha")) { entered.TrySetResult(); await release.Task; }
-                else Interlocked.Increment(ref lookups);
+                // The first picture holds its slot until released; any other request that gets through returns at once.
+                if (!context.Request.Path.StartsWithSegments("/captcha")) Interlocked.Increment(ref lookups);
+                else if (Interlocked.Increment(ref drawings) == 1) { entered.TrySetResult(); await release.Task; }
             },
             Options.Create(new BusyGateOptions { MaxConcurrent = 1, ChallengeMaxConcurrent = 1, QueueTimeout = TimeSpan.FromMilliseconds(50), RetryAfterSeconds = 7 }),
             Chinese);
@@ -124,6 +126,7 @@ public sealed class BusyGateTests
         Assert.Equal("7", image.Response.Headers.RetryAfter.ToString());
         Assert.Equal(0, image.Response.Body.Length);
         Assert.Equal(503, fresh.Response.StatusCode);
+        Assert.Equal(1, drawings);
         Assert.Equal(200, lookup.Response.StatusCode);
         Assert.Equal(1, lookups);
     }

@@ -178,6 +178,39 @@ public sealed class ProductionSafetyTests
         Assert.Contains("secure", antiforgery);
     }
 
+    /// <summary>
+    /// nginx terminates TLS and talks plain HTTP to the portal: only its X-Forwarded-Proto tells the portal that the
+    /// visitor is on HTTPS. Without it Production's antiforgery (Secure cookies only) cannot serve a form at all.
+    /// </summary>
+    [Fact]
+    public async Task Production_behind_a_trusted_tls_proxy_serves_forms_with_secure_cookies_and_hsts()
+    {
+        await using var portal = new ProductionPortal(new()
+        {
+            ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["ForwardedHeaders:KnownProxies:0"] = "10.0.0.5",
+        });
+        using var client = portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("http://scores.example.org"), AllowAutoRedirect = false,
+        });
+
+        using var viaProxy = new HttpRequestMessage(HttpMethod.Get, "/lookup");
+        viaProxy.Headers.Add(TestPeerAddress.Header, "10.0.0.5");
+        viaProxy.Headers.Add("X-Forwarded-For", "198.51.100.70");
+        viaProxy.Headers.Add("X-Forwarded-Proto", "https");
+        using var page = await client.SendAsync(viaProxy);
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        spoofed.Headers.Add(TestPeerAddress.Header, "198.51.100.71");
+        spoofed.Headers.Add("X-Forwarded-Proto", "https");
+        using var plain = await client.SendAsync(spoofed);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("max-age=31536000", page.Headers.GetValues("Strict-Transport-Security").Single());
+        Assert.Contains("secure", page.Headers.GetValues("Set-Cookie").Single(c => c.Contains(".AspNetCore.Antiforgery")).ToLowerInvariant());
+        // Anyone else's X-Forwarded-Proto is ignored: the request stays plain HTTP, which gets no HSTS header.
+        Assert.False(plain.Headers.Contains("Strict-Transport-Security"));
+    }
+
     [Fact]
     public void Kestrel_accepts_only_tls_1_2_and_1_3()
     {
