@@ -1,6 +1,7 @@
--- wrk script: floods captcha endpoints and tallies the answers by status (200 drawn/served, 429 limited, 503 gated).
--- FLOOD_TOKENS (a file of captcha tokens, one a line) makes each request ask for another token's picture, so that every
--- request is a fresh drawing (the worst case); without it every request asks for FLOOD_PATH.
+-- wrk script: floods the captcha endpoints and tallies the answers by status (200 served, 429 limited, 503 gated).
+-- FLOOD_MODE=pair: each connection alternates GET /captcha/new and GET /captcha/image of the token it just got, so every
+--                  picture is a fresh drawing (the worst case: a flood from many addresses gets past the per-address limits);
+-- otherwise every request asks for FLOOD_PATH (default /captcha/new).
 local threads = {}
 
 function setup(thread)
@@ -8,20 +9,15 @@ function setup(thread)
 end
 
 function init(args)
-  ok, limited, busy, other = 0, 0, 0, 0
-  tokens = {}
-  local file = os.getenv("FLOOD_TOKENS")
-  if file and file ~= "" then
-    for line in io.lines(file) do tokens[#tokens + 1] = line end
-  end
+  ok, limited, busy, other, drawn = 0, 0, 0, 0, 0
+  pair = os.getenv("FLOOD_MODE") == "pair"
   path = os.getenv("FLOOD_PATH") or "/captcha/new"
-  next_token = math.random(1, math.max(#tokens, 1))
+  pending = {}
 end
 
 function request()
-  if #tokens > 0 then
-    next_token = next_token % #tokens + 1
-    return wrk.format("GET", "/captcha/image?t=" .. tokens[next_token])
+  if pair and #pending > 0 then
+    return wrk.format("GET", "/captcha/image?t=" .. table.remove(pending))
   end
   return wrk.format("GET", path)
 end
@@ -31,15 +27,16 @@ function response(status, headers, body)
   elseif status == 429 then limited = limited + 1
   elseif status == 503 then busy = busy + 1
   else other = other + 1 end
+  if pair and status == 200 then
+    local token = body:match('"token":"([^"]+)"')
+    if token then pending[#pending + 1] = token else drawn = drawn + 1 end
+  end
 end
 
 function done(summary, latency, requests)
-  local t = { ok = 0, limited = 0, busy = 0, other = 0 }
+  local t = { ok = 0, limited = 0, busy = 0, other = 0, drawn = 0 }
   for _, thread in ipairs(threads) do
-    t.ok = t.ok + thread:get("ok")
-    t.limited = t.limited + thread:get("limited")
-    t.busy = t.busy + thread:get("busy")
-    t.other = t.other + thread:get("other")
+    for k, _ in pairs(t) do t[k] = t[k] + thread:get(k) end
   end
-  io.write(string.format("STATUS 200=%d 429=%d 503=%d other=%d\n", t.ok, t.limited, t.busy, t.other))
+  io.write(string.format("STATUS 200=%d 429=%d 503=%d other=%d pictures=%d\n", t.ok, t.limited, t.busy, t.other, t.drawn))
 end
