@@ -93,11 +93,13 @@ probe() {
 }
 
 summarize_probe() { # file label
-    awk -v label="$2" '
-        { n++; if ($1 == "200") ok++; if ($3 == "result") found++; t[n] = $2 }
+    local times n
+    times=$(awk '$1 != "page-failed" { print $2 }' "$1" | sort -n)
+    n=$(printf '%s\n' "$times" | grep -c . || true)
+    awk -v label="$2" -v p50="$(printf '%s\n' "$times" | sed -n "$(((n + 1) / 2))p")" -v max="$(printf '%s\n' "$times" | tail -1)" '
+        { n++; if ($1 == "200") ok++; if ($3 == "result") found++; if ($3 == "message") message++ }
         END {
-            asort(t); p50 = t[int((n + 1) / 2)]; max = t[n];
-            printf "RESULT %s probe: %d lookups, %d answered 200, %d showed the result sheet, p50 %.0f ms, max %.0f ms\n", label, n, ok, found, p50 * 1000, max * 1000
+            printf "RESULT %s probe: %d lookups, %d answered 200 (%d result sheets, %d messages), p50 %.0f ms, max %.0f ms\n", label, n, ok, found, message, p50 * 1000, max * 1000
         }' "$1"
 }
 
