@@ -67,8 +67,12 @@ public static class FieldEncryption
         v => DecryptDecimal(v));
 
     /// <summary>An [Encrypted] string column's stored value, decrypted (for the few reads that bypass EF).</summary>
-    internal static string DecryptString(string stored) => Protector.Unprotect(stored);
+    internal static string DecryptString(string stored)
+    {
+        WorkMeter.Decryptions.Add(1);
+        return Protector.Unprotect(stored);
+    }
 
     /// <summary>An [Encrypted] decimal column's stored value, decrypted (for the few reads that bypass EF).</summary>
-    internal static decimal DecryptDecimal(string stored) => decimal.Parse(Protector.Unprotect(stored), CultureInfo.InvariantCulture);
+    internal static decimal DecryptDecimal(string stored) => decimal.Parse(DecryptString(stored), CultureInfo.InvariantCulture);
 }
