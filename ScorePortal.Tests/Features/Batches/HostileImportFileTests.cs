@@ -71,7 +71,7 @@ public sealed class HostileImportFileTests
             if (bytes[i] != 0x50 || bytes[i + 1] != 0x4B || bytes[i + 2] != 0x01 || bytes[i + 3] != 0x02) continue;
             var nameLength = BitConverter.ToUInt16(bytes, i + 28);
             var name = Encoding.UTF8.GetString(bytes, i + 46, nameLength);
-            if (!name.StartsWith("xl/worksheets/", StringComparison.Ordinal)) continue;
+            if (!name.StartsWith("xl/worksheets/", StringComparison.Ordinal) || !name.EndsWith(".xml", StringComparison.Ordinal)) continue;
             BitConverter.GetBytes(1000u).CopyTo(bytes, i + 24);
             patched++;
         }
