@@ -16,7 +16,9 @@ public sealed class LookupDecoy
     public const int DecryptionBudget = 32;
 
     // Encrypted on first use, under the current key, a name-length value: as costly to open as a real one.
-    private readonly Lazy<string> _ciphertext = new(() => FieldEncryption.Protector.Protect("某某某"));
+    private static readonly string Binding = FieldEncryption.Binding(typeof(Candidates.Candidate), nameof(Candidates.Candidate.Name));
+
+    private readonly Lazy<string> _ciphertext = new(() => FieldEncryption.Protector.Protect("某某某", Binding));
 
     /// <summary>
     /// What a miss compares the typed name (or email) with: a registration nobody has. Its name is normalized like a
@@ -32,6 +34,6 @@ public sealed class LookupDecoy
     internal void TopUp(int done)
     {
         var ciphertext = _ciphertext.Value;
-        for (var i = done; i < DecryptionBudget; i++) FieldEncryption.DecryptString(ciphertext);
+        for (var i = done; i < DecryptionBudget; i++) FieldEncryption.DecryptString(ciphertext, Binding);
     }
 }
