@@ -38,6 +38,7 @@ public sealed class ColumnBindingTests
     public async Task A_ciphertext_copied_into_another_column_is_refused_and_rotate_keys_binds_old_values()
     {
         await using var portal = PortalFactory.With(new Dictionary<string, string?> { [PortalFactory.DemoSeed] = "true", [PortalFactory.DemoCandidates] = "3" });
+        _ = portal.Services; // started: migrated and seeded
         var (id, name, idNumber) = await RawCandidateAsync(portal);
         Assert.True(FieldProtector.IsBound(name));
         Assert.True(FieldProtector.IsBound(idNumber));
