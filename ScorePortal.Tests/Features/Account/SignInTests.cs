@@ -71,7 +71,7 @@ public sealed partial class SignInTests(DemoPortal portal) : IClassFixture<DemoP
         var totp = new Totp(Base32Encoding.ToBytes(secret));
         var code = totp.ComputeTotp(portal.Clock.GetUtcNow().UtcDateTime);
 
-        using var enrolled = await client.SubmitAsync("/Account/Authenticator?returnUrl=%2Fstaff", "authenticator",
+        using var enrolled = await client.SubmitPageAsync("/Account/Authenticator?returnUrl=%2Fstaff", page, "authenticator",
             new Dictionary<string, string> { ["Input.Code"] = code });
         var enrolledHtml = await enrolled.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
