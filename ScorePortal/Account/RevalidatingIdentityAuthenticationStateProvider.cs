@@ -60,7 +60,7 @@ internal sealed class CircuitActivity : CircuitHandler
     public CircuitActivity(TimeProvider time)
     {
         _time = time;
-        Touch();
+        RecordActivity();
     }
 
     public DateTimeOffset LastActivity => new(Interlocked.Read(ref _lastTicks), TimeSpan.Zero);
@@ -68,9 +68,10 @@ internal sealed class CircuitActivity : CircuitHandler
     public override Func<CircuitInboundActivityContext, Task> CreateInboundActivityHandler(Func<CircuitInboundActivityContext, Task> next) =>
         context =>
         {
-            Touch();
+            RecordActivity();
             return next(context);
         };
 
-    private void Touch() => Interlocked.Exchange(ref _lastTicks, _time.GetUtcNow().UtcTicks);
+    /// <summary>Something happened in the circuit: its idle clock starts again.</summary>
+    internal void RecordActivity() => Interlocked.Exchange(ref _lastTicks, _time.GetUtcNow().UtcTicks);
 }
