@@ -184,6 +184,17 @@ public sealed class BatchCommandsTests(DemoPortal portal) : IClassFixture<DemoPo
         Assert.Equal(await _data.UserIdAsync(Admin2), entry.ActorUserId);
     }
 
+    [Fact]
+    public async Task Benchmark_scripts_get_a_demo_admins_secret_from_demo_authenticator_and_nobody_elses()
+    {
+        var printed = await RunAsIsAsync("demo-authenticator", "--user", Admin);
+        var notDemo = await RunAsIsAsync("demo-authenticator", "--user", "someone.else@example.org");
+
+        Assert.Equal(0, printed.ExitCode);
+        Assert.Equal(await Authenticators.EnrollAsync(portal, Admin), printed.Output.Trim());
+        Assert.Equal(2, notDemo.ExitCode);
+    }
+
     private sealed class CultureScope : IDisposable
     {
         private readonly System.Globalization.CultureInfo _previous = System.Globalization.CultureInfo.CurrentUICulture;
