@@ -60,6 +60,7 @@ app.UseAddressBlock();
 app.UseBusyGate();
 app.UseRateLimiter();
 app.UseAuthentication();
+app.UsePasswordChangeGate();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.UseFriendlyAntiforgeryFailures();

@@ -26,7 +26,9 @@ public sealed class KilledImportTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { app, "import", "--session", session, "--file", path, "--user", "admin@scoreportal.demo", "--lang", "en-US" })
+        // The child process runs on the real clock: its code comes from the wall clock too.
+        var code = Authenticators.CodeAt(await Authenticators.EnrollAsync(portal, "admin@scoreportal.demo"), DateTimeOffset.UtcNow);
+        foreach (var arg in new[] { app, "import", "--session", session, "--file", path, "--user", "admin@scoreportal.demo", "--code", code, "--lang", "en-US" })
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_ENVIRONMENT"] = start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         foreach (var (key, value) in portal.Settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
