@@ -51,6 +51,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         ["Lookup:Limits:PerAddressPerMinute"] = "0",
         ["Lookup:Limits:PerIdNumberPer10Minutes"] = "0",
         ["Lookup:Limits:WrongNamesBeforeLock"] = "0",
+        ["Lookup:Limits:WrongNamesBeforeDelay"] = "0",
         ["Anomaly:LookupsPerAddress"] = "0",
         ["Anomaly:AddressesPerIdNumber"] = "0",
         ["Anomaly:ProvincesPerAddress"] = "0",
@@ -113,6 +114,7 @@ public class PortalFactory : WebApplicationFactory<Program>
             // Generated keys go to this factory's folder, never into the source tree.
             ["Security:KeyDirectory"] = Path.Combine(Directory, "keys"),
             ["Batches:WorkDirectory"] = Path.Combine(Directory, "imports"),
+            ["Audit:CheckpointDirectory"] = Path.Combine(Directory, "audit-checkpoints"),
             ["Smtp:From"] = "noreply@scoreportal.test",
         };
         // Mail really leaves over SMTP, to the test process's own listener (Mailbox).

@@ -54,7 +54,22 @@ public static class AccountExtensions
                 return Task.CompletedTask;
             };
         });
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(5);
+            // The check rebuilds the principal from the database, which knows nothing of how the session was
+            // established: without this, amr=mfa is dropped and every admin, staff member and expert loses their area
+            // five minutes after signing in with their authenticator.
+            o.OnRefreshingPrincipal = context =>
+            {
+                if (context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity && context.CurrentPrincipal is { } current)
+                {
+                    foreach (var amr in current.FindAll(MfaRequirement.AmrClaim).Where(c => !identity.HasClaim(c.Type, c.Value)).ToList())
+                        identity.AddClaim(new System.Security.Claims.Claim(amr.Type, amr.Value));
+                }
+                return Task.CompletedTask;
+            };
+        });
 
         services.AddIdentityCore<ApplicationUser>(o =>
             {

@@ -15,7 +15,7 @@ public sealed class KilledImportTests
         var before = await CountAsync(portal);
         var file = new ResultsFile();
         for (var i = 0; i < 20_000; i++)
-            file.SeniorCandidate($"{session}-11-{i:D7}", ResultsFile.ResidentId(i, "1101" + (i / 1000 % 100).ToString("D2", System.Globalization.CultureInfo.InvariantCulture)), "考生" + i, "11", 50, 50, 50);
+            file.SeniorCandidate($"{session}-11-{i:D7}", ResultsFile.ResidentId(i, "1101" + (i / 1000 % 100).ToString("D2", System.Globalization.CultureInfo.InvariantCulture)), ResultsFile.Name(i), "11", 50, 50, 50);
         var path = await file.SaveAsync(portal.Directory);
 
         var app = typeof(Program).Assembly.Location;

@@ -53,7 +53,7 @@ public sealed class EncryptionAtRestTests
 
         var (file, stored) = await ReadFileAsync(portal);
 
-        Assert.All(stored, s => Assert.Matches("^t[12]:[A-Za-z0-9+/]+=*$", s.Value));
+        Assert.All(stored, s => Assert.Matches("^t[12]:v2:[A-Za-z0-9+/]+=*$", s.Value));
         var secrets = candidates.SelectMany(c => new[] { c.Name, c.IdNumber, c.Email }).OfType<string>()
             .Concat(["47.5"]).Distinct().ToList();
         var found = secrets.Where(s => Contains(file, Encoding.UTF8.GetBytes(s))).ToList();
