@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ScorePortal.Tests.Infrastructure;
 
@@ -32,6 +33,9 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string?> TestDefaults = new Dictionary<string, string?>
     {
+        // Environment "Testing" refuses to start without this opt-in (SharedDevelopmentSettings.TestingOptIn): only the
+        // test host and the benchmark scripts set it.
+        [ScorePortal.Operations.SharedDevelopmentSettings.TestingOptIn] = "true",
         [DemoSeed] = "false",
         [DemoCandidates] = "200",
         ["Database:Provider"] = "Sqlite",
@@ -55,6 +59,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         ["Anomaly:WrongNamesPerAddress"] = "0",
         ["PublicForms:PostsPerAddressPerMinute"] = "0",
         ["PublicForms:VerificationsPerAddressPerMinute"] = "0",
+        ["Captcha:ImagesPerAddressPerMinute"] = "0",
+        ["Captcha:NewPerAddressPerMinute"] = "0",
         ["Me:LinkLimits:WrongPerAddressPerHour"] = "0",
         // Per client the sign-in captcha is off too (SignInProtectionTests switches it on); per typed email it stays on.
         ["Account:SignIn:CaptchaAfterAddressFailures"] = "0",
@@ -136,6 +142,9 @@ public class PortalFactory : WebApplicationFactory<Program>
         // The app itself loads the repository's appsettings.Development.json in "Testing" too; these settings are
         // added last, so neither settings file can point the app back at App_Data/.
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Settings));
+
+        // A request may name its socket peer (TestPeerAddress.Header): per-address limits and trusted proxies need one.
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestPeerAddress>());
     }
 
     protected override void Dispose(bool disposing)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using ScorePortal.Operations;
 
 namespace ScorePortal.Account;
 
@@ -38,7 +39,7 @@ public sealed class EmailConfirmationThrottle(IOptions<EmailConfirmationOptions>
         var limits = options.Value;
         var now = time.GetUtcNow();
         if (_counters.Count > PruneAbove) Prune(now);
-        if (limits.PerSourcePerHour > 0 && !Take("src:" + Hash(sourceAddress ?? "unknown"), limits.PerSourcePerHour, now))
+        if (limits.PerSourcePerHour > 0 && !Take("src:" + Hash(ClientAddress.LimitKey(sourceAddress) ?? "unknown"), limits.PerSourcePerHour, now))
             return ResendVerdict.SourceLimited;
         if (limits.PerAddressPerHour > 0 && !Take("to:" + Hash(email.Trim().ToUpperInvariant()), limits.PerAddressPerHour, now))
             return ResendVerdict.AddressLimited;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
@@ -20,8 +21,11 @@ namespace ScorePortal.Data;
 /// The one model of the product. Provider-specific subclasses exist only so that each provider keeps
 /// its own migration set (EF Core binds a migration set to a context type).
 /// </summary>
-public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
+public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Data Protection's key ring, each key sealed under Security:DataProtectionKey (<see cref="DataProtectionKeyRing"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<QualificationLevel> QualificationLevels => Set<QualificationLevel>();
     public DbSet<Qualification> Qualifications => Set<Qualification>();
     public DbSet<Subject> Subjects => Set<Subject>();

@@ -1,5 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Mvc.Routing;
 
 namespace ScorePortal.Localization;
 
@@ -58,9 +61,18 @@ public static class LocalizationExtensions
         return app;
     }
 
-    /// <summary>Only local paths are followed, so the switch cannot be used as an open redirect.</summary>
+    /// <summary>
+    /// Only local paths are followed, so no return URL can be used as an open redirect. The rule is the framework's own
+    /// (<see cref="IUrlHelper.IsLocalUrl"/>, which <c>LocalRedirect</c> enforces too): a path that starts with one
+    /// <c>/</c>, not <c>//</c> or <c>/\</c>. On top of it no control character anywhere: browsers drop tabs and line
+    /// breaks from a URL, so <c>/%09/evil.example</c> would reach them as <c>//evil.example</c>, and CR/LF must never
+    /// reach a Location header.
+    /// </summary>
     public static string SafeLocalUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
+        !string.IsNullOrEmpty(url) && url[0] == '/' && !url.Any(char.IsControl) && FrameworkUrlRules.IsLocalUrl(url) ? url : "/";
+
+    /// <summary>MVC's URL helper, used for nothing but its local-URL rule (it reads no request state for that).</summary>
+    private static readonly UrlHelper FrameworkUrlRules = new(new ActionContext(new DefaultHttpContext(), new RouteData(), new ActionDescriptor()));
 
     public static bool IsEnglish(this CultureInfo culture) => culture.TwoLetterISOLanguageName == "en";
 }

@@ -20,6 +20,31 @@ public sealed class BusyGateOptions
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// The form fields the busy page carries over into its retry form (the lookup forms' fields); anything else a post
+    /// contains is dropped, so the page never reflects arbitrary input.
+    /// </summary>
+    public string[] EchoedFields { get; set; } =
+    [
+        "_handler", "__RequestVerificationToken",
+        "Input.SessionCode", "Input.IdType", "Input.IdNumber", "Input.Name", "Input.PassportNumber", "Input.Email",
+        "Input.CaptchaToken", "Input.CaptchaAnswer",
+        "Ticket.TicketNumber", "Ticket.Name", "Ticket.CaptchaToken", "Ticket.CaptchaAnswer",
+    ];
+
+    /// <summary>Longest value carried over; the real fields are far shorter.</summary>
+    public int MaxEchoedLength { get; set; } = 512;
+
+    /// <summary>
+    /// GET requests under these paths pass a gate of their own: the captcha challenges and pictures, which cost CPU to
+    /// draw and which a flood could otherwise ask for without limit. Their own slots, so a flood of images cannot take
+    /// the lookups' slots; a refused one gets a bare 503 with Retry-After (no page: it is an image or a script's call).
+    /// </summary>
+    public string[] ChallengePaths { get; set; } = ["/captcha/image", "/captcha/new", "/captcha/audio"];
+
+    /// <summary>Challenge requests handled at once (drawing is CPU work: a few per core is plenty).</summary>
+    public int ChallengeMaxConcurrent { get; set; } = 8;
 }
 
 /// <summary>
@@ -31,17 +56,23 @@ public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> opt
 {
     private readonly BusyGateOptions _options = options.Value;
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrent, options.Value.MaxConcurrent);
+    private readonly SemaphoreSlim _challengeSlots = new(options.Value.ChallengeMaxConcurrent, options.Value.ChallengeMaxConcurrent);
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || !_options.Paths.Any(p => context.Request.Path.StartsWithSegments(p)))
+        var request = context.Request;
+        var slots = HttpMethods.IsPost(request.Method) && _options.Paths.Any(p => request.Path.StartsWithSegments(p)) ? _slots
+            : HttpMethods.IsGet(request.Method) && _options.ChallengePaths.Any(p => request.Path.StartsWithSegments(p)) ? _challengeSlots
+            : null;
+        if (slots is null)
         {
             await next(context);
             return;
         }
-        if (!await _slots.WaitAsync(_options.QueueTimeout, context.RequestAborted))
+        if (!await slots.WaitAsync(_options.QueueTimeout, context.RequestAborted))
         {
-            await WriteBusyPageAsync(context);
+            if (slots == _slots) await WriteBusyPageAsync(context);
+            else RefuseChallenge(context);
             return;
         }
         try
@@ -50,13 +81,30 @@ public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> opt
         }
         finally
         {
-            _slots.Release();
+            slots.Release();
         }
+    }
+
+    /// <summary>503 with Retry-After and no body: drawing the status page for every refused image would feed the flood.</summary>
+    private void RefuseChallenge(HttpContext context)
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.CacheControl = "no-store";
     }
 
     private async Task WriteBusyPageAsync(HttpContext context)
     {
-        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+        IFormCollection? form = null;
+        try
+        {
+            if (context.Request.HasFormContentType) form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            // A malformed form is not echoed; the page still says to retry.
+        }
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers.CacheControl = "no-store";
@@ -73,9 +121,15 @@ public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> opt
             .Append("<form method=\"post\" action=\"").Append(Encode(context.Request.Path + context.Request.QueryString)).Append("\" data-auto-retry=\"").Append(seconds).Append("\">");
         if (form is not null)
         {
-            foreach (var (key, values) in form)
-                foreach (var value in values)
+            foreach (var key in _options.EchoedFields)
+            {
+                if (!form.TryGetValue(key, out var values)) continue;
+                foreach (var value in values.Take(1))
+                {
+                    if (value is null || value.Length > _options.MaxEchoedLength) continue;
                     html.Append("<input type=\"hidden\" name=\"").Append(Encode(key)).Append("\" value=\"").Append(Encode(value)).Append("\">");
+                }
+            }
         }
         html.Append("<button type=\"submit\" class=\"portal-button\">").Append(Encode(L["Busy.RetryNow"])).Append("</button></form>")
             .Append("</div></div></main><script src=\"/js/retry.js\"></script></body></html>");
@@ -90,7 +144,8 @@ public static class BusyGateExtensions
     public static WebApplicationBuilder AddBusyGate(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<BusyGateOptions>().BindConfiguration(BusyGateOptions.Section)
-            .Validate(o => o.MaxConcurrent > 0 && o.RetryAfterSeconds > 0, "BusyGate:MaxConcurrent and RetryAfterSeconds must be positive.")
+            .Validate(o => o.MaxConcurrent > 0 && o.ChallengeMaxConcurrent > 0 && o.RetryAfterSeconds > 0,
+                "BusyGate:MaxConcurrent, ChallengeMaxConcurrent and RetryAfterSeconds must be positive.")
             .ValidateOnStart();
         return builder;
     }

@@ -49,7 +49,7 @@ public static class PublicFormLimits
     private static RateLimitPartition<string> PerAddress(HttpContext context, int permits) =>
         permits <= 0
             ? RateLimitPartition.GetNoLimiter(NoLimit)
-            : RateLimitPartition.GetSlidingWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "", _ => new SlidingWindowRateLimiterOptions
+            : RateLimitPartition.GetSlidingWindowLimiter(ClientAddress.LimitKey(context) ?? "", _ => new SlidingWindowRateLimiterOptions
             {
                 PermitLimit = permits,
                 Window = TimeSpan.FromMinutes(1),

@@ -15,12 +15,21 @@ public sealed class KeyOptions
     public string? DerivationKey { get; set; }
 
     /// <summary>
+    /// Base64 of at least 32 random bytes: seals the ASP.NET Data Protection key ring (sign-in, antiforgery and step-up
+    /// cookies) stored in the database (<see cref="DataProtectionKeyRing"/>). Every instance needs the same value.
+    /// </summary>
+    public string? DataProtectionKey { get; set; }
+
+    /// <summary>
     /// The field-encryption key ring: key id → base64 of 32 random bytes. Old keys stay listed until
     /// <c>rotate-keys</c> has re-encrypted every value with the current one.
     /// </summary>
     public Dictionary<string, string> EncryptionKeys { get; set; } = [];
 
-    /// <summary>The key new values are encrypted with; defaults to the last id in ordinal order.</summary>
+    /// <summary>
+    /// The key new values are encrypted with. Required when <see cref="EncryptionKeys"/> holds more than one key
+    /// (start-up refuses otherwise); never guessed from the ids.
+    /// </summary>
     public string? CurrentEncryptionKeyId { get; set; }
 
     /// <summary>Where Development and Testing keep the keys they generate for themselves (never committed).</summary>

@@ -17,8 +17,16 @@ public static class SecurityExtensions
                 "Security:BlindIndexKey (base64, at least 32 bytes) must be configured outside Development.")
             .Validate(o => generateMissing || IsKey(o.DerivationKey),
                 "Security:DerivationKey (base64, at least 32 bytes) must be configured outside Development.")
+            .Validate(o => generateMissing || IsKey(o.DataProtectionKey),
+                "Security:DataProtectionKey (base64, at least 32 bytes) must be configured outside Development: it encrypts the " +
+                "Data Protection key ring (sign-in and antiforgery cookies) stored in the database.")
             .Validate(o => generateMissing || (o.EncryptionKeys.Count > 0 && o.EncryptionKeys.Values.All(IsKey)),
                 "Security:EncryptionKeys (key id → base64 of 32 bytes) must be configured outside Development.")
+            .Validate(o => o.EncryptionKeys.Count <= 1 || HasCurrentKey(o),
+                "Security:CurrentEncryptionKeyId must name one of the Security:EncryptionKeys when more than one key is configured " +
+                "(the key new values are encrypted with; it is never guessed from the key ids).")
+            .Validate(o => string.IsNullOrEmpty(o.CurrentEncryptionKeyId) || o.EncryptionKeys.Count == 0 || HasCurrentKey(o),
+                "Security:CurrentEncryptionKeyId names a key that is not in Security:EncryptionKeys.")
             .ValidateOnStart();
 
         var contentRoot = builder.Environment.ContentRootPath;
@@ -49,9 +57,32 @@ public static class SecurityExtensions
         var keys = options.EncryptionKeys.Count > 0
             ? options.EncryptionKeys.ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value), StringComparer.Ordinal)
             : DevelopmentFieldKeys(Path.Combine(contentRoot, options.KeyDirectory));
-        var current = options.CurrentEncryptionKeyId is { Length: > 0 } id ? id : keys.Keys.Max(StringComparer.Ordinal)!;
-        return new FieldProtector(keys, current);
+        return new FieldProtector(keys, CurrentKeyId(options, keys));
     }
+
+    private static bool HasCurrentKey(KeyOptions o) =>
+        o.CurrentEncryptionKeyId is { Length: > 0 } id && o.EncryptionKeys.ContainsKey(id);
+
+    /// <summary>
+    /// The key new values are encrypted with. Configured rings name it (start-up validation requires that when there
+    /// are several keys: an ordinal guess would pick k9 over k10 and silently write with a retired key). The files
+    /// Development generates are named k1, k2, … by <c>rotate-keys --generate</c>, so there the highest number is the
+    /// newest, compared as a number.
+    /// </summary>
+    internal static string CurrentKeyId(KeyOptions options, IReadOnlyDictionary<string, byte[]> keys)
+    {
+        if (options.CurrentEncryptionKeyId is { Length: > 0 } id)
+            return keys.ContainsKey(id) ? id
+                : throw new InvalidOperationException($"Security:CurrentEncryptionKeyId names key '{id}', which is not in the key ring.");
+        if (keys.Count == 1) return keys.Keys.Single();
+        if (options.EncryptionKeys.Count > 0)
+            throw new InvalidOperationException("Security:CurrentEncryptionKeyId must name the current key when more than one key is configured.");
+        return keys.Keys.MaxBy(DevelopmentKeyNumber)!;
+    }
+
+    /// <summary>The number in a generated key id (k10 → 10); ids the portal did not generate count as 0.</summary>
+    internal static long DevelopmentKeyNumber(string id) =>
+        id.Length > 1 && id[0] == 'k' && long.TryParse(id.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     /// <summary>Development keeps its field keys as files field-&lt;id&gt;.key; the first start makes field-k1.key.</summary>
     internal static Dictionary<string, byte[]> DevelopmentFieldKeys(string directory)
@@ -64,7 +95,7 @@ public static class SecurityExtensions
             StringComparer.Ordinal);
     }
 
-    private static bool IsKey(string? base64)
+    internal static bool IsKey(string? base64)
     {
         if (string.IsNullOrWhiteSpace(base64)) return false;
         var buffer = new byte[base64.Length];

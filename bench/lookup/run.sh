@@ -23,6 +23,7 @@ mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 2; }
 
 export ASPNETCORE_ENVIRONMENT=Testing          # Captcha:TestAnswer is honored only in Development and Testing
+export Testing__AllowProtectionsOff=true      # Testing refuses to start without this opt-in (docs/security.md)
 export ConnectionStrings__ScorePortal="Data Source=$OUT/bench.db"
 export Security__KeyDirectory="$OUT/keys"
 export Demo__Seed=false
@@ -32,6 +33,8 @@ export Lookup__Limits__PerAddressPerMinute=0   # the load comes from one address
 export Lookup__Limits__PerIdNumberPer10Minutes=0
 export Lookup__Limits__WrongNamesBeforeLock=0
 export Lookup__Limits__WrongNamesBeforeDelay=0
+export Captcha__NewPerAddressPerMinute=0       # tokens are minted from one address too
+export Captcha__ImagesPerAddressPerMinute=0
 export Anomaly__LookupsPerAddress=0            # and the monitors that would block it
 export Anomaly__ProvincesPerAddress=0
 export Anomaly__WrongNamesPerAddress=0
@@ -84,6 +87,8 @@ echo "== lookups: $THREADS threads, $CONNECTIONS connections, $DURATION"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/lookup/lookup.lua "$URL" | tee "$OUT/wrk.txt"
 
 # What each candidate loads before the lookup: the form page and one captcha image (not part of the target; reported).
+# One token's picture is drawn once and then served from memory (CaptchaImageCache): this measures serving it;
+# bench/captcha/run.sh measures fresh drawings under a flood.
 echo "== the form page (GET /lookup) and a captcha image, 10 s each"
 FORM_RPS=$(wrk -t"$THREADS" -c32 -d10s "$URL/lookup" | awk '/Requests\/sec/ { print $2 }')
 IMAGE_TOKEN=$(curl -fs "$URL/captcha/new" | grep -o '"token":"[^"]*"' | cut -d'"' -f4)

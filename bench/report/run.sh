@@ -19,6 +19,7 @@ PARALLEL=${PARALLEL:-2}
 mkdir -p "$OUT"
 
 export ASPNETCORE_ENVIRONMENT=Testing          # a self-signed report certificate is made once under the key folder
+export Testing__AllowProtectionsOff=true      # Testing refuses to start without this opt-in (docs/security.md)
 export ConnectionStrings__ScorePortal="Data Source=$OUT/report-bench.db"
 export Security__KeyDirectory="$OUT/keys"
 # The issue benchmark reads demo records (linked to bench accounts) and writes the register.

@@ -64,6 +64,74 @@ public sealed class BusyGateTests
     }
 
     [Fact]
+    public async Task The_busy_page_carries_over_only_the_lookup_forms_fields()
+    {
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("zh-CN");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new BusyGate(async _ => { entered.TrySetResult(); await release.Task; },
+            Options.Create(new BusyGateOptions { MaxConcurrent = 1, QueueTimeout = TimeSpan.FromMilliseconds(50) }), Chinese);
+        var first = gate.InvokeAsync(FormPost("/lookup", "Input.Name=a"));
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var busy = FormPost("/lookup", "_handler=lookup&Input.IdNumber=110105199003072311&Input.Name=" + Uri.EscapeDataString("张伟")
+            + "&Ticket.TicketNumber=2026H1-11-000001&attacker=" + Uri.EscapeDataString("<marker-one>")
+            + "&" + Uri.EscapeDataString("<marker-two>") + "=x&Input.Name=" + Uri.EscapeDataString("second-name-value")
+            + "&Input.Email=" + new string('a', 600));
+        await gate.InvokeAsync(busy);
+        release.SetResult();
+        await first;
+
+        var html = await BodyOf(busy);
+        Assert.Equal(503, busy.Response.StatusCode);
+        Assert.Contains("name=\"_handler\" value=\"lookup\"", html);
+        Assert.Contains("name=\"Input.IdNumber\" value=\"110105199003072311\"", html);
+        Assert.Contains("name=\"Input.Name\" value=\"张伟\"", html);
+        Assert.Contains("name=\"Ticket.TicketNumber\" value=\"2026H1-11-000001\"", html);
+        Assert.DoesNotContain("attacker", html);
+        Assert.DoesNotContain("marker", html);
+        Assert.DoesNotContain("second-name-value", html);
+        Assert.DoesNotContain("Input.Email", html); // longer than any real value
+    }
+
+    [Fact]
+    public async Task Captcha_pictures_and_challenges_pass_a_gate_of_their_own()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lookups = 0;
+        var drawings = 0;
+        var gate = new BusyGate(async context =>
+            {
+                // The first picture holds its slot until released; any other request that gets through returns at once.
+                if (!context.Request.Path.StartsWithSegments("/captcha")) Interlocked.Increment(ref lookups);
+                else if (Interlocked.Increment(ref drawings) == 1) { entered.TrySetResult(); await release.Task; }
+            },
+            Options.Create(new BusyGateOptions { MaxConcurrent = 1, ChallengeMaxConcurrent = 1, QueueTimeout = TimeSpan.FromMilliseconds(50), RetryAfterSeconds = 7 }),
+            Chinese);
+
+        var drawing = gate.InvokeAsync(new DefaultHttpContext { Request = { Method = "GET", Path = "/captcha/image" } });
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var image = new DefaultHttpContext { Request = { Method = "GET", Path = "/captcha/image" }, Response = { Body = new MemoryStream() } };
+        var fresh = new DefaultHttpContext { Request = { Method = "GET", Path = "/captcha/new" }, Response = { Body = new MemoryStream() } };
+        await gate.InvokeAsync(image);
+        await gate.InvokeAsync(fresh);
+        // The lookups keep their own slots while the pictures are saturated.
+        var lookup = FormPost("/lookup", "Input.Name=a");
+        await gate.InvokeAsync(lookup);
+        release.SetResult();
+        await drawing;
+
+        Assert.Equal(503, image.Response.StatusCode);
+        Assert.Equal("7", image.Response.Headers.RetryAfter.ToString());
+        Assert.Equal(0, image.Response.Body.Length);
+        Assert.Equal(503, fresh.Response.StatusCode);
+        Assert.Equal(1, drawings);
+        Assert.Equal(200, lookup.Response.StatusCode);
+        Assert.Equal(1, lookups);
+    }
+
+    [Fact]
     public async Task Requests_outside_the_hot_paths_never_wait()
     {
         var calls = 0;

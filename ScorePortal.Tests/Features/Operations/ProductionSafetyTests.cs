@@ -14,6 +14,7 @@ public sealed class ProductionSafetyTests
         {
             settings.TryAdd("Audit:SigningKeyPem", SigningKey);
             settings.TryAdd("Security:DerivationKey", DerivationKey);
+            settings.TryAdd("Security:DataProtectionKey", DataProtectionKey);
             settings.TryAdd("Reports:SigningCertificatePath", ReportCertificatePath);
             settings.TryAdd("Reports:SigningCertificatePassword", ReportCertificatePassword);
             settings.TryAdd("Captcha:TestAnswer", null); // the tests' shared default, which Production refuses
@@ -45,6 +46,8 @@ public sealed class ProductionSafetyTests
     private static readonly string Key = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray());
 
     private static readonly string DerivationKey = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 5 + 3)).ToArray());
+
+    private static readonly string DataProtectionKey = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 3 + 11)).ToArray());
 
     [Fact]
     public void Production_refuses_to_start_with_demo_data_switched_on()
@@ -131,6 +134,16 @@ public sealed class ProductionSafetyTests
     }
 
     [Fact]
+    public void Production_refuses_to_start_without_a_data_protection_key()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Security:DataProtectionKey"] = null });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Security:DataProtectionKey", Flatten(error));
+    }
+
+    [Fact]
     public async Task Production_starts_with_proper_settings_and_reports_healthy()
     {
         await using var portal = new ProductionPortal(new()
@@ -163,6 +176,39 @@ public sealed class ProductionSafetyTests
         Assert.Contains("max-age=31536000", response.Headers.GetValues("Strict-Transport-Security").Single());
         var antiforgery = response.Headers.GetValues("Set-Cookie").Single(c => c.Contains(".AspNetCore.Antiforgery")).ToLowerInvariant();
         Assert.Contains("secure", antiforgery);
+    }
+
+    /// <summary>
+    /// nginx terminates TLS and talks plain HTTP to the portal: only its X-Forwarded-Proto tells the portal that the
+    /// visitor is on HTTPS. Without it Production's antiforgery (Secure cookies only) cannot serve a form at all.
+    /// </summary>
+    [Fact]
+    public async Task Production_behind_a_trusted_tls_proxy_serves_forms_with_secure_cookies_and_hsts()
+    {
+        await using var portal = new ProductionPortal(new()
+        {
+            ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["ForwardedHeaders:KnownProxies:0"] = "10.0.0.5",
+        });
+        using var client = portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("http://scores.example.org"), AllowAutoRedirect = false,
+        });
+
+        using var viaProxy = new HttpRequestMessage(HttpMethod.Get, "/lookup");
+        viaProxy.Headers.Add(TestPeerAddress.Header, "10.0.0.5");
+        viaProxy.Headers.Add("X-Forwarded-For", "198.51.100.70");
+        viaProxy.Headers.Add("X-Forwarded-Proto", "https");
+        using var page = await client.SendAsync(viaProxy);
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        spoofed.Headers.Add(TestPeerAddress.Header, "198.51.100.71");
+        spoofed.Headers.Add("X-Forwarded-Proto", "https");
+        using var plain = await client.SendAsync(spoofed);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("max-age=31536000", page.Headers.GetValues("Strict-Transport-Security").Single());
+        Assert.Contains("secure", page.Headers.GetValues("Set-Cookie").Single(c => c.Contains(".AspNetCore.Antiforgery")).ToLowerInvariant());
+        // Anyone else's X-Forwarded-Proto is ignored: the request stays plain HTTP, which gets no HSTS header.
+        Assert.False(plain.Headers.Contains("Strict-Transport-Security"));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using ScorePortal.Operations;
+
 namespace ScorePortal.Features.Alerts;
 
 public static class AlertExtensions
@@ -22,7 +24,7 @@ public static class AlertExtensions
             var detector = context.RequestServices.GetRequiredService<AnomalyDetector>();
             var hot = HttpMethods.IsPost(context.Request.Method) || context.Request.Path.StartsWithSegments("/api")
                       || context.Request.Path.StartsWithSegments("/captcha");
-            if (hot && detector.IsBlocked(context.Connection.RemoteIpAddress?.ToString(), out var remaining))
+            if (hot && detector.IsBlocked(ClientAddress.LimitKey(context), out var remaining))
             {
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(remaining.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,3 +1,5 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Captcha;
@@ -11,11 +13,55 @@ public static class CaptchaExtensions
             .Validate(o => testAnswerAllowed || string.IsNullOrEmpty(o.TestAnswer),
                 "Captcha:TestAnswer is honored only in Development and Testing; remove it from this environment's configuration.")
             .Validate(o => o.Length is >= 4 and <= 8 && o.Lifetime > TimeSpan.Zero, "Captcha:Length must be 4-8 and Captcha:Lifetime positive.")
+            .Validate(o => o.ImagesPerAddressPerMinute >= 0 && o.NewPerAddressPerMinute >= 0 && o.CachedImages > 0,
+                "Captcha:ImagesPerAddressPerMinute and NewPerAddressPerMinute cannot be negative; Captcha:CachedImages must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<CaptchaService>();
         builder.Services.AddSingleton<CaptchaImage>();
+        builder.Services.AddSingleton<CaptchaImageCache>();
         builder.Services.AddSingleton<CaptchaAudio>();
+
+        var options = builder.Configuration.GetSection(CaptchaOptions.Section).Get<CaptchaOptions>() ?? new();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(ImagePolicy, new PerAddressPolicy(options.ImagesPerAddressPerMinute));
+            limiter.AddPolicy(NewPolicy, new PerAddressPolicy(options.NewPerAddressPerMinute));
+        });
         return builder;
+    }
+
+    /// <summary>Pictures and audio of a challenge, per client address (<see cref="ClientAddress"/>).</summary>
+    public const string ImagePolicy = "captcha-images";
+
+    /// <summary>Fresh challenges, per client address.</summary>
+    public const string NewPolicy = "captcha-new";
+
+    /// <summary>
+    /// A sliding minute per client address. A refusal is a bare 429 with Retry-After: the status page is not drawn for a
+    /// request that is an image or a script's call, and drawing it would feed a flood.
+    /// </summary>
+    private sealed class PerAddressPolicy(int permitsPerMinute) : IRateLimiterPolicy<string>
+    {
+        public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = (rejected, _) =>
+        {
+            var context = rejected.HttpContext;
+            if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = "60";
+            context.Response.Headers.CacheControl = "no-store";
+            return ValueTask.CompletedTask;
+        };
+
+        public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
+            permitsPerMinute <= 0
+                ? RateLimitPartition.GetNoLimiter("")
+                : RateLimitPartition.GetSlidingWindowLimiter(ClientAddress.LimitKey(httpContext) ?? "", _ => new SlidingWindowRateLimiterOptions
+                {
+                    PermitLimit = permitsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    SegmentsPerWindow = 6,
+                    QueueLimit = 0,
+                });
     }
 
     public static WebApplication MapCaptcha(this WebApplication app)
@@ -27,19 +73,20 @@ public static class CaptchaExtensions
         {
             var (token, expires) = captcha.Issue();
             return TypedResults.Json(new CaptchaChallenge(token, ImageUrl(token), AudioUrl(token), expires));
-        });
+        }).RequireRateLimiting(NewPolicy);
 
-        group.MapGet("/image", (string? t, CaptchaService captcha, CaptchaImage image, HttpContext context) =>
+        // Drawn once per token (CaptchaImageCache): asking again for the same token costs a cache read, not a drawing.
+        group.MapGet("/image", (string? t, CaptchaService captcha, CaptchaImageCache images, HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "no-store";
-            var answer = captcha.AnswerFor(t);
-            return answer is null
+            var challenge = captcha.ChallengeFor(t);
+            return challenge is null
                 ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Captcha expired")
-                : Results.File(image.Render(answer), "image/png");
-        });
+                : Results.File(images.PictureOf(challenge), "image/png");
+        }).RequireRateLimiting(ImagePolicy);
 
-        // The same challenge spoken: the same token, its expiry and the same limits as the image (the address block covers
-        // /captcha), so listening gives no extra tries. The URL and headers carry only the sealed token, never the answer.
+        // The same challenge spoken: the same token, its expiry and the same limits as the image (the per-address picture
+        // limit, the address block and the busy gate cover /captcha), so listening gives no extra tries. The URL and headers carry only the sealed token, never the answer.
         group.MapGet("/audio", (string? t, CaptchaService captcha, CaptchaAudio audio, HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "no-store";
@@ -47,7 +94,7 @@ public static class CaptchaExtensions
             return answer is null
                 ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Captcha expired")
                 : Results.File(audio.Render(answer, System.Globalization.CultureInfo.CurrentUICulture), "audio/wav");
-        });
+        }).RequireRateLimiting(ImagePolicy);
         return app;
     }
 

@@ -7,6 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace ScorePortal.Features.Captcha;
 
+/// <summary>What a live captcha token holds.</summary>
+public sealed record OpenChallenge(Guid Id, DateTimeOffset ExpiresAt, string Answer);
+
 public enum CaptchaCheck
 {
     Passed,
@@ -49,8 +52,11 @@ public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOp
     }
 
     /// <summary>The answer inside a token, for drawing its image; null when the token is forged or expired.</summary>
-    public string? AnswerFor(string? token) =>
-        TryOpen(token, out _, out var expires, out var answer) && expires > time.GetUtcNow() ? answer : null;
+    public string? AnswerFor(string? token) => ChallengeFor(token)?.Answer;
+
+    /// <summary>A live token's id, expiry and answer (for drawing and caching its picture); null when forged or expired.</summary>
+    public OpenChallenge? ChallengeFor(string? token) =>
+        TryOpen(token, out var id, out var expires, out var answer) && expires > time.GetUtcNow() ? new OpenChallenge(id, expires, answer) : null;
 
     /// <summary>Checks an answer and spends the token, whatever the outcome: a token gets exactly one try.</summary>
     public CaptchaCheck Verify(string? token, string? input)

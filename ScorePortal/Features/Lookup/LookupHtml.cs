@@ -78,7 +78,9 @@ internal static class LookupHtml
             TextField(html, "ticket", "Ticket.TicketNumber", t["Lookup.Ticket"], state.TicketNumber, 40, "autocomplete=\"off\"", t["Lookup.TicketHint"],
                 ticketErrors.For("Ticket"));
             NameField(html, t, "ticket-name", "Ticket.Name", state.TicketName, hintId: null, ticketErrors.For("Name"));
-            CaptchaField(html, page, "ticket-captcha", "Ticket.CaptchaAnswer", "Ticket.CaptchaToken", ticketErrors.For("Captcha"));
+            // Most visitors use the first form: the ticket form's picture waits until its disclosure is opened (lazy
+            // images inside a closed <details> are not loaded), so a visit draws one captcha, not two.
+            CaptchaField(html, page, "ticket-captcha", "Ticket.CaptchaAnswer", "Ticket.CaptchaToken", ticketErrors.For("Captcha"), lazy: !ticketOpen);
             html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button portal-button--secondary\"").Raw("</form></details>");
 
             html.Raw("<p class=\"portal-hint\" style=\"margin-top:.75rem\">")
@@ -204,7 +206,10 @@ internal static class LookupHtml
     }
 
     /// <summary>A fresh single-use captcha; wwwroot/js/captcha.js refreshes it before it expires and on the button.</summary>
-    private static void CaptchaField(HtmlWriter html, LookupPageContext page, string id, string answerName, string tokenName, string? errorIds)
+    /// <param name="lazy">The picture loads only once it is shown (a form inside a closed disclosure); browsers without
+    /// script load it at once, so the form works either way.</param>
+    private static void CaptchaField(HtmlWriter html, LookupPageContext page, string id, string answerName, string tokenName, string? errorIds,
+        bool lazy = false)
     {
         var t = page.T;
         var (token, expiresAt) = page.Captcha.Issue();
@@ -216,7 +221,7 @@ internal static class LookupHtml
         html.Raw(" class=\"portal-captcha__input\">")
             .Raw("<img").Attr("src", CaptchaExtensions.ImageUrl(token))
             .Attr("width", CaptchaImage.Width.ToString(CultureInfo.InvariantCulture)).Attr("height", CaptchaImage.Height.ToString(CultureInfo.InvariantCulture))
-            .Attr("alt", t["Captcha.ImageAlt"]).Raw(" data-captcha-image class=\"portal-captcha__image\">")
+            .Attr("alt", t["Captcha.ImageAlt"]).Raw(lazy ? " loading=\"lazy\"" : "").Raw(" data-captcha-image class=\"portal-captcha__image\">")
             .Raw("<button type=\"button\" class=\"portal-captcha__refresh\" data-captcha-refresh").Attr("title", t["Captcha.Refresh"])
             .Attr("aria-label", t["Captcha.Refresh"]).Raw(">↻</button>");
         // The spoken code for those who cannot see the image; a plain link, so it plays without script too.

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Lookup;
 
@@ -93,7 +94,7 @@ public sealed class LookupThrottle : IDisposable
     public ThrottleVerdict CheckAddress(string? address)
     {
         if (_perAddress is null) return ThrottleVerdict.Allowed;
-        using var lease = _perAddress.AttemptAcquire(address ?? "unknown");
+        using var lease = _perAddress.AttemptAcquire(ClientAddress.LimitKey(address) ?? "unknown");
         return lease.IsAcquired ? ThrottleVerdict.Allowed : ThrottleVerdict.AddressLimited;
     }
 

@@ -1,6 +1,7 @@
 using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Audit;
 using ScorePortal.Features.Captcha;
+using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Lookup;
 
@@ -61,5 +62,6 @@ internal sealed class PortalLookupGuard(
             cancellationToken);
     }
 
-    private string? Address() => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+    /// <summary>The client's limit key: the forwarded address behind a trusted proxy, an IPv6 client's /64.</summary>
+    private string? Address() => http.HttpContext is { } context ? ClientAddress.LimitKey(context) : null;
 }

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Me;
 
@@ -41,12 +42,12 @@ public sealed class LinkAttempts : IDisposable
             }));
 
     public bool IsExhausted(string userId, string? address) =>
-        Exhausted(_perAccount, userId) || (address is not null && Exhausted(_perAddress, address));
+        Exhausted(_perAccount, userId) || (address is not null && Exhausted(_perAddress, ClientAddress.LimitKey(address)!));
 
     public void RecordWrong(string userId, string? address)
     {
         _perAccount?.AttemptAcquire(userId).Dispose();
-        if (address is not null) _perAddress?.AttemptAcquire(address).Dispose();
+        if (address is not null) _perAddress?.AttemptAcquire(ClientAddress.LimitKey(address)!).Dispose();
     }
 
     private static bool Exhausted(PartitionedRateLimiter<string>? limiter, string key) =>
