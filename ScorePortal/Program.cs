@@ -68,6 +68,7 @@ app.UseLookupBodyLimit();
 app.UseBusyGate();
 app.UseRateLimiter();
 app.UseAuthentication();
+app.UsePasswordChangeGate();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.UseFriendlyAntiforgeryFailures();

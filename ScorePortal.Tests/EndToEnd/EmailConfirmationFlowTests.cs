@@ -23,8 +23,9 @@ public sealed partial class EmailConfirmationFlowTests(PlaywrightFixture browser
         await page.Locator("#reg-password").FillAsync("correct horse 42");
         await page.Locator("#reg-confirm").FillAsync("correct horse 42");
         await page.GetByTestId("register-submit").ClickAsync();
-        // Registration signs the visitor in and sends them home.
-        await page.WaitForURLAsync(browser.BaseAddress.ToString());
+        // Registration answers "check your email" (the same for an address that has an account) and signs nobody in.
+        await page.WaitForURLAsync("**/Account/RegisterConfirmation**");
+        await Assertions.Expect(page.GetByTestId("register-check-email")).ToBeVisibleAsync();
 
         var mail = await browser.Mailbox.WaitForMessageToAsync(email, TimeSpan.FromSeconds(10));
         Assert.Equal("请确认您的电子邮箱 - 软考成绩查询", mail.Subject);

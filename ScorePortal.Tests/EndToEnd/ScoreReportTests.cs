@@ -28,6 +28,13 @@ public sealed partial class ScoreReportTests(PlaywrightFixture browser)
         Assert.Contains("/Account/ConfirmEmail", link);
         await page.GotoAsync(link);
 
+        // Registration signs nobody in (its answer must not tell whether the address had an account): sign in now.
+        await page.GotoAsync("/Account/Login");
+        await page.FillAsync("#login-email", email);
+        await page.FillAsync("#login-password", Password);
+        await page.ClickAsync("[data-testid=login-submit]");
+        await page.WaitForURLAsync(browser.BaseAddress.ToString());
+
         // Link 张伟's record: ID, name and one admission ticket (it has no email, so no code is needed).
         await page.GotoAsync("/me");
         await page.ClickAsync("[data-testid=me-link]");

@@ -32,11 +32,27 @@ public sealed partial class BrowserlessClient(PortalFactory factory) : IDisposab
         return await Http.PostAsync(path, new FormUrlEncodedContent(values));
     }
 
+    /// <summary>
+    /// Posts the form named <paramref name="formName"/> of a page already fetched (<paramref name="html"/>), without
+    /// reading it again: for pages that change on every visit (a fresh authenticator secret, a captcha).
+    /// </summary>
+    public Task<HttpResponseMessage> SubmitPageAsync(string path, string html, string formName, IReadOnlyDictionary<string, string> fields)
+    {
+        var values = HiddenFields(html, formName);
+        foreach (var (key, value) in fields) values[key] = value;
+        return Http.PostAsync(path, new FormUrlEncodedContent(values));
+    }
+
     /// <summary>The hidden fields a page renders into its form (antiforgery token, form name, captcha token).</summary>
     public async Task<Dictionary<string, string>> ReadFormAsync(string path, string formName)
     {
         var (status, html) = await GetAsync(path);
         if (status != HttpStatusCode.OK) throw new InvalidOperationException($"GET {path} answered {(int)status}");
+        return HiddenFields(html, formName);
+    }
+
+    private static Dictionary<string, string> HiddenFields(string html, string formName)
+    {
         var form = FormMarkup(html, formName);
         var values = new Dictionary<string, string>();
         foreach (Match m in HiddenInput().Matches(form)) values[WebUtility.HtmlDecode(m.Groups["name"].Value)] = WebUtility.HtmlDecode(m.Groups["value"].Value);

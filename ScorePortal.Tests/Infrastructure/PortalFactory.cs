@@ -51,6 +51,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         ["Lookup:Limits:PerAddressPerMinute"] = "0",
         ["Lookup:Limits:PerIdNumberPer10Minutes"] = "0",
         ["Lookup:Limits:WrongNamesBeforeLock"] = "0",
+        ["Lookup:Limits:WrongNamesBeforeDelay"] = "0",
         ["Anomaly:LookupsPerAddress"] = "0",
         ["Anomaly:AddressesPerIdNumber"] = "0",
         ["Anomaly:ProvincesPerAddress"] = "0",
@@ -61,6 +62,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         ["Captcha:ImagesPerAddressPerMinute"] = "0",
         ["Captcha:NewPerAddressPerMinute"] = "0",
         ["Me:LinkLimits:WrongPerAddressPerHour"] = "0",
+        // Per client the sign-in captcha is off too (SignInProtectionTests switches it on); per typed email it stays on.
+        ["Account:SignIn:CaptchaAfterAddressFailures"] = "0",
     };
 
     private readonly IReadOnlyDictionary<string, string?> _extraSettings;
@@ -113,6 +116,7 @@ public class PortalFactory : WebApplicationFactory<Program>
             // Generated keys go to this factory's folder, never into the source tree.
             ["Security:KeyDirectory"] = Path.Combine(Directory, "keys"),
             ["Batches:WorkDirectory"] = Path.Combine(Directory, "imports"),
+            ["Audit:CheckpointDirectory"] = Path.Combine(Directory, "audit-checkpoints"),
             ["Smtp:From"] = "noreply@scoreportal.test",
         };
         // Mail really leaves over SMTP, to the test process's own listener (Mailbox).

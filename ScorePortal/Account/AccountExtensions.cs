@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using ScorePortal.Data;
@@ -19,6 +20,8 @@ public static class AccountExtensions
         var services = builder.Services;
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityAuthenticationStateProvider>();
+        services.AddScoped<CircuitActivity>();
+        services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitActivity>());
 
         services.AddAuthentication(o =>
             {
@@ -54,7 +57,22 @@ public static class AccountExtensions
                 return Task.CompletedTask;
             };
         });
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(5);
+            // The check rebuilds the principal from the database, which knows nothing of how the session was
+            // established: without this, amr=mfa is dropped and every admin, staff member and expert loses their area
+            // five minutes after signing in with their authenticator.
+            o.OnRefreshingPrincipal = context =>
+            {
+                if (context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity && context.CurrentPrincipal is { } current)
+                {
+                    foreach (var amr in current.FindAll(MfaRequirement.AmrClaim).Where(c => !identity.HasClaim(c.Type, c.Value)).ToList())
+                        identity.AddClaim(new System.Security.Claims.Claim(amr.Type, amr.Value));
+                }
+                return Task.CompletedTask;
+            };
+        });
 
         services.AddIdentityCore<ApplicationUser>(o =>
             {
@@ -65,6 +83,8 @@ public static class AccountExtensions
                 o.Password.RequireUppercase = false;
                 o.Password.RequireDigit = true;
                 o.Password.RequireLowercase = true;
+                // The lockout guards second-factor codes (a 6-digit code must not be brute-forced); wrong passwords
+                // never lock an account (Login slows guessing down with SignInThrottle instead).
                 o.Lockout.AllowedForNewUsers = true;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
@@ -74,6 +94,9 @@ public static class AccountExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ScorePortalDbContext>()
+            .AddUserStore<PortalUserStore>()
+            .AddUserManager<PortalUserManager>()
+            .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddTokenProvider<OtpNetAuthenticatorTokenProvider>(OtpNetAuthenticatorTokenProvider.ProviderName)
@@ -88,6 +111,14 @@ public static class AccountExtensions
                 "Account:EmailConfirmation:PublicBaseUrl must be an absolute URL ending in '/'.")
             .ValidateOnStart();
         services.AddSingleton<EmailConfirmationThrottle>();
+        services.AddOptions<SignInLimitsOptions>().BindConfiguration(SignInLimitsOptions.Section)
+            .Validate(o => o.CaptchaAfterAccountFailures >= 0 && o.CaptchaAfterAddressFailures >= 0 && o.FreeFailures >= 0,
+                "Account:SignIn counts must not be negative.")
+            .Validate(o => o.FirstDelay > TimeSpan.Zero && o.MaxDelay >= o.FirstDelay && o.MaxDelay <= TimeSpan.FromMinutes(15),
+                "Account:SignIn delays must be positive, MaxDelay at least FirstDelay and at most 15 minutes (longer is a lockout).")
+            .ValidateOnStart();
+        services.AddSingleton<SignInThrottle>();
+        foreach (var command in AccountCommands.All) services.AddPortalCommand(command);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, EnrollmentRedirectResultHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.AdminArea, p => p.RequireRole(Roles.Admin).AddRequirements(new MfaRequirement()))

@@ -16,6 +16,12 @@ public sealed class ApplicationUser : IdentityUser
     public long LastTotpTimeStep { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The password was given out by an admin (<c>create-account</c>): it must be changed before anything else
+    /// (<see cref="PasswordChangeGate"/>). Self-registered candidates and the demo accounts chose or know theirs.
+    /// </summary>
+    public bool MustChangePassword { get; set; }
 }
 
 internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<ApplicationUser>

@@ -45,4 +45,23 @@ public static class ConfirmationEmail
             $"<p>{html.Encode(L["App.Name"])}</p>";
         return new EmailMessage(to, L["Email.Confirm.Subject", L["App.Name"].Value], text, htmlBody);
     }
+
+    /// <summary>
+    /// What the owner of an address gets when someone registers with it again: the registration page answers the same
+    /// as for a new address (it must not tell which addresses have accounts), and the owner learns of it here instead.
+    /// </summary>
+    public static void EnqueueAlreadyRegistered(ScorePortalDbContext db, string to, NavigationManager navigation,
+        IStringLocalizer<SharedResource> L, EmailConfirmationOptions options)
+    {
+        const string signIn = "Account/Login";
+        var link = (options.PublicBaseUrl is { } publicBase ? new Uri(publicBase, signIn) : navigation.ToAbsoluteUri(signIn)).AbsoluteUri;
+        var html = HtmlEncoder.Default;
+        var text = string.Join("\n\n", L["Email.Registered.Text"].Value, link, L["Email.Registered.Ignore"].Value, L["App.Name"].Value);
+        var htmlBody =
+            $"<p>{html.Encode(L["Email.Registered.Text"])}</p>" +
+            $"<p><a href=\"{html.Encode(link)}\">{html.Encode(L["Account.SignIn"])}</a></p>" +
+            $"<p>{html.Encode(L["Email.Registered.Ignore"])}</p>" +
+            $"<p>{html.Encode(L["App.Name"])}</p>";
+        db.EnqueueEmail(new EmailMessage(to, L["Email.Registered.Subject", L["App.Name"].Value], text, htmlBody));
+    }
 }

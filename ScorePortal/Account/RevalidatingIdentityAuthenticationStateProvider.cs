@@ -1,31 +1,77 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace ScorePortal.Account;
 
 /// <summary>
-/// Interactive circuits outlive the request that started them: the security stamp is checked again every few
-/// minutes, so a locked or changed account loses its staff/admin circuit too.
+/// Interactive circuits outlive the request that started them, and their clicks renew no cookie. Every few minutes
+/// the circuit's sign-in is checked again, with the same rules as a request: the account still exists and is not
+/// locked, its security stamp is unchanged (a password change, a reset authenticator, a change of roles rotate it),
+/// the roles the circuit acts with are still the account's, and a staff, expert or admin circuit has not been idle
+/// for <see cref="AccountExtensions.StaffIdleTimeout"/> (no click, key or navigation in it). A circuit that fails
+/// loses its sign-in: its pages show the sign-in prompt instead of the area.
 /// </summary>
 internal sealed class RevalidatingIdentityAuthenticationStateProvider(
     ILoggerFactory loggerFactory,
     IServiceScopeFactory scopeFactory,
-    IOptions<IdentityOptions> options)
+    IOptions<IdentityOptions> options,
+    CircuitActivity activity,
+    TimeProvider time)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(5);
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken cancellationToken)
+    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken cancellationToken) =>
+        IsStillValidAsync(state.User);
+
+    /// <summary>The check itself, for the circuit's principal <paramref name="principal"/>.</summary>
+    internal async Task<bool> IsStillValidAsync(ClaimsPrincipal principal)
     {
+        var privileged = Roles.Privileged.Any(principal.IsInRole);
+        if (privileged && time.GetUtcNow() - activity.LastActivity >= AccountExtensions.StaffIdleTimeout) return false;
+
         await using var scope = scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.GetUserAsync(state.User);
+        var user = await users.GetUserAsync(principal);
         if (user is null) return false;
         if (await users.IsLockedOutAsync(user)) return false;
-        var principalStamp = state.User.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
-        return principalStamp == await users.GetSecurityStampAsync(user);
+        var principalStamp = principal.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
+        if (principalStamp != await users.GetSecurityStampAsync(user)) return false;
+
+        var roleClaim = options.Value.ClaimsIdentity.RoleClaimType;
+        var claimed = principal.FindAll(roleClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        return claimed.SetEquals(await users.GetRolesAsync(user));
     }
+}
+
+/// <summary>
+/// When the user last did something in this circuit (an event, a navigation, a JavaScript call back): the idle clock
+/// of an interactive staff or admin area, where no request renews the sign-in cookie. One per circuit.
+/// </summary>
+internal sealed class CircuitActivity : CircuitHandler
+{
+    private readonly TimeProvider _time;
+    private long _lastTicks;
+
+    public CircuitActivity(TimeProvider time)
+    {
+        _time = time;
+        RecordActivity();
+    }
+
+    public DateTimeOffset LastActivity => new(Interlocked.Read(ref _lastTicks), TimeSpan.Zero);
+
+    public override Func<CircuitInboundActivityContext, Task> CreateInboundActivityHandler(Func<CircuitInboundActivityContext, Task> next) =>
+        context =>
+        {
+            RecordActivity();
+            return next(context);
+        };
+
+    /// <summary>Something happened in the circuit: its idle clock starts again.</summary>
+    internal void RecordActivity() => Interlocked.Exchange(ref _lastTicks, _time.GetUtcNow().UtcTicks);
 }

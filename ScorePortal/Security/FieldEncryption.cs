@@ -47,8 +47,12 @@ public static class FieldEncryption
             {
                 if (property.PropertyInfo?.GetCustomAttribute<EncryptedAttribute>() is not { } encrypted) continue;
                 var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
-                if (type == typeof(string)) property.SetValueConverter(StringConverter);
-                else if (type == typeof(decimal)) property.SetValueConverter(DecimalConverter);
+                // Each column gets its own converters, bound to "Entity.Property" (see FieldProtector).
+                var binding = Binding(entity.ClrType, property.Name);
+                if (type == typeof(string)) property.SetValueConverter(new ValueConverter<string, string>(
+                    v => Protector.Protect(v, binding), v => DecryptString(v, binding)));
+                else if (type == typeof(decimal)) property.SetValueConverter(new ValueConverter<decimal, string>(
+                    v => Protector.Protect(v.ToString(CultureInfo.InvariantCulture), binding), v => DecryptDecimal(v, binding)));
                 else throw new InvalidOperationException($"[Encrypted] is not supported on {entity.DisplayName()}.{property.Name} ({type.Name}).");
                 property.SetMaxLength(encrypted.Unbounded ? null : CiphertextMaxLength);
                 property.SetPrecision(null);
@@ -58,17 +62,17 @@ public static class FieldEncryption
         }
     }
 
-    private static readonly ValueConverter<string, string> StringConverter = new(
-        v => Protector.Protect(v),
-        v => DecryptString(v));
-
-    private static readonly ValueConverter<decimal, string> DecimalConverter = new(
-        v => Protector.Protect(v.ToString(CultureInfo.InvariantCulture)),
-        v => DecryptDecimal(v));
+    /// <summary>What an [Encrypted] column's values are bound to: "Candidate.Name".</summary>
+    public static string Binding(Type entity, string property) => entity.Name + "." + property;
 
     /// <summary>An [Encrypted] string column's stored value, decrypted (for the few reads that bypass EF).</summary>
-    internal static string DecryptString(string stored) => Protector.Unprotect(stored);
+    internal static string DecryptString(string stored, string binding)
+    {
+        WorkMeter.Decryptions.Add(1);
+        return Protector.Unprotect(stored, binding);
+    }
 
     /// <summary>An [Encrypted] decimal column's stored value, decrypted (for the few reads that bypass EF).</summary>
-    internal static decimal DecryptDecimal(string stored) => decimal.Parse(Protector.Unprotect(stored), CultureInfo.InvariantCulture);
+    internal static decimal DecryptDecimal(string stored, string binding) =>
+        decimal.Parse(DecryptString(stored, binding), CultureInfo.InvariantCulture);
 }

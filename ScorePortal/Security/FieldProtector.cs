@@ -4,8 +4,11 @@ using System.Text;
 namespace ScorePortal.Security;
 
 /// <summary>
-/// AES-256-GCM for sensitive columns. A value is stored as "{keyId}:{base64(nonce ‖ ciphertext ‖ tag)}": the key id
-/// lets every key of the ring decrypt its own values, so a rotation re-encrypts at leisure while reads never stop.
+/// AES-256-GCM for sensitive columns. A value is stored as "{keyId}:v2:{base64(nonce ‖ ciphertext ‖ tag)}" with the key
+/// id and the column ("Candidate.Name") as associated data: the key id lets every key of the ring decrypt its own
+/// values, so a rotation re-encrypts at leisure while reads never stop; the column means a value copied into another
+/// column does not open. Values written before columns were bound ("{keyId}:{base64}") still open until
+/// <c>rotate-keys</c> rewrites them.
 /// </summary>
 public sealed class FieldProtector
 {
@@ -28,28 +31,71 @@ public sealed class FieldProtector
 
     public IReadOnlyCollection<string> KeyIds => _keys.Keys.ToList();
 
-    public string Protect(string plaintext)
+    /// <summary>
+    /// Encrypts a column value bound to its column: <paramref name="binding"/> ("Candidate.Name") is part of the
+    /// associated data, so a value copied into another column does not decrypt. Stored as
+    /// "{keyId}:v2:{base64(nonce ‖ ciphertext ‖ tag)}"; the version marker lets values written before bindings existed
+    /// ("{keyId}:{base64}") still decrypt until <c>rotate-keys</c> rewrites them.
+    /// </summary>
+    public string Protect(string plaintext, string binding) =>
+        CurrentKeyId + ":" + BoundMarker + Seal(plaintext, BoundAssociatedData(CurrentKeyId, binding));
+
+    /// <summary>The unbound (version 1) form, as every value was written before bindings: for tests of old data.</summary>
+    internal string Protect(string plaintext) => CurrentKeyId + ":" + Seal(plaintext, AssociatedData(CurrentKeyId));
+
+    /// <summary>Decrypts a value of the column <paramref name="binding"/> names (or an unbound value written before bindings).</summary>
+    public string Unprotect(string stored, string binding)
+    {
+        var (keyId, body) = Split(stored);
+        return body.StartsWith(BoundMarker, StringComparison.Ordinal)
+            ? Open(keyId, body[BoundMarker.Length..], BoundAssociatedData(keyId, binding))
+            : Open(keyId, body, AssociatedData(keyId));
+    }
+
+    /// <summary>Decrypts an unbound (version 1) value; a bound one needs its binding.</summary>
+    public string Unprotect(string stored)
+    {
+        var (keyId, body) = Split(stored);
+        if (body.StartsWith(BoundMarker, StringComparison.Ordinal))
+            throw new CryptographicException("A column value bound to its column was opened without its binding.");
+        return Open(keyId, body, AssociatedData(keyId));
+    }
+
+    /// <summary>Whether a stored value is in the bound (version 2) form.</summary>
+    public static bool IsBound(string stored)
+    {
+        var colon = stored.IndexOf(':');
+        return colon > 0 && stored.AsSpan(colon + 1).StartsWith(BoundMarker, StringComparison.Ordinal);
+    }
+
+    private const string BoundMarker = "v2:";
+
+    private string Seal(string plaintext, byte[] associatedData)
     {
         var plain = Encoding.UTF8.GetBytes(plaintext);
         var sealedBytes = new byte[NonceSize + plain.Length + TagSize];
         var nonce = sealedBytes.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        ThreadAesGcm.For(_keys[CurrentKeyId]).Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), AssociatedData(CurrentKeyId));
-        return CurrentKeyId + ":" + Convert.ToBase64String(sealedBytes);
+        ThreadAesGcm.For(_keys[CurrentKeyId]).Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), associatedData);
+        return Convert.ToBase64String(sealedBytes);
     }
 
-    public string Unprotect(string stored)
+    private (string KeyId, string Body) Split(string stored)
     {
         var colon = stored.IndexOf(':');
         if (colon <= 0) throw new CryptographicException("An encrypted column holds a value without a key id.");
-        var keyId = stored[..colon];
+        return (stored[..colon], stored[(colon + 1)..]);
+    }
+
+    private string Open(string keyId, string body, byte[] associatedData)
+    {
         if (!_keys.TryGetValue(keyId, out var key))
             throw new CryptographicException($"An encrypted column uses key '{keyId}', which is not in the configured key ring.");
-        var sealedBytes = Convert.FromBase64String(stored[(colon + 1)..]);
+        var sealedBytes = Convert.FromBase64String(body);
         if (sealedBytes.Length < NonceSize + TagSize) throw new CryptographicException("An encrypted column value is truncated.");
         var length = sealedBytes.Length - NonceSize - TagSize;
         var plain = new byte[length];
-        ThreadAesGcm.For(key).Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, length), sealedBytes.AsSpan(NonceSize + length), plain, AssociatedData(keyId));
+        ThreadAesGcm.For(key).Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, length), sealedBytes.AsSpan(NonceSize + length), plain, associatedData);
         return Encoding.UTF8.GetString(plain);
     }
 
@@ -94,4 +140,8 @@ public sealed class FieldProtector
 
     // Binding the key id into the tag means a value cannot be passed off as encrypted under another key.
     private static byte[] AssociatedData(string keyId) => Encoding.ASCII.GetBytes("ScorePortal.field.v1:" + keyId);
+
+    // Version 2 adds the column: a value moved from Candidate.Email into Candidate.Name no longer opens.
+    private static byte[] BoundAssociatedData(string keyId, string binding) =>
+        Encoding.UTF8.GetBytes("ScorePortal.field.v2:" + keyId + ":" + binding);
 }

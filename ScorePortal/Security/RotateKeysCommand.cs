@@ -50,6 +50,14 @@ public static class RotateKeysCommand
         total += await ReencryptAsync<ReviewRequest>(factory, r => r.Id, output);
         total += await ReencryptAsync<ExpertMark>(factory, m => m.Id, output);
         total += await ReencryptAsync<OutboxMessage>(factory, m => m.Id, output);
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            // Authenticator keys sealed again under the current key; any still in plain text (or recovery codes not
+            // yet hashed), from before the store protected them, are protected now.
+            var tokens = await Account.PortalUserStore.ProtectStoredTokensAsync(db, protector, services.GetRequiredService<KeyDerivation>(), CancellationToken.None);
+            output.WriteLine($"  User tokens: {tokens}");
+            total += tokens;
+        }
         output.WriteLine($"Done: {total} rows now use key {protector.CurrentKeyId}.");
         return 0;
     }

@@ -41,8 +41,16 @@ echo "   $(($(wc -l < "$OUT/results.csv") - 1)) rows, $(du -h "$OUT/results.csv"
 
 echo "== import"
 cd "$ROOT/ScorePortal"
+# Status-changing commands ask for the admin's current authenticator code. The demo admin's secret comes from
+# demo-authenticator, which works in Development/Testing only; the code is RFC 6238 TOTP (SHA-1, 30 s, 6 digits).
+SECRET=$(dotnet "$APP" demo-authenticator --user admin@scoreportal.demo | tail -1)
+CODE=$(python3 -c 'import base64,hmac,struct,sys,time
+k=base64.b32decode(sys.argv[1].upper()+"="*(-len(sys.argv[1])%8))
+h=hmac.new(k,struct.pack(">Q",int(time.time())//30),"sha1").digest()
+o=h[-1]&15
+print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$SECRET")
 /usr/bin/time -v -o "$OUT/time.txt" dotnet "$APP" import --session "$SESSION" --file "$OUT/results.csv" \
-    --user admin@scoreportal.demo --lang en-US | grep -v '%' || true
+    --user admin@scoreportal.demo --code "$CODE" --lang en-US | grep -v '%' || true
 ELAPSED=$(grep 'Elapsed (wall clock)' "$OUT/time.txt" | awk '{print $NF}')
 RSS_KB=$(grep 'Maximum resident set size' "$OUT/time.txt" | awk '{print $NF}')
 echo "RESULT rows=$(($(wc -l < "$OUT/results.csv") - 1)) elapsed=$ELAPSED peak_rss_mb=$((RSS_KB / 1024)) cpus=$(nproc)"

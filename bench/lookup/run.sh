@@ -32,6 +32,7 @@ export Captcha__Lifetime=00:05:00              # tokens are minted before the ru
 export Lookup__Limits__PerAddressPerMinute=0   # the load comes from one address: per-address limits off,
 export Lookup__Limits__PerIdNumberPer10Minutes=0
 export Lookup__Limits__WrongNamesBeforeLock=0
+export Lookup__Limits__WrongNamesBeforeDelay=0
 export Captcha__NewPerAddressPerMinute=0       # tokens are minted from one address too
 export Captcha__ImagesPerAddressPerMinute=0
 export Anomaly__LookupsPerAddress=0            # and the monitors that would block it

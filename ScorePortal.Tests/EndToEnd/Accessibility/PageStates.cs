@@ -138,9 +138,30 @@ public static class PageStates
     /// <summary>An address without an account: the same "wrong email or password" message as a wrong password.</summary>
     public static async Task SubmitLoginWithWrongPasswordAsync(IPage page, PlaywrightFixture browser)
     {
-        await page.FillAsync("#login-email", "nobody@example.org");
+        // A fresh address each time: failures count per address, and this state is the first failure's.
+        await page.FillAsync("#login-email", $"nobody-{Guid.NewGuid():N}@example.org");
         await page.FillAsync("#login-password", "not-the-password");
         await page.ClickAsync("[data-testid=login-submit]");
+        await page.WaitForSelectorAsync("[data-testid=form-errors]");
+    }
+
+    /// <summary>Three wrong passwords for one address: the form asks for a captcha too.</summary>
+    public static async Task SubmitLoginUntilTheCaptchaIsAskedAsync(IPage page, PlaywrightFixture browser)
+    {
+        var email = $"guessed-{Guid.NewGuid():N}@example.org";
+        for (var i = 0; i < 3; i++)
+        {
+            await page.FillAsync("#login-email", email);
+            await page.FillAsync("#login-password", "not-the-password");
+            await page.ClickAsync("[data-testid=login-submit]");
+            await page.WaitForSelectorAsync("[data-testid=form-errors]");
+        }
+        await page.WaitForSelectorAsync("#login-captcha");
+    }
+
+    public static async Task SubmitEmptyPasswordChangeAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.ClickAsync("[data-testid=change-password-submit]");
         await page.WaitForSelectorAsync("[data-testid=form-errors]");
     }
 

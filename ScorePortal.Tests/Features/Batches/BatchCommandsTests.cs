@@ -15,7 +15,15 @@ public sealed class BatchCommandsTests(DemoPortal portal) : IClassFixture<DemoPo
 
     private readonly BatchTestData _data = new(portal);
 
+    /// <summary>Runs a command as a script would; an admin named by --user gets its current authenticator code added.</summary>
     private async Task<(int ExitCode, string Output)> RunAsync(string name, params string[] args)
+    {
+        var user = Array.IndexOf(args, "--user") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        if (user is Admin or Admin2 && !args.Contains("--code")) args = [.. args, "--code", await Authenticators.NextCodeAsync(portal, user)];
+        return await RunAsIsAsync(name, args);
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAsIsAsync(string name, params string[] args)
     {
         var command = portal.Services.GetServices<PortalCommand>().Single(c => c.Name == name);
         await using var scope = portal.Services.CreateAsyncScope();
@@ -118,6 +126,73 @@ public sealed class BatchCommandsTests(DemoPortal portal) : IClassFixture<DemoPo
         Assert.StartsWith("请填写原因。", chinese.Output);
         Assert.StartsWith("Give a reason.", ambient.Output);
         Assert.Equal("en-US", System.Globalization.CultureInfo.CurrentUICulture.Name);
+    }
+
+    [Fact]
+    public async Task Status_changing_commands_need_the_named_admins_current_authenticator_code()
+    {
+        using var english = new CultureScope("en-US");
+        var (batch, _) = await StagedByAsync(Admin);
+        var id = batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        const string unenrolled = "admin.without.authenticator@example.org";
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Account.ApplicationUser>>();
+            var admin = new ScorePortal.Account.ApplicationUser { UserName = unenrolled, Email = unenrolled, EmailConfirmed = true };
+            Assert.True((await users.CreateAsync(admin, portal.DemoPassword)).Succeeded);
+            await users.AddToRoleAsync(admin, ScorePortal.Account.Roles.Admin);
+        }
+        var secret = await Authenticators.EnrollAsync(portal, Admin2);
+        portal.Clock.Advance(TimeSpan.FromSeconds(30));
+        var code = Authenticators.CodeAt(secret, portal.Clock.GetUtcNow());
+
+        var withoutAuthenticator = await RunAsIsAsync("approve", "--batch", id, "--user", unenrolled, "--code", "123456");
+        var withoutCode = await RunAsIsAsync("approve", "--batch", id, "--user", Admin2);
+        var wrongCode = await RunAsIsAsync("approve", "--batch", id, "--user", Admin2, "--code", code == "000000" ? "111111" : "000000");
+        var stillValidated = (await _data.BatchAsync(batch.Id)).Status;
+        var approved = await RunAsIsAsync("approve", "--batch", id, "--user", Admin2, "--code", code);
+        var replayed = await RunAsIsAsync("publish", "--batch", id, "--user", Admin2, "--code", code);
+
+        Assert.Equal(1, withoutAuthenticator.ExitCode);
+        Assert.Contains("has no authenticator enrolled", withoutAuthenticator.Output);
+        Assert.Equal(1, withoutCode.ExitCode);
+        Assert.Contains("--code", withoutCode.Output);
+        Assert.Equal(1, wrongCode.ExitCode);
+        Assert.Contains("wrong or was already used", wrongCode.Output);
+        Assert.Equal(ResultBatchStatus.Validated, stillValidated);
+        Assert.Equal(0, approved.ExitCode);
+        Assert.Equal(1, replayed.ExitCode);
+        Assert.Contains("wrong or was already used", replayed.Output);
+        Assert.Equal(ResultBatchStatus.Approved, (await _data.BatchAsync(batch.Id)).Status);
+    }
+
+    [Fact]
+    public async Task The_audit_entry_of_a_command_names_the_operating_system_user_who_ran_it()
+    {
+        var (batch, _) = await StagedByAsync(Admin);
+        var id = batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(0, (await RunAsync("approve", "--batch", id, "--user", Admin2)).ExitCode);
+
+        await using var db = _data.Db();
+        var entry = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.AuditEntries.Where(e => e.Action == ScorePortal.Features.Audit.AuditActions.BatchApprove && e.TargetId == id));
+        using var data = System.Text.Json.JsonDocument.Parse(entry.DataJson);
+        Assert.Equal(Environment.UserName, data.RootElement.GetProperty("osUser").GetString());
+        Assert.Equal("cli", data.RootElement.GetProperty("channel").GetString());
+        Assert.Equal("approve", data.RootElement.GetProperty("command").GetString());
+        Assert.Equal(await _data.UserIdAsync(Admin2), entry.ActorUserId);
+    }
+
+    [Fact]
+    public async Task Benchmark_scripts_get_a_demo_admins_secret_from_demo_authenticator_and_nobody_elses()
+    {
+        var printed = await RunAsIsAsync("demo-authenticator", "--user", Admin);
+        var notDemo = await RunAsIsAsync("demo-authenticator", "--user", "someone.else@example.org");
+
+        Assert.Equal(0, printed.ExitCode);
+        Assert.Equal(await Authenticators.EnrollAsync(portal, Admin), printed.Output.Trim());
+        Assert.Equal(2, notDemo.ExitCode);
     }
 
     private sealed class CultureScope : IDisposable

@@ -119,6 +119,30 @@ public sealed class BatchPublicationTests(DemoPortal portal) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task An_approved_batch_whose_stored_scores_were_changed_afterwards_is_not_published()
+    {
+        var session = await _data.PastSessionAsync(NewYear(), ExamHalf.H1);
+        var m01 = await _data.QualificationAsync("M01");
+        var (_, regs) = await CandidateInAsync(m01, session);
+        var batch = await _data.ApprovedAsync(session, Result(regs[0], m01, "JC", "50"), Result(regs[0], m01, "YY", "40"));
+        await using (var db = _data.Db())
+        {
+            // Someone with database access turns a fail into a pass between approval and the release time.
+            var score = await db.SubjectScores.SingleAsync(s => s.ResultBatchId == batch.Id && s.Subject.Code == "YY");
+            score.Score = 60;
+            await db.SaveChangesAsync();
+        }
+
+        var refused = await _data.PublishAsync(batch.Id);
+
+        Assert.Equal(BatchErrors.ContentChanged, refused.ErrorKey);
+        Assert.Equal(ResultBatchStatus.Approved, (await _data.BatchAsync(batch.Id)).Status);
+        Assert.All(await _data.ScoresAsync(regs[0].Id), s => Assert.False(s.IsCurrent));
+        var audited = Assert.Single(await AuditOfBatchAsync(batch.Id, AuditActions.BatchPublish));
+        Assert.Contains(BatchErrors.ContentChanged, audited.DataJson);
+    }
+
+    [Fact]
     public async Task Rejection_needs_a_second_admin_and_a_reason_and_its_scores_never_go_live()
     {
         var session = await _data.PastSessionAsync(NewYear(), ExamHalf.H1);

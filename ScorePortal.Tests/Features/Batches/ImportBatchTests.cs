@@ -189,8 +189,8 @@ public sealed class ImportBatchTests
         {
             var ticket = $"{session}-32-{i:D7}";
             var id = ResultsFile.ResidentId(i, "3201" + (i / 1000 % 100).ToString("D2", System.Globalization.CultureInfo.InvariantCulture));
-            file.Row(ticket, "resident", id, "考生" + i, "32", "M01", "JC", (i % 76).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            file.Row(ticket, "resident", id, "考生" + i, "32", "M01", "YY", i % 20 == 0 ? "" : "60", i % 20 == 0 ? "absent" : "normal");
+            file.Row(ticket, "resident", id, ResultsFile.Name(i), "32", "M01", "JC", (i % 76).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            file.Row(ticket, "resident", id, ResultsFile.Name(i), "32", "M01", "YY", i % 20 == 0 ? "" : "60", i % 20 == 0 ? "absent" : "normal");
         }
         var path = await file.SaveAsync(portal.Directory);
         var phases = new List<ImportPhase>();
@@ -212,7 +212,7 @@ public sealed class ImportBatchTests
         var before = await CountAsync(portal);
         var file = new ResultsFile();
         for (var i = 0; i < 3000; i++)
-            file.SeniorCandidate($"{session}-11-{i:D7}", ResultsFile.ResidentId(i, "110108"), "考生" + i, "11", 50, 50, 50);
+            file.SeniorCandidate($"{session}-11-{i:D7}", ResultsFile.ResidentId(i, "110108"), ResultsFile.Name(i), "11", 50, 50, 50);
         var path = await file.SaveAsync(portal.Directory);
         using var cts = new CancellationTokenSource();
 

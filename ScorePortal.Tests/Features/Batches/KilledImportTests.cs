@@ -15,7 +15,7 @@ public sealed class KilledImportTests
         var before = await CountAsync(portal);
         var file = new ResultsFile();
         for (var i = 0; i < 20_000; i++)
-            file.SeniorCandidate($"{session}-11-{i:D7}", ResultsFile.ResidentId(i, "1101" + (i / 1000 % 100).ToString("D2", System.Globalization.CultureInfo.InvariantCulture)), "考生" + i, "11", 50, 50, 50);
+            file.SeniorCandidate($"{session}-11-{i:D7}", ResultsFile.ResidentId(i, "1101" + (i / 1000 % 100).ToString("D2", System.Globalization.CultureInfo.InvariantCulture)), ResultsFile.Name(i), "11", 50, 50, 50);
         var path = await file.SaveAsync(portal.Directory);
 
         var app = typeof(Program).Assembly.Location;
@@ -26,7 +26,9 @@ public sealed class KilledImportTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { app, "import", "--session", session, "--file", path, "--user", "admin@scoreportal.demo", "--lang", "en-US" })
+        // The child process runs on the real clock: its code comes from the wall clock too.
+        var code = Authenticators.CodeAt(await Authenticators.EnrollAsync(portal, "admin@scoreportal.demo"), DateTimeOffset.UtcNow);
+        foreach (var arg in new[] { app, "import", "--session", session, "--file", path, "--user", "admin@scoreportal.demo", "--code", code, "--lang", "en-US" })
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_ENVIRONMENT"] = start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         foreach (var (key, value) in portal.Settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -46,5 +46,11 @@ internal sealed class ResultsFile
         return first17 + ResidentIdNumber.ComputeCheckDigit(first17);
     }
 
+    /// <summary>
+    /// A distinct name for a sequence number, written with Chinese numerals (考生一二三): a name holds no digits.
+    /// </summary>
+    public static string Name(int sequence) =>
+        "考生" + string.Concat(sequence.ToString(CultureInfo.InvariantCulture).Select(d => "零一二三四五六七八九"[d - '0']));
+
     private static string Quote(string value) => value.Contains(',') || value.Contains('"') ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

@@ -119,4 +119,83 @@ public sealed class NameNormalizerTests
     {
         Assert.Equal(NameProblem.InvalidCharacter, NameNormalizer.TryNormalize("张\u0007伟", out _));
     }
+
+    [Theory]
+    [InlineData("买买提.艾力")]
+    [InlineData("买买提．艾力")]
+    [InlineData("买买提。艾力")]
+    [InlineData("买买提 . 艾力")]
+    [InlineData("买买提\uFE52艾力")]
+    public void A_full_stop_between_two_letters_is_the_middle_dot(string typed)
+    {
+        Assert.Equal("买买提\u00B7艾力", Normalized(typed));
+        Assert.True(NameNormalizer.Matches(Normalized(typed), "买买提·艾力"));
+    }
+
+    [Theory]
+    [InlineData(".艾力")]
+    [InlineData("买买提.")]
+    [InlineData("买买提..艾力")]
+    [InlineData("买买提.-艾力")]
+    public void A_full_stop_anywhere_else_is_refused(string typed)
+    {
+        Assert.Equal(NameProblem.InvalidCharacter, NameNormalizer.TryNormalize(typed, out _));
+    }
+
+    [Theory]
+    [InlineData("<script>alert(1)</script>")]
+    [InlineData("张伟1")]
+    [InlineData("张伟１")]
+    [InlineData("张\u200B伟")]
+    [InlineData("张伟\uD83D\uDE00")]
+    [InlineData("张伟\u263A")]
+    [InlineData("张\u0000伟")]
+    [InlineData("张\u0085伟")]
+    [InlineData("张;伟")]
+    [InlineData("张,伟")]
+    [InlineData("=cmd|' /C calc'!A0")]
+    [InlineData("Ⅱ")]
+    [InlineData("\u0301张")]
+    [InlineData("-")]
+    [InlineData("\uFE0F")]
+    [InlineData("张\u202E伟")]
+    [InlineData("张伟\u00AD")]
+    public void Anything_but_the_characters_of_a_name_is_refused(string typed)
+    {
+        Assert.Equal(NameProblem.InvalidCharacter, NameNormalizer.TryNormalize(typed, out _));
+    }
+
+    [Theory]
+    [InlineData("杨\U00020BB7", "杨\U00020BB7")] // Extension B as a surrogate pair
+    [InlineData("\U0002EBF0\U00031350", "\U0002EBF0\U00031350")] // Extensions I and H
+    [InlineData("张\uE000", "张\uE000")] // Private Use Area, where some registration systems keep rare characters
+    [InlineData("\U000F0001李", "\U000F0001李")] // supplementary Private Use Area
+    [InlineData("王⿰木吉", "王⿰木吉")] // a rare character spelt out as an ideographic description sequence
+    [InlineData("李〇", "李〇")]
+    [InlineData("ئابدۇرېھىم", "ئابدۇرېھىم")] // Uyghur (Arabic script)
+    [InlineData("བཀྲ་ཤིས་", "བཀྲ་ཤིས་")] // Tibetan, with the tsheg between syllables
+    [InlineData("ᠪᠠᠲᠦ", "ᠪᠠᠲᠦ")] // Mongolian script
+    [InlineData("ᠨᠠ\u180Bᠰᠤ", "ᠨᠠ\u180Bᠰᠤ")] // Mongolian free variation selector
+    [InlineData("Zoe\u0308", "Zoë")]
+    [InlineData("O'BRIEN", "O'BRIEN")]
+    [InlineData("O’BRIEN", "O'BRIEN")]
+    [InlineData("SMITH-JONES", "SMITH-JONES")]
+    [InlineData("ＳＭＩＴＨ－ＪＯＮＥＳ", "SMITH-JONES")]
+    [InlineData("김민준", "김민준")]
+    [InlineData("ﾔﾏﾀﾞ", "ﾔﾏﾀﾞ")]
+    [InlineData("山田・太郎", "山田·太郎")]
+    public void Every_script_people_write_names_in_is_accepted(string typed, string expected)
+    {
+        Assert.Equal(expected, Normalized(typed));
+    }
+
+    [Theory]
+    [InlineData("葛\U000E0100", "葛")] // ideographic variation selector
+    [InlineData("邉\U000E0101", "邉\U000E0104")]
+    [InlineData("禰\uFE00", "禰")] // standardized variation selector
+    public void Variation_selectors_are_accepted_and_ignored_when_matching(string typed, string stored)
+    {
+        Assert.True(NameNormalizer.Matches(Normalized(typed), stored));
+        Assert.Equal(typed, Normalized(typed));
+    }
 }

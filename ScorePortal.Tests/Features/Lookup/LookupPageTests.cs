@@ -94,6 +94,9 @@ public sealed class LookupPageTests(DemoPortal portal) : IClassFixture<DemoPorta
     [Theory]
     [InlineData("买买提•艾力")]
     [InlineData("买买提・艾力")]
+    [InlineData("买买提.艾力")] // the ASCII full stop, as a phone keyboard types it
+    [InlineData("买买提．艾力")]
+    [InlineData("买买提。艾力")]
     public async Task Middle_dot_look_alikes_match_the_registered_name(string typed)
     {
         var html = await LookUpAsync("650102199302267414", typed);
@@ -142,6 +145,8 @@ public sealed class LookupPageTests(DemoPortal portal) : IClassFixture<DemoPorta
     [InlineData("", "张伟", "请输入证件号码。")]
     [InlineData("110105199003072311", "", "请输入姓名。")]
     [InlineData("110105199003072311", "杨U+110000", "姓名中的字符编码无效")]
+    [InlineData("110105199003072311", "<script>alert(1)</script>", "姓名只能包含文字")]
+    [InlineData("110105199003072311", "张伟2", "姓名只能包含文字")]
     public async Task Invalid_input_gets_a_message_saying_what_to_fix(string id, string name, string message)
     {
         var html = await LookUpAsync(id, name);

@@ -8,6 +8,9 @@ public sealed class LookupThrottleTests
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 23, 1, 0, 0, TimeSpan.Zero));
 
+    private const string Attacker = "198.51.100.66";
+    private const string Victim = "192.0.2.10";
+
     private LookupThrottle Throttle(LookupLimitsOptions? options = null) => new(Options.Create(options ?? new LookupLimitsOptions()), _clock);
 
     [Fact]
@@ -25,25 +28,27 @@ public sealed class LookupThrottleTests
     {
         using var throttle = Throttle(new() { PerIdNumberPer10Minutes = 2 });
 
-        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a"));
-        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a"));
-        Assert.Equal(ThrottleVerdict.IdNumberLimited, throttle.CheckIdNumber("id-a"));
-        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-b"));
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a", Attacker));
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a", Victim));
+        Assert.Equal(ThrottleVerdict.IdNumberLimited, throttle.CheckIdNumber("id-a", Attacker));
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-b", Attacker));
     }
 
     [Fact]
-    public void Repeated_wrong_names_lock_the_id_number_for_a_while()
+    public void Repeated_wrong_names_lock_the_id_number_for_that_address_only_and_the_victim_still_looks_it_up()
     {
-        using var throttle = Throttle(new() { WrongNamesBeforeLock = 3, LockDuration = TimeSpan.FromMinutes(30), PerIdNumberPer10Minutes = 0 });
+        using var throttle = Throttle(new() { LockDuration = TimeSpan.FromMinutes(30), PerIdNumberPer10Minutes = 0, WrongNamesBeforeDelay = 0 });
 
-        Assert.False(throttle.RecordWrongName("id-a"));
-        Assert.False(throttle.RecordWrongName("id-a"));
-        Assert.True(throttle.RecordWrongName("id-a"));
-        Assert.Equal(ThrottleVerdict.IdNumberLocked, throttle.CheckIdNumber("id-a"));
-        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-b"));
+        // Five captcha-solved wrong names from one address (the default), as an outsider who knows the victim's ID would send.
+        Assert.All(Enumerable.Range(0, 4), _ => Assert.False(throttle.RecordWrongName("id-a", Attacker)));
+        Assert.True(throttle.RecordWrongName("id-a", Attacker));
+
+        Assert.Equal(ThrottleVerdict.IdNumberLocked, throttle.CheckIdNumber("id-a", Attacker));
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a", Victim));
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-b", Attacker));
 
         _clock.Advance(TimeSpan.FromMinutes(31));
-        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a"));
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a", Attacker));
     }
 
     [Fact]
@@ -51,10 +56,45 @@ public sealed class LookupThrottleTests
     {
         using var throttle = Throttle(new() { WrongNamesBeforeLock = 2, WrongNameWindow = TimeSpan.FromMinutes(15) });
 
-        Assert.False(throttle.RecordWrongName("id-a"));
+        Assert.False(throttle.RecordWrongName("id-a", Attacker));
         _clock.Advance(TimeSpan.FromMinutes(16));
-        Assert.False(throttle.RecordWrongName("id-a"));
-        Assert.False(throttle.IsLocked("id-a"));
+        Assert.False(throttle.RecordWrongName("id-a", Attacker));
+        Assert.False(throttle.IsLocked("id-a", Attacker));
+    }
+
+    [Fact]
+    public void Wrong_names_from_many_addresses_space_out_the_id_numbers_lookups_with_a_growing_bounded_delay()
+    {
+        using var throttle = Throttle(new() { WrongNamesBeforeDelay = 3, FirstDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(8) });
+
+        // Each guess from another address: no address is ever locked, but the ID number's lookups slow down.
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, throttle.ReserveSlot("id-a"));
+            throttle.RecordWrongName("id-a", $"203.0.113.{i}");
+        }
+        Assert.Equal(TimeSpan.Zero, throttle.ReserveSlot("id-a"));
+        throttle.RecordWrongName("id-a", "203.0.113.2");
+
+        var delays = new List<TimeSpan?>();
+        for (var i = 3; i < 8; i++)
+        {
+            delays.Add(throttle.ReserveSlot("id-a"));
+            throttle.RecordWrongName("id-a", $"203.0.113.{i}");
+            _clock.Advance(delays[^1]!.Value);
+        }
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(8)], delays);
+        Assert.Equal(TimeSpan.Zero, throttle.ReserveSlot("id-b"));
+
+        // Parallel lookups queue one slot after another; beyond the longest wait they are refused, not queued.
+        Assert.Equal(TimeSpan.FromSeconds(8), throttle.ReserveSlot("id-a"));
+        Assert.Equal(TimeSpan.FromSeconds(16), throttle.ReserveSlot("id-a"));
+        Assert.Null(throttle.ReserveSlot("id-a"));
+
+        // The candidate's own lookup from home is delayed, never locked out, and the spacing ends with the window.
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a", Victim));
+        _clock.Advance(TimeSpan.FromMinutes(16));
+        Assert.Equal(TimeSpan.Zero, throttle.ReserveSlot("id-a"));
     }
 
     [Fact]

@@ -256,6 +256,20 @@ public sealed class ProductionSafetyTests
     }
 
     [Fact]
+    public async Task Production_refuses_to_hand_out_a_demo_authenticator_secret()
+    {
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key });
+        var command = portal.Services.GetServices<ScorePortal.Operations.PortalCommand>().Single(c => c.Name == "demo-authenticator");
+        await using var scope = portal.Services.CreateAsyncScope();
+        using var output = new StringWriter();
+
+        var exitCode = await command.RunAsync(scope.ServiceProvider, new(["--user", "admin@scoreportal.demo"]), output);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("development and benchmarks only", output.ToString());
+    }
+
+    [Fact]
     public void Kestrel_accepts_only_tls_1_2_and_1_3()
     {
         using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key });

@@ -50,12 +50,23 @@ public sealed class EncryptionAtRestTests
         var candidates = await db.Candidates.AsNoTracking().ToListAsync();
         var scores = await db.SubjectScores.AsNoTracking().Where(s => s.Score != null).Select(s => s.Score!.Value).ToListAsync();
         Assert.Contains(candidates, c => c.Name == "杨\U00020BB7"); // decrypted through EF as usual
+        // A second factor enrolled: the authenticator secret and the recovery codes live in AspNetUserTokens.
+        var authenticatorKey = await Authenticators.EnrollAsync(portal, "expert@scoreportal.demo");
+        List<string> recoveryCodes;
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Account.ApplicationUser>>();
+            recoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync((await users.FindByEmailAsync("expert@scoreportal.demo"))!, 10))!.ToList();
+        }
 
         var (file, stored) = await ReadFileAsync(portal);
 
-        Assert.All(stored, s => Assert.Matches("^t[12]:[A-Za-z0-9+/]+=*$", s.Value));
+        Assert.All(stored, s => Assert.Matches("^t[12]:v2:[A-Za-z0-9+/]+=*$", s.Value));
+        var tokens = await TokensAsync(portal);
+        Assert.StartsWith("e1$", tokens["AuthenticatorKey"]);
+        Assert.All(tokens["RecoveryCodes"].Split(';'), c => Assert.Matches("^h1\\$[0-9a-f]{64}$", c));
         var secrets = candidates.SelectMany(c => new[] { c.Name, c.IdNumber, c.Email }).OfType<string>()
-            .Concat(["47.5"]).Distinct().ToList();
+            .Concat(["47.5", authenticatorKey]).Concat(recoveryCodes).Distinct().ToList();
         var found = secrets.Where(s => Contains(file, Encoding.UTF8.GetBytes(s))).ToList();
         Assert.True(found.Count == 0, "Found in plain text: " + string.Join(", ", found));
         Assert.Contains(47.5m, scores);
@@ -95,6 +106,59 @@ public sealed class EncryptionAtRestTests
             SqliteConnection.ClearAllPools();
             folder.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The second-factor tokens of the demo expert as stored (name → value).</summary>
+    private static async Task<Dictionary<string, string>> TokensAsync(PortalFactory portal)
+    {
+        var path = new SqliteConnectionStringBuilder(portal.Settings["ConnectionStrings:ScorePortal"]).DataSource;
+        await using var connection = new SqliteConnection($"Data Source={path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT t.Name, t.Value FROM AspNetUserTokens t JOIN AspNetUsers u ON u.Id = t.UserId " +
+                              "WHERE u.NormalizedEmail = 'EXPERT@SCOREPORTAL.DEMO' AND t.LoginProvider = '[AspNetUserStore]'";
+        var tokens = new Dictionary<string, string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) tokens[reader.GetString(0)] = reader.GetString(1);
+        return tokens;
+    }
+
+    [Fact]
+    public async Task Second_factor_secrets_stored_in_plain_text_earlier_keep_working_and_rotate_keys_protects_them()
+    {
+        await using var portal = new DemoPortal();
+        string userId;
+        await using (var scope = portal.Services.CreateAsyncScope())
+            userId = (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Account.ApplicationUser>>()
+                .FindByEmailAsync("expert@scoreportal.demo"))!.Id;
+        const string key = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        await using (var db = portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext())
+        {
+            // As Identity's own store wrote them before: the key and "code;code;code" in plain text.
+            db.UserTokens.Add(new() { UserId = userId, LoginProvider = "[AspNetUserStore]", Name = "AuthenticatorKey", Value = key });
+            db.UserTokens.Add(new() { UserId = userId, LoginProvider = "[AspNetUserStore]", Name = "RecoveryCodes", Value = "AAAAA-11111;BBBBB-22222;CCCCC-33333" });
+            await db.SaveChangesAsync();
+        }
+
+        async Task<(string? Key, bool Redeemed)> UseAsync(string code)
+        {
+            await using var scope = portal.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Account.ApplicationUser>>();
+            var user = (await users.FindByIdAsync(userId))!;
+            return (await users.GetAuthenticatorKeyAsync(user), (await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded);
+        }
+
+        var before = await UseAsync("AAAAA-11111");
+        var afterRedeem = await TokensAsync(portal); // the remaining codes were hashed when one was redeemed
+        Assert.Equal(0, await RotateKeysCommand.Command.RunAsync(portal.Services, new([]), new StringWriter()));
+        var rotated = await TokensAsync(portal);
+        var after = await UseAsync("CCCCC-33333");
+
+        Assert.Equal((key, true), before);
+        Assert.All(afterRedeem["RecoveryCodes"].Split(';'), c => Assert.StartsWith("h1$", c));
+        Assert.Equal(2, afterRedeem["RecoveryCodes"].Split(';').Length);
+        Assert.StartsWith("e1$", rotated["AuthenticatorKey"]);
+        Assert.Equal((key, true), after);
     }
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;

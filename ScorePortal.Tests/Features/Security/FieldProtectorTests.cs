@@ -63,4 +63,29 @@ public sealed class FieldProtectorTests
 
         Assert.ThrowsAny<CryptographicException>(() => ring.Unprotect("k2" + stored[2..]));
     }
+
+    [Fact]
+    public void A_value_copied_into_another_column_does_not_decrypt()
+    {
+        var protector = new FieldProtector(new Dictionary<string, byte[]> { ["k1"] = K1 }, "k1");
+
+        var stored = protector.Protect("张伟", "Candidate.Name");
+
+        Assert.StartsWith("k1:v2:", stored);
+        Assert.Equal("张伟", protector.Unprotect(stored, "Candidate.Name"));
+        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(stored, "Candidate.Email"));
+        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(stored));
+    }
+
+    [Fact]
+    public void A_value_written_before_columns_were_bound_still_decrypts_until_it_is_rewritten()
+    {
+        var protector = new FieldProtector(new Dictionary<string, byte[]> { ["k1"] = K1 }, "k1");
+
+        var old = protector.Protect("45");
+
+        Assert.False(FieldProtector.IsBound(old));
+        Assert.Equal("45", protector.Unprotect(old, "SubjectScore.Score"));
+        Assert.True(FieldProtector.IsBound(protector.Protect("45", "SubjectScore.Score")));
+    }
 }

@@ -72,6 +72,8 @@ public static class PortalDocument
         {
             var token = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context).RequestToken;
             html.Raw("<span class=\"portal-nav__user\"").Attr("title", identity.Name).Raw(">").Text(identity.Name).Raw("</span>")
+                .Raw("<a class=\"portal-nav__link\" href=\"/Account/Manage/ChangePassword\" data-testid=\"change-password-link\">")
+                .Text(t["Account.ChangePasswordTitle"]).Raw("</a>")
                 .Raw("<form action=\"/Account/Logout\" method=\"post\" class=\"portal-nav__form\">")
                 .Raw("<input type=\"hidden\" name=\"__RequestVerificationToken\"").Attr("value", token).Raw(">")
                 .Raw("<input type=\"hidden\" name=\"returnUrl\" value=\"/\">")

@@ -12,6 +12,12 @@ public static class AuditActions
     public const string ResendEmailConfirmation = "account.email.resend";
     public const string EnrollAuthenticator = "account.mfa.enroll";
     public const string ConfirmAuthenticator = "account.mfa.confirm";
+    public const string ChangePassword = "account.password.change";
+    public const string CreateAccount = "account.create";
+    public const string ChangeRoles = "account.roles";
+
+    /// <summary>The authenticator code a status-changing command (import, approve, …) asks of its admin.</summary>
+    public const string CommandSecondFactor = "command.2fa";
     public const string ScoreLookup = "score.lookup";
 
     // Result batches: every entry carries the batch fingerprint.

@@ -22,6 +22,8 @@ public static class AuditExtensions
                 Path.Combine(contentRoot, keys.KeyDirectory), "audit-signing.pem", AuditSigner.NewPrivateKeyPem));
         });
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton(sp => new AuditCheckpointFile(Path.Combine(contentRoot,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value.CheckpointDirectory)));
         builder.Services.AddSingleton<AuditCheckpoints>();
         builder.Services.AddHostedService<AuditWriter>();
         builder.Services.AddHostedService<AuditCheckpointService>();
@@ -57,5 +59,16 @@ public sealed class AuditOptions
     /// <summary>ECDSA P-256 private key (PEM) that signs checkpoints; Development makes its own.</summary>
     public string? SigningKeyPem { get; set; }
 
+    /// <summary>
+    /// How often a checkpoint is signed. Verification fails when the newest one is older than twice this: a stopped
+    /// signer would otherwise hide a truncated tail.
+    /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Where checkpoints are appended outside the database (relative to the content root). Point it at storage the
+    /// database's administrators cannot rewrite — another volume, an append-only or WORM mount — and ship copies off
+    /// the host; <c>verify-audit --checkpoints FILE</c> checks the log against any copy.
+    /// </summary>
+    public string CheckpointDirectory { get; set; } = "App_Data/audit-checkpoints";
 }

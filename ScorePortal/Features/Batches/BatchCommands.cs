@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using ScorePortal.Account;
 using ScorePortal.Data;
+using ScorePortal.Features.Audit;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 
@@ -11,22 +12,24 @@ namespace ScorePortal.Features.Batches;
 
 /// <summary>
 /// <c>approve</c>, <c>reject</c>, <c>publish</c>, <c>retract</c> and <c>batches</c> for exam-center scripts: the same
-/// use cases as the admin pages, acting as the admin named by <c>--user</c> (an email; the account must be an Admin),
-/// so the two-person rule holds on the command line too. Exit code 0: done; 1: refused or invalid arguments.
+/// use cases as the admin pages, acting as the admin named by <c>--user</c> (an email; the account must be an Admin
+/// with an enrolled authenticator, proved by its current code in <c>--code</c>), so the two-person rule holds on the
+/// command line too; the audit entries also name the operating-system user who ran the command. Exit code 0: done;
+/// 1: refused or invalid arguments.
 /// </summary>
 public static class BatchCommands
 {
     public static readonly PortalCommand Approve = new("approve",
-        "Approve a validated result batch as a second admin: --batch ID --user EMAIL [--fingerprint HEX]", ApproveAsync);
+        "Approve a validated result batch as a second admin: --batch ID --user EMAIL --code TOTP [--fingerprint HEX]", ApproveAsync);
 
     public static readonly PortalCommand Reject = new("reject",
-        "Reject a validated result batch: --batch ID --user EMAIL --reason \"...\"", RejectAsync);
+        "Reject a validated result batch: --batch ID --user EMAIL --code TOTP --reason \"...\"", RejectAsync);
 
     public static readonly PortalCommand Publish = new("publish",
-        "Publish an approved batch now (an announced release time still ahead moves to now): --batch ID --user EMAIL", PublishAsync);
+        "Publish an approved batch now (an announced release time still ahead moves to now): --batch ID --user EMAIL --code TOTP", PublishAsync);
 
     public static readonly PortalCommand Retract = new("retract",
-        "Retract a published batch; earlier versions become current again: --batch ID --user EMAIL --reason \"...\"", RetractAsync);
+        "Retract a published batch; earlier versions become current again: --batch ID --user EMAIL --code TOTP --reason \"...\"", RetractAsync);
 
     public static readonly PortalCommand List = new("batches",
         "List result batches (id, session, version, status, rows, fingerprint, importer, approver): [--session 2025H2]", ListAsync);
@@ -63,7 +66,7 @@ public static class BatchCommands
             output.WriteLine(L[BatchErrors.ReasonRequired] + " (--reason \"...\")");
             return 1;
         }
-        var (user, problem) = await FindAdminAsync(services, args.Get("user"));
+        var (user, problem) = await AuthorizeAdminAsync(services, args.Get("user"), args.Get("code"));
         if (user is null)
         {
             output.WriteLine(problem);
@@ -102,14 +105,40 @@ public static class BatchCommands
         string.Create(CultureInfo.InvariantCulture,
             $"batch={(batchId is { } id ? id.ToString(CultureInfo.InvariantCulture) : "-")} status={status?.ToString() ?? "-"} fingerprint={fingerprint ?? "-"}{(error is { } e ? " error=" + e : "")}");
 
-    internal static async Task<(ApplicationUser? User, string Problem)> FindAdminAsync(IServiceProvider services, string? email)
+    /// <summary>
+    /// The admin a status-changing command acts as: the account named by <c>--user</c> must be an Admin with an enrolled
+    /// authenticator, and <c>--code</c> must be its current code (a used time step is refused, wrong codes count towards
+    /// the account's lockout like at sign-in). Knowing an admin's email is not enough to act in their name.
+    /// </summary>
+    internal static async Task<(ApplicationUser? User, string Problem)> AuthorizeAdminAsync(IServiceProvider services, string? email, string? code)
     {
+        var L = services.GetRequiredService<IStringLocalizer<SharedResource>>();
         if (string.IsNullOrWhiteSpace(email)) return (null, "--user <admin email> is required: the action is recorded under that account.");
         var users = services.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByEmailAsync(email.Trim());
         if (user is null) return (null, $"No account with the email {email.Trim()}.");
         if (!await users.IsInRoleAsync(user, Roles.Admin)) return (null, $"{email.Trim()} is not an administrator.");
-        return (user, "");
+        if (!await users.GetTwoFactorEnabledAsync(user)) return (null, L["Batches.Cli.NoAuthenticator", email.Trim()]);
+        if (string.IsNullOrWhiteSpace(code)) return (null, L["Batches.Cli.CodeRequired"]);
+
+        var audit = services.GetRequiredService<AuditLog>();
+        string result;
+        if (await users.IsLockedOutAsync(user)) result = "locked-out";
+        else if (await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, OtpNetAuthenticatorTokenProvider.Normalize(code)))
+            result = "success";
+        else
+        {
+            await users.AccessFailedAsync(user);
+            result = "wrong-or-reused-code";
+        }
+        await audit.WriteDurableAsync(new AuditRecord(AuditActions.CommandSecondFactor, ActorUserId: user.Id, ActorRole: Roles.Admin,
+            TargetType: "user", TargetId: user.Id, Data: new Dictionary<string, string?> { ["result"] = result }));
+        return result switch
+        {
+            "success" => (user, ""),
+            "locked-out" => (null, L["Batches.Cli.LockedOut"]),
+            _ => (null, L["Batches.Cli.WrongCode"]),
+        };
     }
 
     private static async Task<int> ListAsync(IServiceProvider services, CommandArguments args, TextWriter output)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using CsvHelper;
 using MiniExcelLibs;
@@ -25,6 +26,27 @@ public static class BatchFile
     /// <summary>The columns in template order; <see cref="Row.Fields"/> follows this order whatever the file's order.</summary>
     public static readonly string[] Columns =
         [TicketNo, IdTypeColumn, IdNumber, Name, ProvinceCode, QualificationCode, SubjectCode, Score, Status, Email];
+
+    /// <summary>
+    /// Longest cell accepted, in UTF-16 units: no field of the layout comes near it (a name has at most 50 characters,
+    /// an email 254), and a hostile workbook's 100 MB cell is refused instead of being carried through the import.
+    /// </summary>
+    public const int MaxCellLength = 1024;
+
+    /// <summary>
+    /// Largest total of a workbook's uncompressed parts. A sheet of 1,000,000 result rows is about 250 MB of XML;
+    /// a zip bomb declares (or inflates to) far more.
+    /// </summary>
+    public const long MaxXlsxUncompressedBytes = 1L << 30;
+
+    /// <summary>
+    /// Highest compression ratio of a part larger than <see cref="RatioCheckedFrom"/>: sheet XML of real results
+    /// compresses 5–20 times; a zip bomb hundreds or thousands of times.
+    /// </summary>
+    public const int MaxXlsxCompressionRatio = 100;
+
+    /// <summary>Small parts (styles, an empty sheet) may compress better than any real sheet without costing anything.</summary>
+    public const long RatioCheckedFrom = 1 << 20;
 
     /// <summary>The template an admin downloads: the header and two example rows (fictitious people).</summary>
     public static string TemplateCsv() =>
@@ -108,6 +130,7 @@ public static class BatchFile
             var fields = new string?[Columns.Length];
             for (var c = 0; c < map.Length; c++)
                 fields[c] = map[c] < reader.FieldCount ? reader.GetString(map[c]) : null;
+            CheckCellLengths(fields, (int)reader.LineNumber);
             yield return new Row((int)reader.LineNumber, fields, reader.FieldCount != reader.Headers.Count);
 
             var done = (double)reader.ByteOffset / length;
@@ -125,6 +148,9 @@ public static class BatchFile
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var length = Math.Max(1, stream.Length);
+        // Before MiniExcel inflates anything: a workbook is a zip, and a zip bomb must not reach the parser.
+        await CheckWorkbookSizeAsync(stream, ct);
+        stream.Position = 0;
         IEnumerator<IDictionary<string, object?>> rows;
         try
         {
@@ -154,6 +180,7 @@ public static class BatchFile
                 var cells = rows.Current;
                 var values = letters.Select(l => cells.TryGetValue(l, out var v) ? Text(v) : null).ToArray();
                 if (values.All(string.IsNullOrWhiteSpace)) continue;
+                CheckCellLengths(values, line);
                 var fields = new string?[Columns.Length];
                 for (var c = 0; c < map.Length; c++) fields[c] = map[c] < values.Length ? values[map[c]] : null;
                 yield return new Row(line, fields, false);
@@ -168,6 +195,62 @@ public static class BatchFile
             }
         }
         progress?.Report(1);
+    }
+
+    private static void CheckCellLengths(string?[] values, int line)
+    {
+        foreach (var value in values)
+            if (value is { Length: > MaxCellLength }) throw new FileProblem("Batches.File.CellTooLong", line, MaxCellLength);
+    }
+
+    /// <summary>
+    /// Refuses a workbook whose parts would inflate beyond <see cref="MaxXlsxUncompressedBytes"/> in total, or compress
+    /// suspiciously well. The sizes a zip declares are checked first (free), then each part is inflated into nothing up
+    /// to its declared size plus one byte, so a part that lies about its size is caught as well, without ever holding
+    /// more than a buffer in memory.
+    /// </summary>
+    private static async Task CheckWorkbookSizeAsync(Stream stream, CancellationToken ct)
+    {
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException)
+        {
+            throw new FileProblem("Batches.File.Unreadable");
+        }
+        using (zip)
+        {
+            long declared = 0;
+            foreach (var entry in zip.Entries)
+            {
+                declared += entry.Length;
+                if (entry.Length < 0 || declared > MaxXlsxUncompressedBytes) throw new FileProblem("Batches.File.TooLargeUnpacked");
+                if (entry.Length > RatioCheckedFrom && entry.Length > (long)MaxXlsxCompressionRatio * Math.Max(1, entry.CompressedLength))
+                    throw new FileProblem("Batches.File.TooLargeUnpacked");
+            }
+
+            var buffer = new byte[1 << 16];
+            foreach (var entry in zip.Entries)
+            {
+                long inflated = 0;
+                try
+                {
+                    await using var part = entry.Open();
+                    int read;
+                    while ((read = await part.ReadAsync(buffer, ct)) > 0)
+                    {
+                        inflated += read;
+                        if (inflated > entry.Length) throw new FileProblem("Batches.File.TooLargeUnpacked");
+                    }
+                }
+                catch (InvalidDataException)
+                {
+                    throw new FileProblem("Batches.File.Unreadable");
+                }
+            }
+        }
     }
 
     private static bool Next(IEnumerator<IDictionary<string, object?>> rows)

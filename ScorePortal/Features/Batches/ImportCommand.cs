@@ -4,14 +4,14 @@ using ScorePortal.Operations;
 namespace ScorePortal.Features.Batches;
 
 /// <summary>
-/// <c>import --session 2025H2 --file results.csv --user admin@example.org [--lang en-US]</c>: the admin page's import,
+/// <c>import --session 2025H2 --file results.csv --user admin@example.org --code 123456 [--lang en-US]</c>: the admin page's import,
 /// for scripts. Prints the validation report (or the stored batch with its fingerprint) and ends, like the other batch
 /// commands, with the line <c>batch=… status=… fingerprint=…</c>; exit code 1 when refused.
 /// </summary>
 public static class ImportCommand
 {
     public static readonly PortalCommand Command = new("import",
-        "Import a results file: --session <code> --file <path.csv|.xlsx> --user <admin email> [--lang zh-CN|en-US]", RunAsync);
+        "Import a results file: --session <code> --file <path.csv|.xlsx> --user <admin email> --code <authenticator code> [--lang zh-CN|en-US]", RunAsync);
 
     private static async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
     {
@@ -28,7 +28,7 @@ public static class ImportCommand
             output.WriteLine(L["Batches.Cli.NoFile", file]);
             return 1;
         }
-        var (user, problem) = await BatchCommands.FindAdminAsync(services, email);
+        var (user, problem) = await BatchCommands.AuthorizeAdminAsync(services, email, args.Get("code"));
         if (user is null)
         {
             output.WriteLine(problem);

@@ -20,7 +20,8 @@ public sealed record PublishBatchRequest(int BatchId, string UserId, PublishMode
 /// <summary>
 /// Makes an approved batch's scores the current ones, in one transaction: the batch becomes published, older
 /// versions of the same (registration, subject) are superseded (kept as history), the session is marked published,
-/// and who passed is decided again for every candidate in the batch (certificates issued or revoked). A crash or
+/// and who passed is decided again for every candidate in the batch (certificates issued or revoked). Nothing is
+/// published when the stored rows no longer match the approved fingerprint. A crash or
 /// failure at any point leaves the database as it was; the caches are refreshed only after the commit.
 /// </summary>
 public sealed class PublishBatch(
@@ -80,6 +81,17 @@ public sealed class PublishBatch(
             }
 
             var batchId = request.BatchId;
+            // The rows going live are the rows the second admin approved: recomputed inside the transaction (which
+            // holds the write lock), so a score, name or ID number changed in the database after the approval — or a
+            // ciphertext moved from another row — stops the publication.
+            if (await BatchFingerprint.ComputeAsync(db, batchId, ct) != batch!.Fingerprint)
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                logger.LogWarning("Batch {BatchId} not published: its stored rows no longer match the approved fingerprint", batchId);
+                // Always audited, the scheduler's attempts included: this is tampering, not a schedule.
+                await audit.WriteDurableAsync(BatchAudit.Refusal(AuditActions.BatchPublish, request.UserId, batchId, batch.Fingerprint, BatchErrors.ContentChanged), CancellationToken.None);
+                return BatchActionResult.Refused(BatchErrors.ContentChanged, batchId, batch.Fingerprint, ResultBatchStatus.Approved);
+            }
             // Earlier versions of every (registration, subject) in this batch stop being current; they stay as history.
             await db.SubjectScores
                 .Where(s => s.IsCurrent && s.ResultBatchId != batchId

@@ -61,4 +61,14 @@ internal static class TwoPersonRule
             reason is null ? null : [new("reasonSha256", BatchAudit.ReasonHash(reason))]), CancellationToken.None);
         return new BatchActionResult(null) { BatchId = batchId, Fingerprint = batch.Fingerprint, Status = decision };
     }
+
+    /// <summary>
+    /// Whether <paramref name="userId"/> may bring the release time of session <paramref name="sessionId"/> forward.
+    /// An approved batch of the session goes live at that time, so an earlier time is an early publication: like
+    /// "publish now", it is refused to the admin who imported such a batch (and to an unnamed actor); the approver or
+    /// another admin makes that decision.
+    /// </summary>
+    public static async Task<bool> MayBringReleaseForwardAsync(ScorePortalDbContext db, int sessionId, string? userId, CancellationToken ct) =>
+        !await db.ResultBatches.AnyAsync(b => b.ExamSessionId == sessionId && b.Status == ResultBatchStatus.Approved
+                                              && (userId == null || b.ImportedByUserId == userId), ct);
 }

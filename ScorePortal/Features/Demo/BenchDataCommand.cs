@@ -22,6 +22,11 @@ namespace ScorePortal.Features.Demo;
 /// </summary>
 public static class BenchDataCommand
 {
+    // Written as the EF converters write these columns (bound to their column, see FieldProtector).
+    private static readonly string IdNumberBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.IdNumber));
+    private static readonly string NameBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.Name));
+    private static readonly string ScoreBinding = FieldEncryption.Binding(typeof(SubjectScore), nameof(SubjectScore.Score));
+
     public static readonly PortalCommand Command = new("generate-bench-data",
         "Add N candidates with scores to the (SQLite) database for the lookup benchmark: --candidates N --sample FILE.csv", RunAsync);
 
@@ -93,7 +98,7 @@ public static class BenchDataCommand
                 var registrationId = firstRegistration + i;
                 var qualification = qualifications[rng.Next(qualifications.Count)];
 
-                Bind(candidate, candidateId, protector.Protect(number), index.Compute(IdType.ResidentId, number), protector.Protect(name), createdAt);
+                Bind(candidate, candidateId, protector.Protect(number, IdNumberBinding), index.Compute(IdType.ResidentId, number), protector.Protect(name, NameBinding), createdAt);
                 await candidate.ExecuteNonQueryAsync();
                 Bind(registration, registrationId, candidateId, session.Id, qualification.Id, province,
                     $"B{session.Code}-{province}-{i:D7}", createdAt);
@@ -102,7 +107,7 @@ public static class BenchDataCommand
                 {
                     var absent = rng.NextDouble() < 0.03;
                     var mark = Math.Clamp(Math.Round((decimal)(rng.NextDouble() * 0.55 + 0.3) * subject.FullMarks), 0, subject.FullMarks);
-                    Bind(score, registrationId, subject.Id, absent ? DBNull.Value : protector.Protect(mark.ToString(CultureInfo.InvariantCulture)),
+                    Bind(score, registrationId, subject.Id, absent ? DBNull.Value : protector.Protect(mark.ToString(CultureInfo.InvariantCulture), ScoreBinding),
                         (absent ? ScoreStatus.Absent : ScoreStatus.Normal).ToString(), batchId);
                     await score.ExecuteNonQueryAsync();
                 }

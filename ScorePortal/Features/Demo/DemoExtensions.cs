@@ -15,6 +15,7 @@ public static class DemoExtensions
             .Validate(o => !o.Seed || !string.IsNullOrEmpty(o.Password), "Demo:Seed needs Demo:Password.")
             .ValidateOnStart();
         builder.Services.AddPortalCommand(BenchDataCommand.Command);
+        builder.Services.AddPortalCommand(DemoAuthenticatorCommand.Command);
         return builder;
     }
 

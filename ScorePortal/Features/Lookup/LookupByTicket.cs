@@ -37,6 +37,7 @@ public sealed class LookupByTicket(LookupQuery query, LookupFlow flow)
         var attempt = new LookupAttempt("ticket", ticket, request.CaptchaToken, request.CaptchaAnswer);
         return await flow.RunAsync(attempt, LookupByTicketRequest.SessionCodeOf(ticket), UnknownSession,
             (session, token) => query.ByTicketAsync(session.Id, ticket, token),
-            registration => registration.TicketNumber == ticket && NameNormalizer.Matches(name, registration.Name), ct);
+            // &, not &&: the name is compared whatever the ticket, so a miss costs what a hit costs.
+            registration => NameNormalizer.Matches(name, registration.Name) & registration.TicketNumber == ticket, ct);
     }
 }

@@ -7,6 +7,7 @@ public static class LookupExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<ILookupGuard, PortalLookupGuard>();
         builder.Services.AddSingleton<LookupFlow>();
+        builder.Services.AddSingleton<LookupDecoy>();
         builder.Services.AddSingleton<LookupById>();
         builder.Services.AddSingleton<LookupByTicket>();
         builder.Services.AddSingleton<LookupByPassport>();

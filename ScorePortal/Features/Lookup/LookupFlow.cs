@@ -8,7 +8,8 @@ namespace ScorePortal.Features.Lookup;
 /// the one query; the outcome told to the guard, matched or not; and one "not found" for every kind of mismatch, so
 /// the answer never says whether a number exists. The channels differ only in what they key on and how they compare.
 /// </summary>
-public sealed class LookupFlow(SessionCatalog sessions, LookupCatalog catalog, TimeProvider time, ILookupGuard guard, ILogger<LookupFlow> logger)
+public sealed class LookupFlow(SessionCatalog sessions, LookupCatalog catalog, TimeProvider time, ILookupGuard guard, LookupDecoy decoy,
+    ILogger<LookupFlow> logger)
 {
     /// <param name="attempt">What the guard keys on.</param>
     /// <param name="sessionCode">The session asked about.</param>
@@ -27,9 +28,11 @@ public sealed class LookupFlow(SessionCatalog sessions, LookupCatalog catalog, T
 
         var rows = await query(session, ct);
 
-        // No such candidate, another name or email and no registration in the session are one and the same answer.
+        // No such candidate, another name or email and no registration in the session are one and the same answer,
+        // after the same work: as many decryptions and one stored name compared (a decoy's when there is none).
         var registration = rows.Find(r => r.SessionId == session.Id);
-        var matched = registration is not null && matches(registration);
+        decoy.TopUp(LookupDecoy.DecryptionsOf(rows));
+        var matched = matches(registration ?? LookupDecoy.Row) && registration is not null;
         await guard.RecordAsync(attempt, matched, ct);
         if (!matched)
         {

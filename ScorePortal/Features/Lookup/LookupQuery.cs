@@ -52,6 +52,12 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
         JOIN "Candidates" AS c ON c."Id" = t."CandidateId"
         """ + "\n" + Joins + "\nWHERE t.\"ExamSessionId\" = $session AND t.\"TicketNumber\" = $ticket";
 
+    // The columns this query decrypts itself, bound as their EF converters bind them.
+    private static readonly string NameBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.Name));
+    private static readonly string IdNumberBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.IdNumber));
+    private static readonly string EmailBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.Email));
+    private static readonly string ScoreBinding = FieldEncryption.Binding(typeof(SubjectScore), nameof(SubjectScore.Score));
+
     private readonly ConcurrentBag<PreparedConnection> _idle = [];
     private string? _sqliteConnectionString;
     private bool? _isSqlite;
@@ -148,14 +154,14 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
                 {
                     if (name is null)
                     {
-                        name = FieldEncryption.DecryptString(r.GetString(1));
-                        idNumber = FieldEncryption.DecryptString(r.GetString(2));
-                        email = r.IsDBNull(3) ? null : FieldEncryption.DecryptString(r.GetString(3));
+                        name = FieldEncryption.DecryptString(r.GetString(1), NameBinding);
+                        idNumber = FieldEncryption.DecryptString(r.GetString(2), IdNumberBinding);
+                        email = r.IsDBNull(3) ? null : FieldEncryption.DecryptString(r.GetString(3), EmailBinding);
                     }
                     rows.Add(new LookupRow(r.GetInt32(0), name, idNumber!, email,
                         r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetString(7), r.GetString(8),
                         r.IsDBNull(9) ? null : r.GetInt32(9),
-                        r.IsDBNull(10) ? null : FieldEncryption.DecryptDecimal(r.GetString(10)),
+                        r.IsDBNull(10) ? null : FieldEncryption.DecryptDecimal(r.GetString(10), ScoreBinding),
                         r.IsDBNull(11) ? null : Enum.Parse<ScoreStatus>(r.GetString(11)), // stored as its name, like IdType
                         r.IsDBNull(12) ? null : r.GetString(12),
                         r.IsDBNull(13) ? null : r.GetInt32(13)));

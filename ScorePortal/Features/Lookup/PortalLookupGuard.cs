@@ -8,14 +8,16 @@ namespace ScorePortal.Features.Lookup;
 /// <summary>
 /// The portal's checks before a lookup query: the captcha (spent whatever the outcome), the per-address and per-ID
 /// limits, the wrong-name lock, and the anomaly monitors; afterwards the outcome is audited (no PII) and a wrong name
-/// counts towards the lock. A refusal never says whether the ID number exists.
+/// counts towards the lock of that ID for that address and the spacing of that ID's lookups. A refusal never says
+/// whether the ID number exists.
 /// </summary>
 internal sealed class PortalLookupGuard(
     IHttpContextAccessor http,
     CaptchaService captcha,
     LookupThrottle throttle,
     AnomalyDetector anomalies,
-    AuditLog audit) : ILookupGuard
+    AuditLog audit,
+    TimeProvider time) : ILookupGuard
 {
     public async ValueTask<string?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken)
     {
@@ -32,13 +34,17 @@ internal sealed class PortalLookupGuard(
         }
 
         if (throttle.CheckAddress(address) != ThrottleVerdict.Allowed) return "Lookup.Refused.TooMany";
-        switch (throttle.CheckIdNumber(attempt.Key))
+        switch (throttle.CheckIdNumber(attempt.Key, address))
         {
             case ThrottleVerdict.IdNumberLocked:
                 return "Lookup.Refused.Locked";
             case ThrottleVerdict.IdNumberLimited:
                 return "Lookup.Refused.TooMany";
         }
+        // After wrong names from anywhere, this ID number's lookups are spaced out (the candidate's own included, by a
+        // bounded wait; nobody is locked out).
+        if (throttle.ReserveSlot(attempt.Key) is not { } wait) return "Lookup.Refused.TooMany";
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken);
         await anomalies.ObserveAsync(Observation.Lookup, address, attempt.Key, attempt.ProvinceCode);
         return null;
     }
@@ -48,7 +54,7 @@ internal sealed class PortalLookupGuard(
         var address = Address();
         if (!matched)
         {
-            throttle.RecordWrongName(attempt.Key);
+            throttle.RecordWrongName(attempt.Key, address);
             await anomalies.ObserveAsync(Observation.WrongName, address);
         }
         await audit.WriteAsync(new AuditRecord(AuditActions.ScoreLookup, SourceIp: address,

@@ -4,6 +4,7 @@ using ScorePortal.Account;
 using ScorePortal.Data;
 using ScorePortal.Features.Admin;
 using ScorePortal.Features.Audit;
+using ScorePortal.Features.Batches;
 using ScorePortal.Localization;
 
 namespace ScorePortal.Features.Sessions;
@@ -42,6 +43,7 @@ public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactor
     public const string ReviewOpensBeforeRelease = "Sessions.Admin.Error.ReviewOpensBeforeRelease";
     public const string ReviewClosesBeforeOpen = "Sessions.Admin.Error.ReviewClosesBeforeOpen";
     public const string HidesReleasedResults = "Sessions.Admin.Error.HidesReleasedResults";
+    public const string EarlierReleaseNeedsSecondAdmin = "Sessions.Admin.Error.EarlierReleaseNeedsSecondAdmin";
 
     public const int MinYear = 2000;
     public const int MaxYear = 2100;
@@ -105,6 +107,23 @@ public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactor
         if (session is not null && session.IsReleased(now) && request.ReleaseAt > now && !request.ConfirmHidingResults)
             return new EditResult([new EditError(nameof(request.ReleaseAt), HidesReleasedResults, PortalFormat.DateTime(request.ReleaseAt.Value))],
                 session.Id, NeedsConfirmation: true);
+
+        // An earlier release time publishes an approved batch early, which is "publish now" by another name: the admin
+        // who imported that batch cannot do it alone (the scheduler would publish within seconds); another admin can.
+        if (session is not null && request.ReleaseAt < session.ReleaseAt
+            && !await TwoPersonRule.MayBringReleaseForwardAsync(db, session.Id, request.UserId, ct))
+        {
+            await audit.WriteDurableAsync(new AuditRecord(AuditActions.SessionChange, ActorUserId: request.UserId, ActorRole: Roles.Admin,
+                TargetType: "session", TargetId: session.Id.ToString(CultureInfo.InvariantCulture),
+                Data: new Dictionary<string, string?>
+                {
+                    ["operation"] = "update",
+                    ["code"] = session.Code,
+                    ["result"] = "refused",
+                    ["error"] = EarlierReleaseNeedsSecondAdmin,
+                }), CancellationToken.None);
+            return EditResult.Refused(nameof(request.ReleaseAt), EarlierReleaseNeedsSecondAdmin);
+        }
 
         var created = session is null;
         session ??= db.ExamSessions.Add(new ExamSession()).Entity;
