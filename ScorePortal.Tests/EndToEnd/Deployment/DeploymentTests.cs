@@ -79,12 +79,13 @@ public sealed class DeploymentTests(DeployedPortal portal) : IClassFixture<Deplo
         await using var context = await portal.NewContextAsync();
         var page = await context.NewPageAsync();
 
-        var lookupFirst = await BytesOfVisitAsync(page, "/lookup");
-        var lookupRepeat = await BytesOfVisitAsync(page, "/lookup");
+        var (lookupFirst, lookupFirstParts) = await BytesOfVisitAsync(page, "/lookup");
+        var (lookupRepeat, lookupRepeatParts) = await BytesOfVisitAsync(page, "/lookup");
         await using var homeContext = await portal.NewContextAsync();
-        var homeFirst = await BytesOfVisitAsync(await homeContext.NewPageAsync(), "/");
+        var (homeFirst, homeParts) = await BytesOfVisitAsync(await homeContext.NewPageAsync(), "/");
 
-        var report = $"lookup first visit {lookupFirst} B, lookup repeat visit {lookupRepeat} B, home first visit {homeFirst} B";
+        var report = $"lookup first visit {lookupFirst} B ({lookupFirstParts}); lookup repeat visit {lookupRepeat} B ({lookupRepeatParts}); " +
+            $"home first visit {homeFirst} B ({homeParts})";
         await File.WriteAllTextAsync(Path.Combine(PlaywrightFixture.RepositoryRoot(), "TestResults", "page-weights.txt"), report + "\n");
         Assert.True(lookupFirst < 30 * 1024, report);
         Assert.True(lookupRepeat < 10 * 1024, report);
@@ -92,7 +93,7 @@ public sealed class DeploymentTests(DeployedPortal portal) : IClassFixture<Deplo
     }
 
     /// <summary>Bytes Chromium received for a visit (every response's headers and body, images included).</summary>
-    private static async Task<long> BytesOfVisitAsync(IPage page, string path)
+    private static async Task<(long Total, string Parts)> BytesOfVisitAsync(IPage page, string path)
     {
         var finished = new List<IRequest>();
         void OnFinished(object? sender, IRequest request)
@@ -104,12 +105,15 @@ public sealed class DeploymentTests(DeployedPortal portal) : IClassFixture<Deplo
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         page.RequestFinished -= OnFinished;
         long total = 0;
+        var parts = new List<string>();
         foreach (var request in finished)
         {
             var sizes = await request.SizesAsync();
-            total += Math.Max(0, sizes.ResponseHeadersSize) + Math.Max(0, sizes.ResponseBodySize);
+            var bytes = Math.Max(0, sizes.ResponseHeadersSize) + Math.Max(0, sizes.ResponseBodySize);
+            total += bytes;
+            parts.Add($"{new Uri(request.Url).AbsolutePath} {bytes}");
         }
-        return total;
+        return (total, string.Join(", ", parts));
     }
 
     private sealed record Seen(string Url, int Status, string ResourceType, IResponse Response);

@@ -82,7 +82,7 @@ public static class CaptchaExtensions
             var challenge = captcha.ChallengeFor(t);
             return challenge is null
                 ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Captcha expired")
-                : Results.File(images.PictureOf(challenge), "image/png");
+                : Results.File(images.PictureOf(challenge), CaptchaImage.ContentType);
         }).RequireRateLimiting(ImagePolicy);
 
         // The same challenge spoken: the same token, its expiry and the same limits as the image (the per-address picture
