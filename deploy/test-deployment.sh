@@ -73,6 +73,7 @@ if [ "$HTTPS_PORT" = 443 ]; then PUBLIC_URL="https://$SERVER_NAME"; else PUBLIC_
 export ASPNETCORE_ENVIRONMENT=Production
 export Security__KeyFile="$OUT/keys/keys.json"
 export ConnectionStrings__ScorePortal="Data Source=$OUT/data/scoreportal.db"
+export Audit__CheckpointDirectory="$OUT/audit"
 export ForwardedHeaders__KnownProxies__0=127.0.0.1
 export Portal__PublicBaseUrl="$PUBLIC_URL"
 export Account__EmailConfirmation__PublicBaseUrl="$PUBLIC_URL"

@@ -138,6 +138,16 @@ public sealed class ProductionSafetyTests
     }
 
     [Fact]
+    public void Production_refuses_to_start_without_an_audit_checkpoint_directory()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Audit:CheckpointDirectory"] = "" });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Audit:CheckpointDirectory", Flatten(error));
+    }
+
+    [Fact]
     public void Production_refuses_to_start_without_https_or_a_trusted_proxy()
     {
         using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["ForwardedHeaders:KnownProxies:0"] = null });
