@@ -76,7 +76,6 @@ export ConnectionStrings__ScorePortal="Data Source=$OUT/data/scoreportal.db"
 export Audit__CheckpointDirectory="$OUT/audit"
 export ForwardedHeaders__KnownProxies__0=127.0.0.1
 export Portal__PublicBaseUrl="$PUBLIC_URL"
-export Account__EmailConfirmation__PublicBaseUrl="$PUBLIC_URL"
 export Smtp__Host=127.0.0.1 Smtp__Port=2525 Smtp__From=noreply@portal.test
 export Logging__Console__FormatterName=json
 

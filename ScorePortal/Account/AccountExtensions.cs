@@ -107,8 +107,8 @@ public static class AccountExtensions
         services.AddOptions<EmailConfirmationOptions>().BindConfiguration(EmailConfirmationOptions.Section)
             .Validate(o => o.PerAddressPerHour >= 0 && o.PerSourcePerHour >= 0, "Account:EmailConfirmation limits must not be negative.")
             .Validate(o => o.LinkLifetime >= TimeSpan.FromHours(1), "Account:EmailConfirmation:LinkLifetime must be at least one hour.")
-            .Validate(o => o.PublicBaseUrl is null || (o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.AbsolutePath.EndsWith('/')),
-                "Account:EmailConfirmation:PublicBaseUrl must be an absolute URL ending in '/'.")
+            .Configure<IConfiguration>((o, configuration) => o.PublicBaseUrl =
+                Uri.TryCreate(configuration["Portal:PublicBaseUrl"]?.TrimEnd('/') + "/", UriKind.Absolute, out var publicBase) ? publicBase : null)
             .ValidateOnStart();
         services.AddSingleton<EmailConfirmationThrottle>();
         services.AddOptions<SignInLimitsOptions>().BindConfiguration(SignInLimitsOptions.Section)

@@ -9,9 +9,9 @@ public sealed class EmailConfirmationOptions
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// The portal's public address for links in emails, e.g. <c>https://score.example.cn/</c>. Unset: the address of the
-    /// request, which a client chooses (Host header); set it in production so no request can make the portal mail a
-    /// link to another site.
+    /// The portal's public address for links in emails, e.g. <c>https://score.example.cn/</c>: the one public-address
+    /// setting <c>Portal:PublicBaseUrl</c> (also printed in report QR codes, required in Production), never bound from
+    /// this section. Unset (Development): the address of the request.
     /// </summary>
     public Uri? PublicBaseUrl { get; set; }
 

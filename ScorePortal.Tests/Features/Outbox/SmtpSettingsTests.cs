@@ -27,7 +27,7 @@ public sealed class SmtpSettingsTests
     {
         await using var portal = PortalFactory.With(new Dictionary<string, string?>
         {
-            ["Account:EmailConfirmation:PublicBaseUrl"] = "https://score.example.cn/",
+            ["Portal:PublicBaseUrl"] = "https://score.example.cn",
         });
         var email = $"host-{Guid.NewGuid():N}@example.org";
         using var client = new BrowserlessClient(portal);
