@@ -79,6 +79,12 @@ public sealed class MyReviews(IDbContextFactory<ScorePortalDbContext> dbFactory,
                 .ToList())).ToList();
     }
 
+    public async Task<bool> HasRecordAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Candidates.AnyAsync(c => c.UserId == userId, ct);
+    }
+
     /// <summary>Future appointment slots of a province with free places.</summary>
     public async Task<IReadOnlyList<SlotOption>> SlotsAsync(string province, CancellationToken ct = default)
     {
