@@ -118,7 +118,7 @@ public sealed class ReviewQueue(IDbContextFactory<ScorePortalDbContext> dbFactor
         var province = await ReviewAccess.ProvinceOfAsync(db, userId, ct);
         string? error = province is null ? ReviewErrors.NotFound
             : startsAt <= time.GetUtcNow() ? "Staff.Slots.InPast"
-            : capacity is < 1 or > SlotCapacityMax ? "Staff.Slots.Capacity"
+            : capacity is < 1 or > SlotCapacityMax ? "Staff.Slots.CapacityRange"
             : null;
         if (error is null)
         {
