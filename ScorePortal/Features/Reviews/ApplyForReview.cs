@@ -89,6 +89,10 @@ public sealed partial class ApplyForReview(IDbContextFactory<ScorePortalDbContex
         if (score.Status != ScoreStatus.Normal || score.Score is null) return new ApplyForReviewOutcome.Refused(ReviewErrors.NoScore);
 
         if (await OpenRequestAsync(db, request, ct) is { } existing) return new ApplyForReviewOutcome.Refused(ReviewErrors.AlreadyOpen, existing);
+        // A decision is final: the same subject is not reviewed again.
+        if (await db.ReviewRequests.AnyAsync(r => r.RegistrationId == request.RegistrationId && r.SubjectId == request.SubjectId
+                                                  && r.Status == ReviewStatus.Decided, ct))
+            return new ApplyForReviewOutcome.Refused(ReviewErrors.AlreadyDecided);
 
         var reason = request.ReasonText?.Trim() ?? "";
         if (request.ReasonKind == ReviewReason.Other && reason.Length == 0) return new ApplyForReviewOutcome.Refused(ReviewErrors.ReasonRequired);

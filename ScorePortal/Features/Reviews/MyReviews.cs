@@ -30,8 +30,8 @@ public sealed class MyReviews(IDbContextFactory<ScorePortalDbContext> dbFactory,
     public async Task<IReadOnlyList<MyReviewRow>> ListAsync(string userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Rows(db, db.ReviewRequests.Where(r => r.Candidate.UserId == userId))
-            .OrderByDescending(r => r.SubmittedAt).ToListAsync(ct);
+        return await Rows(db, db.ReviewRequests.Where(r => r.Candidate.UserId == userId).OrderByDescending(r => r.SubmittedAt).ThenByDescending(r => r.Id))
+            .ToListAsync(ct);
     }
 
     public async Task<MyReviewDetail?> DetailAsync(string userId, int id, CancellationToken ct = default)
@@ -60,9 +60,11 @@ public sealed class MyReviews(IDbContextFactory<ScorePortalDbContext> dbFactory,
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var registrations = await db.Registrations.AsNoTracking()
-            .Where(r => r.Candidate.UserId == userId && r.ExamSession.PublishedAt != null && r.ExamSession.ReleaseAt <= now)
+            .Where(r => r.Candidate.UserId == userId && r.ExamSession.PublishedAt != null)
             .Select(r => new { r.Id, r.ExamSession.Code, r.ProvinceCode, r.ExamSession.ReviewOpensAt, r.ExamSession.ReviewClosesAt, r.ExamSession.ReleaseAt })
             .ToListAsync(ct);
+        // Session instants are compared here: SQLite cannot compare DateTimeOffset columns in SQL.
+        registrations = registrations.Where(r => r.ReleaseAt <= now).ToList();
         var ids = registrations.Select(r => r.Id).ToList();
         var scores = await db.SubjectScores.AsNoTracking()
             .Where(s => ids.Contains(s.RegistrationId) && s.IsCurrent && s.Status == ScoreStatus.Normal)

@@ -7,6 +7,7 @@ public static class ReviewErrors
     public const string WindowClosed = "Review.Error.WindowClosed";
     public const string NoScore = "Review.Error.NoScore";
     public const string AlreadyOpen = "Review.Error.AlreadyOpen";
+    public const string AlreadyDecided = "Review.Error.AlreadyDecided";
     public const string ReasonRequired = "Review.Error.ReasonRequired";
     public const string ReasonTooLong = "Review.Error.ReasonTooLong";
     public const string FileMissing = "Review.Error.FileMissing";
