@@ -107,6 +107,7 @@ public class PortalFactory : WebApplicationFactory<Program>
             // Generated keys go to this factory's folder, never into the source tree.
             ["Security:KeyDirectory"] = Path.Combine(Directory, "keys"),
             ["Batches:WorkDirectory"] = Path.Combine(Directory, "imports"),
+            ["Reviews:FilesDirectory"] = Path.Combine(Directory, "review-files"),
             ["Smtp:From"] = "noreply@scoreportal.test",
         };
         // Mail really leaves over SMTP, to the test process's own listener (Mailbox).

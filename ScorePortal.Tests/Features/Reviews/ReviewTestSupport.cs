@@ -51,6 +51,70 @@ internal static class ReviewTestSupport
         return (client, userId, email, registration.Id, subject);
     }
 
+    /// <summary>A new candidate account linked to a featured demo record (its first registration).</summary>
+    public static async Task<(BrowserlessClient Client, string UserId, string Email, int RegistrationId)> LinkedAsync(
+        PortalFactory portal, string idNumber, string name)
+    {
+        var (client, userId, email) = await SignedInCandidateAsync(portal);
+        var tickets = await TicketsAsync(portal, IdType.ResidentId, idNumber);
+        using var linked = await LinkAsync(client, IdType.ResidentId, idNumber, name, tickets[^1]);
+        Assert.Equal(HttpStatusCode.Redirect, linked.StatusCode);
+        await using var db = await Db(portal);
+        var now = DateTimeOffset.UtcNow;
+        var registrations = await db.Registrations.Where(r => r.Candidate.UserId == userId && r.ExamSession.PublishedAt != null)
+            .Select(r => new { r.Id, r.ExamSession.ReviewClosesAt }).ToListAsync();
+        return (client, userId, email, registrations.OrderByDescending(r => r.ReviewClosesAt).First().Id);
+    }
+
+    /// <summary>The current subjects with a score of a registration, in catalog order.</summary>
+    public static async Task<List<int>> ScoredSubjectsAsync(PortalFactory portal, int registrationId)
+    {
+        await using var db = await Db(portal);
+        var rows = await db.SubjectScores.Where(s => s.RegistrationId == registrationId && s.IsCurrent && s.Status == ScorePortal.Features.Scores.ScoreStatus.Normal)
+            .Select(s => new { s.SubjectId, s.Subject.SortOrder }).ToListAsync();
+        return rows.OrderBy(r => r.SortOrder).Select(r => r.SubjectId).ToList();
+    }
+
+    /// <summary>A new account with a role and a province (staff or expert of a province the demo has no account for).</summary>
+    public static async Task<string> AccountAsync(PortalFactory portal, string role, string? province)
+    {
+        var email = $"{role.ToLowerInvariant()}{Guid.NewGuid():N}@example.org";
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, ProvinceCode = province, CreatedAt = DateTimeOffset.UtcNow };
+        Assert.True((await users.CreateAsync(user, "Account#2026pass")).Succeeded);
+        await users.AddToRoleAsync(user, role);
+        return user.Id;
+    }
+
+    /// <summary>Applies (online only, good files) and returns the new request's id.</summary>
+    public static async Task<int> FiledAsync(BrowserlessClient client, int registrationId, int subjectId)
+    {
+        using var response = await ApplyAsync(client, registrationId, subjectId, GoodFiles());
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var target = response.RedirectTarget();
+        Assert.EndsWith("?filed=1", target);
+        return int.Parse(target["/me/reviews/".Length..target.IndexOf('?')], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Staff accept the materials and upload a script: the request goes to re-marking.</summary>
+    public static async Task RemarkingAsync(PortalFactory portal, string staffId, int requestId)
+    {
+        Assert.True((await portal.Services.GetRequiredService<ScreenReview>().HandleAsync(
+            new ScreenReviewRequest(staffId, requestId, ScreenDecision.Accept, null))).Succeeded);
+        using var script = new MemoryStream(Pdf(2));
+        var started = await portal.Services.GetRequiredService<StartRemarking>().HandleAsync(new StartRemarkingRequest(staffId, requestId, script, script.Length));
+        Assert.True(started.Succeeded, started.Error);
+    }
+
+    /// <summary>The assignments of a request: (assignment id, expert id).</summary>
+    public static async Task<List<(int Id, string ExpertUserId)>> AssignmentsAsync(PortalFactory portal, int requestId)
+    {
+        await using var db = await Db(portal);
+        var rows = await db.ExpertMarks.Where(m => m.ReviewRequestId == requestId).OrderBy(m => m.Id).Select(m => new { m.Id, m.ExpertUserId }).ToListAsync();
+        return rows.Select(r => (r.Id, r.ExpertUserId)).ToList();
+    }
+
     public static Task<ScorePortalDbContext> Db(PortalFactory portal) =>
         portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
 
