@@ -212,6 +212,11 @@ public sealed class ReviewRulesTests(DemoPortal portal) : IClassFixture<DemoPort
         {
             Assert.Equal(1, await db.ReviewRequests.CountAsync(r => r.RegistrationId == registrationId && r.SubjectId == subject));
             Assert.Equal(2, await db.AuditEntries.CountAsync(e => e.Action == "review.decide" && e.TargetId == requestId.ToString()));
+            // The admin analytics figures count it: one request of the province decided, none changed.
+            var sessionId = await db.ReviewRequests.Where(r => r.Id == requestId).Select(r => r.ExamSessionId).SingleAsync();
+            var row = Assert.Single(await Get<ReviewFigures>().ForSessionAsync(sessionId), r => r.ProvinceCode == "65");
+            Assert.Equal((1, 1, 0, 0), (row.Requests, row.Decided, row.Changed, row.Rejected));
+            Assert.NotNull(row.AverageDaysToDecide);
         }
     }
 }

@@ -22,6 +22,7 @@ public static class ReviewsExtensions
         builder.Services.AddSingleton<MyReviews>();
         builder.Services.AddSingleton<ReviewQueue>();
         builder.Services.AddSingleton<ExpertAssignments>();
+        builder.Services.AddSingleton<ReviewFigures>();
         return builder;
     }
 }
