@@ -60,6 +60,9 @@ public static class AccessiblePages
         new("me-link-errors", "/me/link", AreaRole.Candidate, PageStates.SubmitEmptyLinkAsync),
         new("me-scores", "/me", AreaRole.Candidate, PageStates.LinkADemoRecordAsync),
         new("me-reports", "/me/reports", AreaRole.Candidate),
+        new("me-reviews", "/me/reviews", AreaRole.Candidate),
+        new("me-reviews-apply", "/me", AreaRole.Candidate, PageStates.OpenTheReviewFormAsync),
+        new("me-review-not-found", "/me/reviews/999999", AreaRole.Candidate),
         new("stepup", "/Account/StepUp", AreaRole.Candidate),
         new("stepup-errors", "/Account/StepUp", AreaRole.Candidate, PageStates.SubmitEmptyStepUpAsync),
         new("verify", "/verify"),
@@ -68,6 +71,8 @@ public static class AccessiblePages
 
         // Staff and expert areas.
         new("staff", "/staff", AreaRole.Staff),
+        new("staff-slots", "/staff/slots", AreaRole.Staff),
+        new("staff-review-not-found", "/staff/reviews/999999", AreaRole.Staff),
         new("expert", "/expert", AreaRole.Expert),
 
         // Admin area.
