@@ -85,6 +85,19 @@ public sealed class ReviewRulesTests(DemoPortal portal) : IClassFixture<DemoPort
         var (_, page) = await client.GetAsync($"/me/reviews/{requestId}");
         Assert.Contains("请补充清晰的准考证扫描件", page);
         Assert.Contains("需补充材料", page);
+
+        // The candidate answers with a new admission ticket: the request is "submitted" again, with four files.
+        var hidden = await client.ReadFormAsync($"/me/reviews/{requestId}", "review-more");
+        using var content = new MultipartFormDataContent();
+        foreach (var (name, value) in hidden) content.Add(new StringContent(value), name);
+        content.Add(new ByteArrayContent(Png()), "admissionTicket", "ticket.png");
+        using var added = await client.Http.PostAsync($"/me/reviews/{requestId}/files", content);
+        Assert.Equal($"/me/reviews/{requestId}?added=1", added.RedirectTarget());
+        await using (var db = await Db(portal))
+        {
+            Assert.Equal(ReviewStatus.Submitted, await db.ReviewRequests.Where(r => r.Id == requestId).Select(r => r.Status).SingleAsync());
+            Assert.Equal(4, await db.ReviewFiles.CountAsync(f => f.ReviewRequestId == requestId));
+        }
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public static class ReviewEndpoints
     {
         var me = app.MapGroup("/me/reviews").RequireAuthorization(p => p.RequireRole(Roles.Candidate)).RequireRateLimiting(PublicFormLimits.FormPosts);
         me.MapPost("/apply", ApplyAsync).DisableAntiforgery();
+        me.MapPost("/{id:int}/files", AddFilesAsync).DisableAntiforgery();
         me.MapGet("/form.pdf", FormAsync);
         me.MapGet("/{id:int}/receipt.pdf", ReceiptAsync);
         me.MapGet("/files/{id:guid}", async (Guid id, HttpContext context, UserManager<ApplicationUser> users, ReadReviewFile files) =>
@@ -86,6 +87,41 @@ public static class ReviewEndpoints
                 ApplyForReviewOutcome.Refused refused => Back(refused.MessageKey),
                 _ => TypedResults.NotFound(),
             };
+        }
+        finally
+        {
+            foreach (var f in files) await f.Content.DisposeAsync();
+        }
+    }
+
+    /// <summary>More materials for a request in "more needed": the same size limit and antiforgery check as applying.</summary>
+    private static async Task<IResult> AddFilesAsync(int id, HttpContext context, UserManager<ApplicationUser> users, IAntiforgery antiforgery,
+        IOptions<ReviewOptions> options, AddReviewMaterials add)
+    {
+        var back = $"/me/reviews/{id}";
+        var limit = options.Value.MaxRequestBytes;
+        if (context.Request.ContentLength > limit) return TypedResults.LocalRedirect(back + "?message=" + ReviewErrors.RequestTooLarge);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;
+        if (!context.Request.HasFormContentType) return TypedResults.BadRequest();
+        context.Features.Set<IFormFeature>(new FormFeature(context.Request, new FormOptions { MultipartBodyLengthLimit = limit, ValueCountLimit = 32 }));
+        IFormCollection form;
+        try
+        {
+            if (!await antiforgery.IsRequestValidAsync(context)) return TypedResults.BadRequest();
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+        {
+            return TypedResults.LocalRedirect(back + "?message=" + ReviewErrors.RequestTooLarge);
+        }
+        var files = new List<UploadedFile>();
+        foreach (var kind in ApplyForReview.CandidateKinds)
+            if (form.Files.GetFile(FieldOf(kind)) is { } file) files.Add(new UploadedFile(kind, file.OpenReadStream(), file.Length));
+        try
+        {
+            var result = await add.HandleAsync(new AddReviewMaterialsRequest(users.GetUserId(context.User)!, id, files), context.RequestAborted);
+            return result.Error == ReviewErrors.NotFound ? TypedResults.NotFound()
+                : TypedResults.LocalRedirect(back + (result.Succeeded ? "?added=1" : "?message=" + result.Error));
         }
         finally
         {

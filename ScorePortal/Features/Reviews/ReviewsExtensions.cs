@@ -15,6 +15,7 @@ public static class ReviewsExtensions
         builder.Services.AddSingleton<ReviewDocuments>();
         builder.Services.AddSingleton<ReadReviewFile>();
         builder.Services.AddSingleton<ApplyForReview>();
+        builder.Services.AddSingleton<AddReviewMaterials>();
         builder.Services.AddSingleton<ScreenReview>();
         builder.Services.AddSingleton<StartRemarking>();
         builder.Services.AddSingleton<RecordExpertMark>();
