@@ -12,6 +12,7 @@ using ScorePortal.Features.Lookup;
 using ScorePortal.Features.Me;
 using ScorePortal.Features.Outbox;
 using ScorePortal.Features.Reports;
+using ScorePortal.Features.Reviews;
 using ScorePortal.Features.Sessions;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
@@ -49,6 +50,7 @@ builder.AddAnalytics();
 builder.AddPublicFormLimits();
 builder.AddCandidateArea();
 builder.AddReportRegister();
+builder.AddReviews();
 builder.AddPortalUi();
 
 var app = builder.Build();
@@ -82,6 +84,7 @@ app.MapAudit();
 app.MapBatches();
 app.MapAnalytics();
 app.MapReportEndpoints();
+app.MapReviewEndpoints();
 app.MapPortalUi();
 
 app.Run();

@@ -117,6 +117,7 @@ public class PortalFactory : WebApplicationFactory<Program>
             ["Security:KeyDirectory"] = Path.Combine(Directory, "keys"),
             ["Batches:WorkDirectory"] = Path.Combine(Directory, "imports"),
             ["Audit:CheckpointDirectory"] = Path.Combine(Directory, "audit-checkpoints"),
+            ["Reviews:FilesDirectory"] = Path.Combine(Directory, "review-files"),
             ["Smtp:From"] = "noreply@scoreportal.test",
         };
         // Mail really leaves over SMTP, to the test process's own listener (Mailbox).

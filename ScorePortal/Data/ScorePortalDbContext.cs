@@ -37,6 +37,10 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<QualificationOutcome> QualificationOutcomes => Set<QualificationOutcome>();
     public DbSet<ResultBatch> ResultBatches => Set<ResultBatch>();
     public DbSet<ReviewRequest> ReviewRequests => Set<ReviewRequest>();
+    public DbSet<ExpertMark> ExpertMarks => Set<ExpertMark>();
+    public DbSet<ReviewFile> ReviewFiles => Set<ReviewFile>();
+    public DbSet<ReviewEvent> ReviewEvents => Set<ReviewEvent>();
+    public DbSet<AppointmentSlot> AppointmentSlots => Set<AppointmentSlot>();
     public DbSet<ReportIssue> ReportIssues => Set<ReportIssue>();
     public DbSet<OneTimeCode> OneTimeCodes => Set<OneTimeCode>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

@@ -62,6 +62,9 @@ public static class AccessiblePages
         new("me-link-errors", "/me/link", AreaRole.Candidate, PageStates.SubmitEmptyLinkAsync),
         new("me-scores", "/me", AreaRole.Candidate, PageStates.LinkADemoRecordAsync),
         new("me-reports", "/me/reports", AreaRole.Candidate),
+        new("me-reviews", "/me/reviews", AreaRole.Candidate),
+        new("me-reviews-apply", "/me", AreaRole.Candidate, PageStates.OpenTheReviewFormAsync),
+        new("me-review-not-found", "/me/reviews/999999", AreaRole.Candidate),
         new("stepup", "/Account/StepUp", AreaRole.Candidate),
         new("stepup-errors", "/Account/StepUp", AreaRole.Candidate, PageStates.SubmitEmptyStepUpAsync),
         new("change-password", "/Account/Manage/ChangePassword", AreaRole.Candidate),
@@ -72,6 +75,8 @@ public static class AccessiblePages
 
         // Staff and expert areas.
         new("staff", "/staff", AreaRole.Staff),
+        new("staff-slots", "/staff/slots", AreaRole.Staff),
+        new("staff-review-not-found", "/staff/reviews/999999", AreaRole.Staff),
         new("expert", "/expert", AreaRole.Expert),
 
         // Admin area.

@@ -229,6 +229,14 @@ public static class PageStates
         await page.WaitForSelectorAsync("[data-testid=result-sheet]");
     }
 
+    /// <summary>A linked record's review page: the window, the prefilled form links and the apply form.</summary>
+    public static async Task OpenTheReviewFormAsync(IPage page, PlaywrightFixture browser)
+    {
+        await LinkADemoRecordAsync(page, browser);
+        await page.GotoAsync("/me/reviews");
+        await page.WaitForSelectorAsync("[data-testid=review-session]");
+    }
+
     public static async Task SubmitEmptyStepUpAsync(IPage page, PlaywrightFixture browser)
     {
         await page.ClickAsync("[data-testid=stepup-submit]");

@@ -44,4 +44,14 @@ public static class AuditActions
     public const string ReportDownload = "report.download";
     public const string ReportRevoke = "report.revoke";
     public const string ReportVerify = "report.verify";
+
+    // Score reviews: every step of a request, by whoever took it.
+    public const string ReviewApply = "review.apply";
+    public const string ReviewFileView = "review.file.view";
+    public const string ReviewClaim = "review.claim";
+    public const string ReviewScreen = "review.screen";
+    public const string ReviewStartRemarking = "review.remark.start";
+    public const string ReviewMark = "review.mark";
+    public const string ReviewDecide = "review.decide";
+    public const string ReviewSlots = "review.slots";
 }

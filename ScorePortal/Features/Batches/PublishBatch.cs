@@ -93,14 +93,18 @@ public sealed class PublishBatch(
                 return BatchActionResult.Refused(BatchErrors.ContentChanged, batchId, batch.Fingerprint, ResultBatchStatus.Approved);
             }
             // Earlier versions of every (registration, subject) in this batch stop being current; they stay as history.
+            // A review decision is the exception: it stays current over this batch's row for its subject (the batch
+            // preview flags those rows), so a correction never silently undoes a decided review.
             await db.SubjectScores
-                .Where(s => s.IsCurrent && s.ResultBatchId != batchId
+                .Where(s => s.IsCurrent && s.ResultBatchId != batchId && s.ReviewRequestId == null
                             && db.SubjectScores.Any(n => n.ResultBatchId == batchId && n.RegistrationId == s.RegistrationId && n.SubjectId == s.SubjectId))
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(s => s.IsCurrent, false)
                     .SetProperty(s => s.SupersededAt, now), ct);
             scores = await db.SubjectScores
-                .Where(s => s.ResultBatchId == batchId)
+                .Where(s => s.ResultBatchId == batchId && s.ReviewRequestId == null
+                            && !db.SubjectScores.Any(d => d.IsCurrent && d.ReviewRequestId != null
+                                                          && d.RegistrationId == s.RegistrationId && d.SubjectId == s.SubjectId))
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(s => s.IsCurrent, true)
                     .SetProperty(s => s.SupersededAt, (DateTimeOffset?)null), ct);

@@ -68,7 +68,7 @@ public sealed class RetractBatch(
             // from another published batch (this one is no longer published).
             restored = await db.SubjectScores
                 .Where(s => s.ResultBatchId != batchId && s.ResultBatch.Status == ResultBatchStatus.Published
-                            && db.SubjectScores.Any(r => r.ResultBatchId == batchId && r.IsCurrent
+                            && db.SubjectScores.Any(r => r.ResultBatchId == batchId && r.IsCurrent && r.ReviewRequestId == null
                                                          && r.RegistrationId == s.RegistrationId && r.SubjectId == s.SubjectId)
                             && !db.SubjectScores.Any(h => h.RegistrationId == s.RegistrationId && h.SubjectId == s.SubjectId
                                                           && h.Version > s.Version && h.ResultBatchId != batchId
@@ -76,8 +76,10 @@ public sealed class RetractBatch(
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(s => s.IsCurrent, true)
                     .SetProperty(s => s.SupersededAt, (DateTimeOffset?)null), ct);
+            // A review decision (which carries the batch of the score it replaced) stays current: retracting the batch
+            // does not silently undo a decided review; the batch page flags such subjects.
             await db.SubjectScores
-                .Where(s => s.ResultBatchId == batchId && s.IsCurrent)
+                .Where(s => s.ResultBatchId == batchId && s.IsCurrent && s.ReviewRequestId == null)
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(s => s.IsCurrent, false)
                     .SetProperty(s => s.SupersededAt, now), ct);

@@ -6,6 +6,7 @@ using ScorePortal.Data;
 using ScorePortal.Features.Batches;
 using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Catalog;
+using ScorePortal.Features.Reviews;
 using ScorePortal.Features.Scores;
 using ScorePortal.Features.Sessions;
 
@@ -55,6 +56,7 @@ public static partial class DemoDataSeeder
             db.Subjects.AddRange(subjects);
             db.Provinces.AddRange(DemoCatalog.Provinces(DemoCatalog.LoadProvinces()));
             db.ExamSessions.AddRange(sessions.All);
+            db.AppointmentSlots.AddRange(DemoSlots(time.GetUtcNow()));
             await db.SaveChangesAsync(ct);
 
             var catalog = new CatalogView(
@@ -184,6 +186,11 @@ public static partial class DemoDataSeeder
             {
                 var published = history.TakeLast(2).ToArray();
                 foreach (var p in published) p.PublishedAt = p.ReleaseAt;
+                // The review flow is clickable on any day: the latest session's window is held open two more weeks
+                // from the demo's "now" (closing at 17:00 China time).
+                var latest = published[1];
+                var closes = ChinaTime(DateOnly.FromDateTime(now.ToOffset(ChinaOffset).DateTime).AddDays(14), 17);
+                if (latest.ReviewClosesAt < closes) latest.ReviewClosesAt = closes;
                 return new SessionPlan(published[0], published[1], session);
             }
             history.Add(session);
@@ -211,6 +218,20 @@ public static partial class DemoDataSeeder
             ReviewOpensAt = release,
             ReviewClosesAt = release.AddDays(14),
         };
+    }
+
+    /// <summary>On-site appointments for review originals in Shanghai (李娜's center) and Beijing: two days ahead, 9:00 and 14:00.</summary>
+    private static IEnumerable<AppointmentSlot> DemoSlots(DateTimeOffset now)
+    {
+        var day = DateOnly.FromDateTime(now.ToOffset(ChinaOffset).DateTime);
+        foreach (var province in new[] { "31", "11" })
+        {
+            for (var d = 2; d <= 3; d++)
+            {
+                yield return new AppointmentSlot { ProvinceCode = province, StartsAt = ChinaTime(day.AddDays(d), 9), Capacity = 20 };
+                yield return new AppointmentSlot { ProvinceCode = province, StartsAt = ChinaTime(day.AddDays(d), 14), Capacity = 20 };
+            }
+        }
     }
 
     /// <summary>An instant given in China local time, stored in UTC.</summary>

@@ -22,7 +22,8 @@ public sealed class CandidateMail(IStringLocalizer<SharedResource> localizer)
 
     private static int OneTimeCodeMinutes => (int)Account.OneTimeCode.Lifetime.TotalMinutes;
 
-    private EmailMessage Message(string to, string culture, string subjectKey, string bodyKey, params object[] arguments)
+    /// <summary>A notice from resource keys, formatted in <paramref name="culture"/> (the review notices use it too).</summary>
+    internal EmailMessage Message(string to, string culture, string subjectKey, string bodyKey, params object[] arguments)
     {
         var saved = CultureInfo.CurrentUICulture;
         var savedFormat = CultureInfo.CurrentCulture;

@@ -55,6 +55,12 @@ public sealed class OutboxMessage
 public static class OutboxKinds
 {
     public const string Email = "email";
+
+    /// <summary>
+    /// A published result changed after a review decision (payload: <c>ResultChangedEvent</c>); delivered to employers
+    /// by the enterprise API's handler. Until a handler for it is registered, the worker leaves these messages waiting.
+    /// </summary>
+    public const string ResultChanged = "ResultChanged";
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>

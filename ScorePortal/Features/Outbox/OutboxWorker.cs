@@ -87,9 +87,12 @@ public sealed class OutboxWorker : BackgroundService
     {
         var now = _time.GetUtcNow();
         var max = _options.MaxAttempts;
+        // Only kinds this instance can deliver: a kind whose handler ships later (or lives on another instance) waits
+        // untouched instead of burning its attempts and ending up dead.
+        var kinds = _handlers.Keys.ToList();
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
         var due = await db.OutboxMessages.AsNoTracking()
-            .Where(m => m.DeliveredAt == null && m.FailedAt == null && m.AttemptCount < max && m.NextAttemptAt <= now
+            .Where(m => kinds.Contains(m.Kind) && m.DeliveredAt == null && m.FailedAt == null && m.AttemptCount < max && m.NextAttemptAt <= now
                         && (m.LeasedUntil == null || m.LeasedUntil <= now))
             .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
             .Select(m => m.Id)

@@ -4,7 +4,10 @@ using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
 
-/// <summary>One expert's independent re-mark of a review request; each expert marks a request once.</summary>
+/// <summary>
+/// One expert's assignment to a request and, once recorded, their independent re-mark. Each expert is assigned to a
+/// request once (unique index) and marks it once (a conditional update on <see cref="MarkedAt"/>).
+/// </summary>
 public sealed class ExpertMark
 {
     public int Id { get; set; }
@@ -14,12 +17,14 @@ public sealed class ExpertMark
 
     public string ExpertUserId { get; set; } = "";
 
-    /// <summary>Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    public DateTimeOffset AssignedAt { get; set; }
+
+    /// <summary>Null until marked. Sensitive: encrypted at rest (see DESIGN.md).</summary>
     [Encrypted]
-    public decimal Score { get; set; }
+    public decimal? Score { get; set; }
 
     public string? Comment { get; set; }
-    public DateTimeOffset MarkedAt { get; set; }
+    public DateTimeOffset? MarkedAt { get; set; }
 }
 
 internal sealed class ExpertMarkConfiguration : IEntityTypeConfiguration<ExpertMark>
@@ -29,6 +34,8 @@ internal sealed class ExpertMarkConfiguration : IEntityTypeConfiguration<ExpertM
         builder.ToTable("ExpertMarks");
         builder.Property(m => m.ExpertUserId).HasMaxLength(450);
         builder.Property(m => m.Comment).HasMaxLength(1000);
+        builder.Property(m => m.AssignedAt).HasConversion(ReviewTimes.UnixMilliseconds);
+        builder.Property(m => m.MarkedAt).HasConversion(ReviewTimes.NullableUnixMilliseconds);
         builder.HasIndex(m => new { m.ReviewRequestId, m.ExpertUserId }).IsUnique();
         builder.HasIndex(m => m.ExpertUserId);
 

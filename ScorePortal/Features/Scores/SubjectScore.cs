@@ -44,6 +44,12 @@ public sealed class SubjectScore
     public int ResultBatchId { get; set; }
     public ResultBatch ResultBatch { get; set; } = null!;
 
+    /// <summary>
+    /// Set on the version a review decision wrote (it carries the batch of the version it replaced). Publication and
+    /// retraction of batches leave such a version current: a later batch never silently undoes a review decision.
+    /// </summary>
+    public int? ReviewRequestId { get; set; }
+
     public bool IsCurrent { get; set; } = true;
     public DateTimeOffset? SupersededAt { get; set; }
 }
@@ -57,6 +63,7 @@ internal sealed class SubjectScoreConfiguration : IEntityTypeConfiguration<Subje
         builder.HasIndex(s => new { s.RegistrationId, s.SubjectId, s.Version }).IsUnique();
         builder.HasIndex(s => new { s.RegistrationId, s.IsCurrent });
         builder.HasIndex(s => s.ResultBatchId);
+        builder.HasIndex(s => s.ReviewRequestId);
 
         builder.HasOne(s => s.Registration).WithMany(r => r.Scores)
             .HasForeignKey(s => s.RegistrationId).OnDelete(DeleteBehavior.Restrict);

@@ -37,6 +37,11 @@ public sealed class ExamSession
     public DateTimeOffset ReviewOpensAt { get; set; }
     public DateTimeOffset ReviewClosesAt { get; set; }
 
+    /// <summary>Days after the review window closes by which every review is promised a decision.</summary>
+    public int ReviewDecisionDays { get; set; } = DefaultReviewDecisionDays;
+
+    public const int DefaultReviewDecisionDays = 20;
+
     /// <summary>Set when a result batch of this session is published; null while no results are live.</summary>
     public DateTimeOffset? PublishedAt { get; set; }
 

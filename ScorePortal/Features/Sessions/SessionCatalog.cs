@@ -10,6 +10,13 @@ namespace ScorePortal.Features.Sessions;
 public sealed record SessionInfo(int Id, string Code, int Year, ExamHalf Half, string NameZh, string NameEn,
     DateOnly ExamStartDate, DateOnly ExamEndDate, DateTimeOffset ReleaseAt, DateTimeOffset? PublishedAt)
 {
+    /// <summary>The score review window (China time on every page); set with the catalog read.</summary>
+    public DateTimeOffset ReviewOpensAt { get; init; }
+
+    public DateTimeOffset ReviewClosesAt { get; init; }
+
+    public bool IsReviewOpen(DateTimeOffset now) => IsReleased(now) && now >= ReviewOpensAt && now < ReviewClosesAt;
+
     public bool IsReleased(DateTimeOffset now) => PublishedAt is not null && now >= ReleaseAt;
 }
 
@@ -31,7 +38,11 @@ public sealed class SessionCatalog(HybridCache cache, IDbContextFactory<ScorePor
         {
             await using var db = await dbFactory.CreateDbContextAsync(token);
             var rows = await db.ExamSessions.AsNoTracking().NewestFirst()
-                .Select(s => new SessionInfo(s.Id, s.Code, s.Year, s.Half, s.NameZh, s.NameEn, s.ExamStartDate, s.ExamEndDate, s.ReleaseAt, s.PublishedAt))
+                .Select(s => new SessionInfo(s.Id, s.Code, s.Year, s.Half, s.NameZh, s.NameEn, s.ExamStartDate, s.ExamEndDate, s.ReleaseAt, s.PublishedAt)
+                {
+                    ReviewOpensAt = s.ReviewOpensAt,
+                    ReviewClosesAt = s.ReviewClosesAt,
+                })
                 .ToListAsync(token);
             return new SessionList(rows);
         }, Entry, [Tag], ct)).Items;

@@ -1072,6 +1072,37 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.ToTable("ReportIssues");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Reviews.AppointmentSlot", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Booked")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ProvinceCode")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .IsUnicode(false)
+                        .HasColumnType("char(2)")
+                        .IsFixedLength();
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProvinceCode", "StartsAt");
+
+                    b.ToTable("AppointmentSlots", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Reviews.ExpertMark", b =>
                 {
                     b.Property<int>("Id")
@@ -1079,6 +1110,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .HasColumnType("int");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<long>("AssignedAt")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Comment")
                         .HasMaxLength(1000)
@@ -1089,14 +1123,13 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .HasMaxLength(450)
                         .HasColumnType("nvarchar(450)");
 
-                    b.Property<DateTimeOffset>("MarkedAt")
-                        .HasColumnType("datetimeoffset");
+                    b.Property<long?>("MarkedAt")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("ReviewRequestId")
                         .HasColumnType("int");
 
                     b.Property<string>("Score")
-                        .IsRequired()
                         .HasMaxLength(1024)
                         .IsUnicode(false)
                         .HasColumnType("varchar(1024)");
@@ -1111,6 +1144,82 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.ToTable("ExpertMarks", (string)null);
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<int>("ReviewRequestId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReviewRequestId");
+
+                    b.ToTable("ReviewEvents", (string)null);
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ReviewRequestId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UploadedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReviewRequestId");
+
+                    b.ToTable("ReviewFiles", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewRequest", b =>
                 {
                     b.Property<int>("Id")
@@ -1119,6 +1228,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
 
+                    b.Property<int?>("AppointmentSlotId")
+                        .HasColumnType("int");
+
                     b.Property<string>("AssignedStaffUserId")
                         .HasMaxLength(450)
                         .HasColumnType("nvarchar(450)");
@@ -1126,8 +1238,47 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("CandidateId")
                         .HasColumnType("int");
 
-                    b.Property<DateTimeOffset?>("CompletedAt")
-                        .HasColumnType("datetimeoffset");
+                    b.Property<string>("CaseNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<bool?>("Changed")
+                        .HasColumnType("bit");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(8)");
+
+                    b.Property<string>("DecidedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<long?>("DecisionScoreId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Delivery")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EmsNumber")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<int>("ExamSessionId")
+                        .HasColumnType("int");
 
                     b.Property<string>("FinalScore")
                         .HasMaxLength(1024)
@@ -1147,10 +1298,26 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .HasColumnType("char(2)")
                         .IsFixedLength();
 
+                    b.Property<int>("QualificationId")
+                        .HasColumnType("int");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("ReasonKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<int>("RegistrationId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
 
                     b.Property<string>("StaffNote")
                         .HasMaxLength(2000)
@@ -1162,19 +1329,33 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .IsUnicode(false)
                         .HasColumnType("varchar(16)");
 
+                    b.Property<int>("SubjectId")
+                        .HasColumnType("int");
+
                     b.Property<long>("SubjectScoreId")
                         .HasColumnType("bigint");
 
-                    b.Property<DateTimeOffset>("SubmittedAt")
-                        .HasColumnType("datetimeoffset");
+                    b.Property<long>("SubmittedAt")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AppointmentSlotId");
+
                     b.HasIndex("CandidateId");
+
+                    b.HasIndex("CaseNumber")
+                        .IsUnique();
+
+                    b.HasIndex("ExamSessionId");
 
                     b.HasIndex("SubjectScoreId");
 
                     b.HasIndex("ProvinceCode", "Status");
+
+                    b.HasIndex("RegistrationId", "SubjectId")
+                        .IsUnique()
+                        .HasFilter("ClosedAt IS NULL");
 
                     b.ToTable("ReviewRequests");
                 });
@@ -1241,6 +1422,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("ResultBatchId")
                         .HasColumnType("int");
 
+                    b.Property<int?>("ReviewRequestId")
+                        .HasColumnType("int");
+
                     b.Property<string>("Score")
                         .HasMaxLength(1024)
                         .IsUnicode(false)
@@ -1264,6 +1448,8 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("ResultBatchId");
+
+                    b.HasIndex("ReviewRequestId");
 
                     b.HasIndex("SubjectId");
 
@@ -1319,6 +1505,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
 
                     b.Property<DateTimeOffset>("ReviewClosesAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("ReviewDecisionDays")
+                        .HasColumnType("int");
 
                     b.Property<DateTimeOffset>("ReviewOpensAt")
                         .HasColumnType("datetimeoffset");
@@ -1518,6 +1707,17 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Navigation("Registration");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Reviews.AppointmentSlot", b =>
+                {
+                    b.HasOne("ScorePortal.Features.Catalog.Province", "Province")
+                        .WithMany()
+                        .HasForeignKey("ProvinceCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Province");
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Reviews.ExpertMark", b =>
                 {
                     b.HasOne("ScorePortal.Features.Reviews.ReviewRequest", "ReviewRequest")
@@ -1529,8 +1729,35 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Navigation("ReviewRequest");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewEvent", b =>
+                {
+                    b.HasOne("ScorePortal.Features.Reviews.ReviewRequest", "ReviewRequest")
+                        .WithMany("Events")
+                        .HasForeignKey("ReviewRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ReviewRequest");
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewFile", b =>
+                {
+                    b.HasOne("ScorePortal.Features.Reviews.ReviewRequest", "ReviewRequest")
+                        .WithMany("Files")
+                        .HasForeignKey("ReviewRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ReviewRequest");
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewRequest", b =>
                 {
+                    b.HasOne("ScorePortal.Features.Reviews.AppointmentSlot", "AppointmentSlot")
+                        .WithMany()
+                        .HasForeignKey("AppointmentSlotId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ScorePortal.Features.Candidates.Candidate", "Candidate")
                         .WithMany()
                         .HasForeignKey("CandidateId")
@@ -1548,6 +1775,8 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .HasForeignKey("SubjectScoreId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("AppointmentSlot");
 
                     b.Navigation("Candidate");
 
@@ -1632,7 +1861,11 @@ namespace ScorePortal.Data.Migrations.SqlServer
 
             modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewRequest", b =>
                 {
+                    b.Navigation("Events");
+
                     b.Navigation("ExpertMarks");
+
+                    b.Navigation("Files");
                 });
 
             modelBuilder.Entity("ScorePortal.Features.Sessions.ExamSession", b =>

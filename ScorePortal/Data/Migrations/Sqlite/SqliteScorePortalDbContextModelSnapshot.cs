@@ -1030,10 +1030,42 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.ToTable("ReportIssues");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Reviews.AppointmentSlot", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Booked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProvinceCode")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProvinceCode", "StartsAt");
+
+                    b.ToTable("AppointmentSlots", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Reviews.ExpertMark", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AssignedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Comment")
@@ -1045,14 +1077,13 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTimeOffset>("MarkedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("MarkedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("ReviewRequestId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Score")
-                        .IsRequired()
                         .HasMaxLength(1024)
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
@@ -1067,10 +1098,87 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.ToTable("ExpertMarks", (string)null);
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReviewRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReviewRequestId");
+
+                    b.ToTable("ReviewEvents", (string)null);
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReviewRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReviewRequestId");
+
+                    b.ToTable("ReviewFiles", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewRequest", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AppointmentSlotId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("AssignedStaffUserId")
@@ -1080,8 +1188,47 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int>("CandidateId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTimeOffset?>("CompletedAt")
+                    b.Property<string>("CaseNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool?>("Changed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecisionScoreId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Delivery")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EmsNumber")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ExamSessionId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("FinalScore")
                         .HasMaxLength(1024)
@@ -1101,10 +1248,26 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .IsFixedLength();
 
+                    b.Property<int>("QualificationId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("ReasonKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RegistrationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("StaffNote")
                         .HasMaxLength(2000)
@@ -1116,19 +1279,33 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("SubjectId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("SubjectScoreId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTimeOffset>("SubmittedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("SubmittedAt")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AppointmentSlotId");
+
                     b.HasIndex("CandidateId");
+
+                    b.HasIndex("CaseNumber")
+                        .IsUnique();
+
+                    b.HasIndex("ExamSessionId");
 
                     b.HasIndex("SubjectScoreId");
 
                     b.HasIndex("ProvinceCode", "Status");
+
+                    b.HasIndex("RegistrationId", "SubjectId")
+                        .IsUnique()
+                        .HasFilter("ClosedAt IS NULL");
 
                     b.ToTable("ReviewRequests");
                 });
@@ -1191,6 +1368,9 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int>("ResultBatchId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ReviewRequestId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Score")
                         .HasMaxLength(1024)
                         .IsUnicode(false)
@@ -1214,6 +1394,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ResultBatchId");
+
+                    b.HasIndex("ReviewRequestId");
 
                     b.HasIndex("SubjectId");
 
@@ -1267,6 +1449,9 @@ namespace ScorePortal.Data.Migrations.Sqlite
 
                     b.Property<DateTimeOffset>("ReviewClosesAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ReviewDecisionDays")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTimeOffset>("ReviewOpensAt")
                         .HasColumnType("TEXT");
@@ -1466,6 +1651,17 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Navigation("Registration");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Reviews.AppointmentSlot", b =>
+                {
+                    b.HasOne("ScorePortal.Features.Catalog.Province", "Province")
+                        .WithMany()
+                        .HasForeignKey("ProvinceCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Province");
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Reviews.ExpertMark", b =>
                 {
                     b.HasOne("ScorePortal.Features.Reviews.ReviewRequest", "ReviewRequest")
@@ -1477,8 +1673,35 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Navigation("ReviewRequest");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewEvent", b =>
+                {
+                    b.HasOne("ScorePortal.Features.Reviews.ReviewRequest", "ReviewRequest")
+                        .WithMany("Events")
+                        .HasForeignKey("ReviewRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ReviewRequest");
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewFile", b =>
+                {
+                    b.HasOne("ScorePortal.Features.Reviews.ReviewRequest", "ReviewRequest")
+                        .WithMany("Files")
+                        .HasForeignKey("ReviewRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ReviewRequest");
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewRequest", b =>
                 {
+                    b.HasOne("ScorePortal.Features.Reviews.AppointmentSlot", "AppointmentSlot")
+                        .WithMany()
+                        .HasForeignKey("AppointmentSlotId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ScorePortal.Features.Candidates.Candidate", "Candidate")
                         .WithMany()
                         .HasForeignKey("CandidateId")
@@ -1496,6 +1719,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .HasForeignKey("SubjectScoreId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("AppointmentSlot");
 
                     b.Navigation("Candidate");
 
@@ -1580,7 +1805,11 @@ namespace ScorePortal.Data.Migrations.Sqlite
 
             modelBuilder.Entity("ScorePortal.Features.Reviews.ReviewRequest", b =>
                 {
+                    b.Navigation("Events");
+
                     b.Navigation("ExpertMarks");
+
+                    b.Navigation("Files");
                 });
 
             modelBuilder.Entity("ScorePortal.Features.Sessions.ExamSession", b =>

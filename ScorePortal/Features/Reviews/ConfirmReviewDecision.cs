@@ -1,0 +1,116 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using ScorePortal.Account;
+using ScorePortal.Data;
+using ScorePortal.Features.Audit;
+using ScorePortal.Features.Batches;
+using ScorePortal.Features.Outbox;
+using ScorePortal.Features.Reports;
+using ScorePortal.Features.Scores;
+using ScorePortal.Features.Sessions;
+
+namespace ScorePortal.Features.Reviews;
+
+public sealed record ConfirmReviewDecisionRequest(string StaffUserId, int RequestId);
+
+/// <summary>The employers' event (the enterprise API issue delivers it): a decided review changed a published result.</summary>
+public sealed record ResultChangedEvent(int CandidateId, int RegistrationId, int SubjectId, string CaseNumber, DateTimeOffset ChangedAt);
+
+/// <summary>
+/// Staff of the province confirm the median of the three re-marks (four eyes: the experts mark, a staff member who is
+/// none of them confirms). In one transaction: the decision becomes its own score version (current from now on,
+/// carrying <see cref="SubjectScore.ReviewRequestId"/>), the request is decided and closed for good, who passed is
+/// decided again with the rule publication uses (a new pass gets a certificate number), the candidate's reports
+/// become "superseded", the candidate's email and the employers' <c>ResultChanged</c> event are queued. The
+/// analytics cache is cleared after the commit.
+/// </summary>
+public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, ReviewMail mail,
+    SessionCatalog sessionCatalog, HybridCache cache, AuditLog audit, TimeProvider time, ILogger<ConfirmReviewDecision> logger)
+{
+    /// <summary>The median of the marks: the middle one of three (the mean of the middle two for an even count).</summary>
+    public static decimal Median(IReadOnlyCollection<decimal> marks)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        if (marks.Count == 0) throw new ArgumentException("No marks.", nameof(marks));
+        var sorted = marks.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    public async Task<ReviewActionResult> HandleAsync(ConfirmReviewDecisionRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (result, changed) = await DecideAsync(request, ct);
+        if (result.Succeeded) await PublishBatch.AfterCommitAsync(sessionCatalog, cache);
+        await audit.WriteDurableAsync(new AuditRecord(AuditActions.ReviewDecide, request.StaffUserId, Roles.Staff,
+            "review", request.RequestId.ToString(CultureInfo.InvariantCulture), Data: new Dictionary<string, string?>
+            {
+                ["outcome"] = result.Error ?? "done",
+                ["changed"] = changed is null ? null : changed.Value ? "true" : "false",
+            }), CancellationToken.None);
+        return result;
+    }
+
+    private async Task<(ReviewActionResult Result, bool? Changed)> DecideAsync(ConfirmReviewDecisionRequest request, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var province = await ReviewAccess.ProvinceOfAsync(db, request.StaffUserId, ct);
+        var review = await ReviewAccess.ForStaff(db, province).Include(r => r.ExpertMarks)
+            .FirstOrDefaultAsync(r => r.Id == request.RequestId, ct);
+        if (review is null) return (new ReviewActionResult(ReviewErrors.NotFound), null);
+        if (ReviewStep.Check(review.Status, ReviewStatus.Decided) is { } refused) return (new ReviewActionResult(refused), null);
+        if (review.ExpertMarks.Any(m => m.ExpertUserId == request.StaffUserId)) return (new ReviewActionResult(ReviewErrors.ExpertCannotConfirm), null);
+        var marks = review.ExpertMarks.Where(m => m.MarkedAt is not null && m.Score is not null).Select(m => m.Score!.Value).ToList();
+        if (marks.Count < StartRemarking.ExpertsPerRequest) return (new ReviewActionResult(ReviewErrors.MarksMissing), null);
+
+        var now = time.GetUtcNow();
+        var final = Median(marks);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var current = await db.SubjectScores
+            .Where(s => s.RegistrationId == review.RegistrationId && s.SubjectId == review.SubjectId && s.IsCurrent)
+            .FirstAsync(ct);
+        var version = await db.SubjectScores
+            .Where(s => s.RegistrationId == review.RegistrationId && s.SubjectId == review.SubjectId)
+            .MaxAsync(s => s.Version, ct);
+        var changed = current.Status != ScoreStatus.Normal || current.Score != final;
+
+        current.IsCurrent = false;
+        current.SupersededAt = now;
+        var decision = new SubjectScore
+        {
+            RegistrationId = review.RegistrationId,
+            SubjectId = review.SubjectId,
+            Score = final,
+            Status = ScoreStatus.Normal,
+            Version = version + 1,
+            // The decision carries the batch of the version it replaces; ReviewRequestId marks it as a decision.
+            ResultBatchId = current.ResultBatchId,
+            ReviewRequestId = review.Id,
+            IsCurrent = true,
+        };
+        db.SubjectScores.Add(decision);
+        review.FinalScore = final;
+        review.Changed = changed;
+        review.DecidedByUserId = request.StaffUserId;
+        await ReviewStep.MoveAsync(db, review, ReviewStatus.Decided, request.StaffUserId, null, now, mail, ct);
+        if (changed)
+        {
+            db.Enqueue(OutboxKinds.ResultChanged, new ResultChangedEvent(review.CandidateId, review.RegistrationId, review.SubjectId, review.CaseNumber, now));
+        }
+        var saved = await ScreenReview.SaveAsync(db, ct);
+        if (!saved.Succeeded) return (saved, null);
+        review.DecisionScoreId = decision.Id;
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+
+        if (changed)
+        {
+            await outcomes.RecomputeAsync(db, [review.CandidateId], ct);
+            await SupersedeReports.ForCandidateAsync(db, review.CandidateId, now, ct);
+        }
+        await tx.CommitAsync(ct);
+        logger.LogInformation("Review request {RequestId} decided (changed: {Changed})", review.Id, changed);
+        return (ReviewActionResult.Done, changed);
+    }
+}
