@@ -9,6 +9,8 @@ namespace ScorePortal.Operations;
 /// antiforgery would answer 500 on every page.</item>
 /// <item>No public address (<c>Portal:PublicBaseUrl</c>, https): QR codes and links in emails would be built from the
 /// request's Host header, which a client chooses.</item>
+/// <item>No <c>Reviews:FilesDirectory</c>: review materials would be stored inside the release folder and lost at the
+/// next upgrade.</item>
 /// <item>No <c>Audit:CheckpointDirectory</c>: the signed audit checkpoints kept outside the database would land beside
 /// the binaries (read-only under the systemd unit) instead of on storage the database's administrators cannot
 /// rewrite.</item>
@@ -35,6 +37,9 @@ public static class ProductionStartupChecks
         if (!Uri.TryCreate(configuration["Portal:PublicBaseUrl"], UriKind.Absolute, out var publicBase) || publicBase.Scheme != Uri.UriSchemeHttps)
             yield return "Portal:PublicBaseUrl must be the portal's public https:// address (e.g. https://scores.example.org): " +
                 "QR codes on score reports and links in emails use it, never the request's Host header.";
+        if (string.IsNullOrWhiteSpace(configuration["Reviews:FilesDirectory"]))
+            yield return "Reviews:FilesDirectory must name a writable directory outside the release folder (e.g. " +
+                "/var/lib/scoreportal/review-files): candidates' review materials are kept there, encrypted, and must survive upgrades.";
         if (string.IsNullOrWhiteSpace(configuration["Audit:CheckpointDirectory"]))
             yield return "Audit:CheckpointDirectory must name a writable directory outside the database's reach (another volume, " +
                 "an append-only mount): every signed audit checkpoint is appended there, and verify-audit checks the database against it.";

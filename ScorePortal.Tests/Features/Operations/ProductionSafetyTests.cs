@@ -138,6 +138,16 @@ public sealed class ProductionSafetyTests
     }
 
     [Fact]
+    public void Production_refuses_to_start_without_a_review_files_directory()
+    {
+        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Reviews:FilesDirectory"] = "" });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Reviews:FilesDirectory", Flatten(error));
+    }
+
+    [Fact]
     public void Production_refuses_to_start_without_an_audit_checkpoint_directory()
     {
         using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Audit:CheckpointDirectory"] = "" });
