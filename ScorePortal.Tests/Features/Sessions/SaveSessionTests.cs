@@ -36,6 +36,31 @@ public sealed class SaveSessionTests(DemoPortal portal) : IClassFixture<DemoPort
     }
 
     [Fact]
+    public async Task The_promised_review_decision_days_are_set_per_session_within_bounds_and_kept_when_not_given()
+    {
+        var year = NewYear();
+        var created = await SaveAsync(Valid(year) with { ReviewDecisionDays = 30 });
+        Assert.True(created.Succeeded);
+        var id = created.Id!.Value;
+
+        var tooLong = await SaveAsync(Valid(year, id) with { ReviewDecisionDays = SaveSession.MaxReviewDecisionDays + 1, LoadedVersion = await VersionAsync(id) });
+        var none = await SaveAsync(Valid(year, id) with { ReviewDecisionDays = 0, LoadedVersion = await VersionAsync(id) });
+        var kept = await SaveAsync(Valid(year, id) with { NameEn = $"{year} first-half exam", LoadedVersion = await VersionAsync(id) });
+
+        Assert.Equal(SaveSession.ReviewDecisionDaysRange, Assert.Single(tooLong.Errors).Key);
+        Assert.Equal(SaveSession.ReviewDecisionDaysRange, Assert.Single(none.Errors).Key);
+        Assert.True(kept.Succeeded);
+        await using var db = Db();
+        Assert.Equal(30, (await db.ExamSessions.AsNoTracking().SingleAsync(s => s.Id == id)).ReviewDecisionDays);
+    }
+
+    private async Task<string> VersionAsync(int id)
+    {
+        await using var db = Db();
+        return SaveSession.VersionOf(await db.ExamSessions.AsNoTracking().SingleAsync(s => s.Id == id));
+    }
+
+    [Fact]
     public async Task Dates_out_of_order_and_missing_names_are_refused_with_their_messages_and_nothing_is_stored()
     {
         var year = NewYear();

@@ -29,7 +29,8 @@ public sealed record SaveSessionRequest(
     DateTimeOffset? ReviewClosesAt,
     string? UserId,
     string? LoadedVersion = null,
-    bool ConfirmHidingResults = false);
+    bool ConfirmHidingResults = false,
+    int? ReviewDecisionDays = null);
 
 public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactory, SessionCatalog sessions, AuditLog audit, TimeProvider time)
 {
@@ -44,6 +45,11 @@ public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactor
     public const string ReviewClosesBeforeOpen = "Sessions.Admin.Error.ReviewClosesBeforeOpen";
     public const string HidesReleasedResults = "Sessions.Admin.Error.HidesReleasedResults";
     public const string EarlierReleaseNeedsSecondAdmin = "Sessions.Admin.Error.EarlierReleaseNeedsSecondAdmin";
+    public const string ReviewDecisionDaysRange = "Sessions.Admin.Error.ReviewDecisionDaysRange";
+
+    /// <summary>Bounds of the promised review decision, in days after the review window closes.</summary>
+    public const int MinReviewDecisionDays = 1;
+    public const int MaxReviewDecisionDays = 90;
 
     public const int MinYear = 2000;
     public const int MaxYear = 2100;
@@ -56,7 +62,7 @@ public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactor
 
     /// <summary>The values the form edits; <see cref="ExamSession.PublishedAt"/> is not one of them.</summary>
     public static string VersionOf(ExamSession s) => EditVersion.Of(s.Year, s.Half, s.NameZh, s.NameEn, s.ExamStartDate, s.ExamEndDate,
-        s.ReleaseAt, s.ReviewOpensAt, s.ReviewClosesAt);
+        s.ReleaseAt, s.ReviewOpensAt, s.ReviewClosesAt, s.ReviewDecisionDays);
 
     public async Task<EditResult> HandleAsync(SaveSessionRequest request, CancellationToken ct = default)
     {
@@ -85,6 +91,8 @@ public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactor
             check.Add(nameof(request.ReviewOpensAt), ReviewOpensBeforeRelease);
         if (request.ReviewOpensAt is { } from && request.ReviewClosesAt is { } to && to <= from)
             check.Add(nameof(request.ReviewClosesAt), ReviewClosesBeforeOpen);
+        if (request.ReviewDecisionDays is < MinReviewDecisionDays or > MaxReviewDecisionDays)
+            check.Add(nameof(request.ReviewDecisionDays), ReviewDecisionDaysRange, MinReviewDecisionDays, MaxReviewDecisionDays);
 
         ExamSession? session = null;
         if (request.Id is { } id)
@@ -137,6 +145,8 @@ public sealed class SaveSession(IDbContextFactory<ScorePortalDbContext> dbFactor
         session.ReleaseAt = request.ReleaseAt!.Value.ToUniversalTime();
         session.ReviewOpensAt = request.ReviewOpensAt!.Value.ToUniversalTime();
         session.ReviewClosesAt = request.ReviewClosesAt!.Value.ToUniversalTime();
+        // Not given (callers that predate the setting): a new session gets the default, an existing one keeps its value.
+        if (request.ReviewDecisionDays is { } days) session.ReviewDecisionDays = days;
 
         var changed = created
             ? []
