@@ -108,7 +108,11 @@ public static class AccountExtensions
             .Validate(o => o.PerAddressPerHour >= 0 && o.PerSourcePerHour >= 0, "Account:EmailConfirmation limits must not be negative.")
             .Validate(o => o.LinkLifetime >= TimeSpan.FromHours(1), "Account:EmailConfirmation:LinkLifetime must be at least one hour.")
             .Configure<IConfiguration>((o, configuration) => o.PublicBaseUrl =
-                Uri.TryCreate(configuration["Portal:PublicBaseUrl"]?.TrimEnd('/') + "/", UriKind.Absolute, out var publicBase) ? publicBase : null)
+                configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured
+                && Uri.TryCreate(configured.TrimEnd('/') + "/", UriKind.Absolute, out var publicBase)
+                && (publicBase.Scheme == Uri.UriSchemeHttps || publicBase.Scheme == Uri.UriSchemeHttp)
+                    ? publicBase
+                    : null)
             .ValidateOnStart();
         services.AddSingleton<EmailConfirmationThrottle>();
         services.AddOptions<SignInLimitsOptions>().BindConfiguration(SignInLimitsOptions.Section)

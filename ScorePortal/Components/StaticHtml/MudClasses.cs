@@ -16,7 +16,7 @@ internal static class MudClasses
 
     /// <summary>
     /// The MudBlazor classes the light pages (home, lookup) may use: the rules of MudBlazor's stylesheet for these,
-    /// and nothing else of it, go into their one stylesheet (<see cref="Layout.PortalAssets.Light"/>). An entry ending
+    /// and nothing else of it, go into their one stylesheet (<c>PortalAssets.Light</c>). An entry ending
     /// in * covers every class starting with the rest. A light page using another MudBlazor class fails
     /// LightPageTests, which lists it.
     /// </summary>
