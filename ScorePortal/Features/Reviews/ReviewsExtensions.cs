@@ -19,7 +19,7 @@ public static class ReviewsExtensions
         builder.Services.AddSingleton<ScreenReview>();
         builder.Services.AddSingleton<StartRemarking>();
         builder.Services.AddSingleton<RecordExpertMark>();
-        builder.Services.AddSingleton<ConfirmReviewDecision>();
+        builder.Services.AddScoped<ConfirmReviewDecision>(); // Outcomes (the publication rule) is scoped
         builder.Services.AddSingleton<MyReviews>();
         builder.Services.AddSingleton<ReviewQueue>();
         builder.Services.AddSingleton<ExpertAssignments>();

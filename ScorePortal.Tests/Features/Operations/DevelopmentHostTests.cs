@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Hosting;
+using ScorePortal.Tests.Infrastructure;
+
+namespace ScorePortal.Tests.Features.Operations;
+
+/// <summary>
+/// `dotnet run` starts in Development, where the host validates its whole service graph at build (ValidateOnBuild,
+/// ValidateScopes): a singleton that captures a scoped service stops the start. The other tests run in Testing, which
+/// does not validate, so this one starts Development itself.
+/// </summary>
+public sealed class DevelopmentHostTests
+{
+    private sealed class DevelopmentPortal : PortalFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseEnvironment("Development");
+        }
+    }
+
+    [Fact]
+    public async Task The_development_host_validates_its_service_graph_and_starts()
+    {
+        await using var portal = new DevelopmentPortal();
+        using var client = portal.CreateClient();
+
+        using var response = await client.GetAsync("/healthz");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+}
