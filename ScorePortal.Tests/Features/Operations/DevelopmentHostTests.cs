@@ -20,13 +20,16 @@ public sealed class DevelopmentHostTests
     }
 
     [Fact]
-    public async Task The_development_host_validates_its_service_graph_and_starts()
+    public async Task The_development_host_validates_its_service_graph_starts_and_serves_its_pages()
     {
         await using var portal = new DevelopmentPortal();
         using var client = portal.CreateClient();
 
-        using var response = await client.GetAsync("/healthz");
-
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        // Scope validation also runs per request: a page resolving a scoped service from the root answers 500.
+        foreach (var path in new[] { "/healthz", "/", "/lookup", "/lookup/overseas", "/verify", "/Account/Login", "/Account/Register" })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");
+        }
     }
 }

@@ -99,7 +99,9 @@ public sealed partial class PortalAssets(IServiceProvider services, IWebHostEnvi
 
     private static async Task<string> RenderThemeAsync(IServiceProvider services, ILoggerFactory loggers)
     {
-        await using var renderer = new HtmlRenderer(services, loggers);
+        // The renderer resolves scoped services: a scope of its own, never the root provider (a singleton builds this).
+        await using var scope = services.CreateAsyncScope();
+        await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggers);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
             (await renderer.RenderComponentAsync<MudThemeProvider>(ParameterView.FromDictionary(
                 new Dictionary<string, object?> { [nameof(MudThemeProvider.Theme)] = PortalTheme.Theme }))).ToHtmlString());
