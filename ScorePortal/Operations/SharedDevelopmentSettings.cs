@@ -26,6 +26,10 @@ public static class SharedDevelopmentSettings
                 $"and the benchmark scripts only, which set {TestingOptIn}=true. Use Development on a workstation and Production on a server.");
         }
         if (!env.IsDevelopment() && !env.IsEnvironment(TestingEnvironment)) return builder;
+        // Testing runs from the build output (tests, benchmark scripts): package assets such as MudBlazor's stylesheet,
+        // which the light pages' stylesheet is cut from, come from the static web assets manifest, which ASP.NET Core
+        // reads by itself only in Development. Published output has them in wwwroot.
+        if (env.IsEnvironment(TestingEnvironment)) builder.WebHost.UseStaticWebAssets();
 
         var path = Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json");
         if (!File.Exists(path)) return builder;
