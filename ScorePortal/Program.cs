@@ -54,7 +54,6 @@ builder.AddReviews();
 builder.AddPortalUi();
 
 var app = builder.Build();
-app.UseFieldEncryption();
 
 await app.MigrateDatabaseAsync();
 await app.EnsureRolesAsync();

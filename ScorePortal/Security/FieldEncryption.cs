@@ -1,11 +1,11 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ScorePortal.Security;
 
-/// <summary>Marks a sensitive property: stored as AES-256-GCM ciphertext (see <see cref="FieldProtector"/>).</summary>
+/// <summary>Marks a sensitive property: stored as AES-256-GCM ciphertext bound to its column and row (see <see cref="FieldProtector"/>).</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class EncryptedAttribute : Attribute
 {
@@ -17,62 +17,136 @@ public sealed class EncryptedAttribute : Attribute
 }
 
 /// <summary>
-/// EF value converters for [Encrypted] properties. EF builds (and caches) its model once per process, while keys
-/// come from configuration at start; the converters therefore reach the protector through this one holder, set by
-/// <see cref="UseFieldEncryption"/> before the first query. Every host in a process must use the same key ring.
+/// An entity with [Encrypted] properties: its <see cref="RowKey"/>, a GUID given when the object is made (before the
+/// insert, unlike an identity key), is part of every encrypted value's associated data.
+/// </summary>
+public interface IRowBound
+{
+    Guid RowKey { get; }
+}
+
+/// <summary>
+/// How [Encrypted] properties are mapped. A value converter sees one value, never its row, so it cannot bind a value
+/// to the row; instead the plain CLR property is not mapped, a shadow property ("Name" + <see cref="StoredSuffix"/>)
+/// holds the ciphertext in the column of the property's own name, and <see cref="FieldEncryptionInterceptor"/> opens it
+/// when an entity is materialized and seals it when the entity is saved. LINQ may project an encrypted property (EF
+/// materializes the entity and reads it) but cannot filter or sort by one; reads that bypass entities select the
+/// stored column and the RowKey and open them with <see cref="OpenString"/> / <see cref="OpenDecimal"/>.
 /// </summary>
 public static class FieldEncryption
 {
-    private static FieldProtector? _protector;
-
     public const int CiphertextMaxLength = 1024;
 
-    internal static FieldProtector Protector =>
-        _protector ?? throw new InvalidOperationException("Field encryption is not configured: call app.UseFieldEncryption() at start.");
+    /// <summary>The shadow property holding an encrypted property's ciphertext: <c>EF.Property&lt;string&gt;(c, nameof(Candidate.Name) + StoredSuffix)</c>.</summary>
+    public const string StoredSuffix = "Sealed";
 
-    public static WebApplication UseFieldEncryption(this WebApplication app)
-    {
-        Use(app.Services.GetRequiredService<FieldProtector>());
-        return app;
-    }
+    private static readonly ConcurrentDictionary<Type, SealedColumn[]> Columns = new();
 
-    internal static void Use(FieldProtector protector) => _protector = protector;
-
-    /// <summary>Applies the converters to every [Encrypted] property of the model.</summary>
+    /// <summary>Maps every [Encrypted] property of the model to its ciphertext column.</summary>
     public static void ApplyFieldEncryption(this ModelBuilder builder)
     {
-        foreach (var entity in builder.Model.GetEntityTypes())
+        var nullability = new NullabilityInfoContext();
+        foreach (var entity in builder.Model.GetEntityTypes().ToList())
         {
-            foreach (var property in entity.GetProperties())
+            var columns = ColumnsOf(entity.ClrType);
+            if (columns.Length == 0) continue;
+            if (!typeof(IRowBound).IsAssignableFrom(entity.ClrType))
+                throw new InvalidOperationException($"{entity.ClrType.Name} has [Encrypted] properties and must implement {nameof(IRowBound)}.");
+            var typeBuilder = builder.Entity(entity.ClrType);
+            foreach (var column in columns)
             {
-                if (property.PropertyInfo?.GetCustomAttribute<EncryptedAttribute>() is not { } encrypted) continue;
-                var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
-                // Each column gets its own converters, bound to "Entity.Property" (see FieldProtector).
-                var binding = Binding(entity.ClrType, property.Name);
-                if (type == typeof(string)) property.SetValueConverter(new ValueConverter<string, string>(
-                    v => Protector.Protect(v, binding), v => DecryptString(v, binding)));
-                else if (type == typeof(decimal)) property.SetValueConverter(new ValueConverter<decimal, string>(
-                    v => Protector.Protect(v.ToString(CultureInfo.InvariantCulture), binding), v => DecryptDecimal(v, binding)));
-                else throw new InvalidOperationException($"[Encrypted] is not supported on {entity.DisplayName()}.{property.Name} ({type.Name}).");
-                property.SetMaxLength(encrypted.Unbounded ? null : CiphertextMaxLength);
-                property.SetPrecision(null);
-                property.SetScale(null);
-                property.SetIsUnicode(false);
+                typeBuilder.Ignore(column.Property.Name);
+                var required = column.Property.PropertyType.IsValueType
+                    ? Nullable.GetUnderlyingType(column.Property.PropertyType) is null
+                    : nullability.Create(column.Property).WriteState == NullabilityState.NotNull;
+                var stored = typeBuilder.Property<string>(column.StoredName)
+                    .HasColumnName(column.Property.Name)
+                    .IsUnicode(false)
+                    .IsRequired(required);
+                if (!column.Unbounded) stored.HasMaxLength(CiphertextMaxLength);
             }
         }
     }
 
-    /// <summary>What an [Encrypted] column's values are bound to: "Candidate.Name".</summary>
+    /// <summary>What an [Encrypted] column's values are bound to, with the row: "Candidate.Name".</summary>
     public static string Binding(Type entity, string property) => entity.Name + "." + property;
 
-    /// <summary>An [Encrypted] string column's stored value, decrypted (for the few reads that bypass EF).</summary>
-    internal static string DecryptString(string stored, string binding)
+    /// <summary>The [Encrypted] properties of an entity type (none for most).</summary>
+    internal static SealedColumn[] ColumnsOf(Type type) => Columns.GetOrAdd(type, static t =>
+    [
+        .. t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetCustomAttribute<EncryptedAttribute>() is not null)
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => new SealedColumn(p, Binding(t, p.Name), p.GetCustomAttribute<EncryptedAttribute>()!.Unbounded)),
+    ]);
+
+    /// <summary>An [Encrypted] string column's stored value, opened (for the reads that bypass entities).</summary>
+    internal static string OpenString(FieldProtector protector, string stored, string binding, Guid row)
     {
         WorkMeter.Decryptions.Add(1);
-        return Protector.Unprotect(stored, binding);
+        return protector.Unprotect(stored, binding, row);
     }
 
-    /// <summary>An [Encrypted] decimal column's stored value, decrypted (for the few reads that bypass EF).</summary>
-    internal static decimal DecryptDecimal(string stored, string binding) =>
-        decimal.Parse(DecryptString(stored, binding), CultureInfo.InvariantCulture);
+    /// <summary>An [Encrypted] decimal column's stored value, opened (for the reads that bypass entities).</summary>
+    internal static decimal OpenDecimal(FieldProtector protector, string stored, string binding, Guid row) =>
+        decimal.Parse(OpenString(protector, stored, binding, row), CultureInfo.InvariantCulture);
+
+    /// <summary>A decimal as an [Encrypted] column stores it before sealing.</summary>
+    internal static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static readonly AsyncLocal<bool> AcceptUnboundHere = new();
+
+    /// <summary>
+    /// Within the returned scope (this async flow only), values written before row binding open whatever
+    /// Security:AcceptUnboundFieldValues says: <c>rotate-keys</c> reads them to rewrite them.
+    /// </summary>
+    internal static IDisposable AcceptUnboundInThisFlow()
+    {
+        var before = AcceptUnboundHere.Value;
+        AcceptUnboundHere.Value = true;
+        return new Restore(before);
+    }
+
+    internal static FieldProtector ForThisFlow(FieldProtector protector) => AcceptUnboundHere.Value ? protector.AcceptingUnbound() : protector;
+
+    private sealed class Restore(bool before) : IDisposable
+    {
+        public void Dispose() => AcceptUnboundHere.Value = before;
+    }
+}
+
+/// <summary>One [Encrypted] property: its CLR property, its shadow (ciphertext) property and its binding.</summary>
+internal sealed class SealedColumn(PropertyInfo property, string binding, bool unbounded)
+{
+    public PropertyInfo Property { get; } = property;
+
+    public string StoredName { get; } = property.Name + FieldEncryption.StoredSuffix;
+
+    public string Binding { get; } = binding;
+
+    public bool Unbounded { get; } = unbounded;
+
+    private bool IsDecimal { get; } = (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType) switch
+    {
+        var t when t == typeof(decimal) => true,
+        var t when t == typeof(string) => false,
+        var t => throw new InvalidOperationException($"[Encrypted] is not supported on {property.DeclaringType?.Name}.{property.Name} ({t.Name})."),
+    };
+
+    public object? Get(object entity) => Property.GetValue(entity);
+
+    public string? Seal(FieldProtector protector, object? value, Guid row) => value switch
+    {
+        null => null,
+        decimal d => protector.Protect(FieldEncryption.Text(d), Binding, row),
+        string s => protector.Protect(s, Binding, row),
+        _ => throw new InvalidOperationException($"{Binding} holds a {value.GetType().Name}."),
+    };
+
+    public object? Open(FieldProtector protector, string? stored, Guid row) =>
+        stored is null ? null
+        : IsDecimal ? FieldEncryption.OpenDecimal(protector, stored, Binding, row)
+        : FieldEncryption.OpenString(protector, stored, Binding, row);
+
+    public void Set(object entity, object? value) => Property.SetValue(entity, value);
 }

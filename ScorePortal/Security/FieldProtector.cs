@@ -4,11 +4,15 @@ using System.Text;
 namespace ScorePortal.Security;
 
 /// <summary>
-/// AES-256-GCM for sensitive columns. A value is stored as "{keyId}:v2:{base64(nonce ‖ ciphertext ‖ tag)}" with the key
-/// id and the column ("Candidate.Name") as associated data: the key id lets every key of the ring decrypt its own
-/// values, so a rotation re-encrypts at leisure while reads never stop; the column means a value copied into another
-/// column does not open. Values written before columns were bound ("{keyId}:{base64}") still open until
-/// <c>rotate-keys</c> rewrites them.
+/// AES-256-GCM for sensitive columns. A value is stored as "{keyId}:v3:{base64(nonce ‖ ciphertext ‖ tag)}" with the key
+/// id, the column ("Candidate.Name") and the row's <c>RowKey</c> as associated data: the key id lets every key of the
+/// ring decrypt its own values, so a rotation re-encrypts at leisure while reads never stop; the column means a value
+/// copied into another column does not open, and the row means a value copied into another row of the same column
+/// does not open either. Values written before rows were bound ("{keyId}:v2:…", bound to the column only) and before
+/// columns were bound ("{keyId}:{base64}") open only while <see cref="AcceptsUnbound"/> is set (Security:
+/// AcceptUnboundFieldValues, for the time between upgrading and running <c>rotate-keys</c>, which always reads them and
+/// rewrites them bound to their row); otherwise an old-form value is refused, so nobody can pass off an older value
+/// copied from another row.
 /// </summary>
 public sealed class FieldProtector
 {
@@ -17,7 +21,7 @@ public sealed class FieldProtector
 
     private readonly IReadOnlyDictionary<string, byte[]> _keys;
 
-    public FieldProtector(IReadOnlyDictionary<string, byte[]> keys, string currentKeyId)
+    public FieldProtector(IReadOnlyDictionary<string, byte[]> keys, string currentKeyId, bool acceptUnbound = false)
     {
         if (!keys.TryGetValue(currentKeyId, out var current) || current.Length != 32)
             throw new ArgumentException($"The current encryption key '{currentKeyId}' is missing or not 32 bytes.", nameof(currentKeyId));
@@ -25,48 +29,58 @@ public sealed class FieldProtector
             throw new ArgumentException("Encryption key ids must be non-empty and contain no ':'.", nameof(keys));
         _keys = keys.ToDictionary(k => k.Key, k => (byte[])k.Value.Clone(), StringComparer.Ordinal);
         CurrentKeyId = currentKeyId;
+        AcceptsUnbound = acceptUnbound;
     }
 
     public string CurrentKeyId { get; }
 
     public IReadOnlyCollection<string> KeyIds => _keys.Keys.ToList();
 
+    /// <summary>Whether values written before row binding (version 1 and 2) still open.</summary>
+    public bool AcceptsUnbound { get; }
+
+    /// <summary>The same key ring, opening values written before row binding too: what <c>rotate-keys</c> reads with.</summary>
+    public FieldProtector AcceptingUnbound() => AcceptsUnbound ? this : new FieldProtector(_keys, CurrentKeyId, acceptUnbound: true);
+
     /// <summary>
-    /// Encrypts a column value bound to its column: <paramref name="binding"/> ("Candidate.Name") is part of the
-    /// associated data, so a value copied into another column does not decrypt. Stored as
-    /// "{keyId}:v2:{base64(nonce ‖ ciphertext ‖ tag)}"; the version marker lets values written before bindings existed
-    /// ("{keyId}:{base64}") still decrypt until <c>rotate-keys</c> rewrites them.
+    /// Encrypts a column value bound to its column and row: <paramref name="binding"/> ("Candidate.Name") and
+    /// <paramref name="row"/> (the row's RowKey) are part of the associated data, so the value opens nowhere else.
     /// </summary>
-    public string Protect(string plaintext, string binding) =>
+    public string Protect(string plaintext, string binding, Guid row) =>
+        CurrentKeyId + ":" + RowMarker + Seal(plaintext, RowAssociatedData(CurrentKeyId, binding, row));
+
+    /// <summary>The column-bound (version 2) form, as values were written before rows were bound: for tests of old data.</summary>
+    internal string Protect(string plaintext, string binding) =>
         CurrentKeyId + ":" + BoundMarker + Seal(plaintext, BoundAssociatedData(CurrentKeyId, binding));
 
     /// <summary>The unbound (version 1) form, as every value was written before bindings: for tests of old data.</summary>
     internal string Protect(string plaintext) => CurrentKeyId + ":" + Seal(plaintext, AssociatedData(CurrentKeyId));
 
-    /// <summary>Decrypts a value of the column <paramref name="binding"/> names (or an unbound value written before bindings).</summary>
-    public string Unprotect(string stored, string binding)
+    /// <summary>
+    /// Decrypts a value of the column <paramref name="binding"/> names in the row <paramref name="row"/>; a value written
+    /// before rows were bound opens only while <see cref="AcceptsUnbound"/> is set.
+    /// </summary>
+    public string Unprotect(string stored, string binding, Guid row)
     {
         var (keyId, body) = Split(stored);
+        if (body.StartsWith(RowMarker, StringComparison.Ordinal))
+            return Open(keyId, body[RowMarker.Length..], RowAssociatedData(keyId, binding, row));
+        if (!AcceptsUnbound)
+            throw new CryptographicException($"{binding} holds a value written before values were bound to their row: run rotate-keys "
+                + "(it reads such values and rewrites them), or set Security:AcceptUnboundFieldValues=true until it has run.");
         return body.StartsWith(BoundMarker, StringComparison.Ordinal)
             ? Open(keyId, body[BoundMarker.Length..], BoundAssociatedData(keyId, binding))
             : Open(keyId, body, AssociatedData(keyId));
     }
 
-    /// <summary>Decrypts an unbound (version 1) value; a bound one needs its binding.</summary>
-    public string Unprotect(string stored)
-    {
-        var (keyId, body) = Split(stored);
-        if (body.StartsWith(BoundMarker, StringComparison.Ordinal))
-            throw new CryptographicException("A column value bound to its column was opened without its binding.");
-        return Open(keyId, body, AssociatedData(keyId));
-    }
-
-    /// <summary>Whether a stored value is in the bound (version 2) form.</summary>
-    public static bool IsBound(string stored)
+    /// <summary>Whether a stored value is in the row-bound (version 3) form.</summary>
+    public static bool IsRowBound(string stored)
     {
         var colon = stored.IndexOf(':');
-        return colon > 0 && stored.AsSpan(colon + 1).StartsWith(BoundMarker, StringComparison.Ordinal);
+        return colon > 0 && stored.AsSpan(colon + 1).StartsWith(RowMarker, StringComparison.Ordinal);
     }
+
+    private const string RowMarker = "v3:";
 
     private const string BoundMarker = "v2:";
 
@@ -144,4 +158,8 @@ public sealed class FieldProtector
     // Version 2 adds the column: a value moved from Candidate.Email into Candidate.Name no longer opens.
     private static byte[] BoundAssociatedData(string keyId, string binding) =>
         Encoding.UTF8.GetBytes("ScorePortal.field.v2:" + keyId + ":" + binding);
+
+    // Version 3 adds the row: a value moved from one candidate's Name into another's no longer opens.
+    private static byte[] RowAssociatedData(string keyId, string binding, Guid row) =>
+        Encoding.UTF8.GetBytes("ScorePortal.field.v3:" + keyId + ":" + binding + ":" + row.ToString("N"));
 }

@@ -33,6 +33,13 @@ public sealed class KeyOptions
     public string? CurrentEncryptionKeyId { get; set; }
 
     /// <summary>
+    /// Whether encrypted values written before they were bound to their row (by a portal older than row binding) still
+    /// open. Off by default: a database made by this version holds none, and an old value copied from another row must
+    /// not pass. Set it only between upgrading an older database and running <c>rotate-keys</c>, which rewrites them.
+    /// </summary>
+    public bool AcceptUnboundFieldValues { get; set; }
+
+    /// <summary>
     /// The JSON file <c>generate-keys</c> writes, read as configuration at start-up (Production). Settings given as
     /// environment variables or on the command line still take precedence over it.
     /// </summary>

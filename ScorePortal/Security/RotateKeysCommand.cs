@@ -10,8 +10,9 @@ using ScorePortal.Operations;
 namespace ScorePortal.Security;
 
 /// <summary>
-/// <c>rotate-keys</c>: re-encrypts every sensitive value with the current key, batch by batch. Reads never stop:
-/// until a row is rewritten, its old key (still in the ring) decrypts it. Production adds the new key to
+/// <c>rotate-keys</c>: re-encrypts every sensitive value with the current key, bound to its column and row, batch by
+/// batch. Reads never stop: until a row is rewritten, its old key (still in the ring) decrypts it. Values written
+/// before row binding are read whatever Security:AcceptUnboundFieldValues says, and rewritten bound to their row. Production adds the new key to
 /// Security:EncryptionKeys, makes it Security:CurrentEncryptionKeyId, restarts, then runs this; afterwards the old key
 /// can be removed. In Development, <c>--generate</c> first makes the next key file and switches to it.
 /// </summary>
@@ -38,18 +39,20 @@ public static class RotateKeysCommand
             var next = "k" + (protector.KeyIds.Select(id => int.TryParse(id.TrimStart('k'), out var n) ? n : 0).DefaultIfEmpty().Max() + 1);
             SecurityExtensions.LoadOrCreateDevelopmentKey(directory, SecurityExtensions.FieldKeyFilePrefix + next + ".key");
             protector = new FieldProtector(SecurityExtensions.DevelopmentFieldKeys(directory), next);
-            FieldEncryption.Use(protector);
             output.WriteLine($"Generated key {next}.");
         }
 
         output.WriteLine($"Re-encrypting with key {protector.CurrentKeyId} …");
         var factory = services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>();
         var total = 0;
-        total += await ReencryptAsync<Candidate>(factory, c => c.Id, output);
-        total += await ReencryptAsync<SubjectScore>(factory, s => s.Id, output);
-        total += await ReencryptAsync<ReviewRequest>(factory, r => r.Id, output);
-        total += await ReencryptAsync<ExpertMark>(factory, m => m.Id, output);
-        total += await ReencryptAsync<OutboxMessage>(factory, m => m.Id, output);
+        using (FieldEncryption.AcceptUnboundInThisFlow())
+        {
+            total += await ReencryptAsync<Candidate>(factory, protector, c => c.Id, output);
+            total += await ReencryptAsync<SubjectScore>(factory, protector, s => s.Id, output);
+            total += await ReencryptAsync<ReviewRequest>(factory, protector, r => r.Id, output);
+            total += await ReencryptAsync<ExpertMark>(factory, protector, m => m.Id, output);
+            total += await ReencryptAsync<OutboxMessage>(factory, protector, m => m.Id, output);
+        }
         await using (var db = await factory.CreateDbContextAsync())
         {
             // Authenticator keys sealed again under the current key; any still in plain text (or recovery codes not
@@ -62,8 +65,8 @@ public static class RotateKeysCommand
         return 0;
     }
 
-    private static async Task<int> ReencryptAsync<T>(IDbContextFactory<ScorePortalDbContext> factory,
-        System.Linq.Expressions.Expression<Func<T, long>> key, TextWriter output) where T : class
+    private static async Task<int> ReencryptAsync<T>(IDbContextFactory<ScorePortalDbContext> factory, FieldProtector protector,
+        System.Linq.Expressions.Expression<Func<T, long>> key, TextWriter output) where T : class, IRowBound
     {
         var compiledKey = key.Compile();
         long after = long.MinValue;
@@ -77,12 +80,14 @@ public static class RotateKeysCommand
                 System.Linq.Expressions.Expression.GreaterThan(key.Body, System.Linq.Expressions.Expression.Constant(after)), parameter);
             var batch = await db.Set<T>().Where(greater).OrderBy(key).Take(BatchSize).ToListAsync();
             if (batch.Count == 0) break;
+            // Opened on loading (by FieldEncryptionInterceptor, old forms included), sealed here under the current key:
+            // the plain values did not change, so the interceptor leaves these ciphertexts as they are.
+            var columns = FieldEncryption.ColumnsOf(typeof(T));
             foreach (var entity in batch)
             {
                 var entry = db.Entry(entity);
-                foreach (var property in entry.Properties.Where(p => p.Metadata.GetValueConverter() is not null
-                             && p.Metadata.PropertyInfo?.IsDefined(typeof(EncryptedAttribute), false) == true))
-                    property.IsModified = true;
+                foreach (var column in columns)
+                    entry.Property(column.StoredName).CurrentValue = column.Seal(protector, column.Get(entity), entity.RowKey);
             }
             await db.SaveChangesAsync();
             rows += batch.Count;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using ScorePortal.Data;
 using ScorePortal.Features.Candidates;
 using ScorePortal.Operations;
 
@@ -66,6 +67,10 @@ public static class SecurityExtensions
         builder.Services.AddSingleton(sp => new SourceAddressHasher(
             sp.GetRequiredService<KeyDerivation>().DeriveKey("ScorePortal source address hash")));
         builder.Services.AddSingleton(sp => CreateFieldProtector(sp.GetRequiredService<IOptions<KeyOptions>>().Value, contentRoot));
+        // Every context of the portal opens and seals [Encrypted] properties bound to their row, whichever provider.
+        builder.Services.AddSingleton<FieldEncryptionInterceptor>();
+        builder.Services.ConfigureDbContext<SqliteScorePortalDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<FieldEncryptionInterceptor>()));
+        builder.Services.ConfigureDbContext<SqlServerScorePortalDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<FieldEncryptionInterceptor>()));
         builder.Services.AddPortalCommand(RotateKeysCommand.Command);
         return builder;
     }
@@ -75,7 +80,7 @@ public static class SecurityExtensions
         var keys = options.EncryptionKeys.Count > 0
             ? options.EncryptionKeys.ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value), StringComparer.Ordinal)
             : DevelopmentFieldKeys(Path.Combine(contentRoot, options.KeyDirectory));
-        return new FieldProtector(keys, CurrentKeyId(options, keys));
+        return new FieldProtector(keys, CurrentKeyId(options, keys), options.AcceptUnboundFieldValues);
     }
 
     private static bool HasCurrentKey(KeyOptions o) =>

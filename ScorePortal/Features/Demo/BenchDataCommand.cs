@@ -22,7 +22,7 @@ namespace ScorePortal.Features.Demo;
 /// </summary>
 public static class BenchDataCommand
 {
-    // Written as the EF converters write these columns (bound to their column, see FieldProtector).
+    // Written as FieldEncryptionInterceptor writes these columns (bound to their column and row, see FieldProtector).
     private static readonly string IdNumberBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.IdNumber));
     private static readonly string NameBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.Name));
     private static readonly string ScoreBinding = FieldEncryption.Binding(typeof(SubjectScore), nameof(SubjectScore.Score));
@@ -78,14 +78,14 @@ public static class BenchDataCommand
         {
             await using var tx = await connection.BeginTransactionAsync();
             await using var candidate = Prepare(connection, tx,
-                "INSERT INTO Candidates (Id, IdType, IdNumber, IdNumberIndex, Name, Email, UserId, CreatedAt) VALUES ($id, 'ResidentId', $number, $index, $name, NULL, NULL, $at)",
-                "$id", "$number", "$index", "$name", "$at");
+                "INSERT INTO Candidates (Id, RowKey, IdType, IdNumber, IdNumberIndex, Name, Email, UserId, CreatedAt) VALUES ($id, $row, 'ResidentId', $number, $index, $name, NULL, NULL, $at)",
+                "$id", "$row", "$number", "$index", "$name", "$at");
             await using var registration = Prepare(connection, tx,
                 "INSERT INTO Registrations (Id, CandidateId, ExamSessionId, QualificationId, ProvinceCode, TicketNumber, RegisteredAt) VALUES ($id, $candidate, $session, $qualification, $province, $ticket, $at)",
                 "$id", "$candidate", "$session", "$qualification", "$province", "$ticket", "$at");
             await using var score = Prepare(connection, tx,
-                "INSERT INTO SubjectScores (RegistrationId, SubjectId, Score, Status, Version, ResultBatchId, IsCurrent, SupersededAt) VALUES ($registration, $subject, $score, $status, 1, $batch, 1, NULL)",
-                "$registration", "$subject", "$score", "$status", "$batch");
+                "INSERT INTO SubjectScores (RowKey, RegistrationId, SubjectId, Score, Status, Version, ResultBatchId, IsCurrent, SupersededAt) VALUES ($row, $registration, $subject, $score, $status, 1, $batch, 1, NULL)",
+                "$row", "$registration", "$subject", "$score", "$status", "$batch");
 
             var end = Math.Min(count, done + Chunk);
             for (var i = done; i < end; i++)
@@ -98,7 +98,9 @@ public static class BenchDataCommand
                 var registrationId = firstRegistration + i;
                 var qualification = qualifications[rng.Next(qualifications.Count)];
 
-                Bind(candidate, candidateId, protector.Protect(number, IdNumberBinding), index.Compute(IdType.ResidentId, number), protector.Protect(name, NameBinding), createdAt);
+                var candidateRow = Guid.NewGuid();
+                Bind(candidate, candidateId, RowKeyText(candidateRow), protector.Protect(number, IdNumberBinding, candidateRow), index.Compute(IdType.ResidentId, number),
+                    protector.Protect(name, NameBinding, candidateRow), createdAt);
                 await candidate.ExecuteNonQueryAsync();
                 Bind(registration, registrationId, candidateId, session.Id, qualification.Id, province,
                     $"B{session.Code}-{province}-{i:D7}", createdAt);
@@ -107,7 +109,9 @@ public static class BenchDataCommand
                 {
                     var absent = rng.NextDouble() < 0.03;
                     var mark = Math.Clamp(Math.Round((decimal)(rng.NextDouble() * 0.55 + 0.3) * subject.FullMarks), 0, subject.FullMarks);
-                    Bind(score, registrationId, subject.Id, absent ? DBNull.Value : protector.Protect(mark.ToString(CultureInfo.InvariantCulture), ScoreBinding),
+                    var scoreRow = Guid.NewGuid();
+                    Bind(score, RowKeyText(scoreRow), registrationId, subject.Id,
+                        absent ? DBNull.Value : protector.Protect(mark.ToString(CultureInfo.InvariantCulture), ScoreBinding, scoreRow),
                         (absent ? ScoreStatus.Absent : ScoreStatus.Normal).ToString(), batchId);
                     await score.ExecuteNonQueryAsync();
                 }
@@ -128,6 +132,9 @@ public static class BenchDataCommand
         var first17 = $"{province}{rng.Next(1, 100):D2}{rng.Next(1, 30):D2}{birth:yyyyMMdd}{rng.Next(0, 1000):D3}";
         return first17 + ResidentIdNumber.ComputeCheckDigit(first17);
     }
+
+    // As EF Core's SQLite provider stores a Guid: upper-case text.
+    private static string RowKeyText(Guid value) => value.ToString("D").ToUpperInvariant();
 
     private static string Text(DateTimeOffset value) => value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
 

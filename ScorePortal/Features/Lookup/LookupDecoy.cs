@@ -7,7 +7,7 @@ namespace ScorePortal.Features.Lookup;
 /// registered: every lookup decrypts <see cref="DecryptionBudget"/> values (the candidate's own, topped up with a decoy
 /// ciphertext) and compares one stored name (the candidate's, or a decoy's when there is none).
 /// </summary>
-public sealed class LookupDecoy
+public sealed class LookupDecoy(FieldProtector protector)
 {
     /// <summary>
     /// Decryptions every lookup performs: a candidate's name, ID number and email plus their scores (a candidate with
@@ -18,7 +18,9 @@ public sealed class LookupDecoy
     // Encrypted on first use, under the current key, a name-length value: as costly to open as a real one.
     private static readonly string Binding = FieldEncryption.Binding(typeof(Candidates.Candidate), nameof(Candidates.Candidate.Name));
 
-    private readonly Lazy<string> _ciphertext = new(() => FieldEncryption.Protector.Protect("某某某", Binding));
+    private static readonly Guid DecoyRow = Guid.NewGuid();
+
+    private string? _ciphertext;
 
     /// <summary>
     /// What a miss compares the typed name (or email) with: a registration nobody has. Its name is normalized like a
@@ -33,7 +35,7 @@ public sealed class LookupDecoy
     /// <summary>Decrypts the decoy until the lookup has decrypted <see cref="DecryptionBudget"/> values.</summary>
     internal void TopUp(int done)
     {
-        var ciphertext = _ciphertext.Value;
-        for (var i = done; i < DecryptionBudget; i++) FieldEncryption.DecryptString(ciphertext, Binding);
+        var ciphertext = _ciphertext ??= protector.Protect("某某某", Binding, DecoyRow);
+        for (var i = done; i < DecryptionBudget; i++) FieldEncryption.OpenString(protector, ciphertext, Binding, DecoyRow);
     }
 }

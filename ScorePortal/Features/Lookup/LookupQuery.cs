@@ -29,13 +29,14 @@ internal sealed record LookupRow(
 /// is also the reference the SQLite text is tested against.
 /// </para>
 /// </summary>
-public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<DatabaseOptions> options) : IDisposable
+public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<DatabaseOptions> options,
+    FieldProtector protector) : IDisposable
 {
     private const int ConnectionsKept = 16;
 
     private const string Columns = """
         SELECT c."Id", c."Name", c."IdNumber", c."Email", r."Id", r."ExamSessionId", r."QualificationId", r."ProvinceCode",
-            r."TicketNumber", s."SubjectId", s."Score", s."Status", q."CertificateNumber", q."PassedInSessionId"
+            r."TicketNumber", s."SubjectId", s."Score", s."Status", q."CertificateNumber", q."PassedInSessionId", c."RowKey", s."RowKey"
         """;
 
     private const string Joins = """
@@ -52,27 +53,39 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
         JOIN "Candidates" AS c ON c."Id" = t."CandidateId"
         """ + "\n" + Joins + "\nWHERE t.\"ExamSessionId\" = $session AND t.\"TicketNumber\" = $ticket";
 
-    // The columns this query decrypts itself, bound as their EF converters bind them.
+    // The columns this query opens itself, bound to their column and row as FieldEncryptionInterceptor binds them.
     private static readonly string NameBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.Name));
     private static readonly string IdNumberBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.IdNumber));
     private static readonly string EmailBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.Email));
     private static readonly string ScoreBinding = FieldEncryption.Binding(typeof(SubjectScore), nameof(SubjectScore.Score));
 
+    private const string NameStored = nameof(Candidate.Name) + FieldEncryption.StoredSuffix;
+    private const string IdNumberStored = nameof(Candidate.IdNumber) + FieldEncryption.StoredSuffix;
+    private const string EmailStored = nameof(Candidate.Email) + FieldEncryption.StoredSuffix;
+    private const string ScoreStored = nameof(SubjectScore.Score) + FieldEncryption.StoredSuffix;
+
+    /// <summary>A row as stored: the encrypted columns still sealed, with the RowKeys they are bound to.</summary>
+    private sealed record StoredRow(
+        int CandidateId, Guid CandidateRow, string Name, string IdNumber, string? Email,
+        int RegistrationId, int SessionId, int QualificationId, string ProvinceCode, string TicketNumber,
+        int? SubjectId, Guid? ScoreRow, string? Score, ScoreStatus? Status, string? CertificateNumber, int? CertificateSessionId);
+
     private readonly ConcurrentBag<PreparedConnection> _idle = [];
     private string? _sqliteConnectionString;
     private bool? _isSqlite;
 
-    private static readonly Func<ScorePortalDbContext, IdType, byte[], IAsyncEnumerable<LookupRow>> ByIdNumberQuery = EF.CompileAsyncQuery(
+    private static readonly Func<ScorePortalDbContext, IdType, byte[], IAsyncEnumerable<StoredRow>> ByIdNumberQuery = EF.CompileAsyncQuery(
         (ScorePortalDbContext db, IdType type, byte[] index) =>
             from c in db.Candidates
             where c.IdType == type && c.IdNumberIndex == index
             from r in db.Registrations.Where(r => r.CandidateId == c.Id)
             from s in db.SubjectScores.Where(s => s.RegistrationId == r.Id && s.IsCurrent).DefaultIfEmpty()
             from q in db.QualificationOutcomes.Where(q => q.CandidateId == c.Id && q.QualificationId == r.QualificationId && q.RevokedAt == null).DefaultIfEmpty()
-            select new LookupRow(c.Id, c.Name, c.IdNumber, c.Email, r.Id, r.ExamSessionId, r.QualificationId, r.ProvinceCode, r.TicketNumber,
-                (int?)s.SubjectId, s.Score, (ScoreStatus?)s.Status, q.CertificateNumber, (int?)q.PassedInSessionId));
+            select new StoredRow(c.Id, c.RowKey, EF.Property<string>(c, NameStored), EF.Property<string>(c, IdNumberStored), EF.Property<string?>(c, EmailStored),
+                r.Id, r.ExamSessionId, r.QualificationId, r.ProvinceCode, r.TicketNumber,
+                (int?)s.SubjectId, (Guid?)s.RowKey, EF.Property<string?>(s, ScoreStored), (ScoreStatus?)s.Status, q.CertificateNumber, (int?)q.PassedInSessionId));
 
-    private static readonly Func<ScorePortalDbContext, int, string, IAsyncEnumerable<LookupRow>> ByTicketQuery = EF.CompileAsyncQuery(
+    private static readonly Func<ScorePortalDbContext, int, string, IAsyncEnumerable<StoredRow>> ByTicketQuery = EF.CompileAsyncQuery(
         (ScorePortalDbContext db, int sessionId, string ticket) =>
             from t in db.Registrations
             where t.ExamSessionId == sessionId && t.TicketNumber == ticket
@@ -80,8 +93,9 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
             from r in db.Registrations.Where(r => r.CandidateId == c.Id)
             from s in db.SubjectScores.Where(s => s.RegistrationId == r.Id && s.IsCurrent).DefaultIfEmpty()
             from q in db.QualificationOutcomes.Where(q => q.CandidateId == c.Id && q.QualificationId == r.QualificationId && q.RevokedAt == null).DefaultIfEmpty()
-            select new LookupRow(c.Id, c.Name, c.IdNumber, c.Email, r.Id, r.ExamSessionId, r.QualificationId, r.ProvinceCode, r.TicketNumber,
-                (int?)s.SubjectId, s.Score, (ScoreStatus?)s.Status, q.CertificateNumber, (int?)q.PassedInSessionId));
+            select new StoredRow(c.Id, c.RowKey, EF.Property<string>(c, NameStored), EF.Property<string>(c, IdNumberStored), EF.Property<string?>(c, EmailStored),
+                r.Id, r.ExamSessionId, r.QualificationId, r.ProvinceCode, r.TicketNumber,
+                (int?)s.SubjectId, (Guid?)s.RowKey, EF.Property<string?>(s, ScoreStored), (ScoreStatus?)s.Status, q.CertificateNumber, (int?)q.PassedInSessionId));
 
     /// <summary>The rows of the candidate holding this ID document; empty when there is none.</summary>
     internal async Task<List<LookupRow>> ByIdNumberAsync(IdType type, byte[] index, CancellationToken ct)
@@ -120,11 +134,33 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
         return await ToListAsync(ByTicketQuery(db, sessionId, ticket), ct);
     }
 
-    private static async Task<List<LookupRow>> ToListAsync(IAsyncEnumerable<LookupRow> rows, CancellationToken ct)
+    private async Task<List<LookupRow>> ToListAsync(IAsyncEnumerable<StoredRow> rows, CancellationToken ct)
     {
-        var list = new List<LookupRow>(8);
+        var list = new List<StoredRow>(8);
         await foreach (var row in rows.WithCancellation(ct)) list.Add(row);
-        return list;
+        return Open(list);
+    }
+
+    /// <summary>
+    /// The rows with their values opened, each bound to its column and row: every row repeats the candidate's columns,
+    /// which are opened once.
+    /// </summary>
+    private List<LookupRow> Open(List<StoredRow> stored)
+    {
+        var rows = new List<LookupRow>(stored.Count);
+        if (stored.Count == 0) return rows;
+        var first = stored[0];
+        var name = FieldEncryption.OpenString(protector, first.Name, NameBinding, first.CandidateRow);
+        var idNumber = FieldEncryption.OpenString(protector, first.IdNumber, IdNumberBinding, first.CandidateRow);
+        var email = first.Email is null ? null : FieldEncryption.OpenString(protector, first.Email, EmailBinding, first.CandidateRow);
+        foreach (var r in stored)
+        {
+            rows.Add(new LookupRow(r.CandidateId, name, idNumber, email, r.RegistrationId, r.SessionId, r.QualificationId, r.ProvinceCode,
+                r.TicketNumber, r.SubjectId,
+                r.Score is null ? null : FieldEncryption.OpenDecimal(protector, r.Score, ScoreBinding, r.ScoreRow!.Value),
+                r.Status, r.CertificateNumber, r.CertificateSessionId));
+        }
+        return rows;
     }
 
     private async ValueTask<bool> IsSqliteAsync(CancellationToken ct)
@@ -144,31 +180,24 @@ public sealed class LookupQuery(IDbContextFactory<ScorePortalDbContext> dbFactor
         {
             var command = pick(connection);
             bind(command);
-            var rows = new List<LookupRow>(8);
-            // Every row repeats the candidate's columns: they are decrypted once.
-            string? name = null, idNumber = null, email = null;
+            var rows = new List<StoredRow>(8);
             // The reader is closed before the connection goes back: no read transaction outlives the query.
             using (var r = command.ExecuteReader())
             {
                 while (r.Read())
                 {
-                    if (name is null)
-                    {
-                        name = FieldEncryption.DecryptString(r.GetString(1), NameBinding);
-                        idNumber = FieldEncryption.DecryptString(r.GetString(2), IdNumberBinding);
-                        email = r.IsDBNull(3) ? null : FieldEncryption.DecryptString(r.GetString(3), EmailBinding);
-                    }
-                    rows.Add(new LookupRow(r.GetInt32(0), name, idNumber!, email,
+                    rows.Add(new StoredRow(r.GetInt32(0), r.GetGuid(14), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
                         r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetString(7), r.GetString(8),
                         r.IsDBNull(9) ? null : r.GetInt32(9),
-                        r.IsDBNull(10) ? null : FieldEncryption.DecryptDecimal(r.GetString(10), ScoreBinding),
+                        r.IsDBNull(15) ? null : r.GetGuid(15),
+                        r.IsDBNull(10) ? null : r.GetString(10),
                         r.IsDBNull(11) ? null : Enum.Parse<ScoreStatus>(r.GetString(11)), // stored as its name, like IdType
                         r.IsDBNull(12) ? null : r.GetString(12),
                         r.IsDBNull(13) ? null : r.GetInt32(13)));
                 }
             }
             keep = true;
-            return rows;
+            return Open(rows);
         }
         finally
         {

@@ -666,22 +666,24 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<string>("Email")
+                    b.Property<string>("EmailSealed")
                         .HasMaxLength(1024)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(1024)");
-
-                    b.Property<string>("IdNumber")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(1024)");
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("Email");
 
                     b.Property<byte[]>("IdNumberIndex")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("binary(32)")
                         .IsFixedLength();
+
+                    b.Property<string>("IdNumberSealed")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("IdNumber");
 
                     b.Property<string>("IdType")
                         .IsRequired()
@@ -692,11 +694,15 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("LinkedAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<string>("Name")
+                    b.Property<string>("NameSealed")
                         .IsRequired()
                         .HasMaxLength(1024)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(1024)");
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("Name");
+
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("UserId")
                         .HasMaxLength(450)
@@ -980,10 +986,14 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("Payload")
+                    b.Property<string>("PayloadSealed")
                         .IsRequired()
                         .IsUnicode(false)
-                        .HasColumnType("varchar(max)");
+                        .HasColumnType("varchar(max)")
+                        .HasColumnName("Payload");
+
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
 
@@ -1129,10 +1139,14 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("ReviewRequestId")
                         .HasColumnType("int");
 
-                    b.Property<string>("Score")
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ScoreSealed")
                         .HasMaxLength(1024)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(1024)");
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("Score");
 
                     b.HasKey("Id");
 
@@ -1280,16 +1294,18 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("ExamSessionId")
                         .HasColumnType("int");
 
-                    b.Property<string>("FinalScore")
+                    b.Property<string>("FinalScoreSealed")
                         .HasMaxLength(1024)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(1024)");
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("FinalScore");
 
-                    b.Property<string>("OriginalScore")
+                    b.Property<string>("OriginalScoreSealed")
                         .IsRequired()
                         .HasMaxLength(1024)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(1024)");
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("OriginalScore");
 
                     b.Property<string>("ProvinceCode")
                         .IsRequired()
@@ -1318,6 +1334,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("int");
+
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("StaffNote")
                         .HasMaxLength(2000)
@@ -1425,10 +1444,14 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int?>("ReviewRequestId")
                         .HasColumnType("int");
 
-                    b.Property<string>("Score")
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ScoreSealed")
                         .HasMaxLength(1024)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(1024)");
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("Score");
 
                     b.Property<string>("Status")
                         .IsRequired()

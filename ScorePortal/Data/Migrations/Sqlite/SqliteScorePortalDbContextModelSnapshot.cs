@@ -637,22 +637,24 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Email")
+                    b.Property<string>("EmailSealed")
                         .HasMaxLength(1024)
                         .IsUnicode(false)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("IdNumber")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Email");
 
                     b.Property<byte[]>("IdNumberIndex")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("BLOB")
                         .IsFixedLength();
+
+                    b.Property<string>("IdNumberSealed")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("IdNumber");
 
                     b.Property<string>("IdType")
                         .IsRequired()
@@ -663,10 +665,14 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("LinkedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Name")
+                    b.Property<string>("NameSealed")
                         .IsRequired()
                         .HasMaxLength(1024)
                         .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Name");
+
+                    b.Property<Guid>("RowKey")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserId")
@@ -940,9 +946,13 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Payload")
+                    b.Property<string>("PayloadSealed")
                         .IsRequired()
                         .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Payload");
+
+                    b.Property<Guid>("RowKey")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1083,10 +1093,14 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int>("ReviewRequestId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Score")
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScoreSealed")
                         .HasMaxLength(1024)
                         .IsUnicode(false)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Score");
 
                     b.HasKey("Id");
 
@@ -1230,16 +1244,18 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int>("ExamSessionId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("FinalScore")
+                    b.Property<string>("FinalScoreSealed")
                         .HasMaxLength(1024)
                         .IsUnicode(false)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("FinalScore");
 
-                    b.Property<string>("OriginalScore")
+                    b.Property<string>("OriginalScoreSealed")
                         .IsRequired()
                         .HasMaxLength(1024)
                         .IsUnicode(false)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("OriginalScore");
 
                     b.Property<string>("ProvinceCode")
                         .IsRequired()
@@ -1268,6 +1284,9 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("StaffNote")
                         .HasMaxLength(2000)
@@ -1371,10 +1390,14 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int?>("ReviewRequestId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Score")
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScoreSealed")
                         .HasMaxLength(1024)
                         .IsUnicode(false)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Score");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -1,0 +1,77 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace ScorePortal.Security;
+
+/// <summary>
+/// Opens and seals [Encrypted] properties (<see cref="FieldEncryption"/>) with the entity's row in view: on
+/// materialization each stored value is opened with its column and the row's RowKey, and before a save every added
+/// entity, and every tracked one whose plain value (or RowKey) changed since it was opened, is sealed into its
+/// ciphertext column. A value copied from another row therefore fails to open, with a <see cref="System.Security.Cryptography.CryptographicException"/>,
+/// wherever the entity is read.
+/// </summary>
+public sealed class FieldEncryptionInterceptor(FieldProtector protector) : IMaterializationInterceptor, ISaveChangesInterceptor
+{
+    // What each tracked entity's encrypted properties held when opened or last sealed: unchanged values are not
+    // sealed again, so reading and saving an entity does not rewrite its ciphertexts.
+    private static readonly ConditionalWeakTable<object, Snapshot> Opened = [];
+
+    private sealed record Snapshot(Guid Row, object?[] Values);
+
+    public object InitializedInstance(MaterializationInterceptionData materializationData, object entity)
+    {
+        if (entity is not IRowBound bound) return entity;
+        var columns = FieldEncryption.ColumnsOf(entity.GetType());
+        var current = FieldEncryption.ForThisFlow(protector);
+        var values = new object?[columns.Length];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            values[i] = columns[i].Open(current, materializationData.GetPropertyValue<string?>(columns[i].StoredName), bound.RowKey);
+            columns[i].Set(entity, values[i]);
+        }
+        if (materializationData.QueryTrackingBehavior == QueryTrackingBehavior.TrackAll)
+            Opened.AddOrUpdate(entity, new Snapshot(bound.RowKey, values));
+        return entity;
+    }
+
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Seal(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Seal(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Seal(DbContext? context)
+    {
+        if (context is null) return;
+        foreach (var entry in context.ChangeTracker.Entries<IRowBound>())
+        {
+            if (entry.State is EntityState.Deleted or EntityState.Detached) continue;
+            Seal(entry);
+        }
+    }
+
+    private void Seal(EntityEntry<IRowBound> entry)
+    {
+        var entity = entry.Entity;
+        var columns = FieldEncryption.ColumnsOf(entity.GetType());
+        var known = entry.State != EntityState.Added && Opened.TryGetValue(entity, out var snapshot) && snapshot.Row == entity.RowKey
+            ? snapshot.Values : null;
+        var values = new object?[columns.Length];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            values[i] = columns[i].Get(entity);
+            if (known is not null && Equals(known[i], values[i])) continue;
+            entry.Property(columns[i].StoredName).CurrentValue = columns[i].Seal(protector, values[i], entity.RowKey);
+        }
+        Opened.AddOrUpdate(entity, new Snapshot(entity.RowKey, values));
+    }
+}
