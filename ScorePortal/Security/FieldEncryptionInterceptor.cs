@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace ScorePortal.Security;
 
@@ -12,8 +13,25 @@ namespace ScorePortal.Security;
 /// ciphertext column. A value copied from another row therefore fails to open, with a <see cref="System.Security.Cryptography.CryptographicException"/>,
 /// wherever the entity is read.
 /// </summary>
-public sealed class FieldEncryptionInterceptor(FieldProtector protector) : IMaterializationInterceptor, ISaveChangesInterceptor
+public sealed class FieldEncryptionInterceptor : IMaterializationInterceptor, ISaveChangesInterceptor
 {
+    /// <summary>
+    /// The one instance: EF keys its internal service providers on materialization interceptors, so every context of
+    /// every host in the process shares it. Each context's own host provides the key ring (<see cref="ProtectorOf"/>).
+    /// </summary>
+    public static readonly FieldEncryptionInterceptor Instance = new();
+
+    private FieldEncryptionInterceptor()
+    {
+    }
+
+    private static readonly ConditionalWeakTable<DbContext, FieldProtector> Protectors = [];
+
+    /// <summary>The key ring of the host that made the context (pooled contexts keep theirs).</summary>
+    internal static FieldProtector ProtectorOf(DbContext context) => Protectors.GetValue(context, static c =>
+        c.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(FieldProtector)) as FieldProtector
+        ?? throw new InvalidOperationException("Field encryption needs the portal's FieldProtector: create contexts through the portal's DbContext factory."));
+
     // What each tracked entity's encrypted properties held when opened or last sealed: unchanged values are not
     // sealed again, so reading and saving an entity does not rewrite its ciphertexts.
     private static readonly ConditionalWeakTable<object, Snapshot> Opened = [];
@@ -24,7 +42,7 @@ public sealed class FieldEncryptionInterceptor(FieldProtector protector) : IMate
     {
         if (entity is not IRowBound bound) return entity;
         var columns = FieldEncryption.ColumnsOf(entity.GetType());
-        var current = FieldEncryption.ForThisFlow(protector);
+        var current = FieldEncryption.ForThisFlow(ProtectorOf(materializationData.Context));
         var values = new object?[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {
@@ -49,17 +67,18 @@ public sealed class FieldEncryptionInterceptor(FieldProtector protector) : IMate
         return ValueTask.FromResult(result);
     }
 
-    private void Seal(DbContext? context)
+    private static void Seal(DbContext? context)
     {
         if (context is null) return;
+        FieldProtector? protector = null;
         foreach (var entry in context.ChangeTracker.Entries<IRowBound>())
         {
             if (entry.State is EntityState.Deleted or EntityState.Detached) continue;
-            Seal(entry);
+            Seal(entry, protector ??= ProtectorOf(context));
         }
     }
 
-    private void Seal(EntityEntry<IRowBound> entry)
+    private static void Seal(EntityEntry<IRowBound> entry, FieldProtector protector)
     {
         var entity = entry.Entity;
         var columns = FieldEncryption.ColumnsOf(entity.GetType());

@@ -68,9 +68,8 @@ public static class SecurityExtensions
             sp.GetRequiredService<KeyDerivation>().DeriveKey("ScorePortal source address hash")));
         builder.Services.AddSingleton(sp => CreateFieldProtector(sp.GetRequiredService<IOptions<KeyOptions>>().Value, contentRoot));
         // Every context of the portal opens and seals [Encrypted] properties bound to their row, whichever provider.
-        builder.Services.AddSingleton<FieldEncryptionInterceptor>();
-        builder.Services.ConfigureDbContext<SqliteScorePortalDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<FieldEncryptionInterceptor>()));
-        builder.Services.ConfigureDbContext<SqlServerScorePortalDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<FieldEncryptionInterceptor>()));
+        builder.Services.ConfigureDbContext<SqliteScorePortalDbContext>(o => o.AddInterceptors(FieldEncryptionInterceptor.Instance));
+        builder.Services.ConfigureDbContext<SqlServerScorePortalDbContext>(o => o.AddInterceptors(FieldEncryptionInterceptor.Instance));
         builder.Services.AddPortalCommand(RotateKeysCommand.Command);
         return builder;
     }

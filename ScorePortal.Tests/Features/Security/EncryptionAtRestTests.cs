@@ -48,7 +48,9 @@ public sealed class EncryptionAtRestTests
         _ = portal.Services; // start: migrate and seed
         await using var db = portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
         var candidates = await db.Candidates.AsNoTracking().ToListAsync();
-        var scores = await db.SubjectScores.AsNoTracking().Where(s => s.Score != null).Select(s => s.Score!.Value).ToListAsync();
+        // Encrypted columns cannot be filtered in SQL except on their stored form (NULL for an absent candidate).
+        var scores = (await db.SubjectScores.AsNoTracking().Where(s => EF.Property<string?>(s, nameof(s.Score) + FieldEncryption.StoredSuffix) != null)
+            .Select(s => s.Score).ToListAsync()).Select(s => s!.Value).ToList();
         Assert.Contains(candidates, c => c.Name == "杨\U00020BB7"); // decrypted through EF as usual
         // A second factor enrolled: the authenticator secret and the recovery codes live in AspNetUserTokens.
         var authenticatorKey = await Authenticators.EnrollAsync(portal, "expert@scoreportal.demo");
