@@ -135,6 +135,9 @@ internal sealed class SealedColumn(PropertyInfo property, string binding, bool u
 
     public object? Get(object entity) => Property.GetValue(entity);
 
+    /// <summary>Whether a value is what a new object holds: null, "" or 0.</summary>
+    public bool IsEmpty(object? value) => value is null or "" || (value is decimal d && d == 0);
+
     public string? Seal(FieldProtector protector, object? value, Guid row) => value switch
     {
         null => null,

@@ -82,8 +82,19 @@ public sealed class FieldEncryptionInterceptor : IMaterializationInterceptor, IS
     {
         var entity = entry.Entity;
         var columns = FieldEncryption.ColumnsOf(entity.GetType());
-        var known = entry.State != EntityState.Added && Opened.TryGetValue(entity, out var snapshot) && snapshot.Row == entity.RowKey
-            ? snapshot.Values : null;
+        object?[]? known = null;
+        if (entry.State != EntityState.Added)
+        {
+            if (!Opened.TryGetValue(entity, out var snapshot))
+            {
+                // Attached, not loaded: its RowKey is only as good as whoever made the object. Leave its ciphertexts
+                // alone when it carries no encrypted value (a stub that changes other columns); refuse to seal one.
+                if (columns.All(c => c.IsEmpty(c.Get(entity)))) return;
+                throw new InvalidOperationException($"{entity.GetType().Name} carries encrypted values but was not loaded from the database: "
+                    + "load it before changing them, so that they are sealed with its own row's key.");
+            }
+            if (snapshot.Row == entity.RowKey) known = snapshot.Values;
+        }
         var values = new object?[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {

@@ -6,6 +6,7 @@ using ScorePortal.Features.Batches;
 using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Scores;
 using ScorePortal.Features.Sessions;
+using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Batches.BatchTestData;
 
@@ -291,12 +292,11 @@ public sealed class BatchPublicationTests(DemoPortal portal) : IClassFixture<Dem
         // Once the row is repaired, the same batch publishes normally.
         await using (var db = _data.Db())
         {
-            foreach (var score in await db.SubjectScores.Where(s => s.RegistrationId == badRegs[0].Id).Select(s => s.Id).ToListAsync())
-            {
-                var row = new SubjectScore { Id = score, Score = 60m };
-                db.Attach(row).Property(s => s.Score).IsModified = true;
-            }
-            await db.SaveChangesAsync();
+            // The damaged values cannot be opened, so they are written again as the portal seals them: bound to their row.
+            var protector = portal.Services.GetRequiredService<FieldProtector>();
+            foreach (var score in await db.SubjectScores.Where(s => s.RegistrationId == badRegs[0].Id).Select(s => new { s.Id, s.RowKey }).ToListAsync())
+                await db.Database.ExecuteSqlRawAsync("UPDATE SubjectScores SET Score = {0} WHERE Id = {1}",
+                    protector.Protect("60", FieldEncryption.Binding(typeof(SubjectScore), nameof(SubjectScore.Score)), score.RowKey), score.Id);
         }
         var retried = await _data.PublishAsync(batch.Id);
         Assert.True(retried.Succeeded);

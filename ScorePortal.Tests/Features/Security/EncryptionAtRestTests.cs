@@ -63,7 +63,7 @@ public sealed class EncryptionAtRestTests
 
         var (file, stored) = await ReadFileAsync(portal);
 
-        Assert.All(stored, s => Assert.Matches("^t[12]:v2:[A-Za-z0-9+/]+=*$", s.Value));
+        Assert.All(stored, s => Assert.Matches("^t[12]:v3:[A-Za-z0-9+/]+=*$", s.Value));
         var tokens = await TokensAsync(portal);
         Assert.StartsWith("e1$", tokens["AuthenticatorKey"]);
         Assert.All(tokens["RecoveryCodes"].Split(';'), c => Assert.Matches("^h1\\$[0-9a-f]{64}$", c));

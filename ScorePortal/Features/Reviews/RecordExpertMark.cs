@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
 using ScorePortal.Data;
 using ScorePortal.Features.Audit;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
 
@@ -12,7 +13,7 @@ public sealed record RecordExpertMarkRequest(string ExpertUserId, int Assignment
 /// An expert records their re-mark of one assignment: once (a conditional update on the unmarked row), only while the
 /// request is in re-marking, never for a candidate of their own province, and within 0..full marks.
 /// </summary>
-public sealed class RecordExpertMark(IDbContextFactory<ScorePortalDbContext> dbFactory, AuditLog audit, TimeProvider time)
+public sealed class RecordExpertMark(IDbContextFactory<ScorePortalDbContext> dbFactory, AuditLog audit, TimeProvider time, FieldProtector protector)
 {
     public const int CommentMaxLength = 500;
 
@@ -35,7 +36,7 @@ public sealed class RecordExpertMark(IDbContextFactory<ScorePortalDbContext> dbF
             .Where(m => m.Id == request.AssignmentId && m.ExpertUserId == request.ExpertUserId)
             .Select(m => new
             {
-                m.MarkedAt, m.ReviewRequest.Status, m.ReviewRequest.ProvinceCode,
+                m.RowKey, m.MarkedAt, m.ReviewRequest.Status, m.ReviewRequest.ProvinceCode,
                 FullMarks = db.Subjects.Where(s => s.Id == m.ReviewRequest.SubjectId).Select(s => s.FullMarks).First(),
             })
             .FirstOrDefaultAsync(ct);
@@ -49,10 +50,12 @@ public sealed class RecordExpertMark(IDbContextFactory<ScorePortalDbContext> dbF
         if (comment?.Length > CommentMaxLength) return new ReviewActionResult(ReviewErrors.ReasonTooLong);
 
         var now = time.GetUtcNow();
+        // Sealed here, bound to the mark's row, as FieldEncryptionInterceptor would seal it on a tracked save.
+        var sealedScore = protector.Protect(FieldEncryption.Text(score), FieldEncryption.Binding(typeof(ExpertMark), nameof(ExpertMark.Score)), assignment.RowKey);
         var marked = await db.ExpertMarks
             .Where(m => m.Id == request.AssignmentId && m.ExpertUserId == request.ExpertUserId && m.MarkedAt == null)
             .ExecuteUpdateAsync(set => set
-                .SetProperty(m => m.Score, (decimal?)score)
+                .SetProperty(m => EF.Property<string?>(m, nameof(ExpertMark.Score) + FieldEncryption.StoredSuffix), sealedScore)
                 .SetProperty(m => m.Comment, string.IsNullOrEmpty(comment) ? null : comment)
                 .SetProperty(m => m.MarkedAt, now), ct);
         return marked == 1 ? ReviewActionResult.Done : new ReviewActionResult(ReviewErrors.AlreadyMarked);
