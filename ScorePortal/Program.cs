@@ -56,6 +56,7 @@ builder.AddPortalUi();
 var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
+await app.BindOldDevelopmentValuesAsync();
 await app.EnsureRolesAsync();
 await app.SeedDemoDataAsync();
 if (await app.RunCommandAsync(args) is { } exitCode) return exitCode;

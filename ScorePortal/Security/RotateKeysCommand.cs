@@ -65,6 +65,31 @@ public static class RotateKeysCommand
         return 0;
     }
 
+    /// <summary>
+    /// Development only: a demo database written before values were bound to their row (an App_Data file from an
+    /// older checkout) is rewritten on start, as <c>rotate-keys</c> would, instead of refusing its values. Production
+    /// never does this by itself: there the operator runs <c>rotate-keys</c> (docs/deploy.md).
+    /// </summary>
+    public static Task BindOldDevelopmentValuesAsync(this WebApplication app) => BindOldDevelopmentValuesAsync(app.Services);
+
+    internal static async Task<bool> BindOldDevelopmentValuesAsync(IServiceProvider services)
+    {
+        if (!services.GetRequiredService<IHostEnvironment>().IsDevelopment()) return false;
+        var factory = services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            const string rowBound = "%:v3:%";
+            if (!await db.Candidates.AnyAsync(c => !EF.Functions.Like(EF.Property<string>(c, nameof(Candidate.Name) + FieldEncryption.StoredSuffix), rowBound))
+                && !await db.SubjectScores.AnyAsync(s => EF.Property<string?>(s, nameof(SubjectScore.Score) + FieldEncryption.StoredSuffix) != null
+                    && !EF.Functions.Like(EF.Property<string?>(s, nameof(SubjectScore.Score) + FieldEncryption.StoredSuffix), rowBound)))
+                return false;
+        }
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RotateKeysCommand))
+            .LogWarning("The development database holds values from before row binding: rewriting them as rotate-keys does.");
+        await Command.RunAsync(services, new([]), TextWriter.Null);
+        return true;
+    }
+
     private static async Task<int> ReencryptAsync<T>(IDbContextFactory<ScorePortalDbContext> factory, FieldProtector protector,
         System.Linq.Expressions.Expression<Func<T, long>> key, TextWriter output) where T : class, IRowBound
     {
