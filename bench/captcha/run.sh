@@ -23,6 +23,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-5131}
 URL="http://127.0.0.1:$PORT"
 mkdir -p "$OUT"
+source "$ROOT/bench/data-format.sh"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 2; }
 
 export ASPNETCORE_ENVIRONMENT=Testing          # Captcha:TestAnswer (the probe's answer) is honored only in Development and Testing

@@ -20,6 +20,7 @@ PORT=${PORT:-5099}
 WRONG_NAME_EVERY=${WRONG_NAME_EVERY:-10}
 URL="http://127.0.0.1:$PORT"
 mkdir -p "$OUT"
+source "$ROOT/bench/data-format.sh"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 2; }
 
 export ASPNETCORE_ENVIRONMENT=Testing          # Captcha:TestAnswer is honored only in Development and Testing

@@ -17,6 +17,7 @@ COUNT=${COUNT:-500}
 CULTURE=${CULTURE:-zh-CN}
 PARALLEL=${PARALLEL:-2}
 mkdir -p "$OUT"
+source "$ROOT/bench/data-format.sh"
 
 export ASPNETCORE_ENVIRONMENT=Testing          # a self-signed report certificate is made once under the key folder
 export Testing__AllowProtectionsOff=true      # Testing refuses to start without this opt-in (docs/security.md)
