@@ -24,14 +24,21 @@ public sealed class LookupThrottleTests
     }
 
     [Fact]
-    public void One_id_number_is_limited_wherever_the_lookups_come_from()
+    public void One_id_number_is_limited_per_address_so_outsiders_cannot_use_up_the_candidates_lookups()
     {
         using var throttle = Throttle(new() { PerIdNumberPer10Minutes = 2 });
 
         Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a", Attacker));
-        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a", Victim));
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a", Attacker));
         Assert.Equal(ThrottleVerdict.IdNumberLimited, throttle.CheckIdNumber("id-a", Attacker));
+        // The same /64 is the same address; the candidate's own address and other ID numbers are untouched.
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a", Victim));
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a", Victim));
+        Assert.Equal(ThrottleVerdict.IdNumberLimited, throttle.CheckIdNumber("id-a", Victim));
         Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-b", Attacker));
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-c", "2001:db8:1:2::1"));
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-c", "2001:db8:1:2::2"));
+        Assert.Equal(ThrottleVerdict.IdNumberLimited, throttle.CheckIdNumber("id-c", "2001:db8:1:2:ffff::3"));
     }
 
     [Fact]
@@ -45,6 +52,10 @@ public sealed class LookupThrottleTests
 
         Assert.Equal(ThrottleVerdict.IdNumberLocked, throttle.CheckIdNumber("id-a", Attacker));
         Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-a", Victim));
+        // An IPv6 attacker is one /64: moving to another address of it does not escape the lock.
+        Assert.All(Enumerable.Range(0, 5), i => throttle.RecordWrongName("id-v6", $"2001:db8:7:7::{i + 1}"));
+        Assert.Equal(ThrottleVerdict.IdNumberLocked, throttle.CheckIdNumber("id-v6", "2001:db8:7:7:abcd::9"));
+        Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-v6", "2001:db8:7:8::1"));
         Assert.Equal(ThrottleVerdict.Allowed, throttle.CheckIdNumber("id-b", Attacker));
 
         _clock.Advance(TimeSpan.FromMinutes(31));

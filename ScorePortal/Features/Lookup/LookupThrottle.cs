@@ -12,7 +12,10 @@ public sealed class LookupLimitsOptions
     /// <summary>Lookups one address may send per minute (0 = no limit, e.g. for a load test on loopback).</summary>
     public int PerAddressPerMinute { get; set; } = 30;
 
-    /// <summary>Lookups of one ID number per 10 minutes, from anywhere.</summary>
+    /// <summary>
+    /// Lookups of one ID number per 10 minutes from one address (an IPv6 /64). Per address, so that lookups from
+    /// elsewhere never use up the candidate's own; guessing from many addresses is slowed by the wrong-name spacing.
+    /// </summary>
     public int PerIdNumberPer10Minutes { get; set; } = 10;
 
     /// <summary>
@@ -104,7 +107,7 @@ public sealed class LookupThrottle : IDisposable
     {
         if (IsLocked(idKey, address)) return ThrottleVerdict.IdNumberLocked;
         if (_perIdNumber is null) return ThrottleVerdict.Allowed;
-        using var lease = _perIdNumber.AttemptAcquire(idKey);
+        using var lease = _perIdNumber.AttemptAcquire(PairKey(idKey, address));
         return lease.IsAcquired ? ThrottleVerdict.Allowed : ThrottleVerdict.IdNumberLimited;
     }
 
@@ -174,7 +177,7 @@ public sealed class LookupThrottle : IDisposable
         }
     }
 
-    private static string PairKey(string idKey, string? address) => idKey + "|" + (address ?? "unknown");
+    private static string PairKey(string idKey, string? address) => idKey + "|" + (ClientAddress.LimitKey(address) ?? "unknown");
 
     private void Sweep(DateTimeOffset now)
     {
