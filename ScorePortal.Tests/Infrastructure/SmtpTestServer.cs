@@ -33,7 +33,16 @@ public sealed class SmtpTestServer : IAsyncDisposable
     private SmtpServer.SmtpServer? _server;
     private CancellationTokenSource? _stop;
 
-    private SmtpTestServer(int port) => Port = port;
+    // Holds the port while the server is not listening: bound, never listening, so a connection is refused (RST)
+    // and no other listener of this busy test run (another test's SMTP server, a browser test's Kestrel) can take
+    // the port and answer, or hang, in the refused server's place.
+    private Socket? _reservation;
+
+    private SmtpTestServer(int port, Socket reservation)
+    {
+        Port = port;
+        _reservation = reservation;
+    }
 
     /// <summary>The one server of this test process that every portal sends to unless a test says otherwise.</summary>
     public static SmtpTestServer Shared => SharedServer.Value;
@@ -41,12 +50,10 @@ public sealed class SmtpTestServer : IAsyncDisposable
     /// <summary>A server on a free loopback port, not yet listening (connections to it are refused until <see cref="StartAsync"/>).</summary>
     public static SmtpTestServer Create()
     {
-        // The OS picks a free port; it is released at once and claimed again when the server starts.
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return new SmtpTestServer(port);
+        // The OS picks a free port; the socket keeps it (without listening) until the server starts on it.
+        var reservation = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        reservation.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return new SmtpTestServer(((IPEndPoint)reservation.LocalEndPoint!).Port, reservation);
     }
 
     public string Host => "127.0.0.1";
@@ -116,6 +123,8 @@ public sealed class SmtpTestServer : IAsyncDisposable
     public async Task StartAsync()
     {
         if (_server is not null) throw new InvalidOperationException("The SMTP test server is already running.");
+        _reservation?.Dispose();
+        _reservation = null;
         var options = new SmtpServerOptionsBuilder()
             .ServerName("smtp.test")
             .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)))
@@ -153,7 +162,12 @@ public sealed class SmtpTestServer : IAsyncDisposable
         _stop = null;
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _reservation?.Dispose();
+        _reservation = null;
+    }
 
     private void Receive(MimeMessage message)
     {
