@@ -5,7 +5,8 @@ namespace ScorePortal.Operations;
 
 /// <summary>
 /// Machines get RFC 9457 ProblemDetails; pages fall through to the friendly /Error page. Either way the exception
-/// is logged with the trace id the visitor sees, and its details stay on the server.
+/// is logged with the trace id the visitor sees, and its details stay on the server; an encrypted value that did not
+/// open for its row also raises a critical alert for admins.
 /// </summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -13,6 +14,10 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
     {
         logger.LogError(exception, "Unhandled exception for {Method} {Path} (trace {TraceId})",
             context.Request.Method, context.Request.Path, context.TraceIdentifier);
+        // An encrypted value that did not open for its row: somebody changed the database. Admins hear of it.
+        if (Security.FieldIntegrityException.In(exception) is { } integrity)
+            await context.RequestServices.GetRequiredService<Features.Alerts.FieldIntegrityAlerts>()
+                .RaiseAsync(integrity, context.Request.Method + " " + context.Request.Path);
         if (!IsMachineRequest(context.Request)) return false;
 
         context.Response.StatusCode = StatusCodes.Status500InternalServerError;

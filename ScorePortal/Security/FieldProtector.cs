@@ -62,15 +62,22 @@ public sealed class FieldProtector
     /// </summary>
     public string Unprotect(string stored, string binding, Guid row)
     {
-        var (keyId, body) = Split(stored);
-        if (body.StartsWith(RowMarker, StringComparison.Ordinal))
-            return Open(keyId, body[RowMarker.Length..], RowAssociatedData(keyId, binding, row));
-        if (!AcceptsUnbound)
-            throw new CryptographicException($"{binding} holds a value written before values were bound to their row: run rotate-keys "
-                + "(it reads such values and rewrites them), or set Security:AcceptUnboundFieldValues=true until it has run.");
-        return body.StartsWith(BoundMarker, StringComparison.Ordinal)
-            ? Open(keyId, body[BoundMarker.Length..], BoundAssociatedData(keyId, binding))
-            : Open(keyId, body, AssociatedData(keyId));
+        try
+        {
+            var (keyId, body) = Split(stored);
+            if (body.StartsWith(RowMarker, StringComparison.Ordinal))
+                return Open(keyId, body[RowMarker.Length..], RowAssociatedData(keyId, binding, row));
+            if (!AcceptsUnbound)
+                throw new FieldIntegrityException(binding, row, "holds a value written before values were bound to their row: run rotate-keys "
+                    + "(it reads such values and rewrites them), or set Security:AcceptUnboundFieldValues=true until it has run.");
+            return body.StartsWith(BoundMarker, StringComparison.Ordinal)
+                ? Open(keyId, body[BoundMarker.Length..], BoundAssociatedData(keyId, binding))
+                : Open(keyId, body, AssociatedData(keyId));
+        }
+        catch (Exception e) when (e is (CryptographicException or FormatException) and not FieldIntegrityException)
+        {
+            throw new FieldIntegrityException(binding, row, $"does not open ({e.Message}): altered, copied from another row or column, or sealed under a key no longer in the ring.", e);
+        }
     }
 
     /// <summary>Whether a stored value is in the row-bound (version 3) form.</summary>

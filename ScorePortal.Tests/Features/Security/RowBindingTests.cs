@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
+using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Lookup;
 using ScorePortal.Security;
@@ -154,5 +155,48 @@ public sealed class RowBindingTests
         // Still bound to its column: an email ciphertext of the old form does not open as a name.
         await SqlAsync(portal, "UPDATE Candidates SET Name = {0} WHERE Id = {1}", protector.Protect(plain, "Candidate.Email"), id);
         AssertRefused(await Assert.ThrowsAnyAsync<Exception>(() => NameOfAsync(portal, id)));
+    }
+
+    [Fact]
+    public async Task A_value_copied_from_another_row_shows_the_error_page_not_the_other_value_and_raises_one_critical_alert()
+    {
+        await using var portal = Portal();
+        _ = portal.Services;
+        List<Candidate> candidates;
+        string session;
+        await using (var db = portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext())
+        {
+            candidates = await db.Candidates.AsNoTracking().ToListAsync();
+            session = (await db.ExamSessions.Where(s => s.PublishedAt != null).ToListAsync())
+                .OrderByDescending(s => s.Year).ThenByDescending(s => s.Half).First().Code;
+        }
+        var zhang = candidates.Single(c => c.IdNumber == "110105199003072311");
+        var other = candidates.First(c => c.Id != zhang.Id);
+        var otherName = (await RawAsync(portal, $"SELECT Name FROM Candidates WHERE Id = {other.Id}"))[0][0]!;
+        await SqlAsync(portal, "UPDATE Candidates SET Name = {0} WHERE Id = {1}", otherName, zhang.Id);
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var client = new BrowserlessClient(portal);
+            using var response = await client.SubmitAsync("/lookup", "lookup", new Dictionary<string, string>
+            {
+                ["Input.SessionCode"] = session, ["Input.IdType"] = "ResidentId", ["Input.IdNumber"] = zhang.IdNumber,
+                ["Input.Name"] = other.Name, ["Input.CaptchaAnswer"] = PortalFactory.CaptchaTestAnswer,
+            });
+            var html = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+            Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.DoesNotContain("result-sheet", html);
+            Assert.DoesNotContain("CryptographicException", html);
+            Assert.DoesNotContain(zhang.IdNumber, html);
+        }
+
+        await using (var db = portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext())
+        {
+            var alert = Assert.Single(await db.Alerts.Where(a => a.Kind == FieldIntegrityAlerts.Kind).ToListAsync());
+            Assert.Equal(AlertSeverity.Critical, alert.Severity);
+            Assert.Equal("Candidate.Name:" + zhang.RowKey.ToString("D"), alert.SubjectKey);
+            Assert.DoesNotContain(other.Name, alert.Details);
+            Assert.DoesNotContain(zhang.IdNumber, alert.Details);
+        }
     }
 }

@@ -10,6 +10,7 @@ public static class AlertExtensions
             .Validate(o => o.Window > TimeSpan.Zero && o.BlockDuration > TimeSpan.Zero, "Anomaly:Window and BlockDuration must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AnomalyDetector>();
+        builder.Services.AddSingleton<FieldIntegrityAlerts>();
         return builder;
     }
 

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Data;
+using ScorePortal.Security;
+
+namespace ScorePortal.Features.Alerts;
+
+/// <summary>
+/// Turns an encrypted value that does not open for its row (<see cref="FieldIntegrityException"/>: altered, or copied
+/// from another row, in the database) into a critical alert on the admin dashboard, once per column and row per
+/// <see cref="Quiet"/>, however many requests trip over it. The alert names the column and the RowKey, never a value.
+/// </summary>
+public sealed class FieldIntegrityAlerts(IDbContextFactory<ScorePortalDbContext> dbFactory, TimeProvider time, ILogger<FieldIntegrityAlerts> logger)
+{
+    public const string Kind = "data.integrity";
+
+    /// <summary>How long a raised column and row stays quiet.</summary>
+    public static readonly TimeSpan Quiet = TimeSpan.FromHours(1);
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _raised = new(StringComparer.Ordinal);
+
+    public async Task RaiseAsync(FieldIntegrityException failure, string where)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var now = time.GetUtcNow();
+        var subject = failure.Binding + ":" + failure.Row.ToString("D", CultureInfo.InvariantCulture);
+        if (_raised.TryGetValue(subject, out var last) && now - last < Quiet) return;
+        _raised[subject] = now;
+        foreach (var (key, at) in _raised)
+            if (now - at >= Quiet) _raised.TryRemove(key, out _);
+
+        logger.LogCritical("Encrypted value {Binding} of row {RowKey} did not open (at {Where})", failure.Binding, failure.Row, where);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            db.Alerts.Add(new Alert
+            {
+                RaisedAt = now,
+                Kind = Kind,
+                Severity = AlertSeverity.Critical,
+                SubjectKey = subject,
+                Details = $"{failure.Message} Reached through {where}. Find the row by its RowKey; restore the value from a backup.",
+            });
+            await db.SaveChangesAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not store the {Kind} alert", Kind);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+
+namespace ScorePortal.Security;
+
+/// <summary>
+/// An encrypted column value that does not open for its column and row: altered, copied from another row or column,
+/// or written before row binding (and refused). Names the column and the row's key, never a value, so it can be
+/// logged and raised as an alert for admins (<see cref="Features.Alerts.FieldIntegrityAlerts"/>).
+/// </summary>
+public sealed class FieldIntegrityException : CryptographicException
+{
+    public FieldIntegrityException(string binding, Guid row, string reason, Exception? inner = null)
+        : base($"{binding} of row {row:D} {reason}", inner)
+    {
+        Binding = binding;
+        Row = row;
+    }
+
+    /// <summary>The column: "Candidate.Name".</summary>
+    public string Binding { get; }
+
+    /// <summary>The RowKey of the row whose value did not open.</summary>
+    public Guid Row { get; }
+
+    /// <summary>The first <see cref="FieldIntegrityException"/> in an exception's chain, if any.</summary>
+    public static FieldIntegrityException? In(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is FieldIntegrityException found) return found;
+        return null;
+    }
+}
