@@ -17,13 +17,24 @@ public sealed class EncryptedAttribute : Attribute
 }
 
 /// <summary>
-/// An entity with [Encrypted] properties: its <see cref="RowKey"/>, a GUID given when the object is made (before the
+/// An entity with [Encrypted] properties. Its <see cref="RowKey"/>, a GUID given when the object is made (before the
 /// insert, unlike an identity key), is part of every encrypted value's associated data.
 /// </summary>
-public interface IRowBound
+public abstract class RowBound
 {
-    Guid RowKey { get; }
+    /// <summary>This row's identity in the associated data of its encrypted values.</summary>
+    public Guid RowKey { get; set; } = Guid.NewGuid();
+
+    /// <summary>
+    /// The plain values as last opened or sealed, with the RowKey they were bound to (a field, so EF does not map it):
+    /// <see cref="FieldEncryptionInterceptor"/> seals again only what changed, and refuses to seal values of an object
+    /// that never came from the database.
+    /// </summary>
+    internal SealedValues? Sealed;
 }
+
+/// <summary>What a <see cref="RowBound"/> entity's encrypted properties held when they were last opened or sealed.</summary>
+internal sealed record SealedValues(Guid Row, object?[] Values);
 
 /// <summary>
 /// How [Encrypted] properties are mapped. A value converter sees one value, never its row, so it cannot bind a value
@@ -50,8 +61,8 @@ public static class FieldEncryption
         {
             var columns = ColumnsOf(entity.ClrType);
             if (columns.Length == 0) continue;
-            if (!typeof(IRowBound).IsAssignableFrom(entity.ClrType))
-                throw new InvalidOperationException($"{entity.ClrType.Name} has [Encrypted] properties and must implement {nameof(IRowBound)}.");
+            if (!typeof(RowBound).IsAssignableFrom(entity.ClrType))
+                throw new InvalidOperationException($"{entity.ClrType.Name} has [Encrypted] properties and must derive from {nameof(RowBound)}.");
             var typeBuilder = builder.Entity(entity.ClrType);
             foreach (var column in columns)
             {
@@ -133,7 +144,11 @@ internal sealed class SealedColumn(PropertyInfo property, string binding, bool u
         var t => throw new InvalidOperationException($"[Encrypted] is not supported on {property.DeclaringType?.Name}.{property.Name} ({t.Name})."),
     };
 
-    public object? Get(object entity) => Property.GetValue(entity);
+    // Compiled once: the interceptor reads and writes these for every entity it opens or seals.
+    private readonly Func<object, object?> _get = Getter(property);
+    private readonly Action<object, object?> _set = Setter(property);
+
+    public object? Get(object entity) => _get(entity);
 
     /// <summary>Whether a value is what a new object holds: null, "" or 0.</summary>
     public bool IsEmpty(object? value) => value is null or "" || (value is decimal d && d == 0);
@@ -151,5 +166,23 @@ internal sealed class SealedColumn(PropertyInfo property, string binding, bool u
         : IsDecimal ? FieldEncryption.OpenDecimal(protector, stored, Binding, row)
         : FieldEncryption.OpenString(protector, stored, Binding, row);
 
-    public void Set(object entity, object? value) => Property.SetValue(entity, value);
+    public void Set(object entity, object? value) => _set(entity, value);
+
+    private static Func<object, object?> Getter(PropertyInfo property)
+    {
+        var entity = System.Linq.Expressions.Expression.Parameter(typeof(object));
+        var read = System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(entity, property.DeclaringType!), property);
+        return System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(
+            System.Linq.Expressions.Expression.Convert(read, typeof(object)), entity).Compile();
+    }
+
+    private static Action<object, object?> Setter(PropertyInfo property)
+    {
+        var entity = System.Linq.Expressions.Expression.Parameter(typeof(object));
+        var value = System.Linq.Expressions.Expression.Parameter(typeof(object));
+        var write = System.Linq.Expressions.Expression.Assign(
+            System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(entity, property.DeclaringType!), property),
+            System.Linq.Expressions.Expression.Convert(value, property.PropertyType));
+        return System.Linq.Expressions.Expression.Lambda<Action<object, object?>>(write, entity, value).Compile();
+    }
 }

@@ -32,15 +32,9 @@ public sealed class FieldEncryptionInterceptor : IMaterializationInterceptor, IS
         c.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(FieldProtector)) as FieldProtector
         ?? throw new InvalidOperationException("Field encryption needs the portal's FieldProtector: create contexts through the portal's DbContext factory."));
 
-    // What each tracked entity's encrypted properties held when opened or last sealed: unchanged values are not
-    // sealed again, so reading and saving an entity does not rewrite its ciphertexts.
-    private static readonly ConditionalWeakTable<object, Snapshot> Opened = [];
-
-    private sealed record Snapshot(Guid Row, object?[] Values);
-
     public object InitializedInstance(MaterializationInterceptionData materializationData, object entity)
     {
-        if (entity is not IRowBound bound) return entity;
+        if (entity is not RowBound bound) return entity;
         var columns = FieldEncryption.ColumnsOf(entity.GetType());
         var current = FieldEncryption.ForThisFlow(ProtectorOf(materializationData.Context));
         var values = new object?[columns.Length];
@@ -49,8 +43,7 @@ public sealed class FieldEncryptionInterceptor : IMaterializationInterceptor, IS
             values[i] = columns[i].Open(current, materializationData.GetPropertyValue<string?>(columns[i].StoredName), bound.RowKey);
             columns[i].Set(entity, values[i]);
         }
-        if (materializationData.QueryTrackingBehavior == QueryTrackingBehavior.TrackAll)
-            Opened.AddOrUpdate(entity, new Snapshot(bound.RowKey, values));
+        bound.Sealed = new SealedValues(bound.RowKey, values);
         return entity;
     }
 
@@ -71,21 +64,21 @@ public sealed class FieldEncryptionInterceptor : IMaterializationInterceptor, IS
     {
         if (context is null) return;
         FieldProtector? protector = null;
-        foreach (var entry in context.ChangeTracker.Entries<IRowBound>())
+        foreach (var entry in context.ChangeTracker.Entries<RowBound>())
         {
             if (entry.State is EntityState.Deleted or EntityState.Detached) continue;
             Seal(entry, protector ??= ProtectorOf(context));
         }
     }
 
-    private static void Seal(EntityEntry<IRowBound> entry, FieldProtector protector)
+    private static void Seal(EntityEntry<RowBound> entry, FieldProtector protector)
     {
         var entity = entry.Entity;
         var columns = FieldEncryption.ColumnsOf(entity.GetType());
         object?[]? known = null;
         if (entry.State != EntityState.Added)
         {
-            if (!Opened.TryGetValue(entity, out var snapshot))
+            if (entity.Sealed is not { } sealedBefore)
             {
                 // Attached, not loaded: its RowKey is only as good as whoever made the object. Leave its ciphertexts
                 // alone when it carries no encrypted value (a stub that changes other columns); refuse to seal one.
@@ -93,15 +86,17 @@ public sealed class FieldEncryptionInterceptor : IMaterializationInterceptor, IS
                 throw new InvalidOperationException($"{entity.GetType().Name} carries encrypted values but was not loaded from the database: "
                     + "load it before changing them, so that they are sealed with its own row's key.");
             }
-            if (snapshot.Row == entity.RowKey) known = snapshot.Values;
+            if (sealedBefore.Row == entity.RowKey) known = sealedBefore.Values;
         }
-        var values = new object?[columns.Length];
+        object?[]? values = null;
         for (var i = 0; i < columns.Length; i++)
         {
-            values[i] = columns[i].Get(entity);
-            if (known is not null && Equals(known[i], values[i])) continue;
-            entry.Property(columns[i].StoredName).CurrentValue = columns[i].Seal(protector, values[i], entity.RowKey);
+            var value = columns[i].Get(entity);
+            if (known is not null && Equals(known[i], value)) continue;
+            values ??= known is null ? new object?[columns.Length] : (object?[])known.Clone();
+            values[i] = value;
+            entry.Property(columns[i].StoredName).CurrentValue = columns[i].Seal(protector, value, entity.RowKey);
         }
-        Opened.AddOrUpdate(entity, new Snapshot(entity.RowKey, values));
+        if (values is not null) entity.Sealed = new SealedValues(entity.RowKey, values);
     }
 }

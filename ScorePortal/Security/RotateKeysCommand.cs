@@ -91,7 +91,7 @@ public static class RotateKeysCommand
     }
 
     private static async Task<int> ReencryptAsync<T>(IDbContextFactory<ScorePortalDbContext> factory, FieldProtector protector,
-        System.Linq.Expressions.Expression<Func<T, long>> key, TextWriter output) where T : class, IRowBound
+        System.Linq.Expressions.Expression<Func<T, long>> key, TextWriter output) where T : RowBound
     {
         var compiledKey = key.Compile();
         long after = long.MinValue;

@@ -3,6 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
+using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Scores;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Batches;
 
@@ -14,29 +17,48 @@ namespace ScorePortal.Features.Batches;
 /// </summary>
 public static class BatchFingerprint
 {
+    private static readonly string IdNumberBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.IdNumber));
+    private static readonly string NameBinding = FieldEncryption.Binding(typeof(Candidate), nameof(Candidate.Name));
+    private static readonly string ScoreBinding = FieldEncryption.Binding(typeof(SubjectScore), nameof(SubjectScore.Score));
+
     public static async Task<string> ComputeAsync(ScorePortalDbContext db, int batchId, CancellationToken ct)
     {
         var sessionCode = await db.ResultBatches.Where(b => b.Id == batchId).Select(b => b.ExamSession.Code).SingleAsync(ct);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Append(hash, "scoreportal-batch-v1\n" + sessionCode + "\n");
 
+        // The encrypted columns as stored, with the RowKeys they are bound to, opened here: no entity is materialized
+        // for a row, and a candidate's values are opened once for the run of their rows (ordered by ticket).
+        var protector = FieldEncryptionInterceptor.ProtectorOf(db);
         var rows = db.SubjectScores.AsNoTracking()
             .Where(s => s.ResultBatchId == batchId)
             .OrderBy(s => s.Registration.TicketNumber).ThenBy(s => s.Subject.Code)
             .Select(s => new
             {
-                s.Registration.TicketNumber, s.Registration.Candidate.IdType, s.Registration.Candidate.IdNumber,
-                s.Registration.Candidate.Name, s.Registration.ProvinceCode, Qualification = s.Registration.Qualification.Code,
-                Subject = s.Subject.Code, s.Score, s.Status,
+                s.Registration.TicketNumber, s.Registration.CandidateId, s.Registration.Candidate.IdType,
+                CandidateRow = s.Registration.Candidate.RowKey,
+                IdNumber = EF.Property<string>(s.Registration.Candidate, nameof(Candidate.IdNumber) + FieldEncryption.StoredSuffix),
+                Name = EF.Property<string>(s.Registration.Candidate, nameof(Candidate.Name) + FieldEncryption.StoredSuffix),
+                s.Registration.ProvinceCode, Qualification = s.Registration.Qualification.Code,
+                Subject = s.Subject.Code, s.RowKey, Score = EF.Property<string?>(s, nameof(SubjectScore.Score) + FieldEncryption.StoredSuffix), s.Status,
             })
             .AsAsyncEnumerable();
         var line = new StringBuilder(128);
+        var candidateId = -1;
+        string idNumber = "", name = "";
         await foreach (var r in rows.WithCancellation(ct))
         {
+            if (r.CandidateId != candidateId)
+            {
+                candidateId = r.CandidateId;
+                idNumber = FieldEncryption.OpenString(protector, r.IdNumber, IdNumberBinding, r.CandidateRow);
+                name = FieldEncryption.OpenString(protector, r.Name, NameBinding, r.CandidateRow);
+            }
+            var score = r.Score is null ? (decimal?)null : FieldEncryption.OpenDecimal(protector, r.Score, ScoreBinding, r.RowKey);
             line.Clear()
-                .Append(r.TicketNumber).Append('\t').Append(r.IdType).Append('\t').Append(r.IdNumber).Append('\t')
-                .Append(r.Name).Append('\t').Append(r.ProvinceCode).Append('\t').Append(r.Qualification).Append('\t')
-                .Append(r.Subject).Append('\t').Append(r.Score?.ToString("0.0", CultureInfo.InvariantCulture)).Append('\t')
+                .Append(r.TicketNumber).Append('\t').Append(r.IdType).Append('\t').Append(idNumber).Append('\t')
+                .Append(name).Append('\t').Append(r.ProvinceCode).Append('\t').Append(r.Qualification).Append('\t')
+                .Append(r.Subject).Append('\t').Append(score?.ToString("0.0", CultureInfo.InvariantCulture)).Append('\t')
                 .Append(r.Status).Append('\n');
             Append(hash, line.ToString());
         }

@@ -9,12 +9,9 @@ namespace ScorePortal.Features.Candidates;
 /// A person who registered for at least one exam session, identified by ID document. Lookups never search
 /// <see cref="IdNumber"/>: they compute the blind index and read <see cref="IdNumberIndex"/>.
 /// </summary>
-public sealed class Candidate : IRowBound
+public sealed class Candidate : RowBound
 {
     public int Id { get; set; }
-
-    /// <summary>This row's identity in the associated data of its encrypted values (see <see cref="IRowBound"/>), given before the insert.</summary>
-    public Guid RowKey { get; set; } = Guid.NewGuid();
 
     public IdType IdType { get; set; }
 

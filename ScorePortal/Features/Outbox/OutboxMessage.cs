@@ -11,12 +11,9 @@ namespace ScorePortal.Features.Outbox;
 /// <see cref="OutboxEnqueueExtensions.EnqueueEmail"/> or <see cref="OutboxEnqueueExtensions.Enqueue"/>; the caller's own
 /// SaveChanges commits it.
 /// </summary>
-public sealed class OutboxMessage : IRowBound
+public sealed class OutboxMessage : RowBound
 {
     public long Id { get; set; }
-
-    /// <summary>This row's identity in the associated data of its encrypted values (see <see cref="IRowBound"/>), given before the insert.</summary>
-    public Guid RowKey { get; set; } = Guid.NewGuid();
 
     /// <summary>Which handler delivers it, e.g. <see cref="OutboxKinds.Email"/>.</summary>
     public string Kind { get; set; } = "";

@@ -8,12 +8,9 @@ namespace ScorePortal.Features.Reviews;
 /// One expert's assignment to a request and, once recorded, their independent re-mark. Each expert is assigned to a
 /// request once (unique index) and marks it once (a conditional update on <see cref="MarkedAt"/>).
 /// </summary>
-public sealed class ExpertMark : IRowBound
+public sealed class ExpertMark : RowBound
 {
     public int Id { get; set; }
-
-    /// <summary>This row's identity in the associated data of its encrypted values (see <see cref="IRowBound"/>), given before the insert.</summary>
-    public Guid RowKey { get; set; } = Guid.NewGuid();
 
     public int ReviewRequestId { get; set; }
     public ReviewRequest ReviewRequest { get; set; } = null!;

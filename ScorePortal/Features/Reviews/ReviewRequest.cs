@@ -51,12 +51,9 @@ public enum ReviewDelivery
 /// answer script; the median, confirmed by staff, becomes the decision: its own <see cref="SubjectScore"/> version.
 /// At most one open request per registration and subject (a unique index over open rows).
 /// </summary>
-public sealed class ReviewRequest : IRowBound
+public sealed class ReviewRequest : RowBound
 {
     public int Id { get; set; }
-
-    /// <summary>This row's identity in the associated data of its encrypted values (see <see cref="IRowBound"/>), given before the insert.</summary>
-    public Guid RowKey { get; set; } = Guid.NewGuid();
 
     /// <summary>What the candidate quotes: "FH" + session code + province + 5-digit id, e.g. FH2026H1-31-00042.</summary>
     public string CaseNumber { get; set; } = "";

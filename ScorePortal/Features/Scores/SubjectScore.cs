@@ -22,12 +22,9 @@ public enum ScoreStatus
 /// A registration's result in one subject. Scores are never updated in place: a correction (a new batch or a
 /// completed review) adds the next <see cref="Version"/> and clears <see cref="IsCurrent"/> on the old row.
 /// </summary>
-public sealed class SubjectScore : IRowBound
+public sealed class SubjectScore : RowBound
 {
     public long Id { get; set; }
-
-    /// <summary>This row's identity in the associated data of its encrypted values (see <see cref="IRowBound"/>), given before the insert.</summary>
-    public Guid RowKey { get; set; } = Guid.NewGuid();
 
     public int RegistrationId { get; set; }
     public Registration Registration { get; set; } = null!;
