@@ -10,8 +10,8 @@ namespace ScorePortal.Security;
 /// Opens and seals [Encrypted] properties (<see cref="FieldEncryption"/>) with the entity's row in view: on
 /// materialization each stored value is opened with its column and the row's RowKey, and before a save every added
 /// entity, and every tracked one whose plain value (or RowKey) changed since it was opened, is sealed into its
-/// ciphertext column. A value copied from another row therefore fails to open, with a <see cref="System.Security.Cryptography.CryptographicException"/>,
-/// wherever the entity is read.
+/// ciphertext column (<see cref="RowBound.Sealed"/> remembers what was opened). A value copied from another row
+/// therefore fails to open, with a <see cref="FieldIntegrityException"/>, wherever the entity is read.
 /// </summary>
 public sealed class FieldEncryptionInterceptor : IMaterializationInterceptor, ISaveChangesInterceptor
 {
@@ -29,7 +29,7 @@ public sealed class FieldEncryptionInterceptor : IMaterializationInterceptor, IS
 
     /// <summary>The key ring of the host that made the context (pooled contexts keep theirs).</summary>
     internal static FieldProtector ProtectorOf(DbContext context) => Protectors.GetValue(context, static c =>
-        c.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(FieldProtector)) as FieldProtector
+        ApplicationServices(c)?.GetService(typeof(FieldProtector)) as FieldProtector
         ?? throw new InvalidOperationException("Field encryption needs the portal's FieldProtector: create contexts through the portal's DbContext factory."));
 
     public object InitializedInstance(MaterializationInterceptionData materializationData, object entity)
@@ -38,14 +38,27 @@ public sealed class FieldEncryptionInterceptor : IMaterializationInterceptor, IS
         var columns = FieldEncryption.ColumnsOf(entity.GetType());
         var current = FieldEncryption.ForThisFlow(ProtectorOf(materializationData.Context));
         var values = new object?[columns.Length];
-        for (var i = 0; i < columns.Length; i++)
+        try
         {
-            values[i] = columns[i].Open(current, materializationData.GetPropertyValue<string?>(columns[i].StoredName), bound.RowKey);
-            columns[i].Set(entity, values[i]);
+            for (var i = 0; i < columns.Length; i++)
+            {
+                values[i] = columns[i].Open(current, materializationData.GetPropertyValue<string?>(columns[i].StoredName), bound.RowKey);
+                columns[i].Set(entity, values[i]);
+            }
+        }
+        catch (FieldIntegrityException failure)
+        {
+            // Whoever reads it (a page, a Blazor circuit, the outbox worker, a command), admins hear of it.
+            if (ApplicationServices(materializationData.Context)?.GetService(typeof(Features.Alerts.FieldIntegrityAlerts)) is Features.Alerts.FieldIntegrityAlerts alerts)
+                _ = alerts.RaiseAsync(failure, "a read of " + entity.GetType().Name);
+            throw;
         }
         bound.Sealed = new SealedValues(bound.RowKey, values);
         return entity;
     }
+
+    private static IServiceProvider? ApplicationServices(DbContext context) =>
+        context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {

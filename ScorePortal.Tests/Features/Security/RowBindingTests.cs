@@ -55,6 +55,12 @@ public sealed class RowBindingTests
         return await db.Candidates.Where(c => c.Id == id).Select(c => c.Name).SingleAsync();
     }
 
+    private static async Task<bool> AlertRaisedAsync(PortalFactory portal, string subject)
+    {
+        await using var db = portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
+        return await db.Alerts.AnyAsync(a => a.Kind == FieldIntegrityAlerts.Kind && a.SubjectKey == subject && a.Severity == AlertSeverity.Critical);
+    }
+
     private static void AssertRefused(Exception error)
     {
         for (Exception? e = error; e is not null; e = e.InnerException)
@@ -92,6 +98,14 @@ public sealed class RowBindingTests
         await SqlAsync(portal, "UPDATE Candidates SET Name = {0} WHERE Id = {1}", candidates[0][1]!, b);
         AssertRefused(await Assert.ThrowsAnyAsync<Exception>(() => NameOfAsync(portal, b)));
         AssertRefused(await Assert.ThrowsAnyAsync<Exception>(() => CandidateAsync(portal, b)));
+        // Read outside any request (as a Blazor circuit or the outbox worker would): admins still get the alert.
+        var subject = "Candidate.Name:" + victim.RowKey.ToString("D");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await AlertRaisedAsync(portal, subject))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no data.integrity alert for " + subject);
+            await Task.Delay(50);
+        }
         var lookup = portal.Services.GetRequiredService<LookupQuery>();
         AssertRefused(await Assert.ThrowsAnyAsync<Exception>(() => lookup.ByIdNumberAsync(victim.IdType, victim.IdNumberIndex, CancellationToken.None)));
         AssertRefused(await Assert.ThrowsAnyAsync<Exception>(() => lookup.ByIdNumberThroughEfAsync(victim.IdType, victim.IdNumberIndex, CancellationToken.None)));

@@ -9,7 +9,8 @@ namespace ScorePortal.Features.Alerts;
 /// <summary>
 /// Turns an encrypted value that does not open for its row (<see cref="FieldIntegrityException"/>: altered, or copied
 /// from another row, in the database) into a critical alert on the admin dashboard, once per column and row per
-/// <see cref="Quiet"/>, however many requests trip over it. The alert names the column and the RowKey, never a value.
+/// <see cref="Quiet"/>, however many requests trip over it (raised where an entity is read and where a request fails).
+/// The alert names the column and the RowKey, never a value.
 /// </summary>
 public sealed class FieldIntegrityAlerts(IDbContextFactory<ScorePortalDbContext> dbFactory, TimeProvider time, ILogger<FieldIntegrityAlerts> logger)
 {
@@ -25,8 +26,11 @@ public sealed class FieldIntegrityAlerts(IDbContextFactory<ScorePortalDbContext>
         ArgumentNullException.ThrowIfNull(failure);
         var now = time.GetUtcNow();
         var subject = failure.Binding + ":" + failure.Row.ToString("D", CultureInfo.InvariantCulture);
-        if (_raised.TryGetValue(subject, out var last) && now - last < Quiet) return;
-        _raised[subject] = now;
+        lock (_raised)
+        {
+            if (_raised.TryGetValue(subject, out var last) && now - last < Quiet) return;
+            _raised[subject] = now;
+        }
         foreach (var (key, at) in _raised)
             if (now - at >= Quiet) _raised.TryRemove(key, out _);
 
