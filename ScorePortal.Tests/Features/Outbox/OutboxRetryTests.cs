@@ -117,7 +117,10 @@ public sealed class OutboxDeadLetterTests(OutboxDeadLetterTests.Portal portal) :
     public async Task A_message_is_dead_after_the_last_allowed_attempt_and_counted_for_admins()
     {
         var id = await portal.EnqueueAsync($"dead-{Guid.NewGuid():N}@example.org");
-        await portal.WaitForOutboxAsync(async () => (await portal.RowAsync(id)).AttemptCount == 1);
+        // The attempt is counted when the message is claimed, before the send fails: wait until the failure (and with
+        // it the next attempt's time) is recorded, or the clock below moves while the first attempt is still running
+        // and its retry is scheduled from the moved clock, beyond the test's reach.
+        await portal.WaitForOutboxAsync(async () => await portal.RowAsync(id) is { AttemptCount: 1, LastError: not null });
 
         portal.Clock.Advance(SmtpDownPortal.InitialBackoff);
         await portal.WaitForOutboxAsync(async () => (await portal.RowAsync(id)).FailedAt is not null);
