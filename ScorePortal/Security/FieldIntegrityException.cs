@@ -9,12 +9,19 @@ namespace ScorePortal.Security;
 /// </summary>
 public sealed class FieldIntegrityException : CryptographicException
 {
-    public FieldIntegrityException(string binding, Guid row, string reason, Exception? inner = null)
+    public FieldIntegrityException(string binding, Guid row, string reason, Exception? inner = null, bool unbound = false)
         : base($"{binding} of row {row:D} {reason}", inner)
     {
         Binding = binding;
         Row = row;
+        Unbound = unbound;
     }
+
+    /// <summary>
+    /// The value is of a form from before row binding, refused as such (a database upgraded without <c>rotate-keys</c>,
+    /// or an old value put back): one alert per column says so, not one per row.
+    /// </summary>
+    public bool Unbound { get; }
 
     /// <summary>The column: "Candidate.Name".</summary>
     public string Binding { get; }

@@ -69,7 +69,7 @@ public sealed class FieldProtector
                 return Open(keyId, body[RowMarker.Length..], RowAssociatedData(keyId, binding, row));
             if (!AcceptsUnbound)
                 throw new FieldIntegrityException(binding, row, "holds a value written before values were bound to their row: run rotate-keys "
-                    + "(it reads such values and rewrites them), or set Security:AcceptUnboundFieldValues=true until it has run.");
+                    + "(it reads such values and rewrites them), or set Security:AcceptUnboundFieldValues=true until it has run.", unbound: true);
             return body.StartsWith(BoundMarker, StringComparison.Ordinal)
                 ? Open(keyId, body[BoundMarker.Length..], BoundAssociatedData(keyId, binding))
                 : Open(keyId, body, AssociatedData(keyId));

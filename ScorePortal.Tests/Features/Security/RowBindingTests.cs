@@ -144,6 +144,8 @@ public sealed class RowBindingTests
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => NameOfAsync(portal, id));
         AssertRefused(refused);
         Assert.Contains("rotate-keys", refused is CryptographicException ? refused.Message : refused.InnerException!.Message);
+        var legacy = FieldIntegrityException.In(refused);
+        Assert.True(legacy is { Unbound: true, Binding: "Candidate.Name" });
 
         // rotate-keys reads it anyway and rewrites every value bound to its row.
         var output = new StringWriter();

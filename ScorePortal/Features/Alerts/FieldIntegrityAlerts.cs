@@ -25,7 +25,8 @@ public sealed class FieldIntegrityAlerts(IDbContextFactory<ScorePortalDbContext>
     {
         ArgumentNullException.ThrowIfNull(failure);
         var now = time.GetUtcNow();
-        var subject = failure.Binding + ":" + failure.Row.ToString("D", CultureInfo.InvariantCulture);
+        // Values from before row binding come by the million after an upgrade without rotate-keys: one alert per column.
+        var subject = failure.Binding + ":" + (failure.Unbound ? "unbound" : failure.Row.ToString("D", CultureInfo.InvariantCulture));
         lock (_raised)
         {
             if (_raised.TryGetValue(subject, out var last) && now - last < Quiet) return;
