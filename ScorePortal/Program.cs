@@ -10,48 +10,56 @@ using ScorePortal.Features.Catalog;
 using ScorePortal.Features.Demo;
 using ScorePortal.Features.Lookup;
 using ScorePortal.Features.Me;
-using ScorePortal.Features.Outbox;
 using ScorePortal.Features.Reports;
+using ScorePortal.Features.Results;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Features.Sessions;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Notices;
+using ScorePortal.Platform.Outbox;
 using ScorePortal.Security;
 
 if (GenerateKeysCommand.Matches(args)) return GenerateKeysCommand.Run(args, Console.Out);
 
 var builder = WebApplication.CreateBuilder(args);
 
+// The platform: configuration, edges, data, keys, fonts, and the cross-cutting services features use
+// (docs/architecture.md). Technical folders name no feature.
 builder.AddSharedDevelopmentSettings(args);
 builder.AddKeyFile(args);
 builder.AddProductionStartupChecks();
 builder.AddOperations();
 builder.AddHardenedEdges();
 builder.AddTrustedProxies();
+builder.AddBusyGate();
+builder.AddPublicFormLimits();
 builder.AddPortalLocalization();
 builder.AddDatabase();
 builder.AddSecurityKeys();
 builder.AddDataProtectionKeys();
 builder.AddPortalFonts();
-builder.AddScoreReports();
-builder.AddCaptcha();
-builder.AddAudit();
+builder.AddAuditLog();
 builder.AddOutbox();
-builder.AddBusyGate();
-builder.AddLookupThrottle();
-builder.AddAnomalyDetection();
-builder.AddAccounts();
-builder.AddDemoData();
-builder.AddSessionCatalog();
-builder.AddCatalog();
-builder.AddLookup();
-builder.AddBatches();
-builder.AddAnalytics();
-builder.AddPublicFormLimits();
-builder.AddCandidateArea();
-builder.AddReportRegister();
-builder.AddReviews();
+builder.AddNotices();
 builder.AddPortalUi();
+
+// Features, one line each, named after their folder.
+builder.AddResults();
+builder.AddAccount();
+builder.AddAlerts();
+builder.AddAnalytics();
+builder.AddAudit();
+builder.AddBatches();
+builder.AddCaptcha();
+builder.AddCatalog();
+builder.AddDemo();
+builder.AddLookup();
+builder.AddMe();
+builder.AddReports();
+builder.AddReviews();
+builder.AddSessions();
 
 var app = builder.Build();
 
@@ -77,14 +85,14 @@ app.UseFriendlyAntiforgeryFailures();
 
 app.MapOperations();
 app.MapPortalLocalization();
-app.MapAccountEndpoints();
-app.MapCaptcha();
-app.MapLookup();
+app.MapAccount();
 app.MapAudit();
 app.MapBatches();
 app.MapAnalytics();
-app.MapReportEndpoints();
-app.MapReviewEndpoints();
+app.MapCaptcha();
+app.MapLookup();
+app.MapReports();
+app.MapReviews();
 app.MapPortalUi();
 
 app.Run();

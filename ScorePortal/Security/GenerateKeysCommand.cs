@@ -1,9 +1,9 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using ScorePortal.Features.Audit;
+using System.Text.Json;
 using ScorePortal.Features.Reports;
+using ScorePortal.Platform.Audit;
 
 namespace ScorePortal.Security;
 

@@ -1,11 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Outbox;
 using ScorePortal.Features.Reviews;
-using ScorePortal.Features.Scores;
+using ScorePortal.Model;
 using ScorePortal.Operations;
+using ScorePortal.Platform.Outbox;
 
 namespace ScorePortal.Security;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Security;

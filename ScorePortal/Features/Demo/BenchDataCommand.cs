@@ -4,11 +4,9 @@ using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Scores;
+using ScorePortal.Model;
 using ScorePortal.Operations;
 using ScorePortal.Security;
-using ScorePortal.Features.Sessions;
 
 namespace ScorePortal.Features.Demo;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using ScorePortal.Account;
+using ScorePortal.Model;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Demo;

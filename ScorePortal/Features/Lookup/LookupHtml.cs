@@ -1,23 +1,22 @@
 using System.Globalization;
 using ScorePortal.Components.StaticHtml;
-using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Captcha;
-using ScorePortal.Features.Scores;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Features.Results;
 using ScorePortal.Localization;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Lookup;
 
 /// <summary>What the main lookup page shows: the two channels' input, their messages, and the answer.</summary>
 internal sealed record LookupPageState(
-    string? SessionCode = null, IdType? IdType = Candidates.IdType.ResidentId, string? IdNumber = null, string? Name = null,
+    string? SessionCode = null, IdType? IdType = ScorePortal.Model.IdType.ResidentId, string? IdNumber = null, string? Name = null,
     string? TicketNumber = null, string? TicketName = null,
     IReadOnlyList<FormError>? Errors = null, IReadOnlyList<FormError>? TicketErrors = null, bool TicketChannel = false,
-    LookupOutcome? Outcome = null);
+    ResultOutcome? Outcome = null);
 
 internal sealed record OverseasPageState(
     string? SessionCode = null, string? PassportNumber = null, string? Email = null,
-    IReadOnlyList<FormError>? Errors = null, LookupOutcome? Outcome = null);
+    IReadOnlyList<FormError>? Errors = null, ResultOutcome? Outcome = null);
 
 /// <summary>A message said at a form: its resource key (which tells the field it concerns) and its text.</summary>
 internal sealed record FormError(string Key, string Text);
@@ -57,12 +56,12 @@ internal static class LookupHtml
             var errors = new FormErrors("lookup", state.Errors);
             Errors(html, errors);
             SessionSelect(html, page, t, state.SessionCode, errors.For("Session"));
-            html.Raw("<div class=\"portal-field\"><label for=\"idtype\">").Text(t["Lookup.IdType"]).Raw("</label><select id=\"idtype\" name=\"Input.IdType\"");
+            html.Raw("<div class=\"portal-field\"><label for=\"idtype\">").Text(t["ScorePortal.Model.IdType"]).Raw("</label><select id=\"idtype\" name=\"Input.IdType\"");
             Invalid(html, errors.For("IdType"));
             html.Raw(">");
             foreach (var type in Enum.GetValues<IdType>())
                 html.Raw("<option").Attr("value", type.ToString()).Flag("selected", type == state.IdType).Raw(">")
-                    .Text(t[$"Lookup.IdType.{type}"]).Raw("</option>");
+                    .Text(t[$"ScorePortal.Model.IdType.{type}"]).Raw("</option>");
             html.Raw("</select></div>");
             TextField(html, "idnumber", "Input.IdNumber", t["Lookup.IdNumber"], state.IdNumber, 64, "autocomplete=\"off\"",
                 describedBy: errors.For("IdNumber", "ResidentId", "Permit", "Passport"));
@@ -108,12 +107,12 @@ internal static class LookupHtml
     /// nothing to print twice): no form, no fresh captcha, a link to look up again.
     /// </summary>
     private static void Page(HtmlWriter html, LookupPageContext page, string titleKey, string introKey, string againHref,
-        LookupOutcome? outcome, Action<CachedTexts> forms)
+        ResultOutcome? outcome, Action<CachedTexts> forms)
     {
         var t = page.T;
         PortalDocument.Begin(html, page.Http, t, t[titleKey]);
         html.Raw("<div class=\"portal-lookup\">");
-        if (outcome is LookupOutcome.Found)
+        if (outcome is ResultOutcome.Found)
         {
             AgainLink(html, t, againHref);
         }
@@ -235,28 +234,28 @@ internal static class LookupHtml
 
     /// <summary>What a lookup answers, below its form; shared by every lookup channel.</summary>
     /// <summary>A lookup's answer block (result sheet, or where to ask) as markup for the candidate area's Razor pages.</summary>
-    public static Microsoft.AspNetCore.Components.MarkupString OutcomeMarkup(CachedTexts t, LookupOutcome outcome, DateTimeOffset generatedAt)
+    public static Microsoft.AspNetCore.Components.MarkupString OutcomeMarkup(CachedTexts t, ResultOutcome outcome, DateTimeOffset generatedAt)
     {
         using var html = new HtmlWriter();
         Outcome(html, t, outcome, generatedAt);
         return new Microsoft.AspNetCore.Components.MarkupString(html.ToString());
     }
 
-    private static void Outcome(HtmlWriter html, LookupPageContext page, LookupOutcome? outcome) =>
+    private static void Outcome(HtmlWriter html, LookupPageContext page, ResultOutcome? outcome) =>
         Outcome(html, page.T, outcome, page.Http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
 
-    private static void Outcome(HtmlWriter html, CachedTexts t, LookupOutcome? outcome, DateTimeOffset generatedAt)
+    private static void Outcome(HtmlWriter html, CachedTexts t, ResultOutcome? outcome, DateTimeOffset generatedAt)
     {
         switch (outcome)
         {
-            case LookupOutcome.NotFound:
+            case ResultOutcome.NotFound:
                 html.Element("div", t["Lookup.NotFound"], " class=\"portal-alert portal-alert--error\" role=\"alert\" data-testid=\"lookup-not-found\"");
                 break;
-            case LookupOutcome.NotReleased n:
+            case ResultOutcome.NotReleased n:
                 html.Element("div", t.Format("Lookup.NotReleased", PortalFormat.Name(n.SessionNameZh, n.SessionNameEn), PortalFormat.DateTime(n.ReleaseAt)),
                     " class=\"portal-alert portal-alert--info\" role=\"status\" data-testid=\"lookup-not-released\"");
                 break;
-            case LookupOutcome.NoScores ns:
+            case ResultOutcome.NoScores ns:
                 var c = ns.Center;
                 html.Raw("<div class=\"portal-alert portal-alert--info\" role=\"status\" data-testid=\"lookup-no-scores\">")
                     .Element("p", t.Format("Lookup.NoScores", PortalFormat.Name(ns.SessionNameZh, ns.SessionNameEn)), " class=\"mt-0\"")
@@ -267,7 +266,7 @@ internal static class LookupHtml
                 if (c.Website is { } site) html.Raw("<li>").Text(t["Lookup.Contact.Website"]).Raw(": ").Text(site).Raw("</li>");
                 html.Raw("</ul></div>");
                 break;
-            case LookupOutcome.Found f:
+            case ResultOutcome.Found f:
                 Sheet(html, t, f.Sheet, generatedAt);
                 break;
         }

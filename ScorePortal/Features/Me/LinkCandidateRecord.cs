@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Outbox;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Notices;
+using ScorePortal.Platform.Outbox;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Me;
 
@@ -94,7 +96,7 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
         if (candidate.Email is { Length: > 0 } recordEmail)
         {
             await codes.AddAsync(db, request.UserId, LinkPurposePrefix + candidate.Id,
-                code => mail.LinkCode(recordEmail, code, request.Culture), ct);
+                code => mail.LinkCode(recordEmail, code, OneTimeCode.Lifetime, request.Culture), ct);
             await db.SaveChangesAsync(ct);
             await AuditAsync(request, candidate.Id, "code-sent");
             return new LinkOutcome.CodeSent(CandidateMail.MaskEmail(recordEmail));

@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Me;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
 using ScorePortal.Operations;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reports;
 

@@ -1,9 +1,7 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Model;
 using ScorePortal.Security;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Catalog;
-using ScorePortal.Features.Scores;
 
 namespace ScorePortal.Features.Reviews;
 
