@@ -123,7 +123,7 @@ public static class PortalCommands
     /// options only (<c>--urls …</c>, <c>--Key=value</c>, <c>Key=value</c>): serve the portal.
     /// </summary>
     /// <param name="commands">The commands to choose from; by default those the features registered.</param>
-    public static async Task<int?> RunCommandAsync(this WebApplication app, string[] args, PortalPreparation preparation,
+    public static async Task<int?> RunCommandAsync(this IHost app, string[] args, PortalPreparation preparation,
         IReadOnlyList<PortalCommand>? commands = null, string usage = Usage)
     {
         if (args.Length == 0 || (IsOption(args[0]) && !IsHelp(args[0]))) return null;
