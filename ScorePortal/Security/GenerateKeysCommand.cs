@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using ScorePortal.Operations;
 
 namespace ScorePortal.Security;
 
@@ -16,11 +17,19 @@ public static class GenerateKeysCommand
     public const string Name = "generate-keys";
     public const string KeysFileName = "keys.json";
 
+    /// <summary>
+    /// Listed with the other commands; it needs no database. Program.cs runs it before the host is built (see
+    /// <see cref="Matches"/>), so this entry only serves <c>help</c> and a host that is already built.
+    /// </summary>
+    public static readonly PortalCommand Command = new(Name,
+        "Write every key a Production portal needs into a new owner-only directory: --out DIR [--rotate-field-key]",
+        (_, args, output) => Task.FromResult(Run([Name, .. args.Raw], output)), CommandNeeds.Nothing);
+
     public static bool Matches(string[] args) => args.Length > 0 && args[0] == Name;
 
     public static int Run(string[] args, TextWriter output)
     {
-        var options = new Operations.CommandArguments(args[1..]);
+        var options = new CommandArguments(args[1..]);
         if (options.Get("out") is not { Length: > 0 } outDir || outDir == "true")
         {
             output.WriteLine("Usage: generate-keys --out <directory> [--rotate-field-key]");

@@ -28,8 +28,6 @@ public static class ReportsExtensions
         builder.Services.AddSingleton<ReportSigningCertificate>();
         builder.Services.AddSingleton<ScoreReportRenderer>();
         builder.Services.AddSingleton<ReportSignatureCheck>();
-        builder.Services.AddPortalCommand(BenchReportsCommand.Command);
-        builder.Services.AddPortalCommand(BenchIssueReportsCommand.Command);
         // The register of issued reports: issue, list, download, revoke, verify.
         builder.Services.AddSingleton<ReportVault>();
         builder.Services.AddSingleton<IssueReport>();
