@@ -56,12 +56,12 @@ internal static class LookupHtml
             var errors = new FormErrors("lookup", state.Errors);
             Errors(html, errors);
             SessionSelect(html, page, t, state.SessionCode, errors.For("Session"));
-            html.Raw("<div class=\"portal-field\"><label for=\"idtype\">").Text(t["ScorePortal.Model.IdType"]).Raw("</label><select id=\"idtype\" name=\"Input.IdType\"");
+            html.Raw("<div class=\"portal-field\"><label for=\"idtype\">").Text(t["Lookup.IdType"]).Raw("</label><select id=\"idtype\" name=\"Input.IdType\"");
             Invalid(html, errors.For("IdType"));
             html.Raw(">");
             foreach (var type in Enum.GetValues<IdType>())
                 html.Raw("<option").Attr("value", type.ToString()).Flag("selected", type == state.IdType).Raw(">")
-                    .Text(t[$"ScorePortal.Model.IdType.{type}"]).Raw("</option>");
+                    .Text(t[$"Lookup.IdType.{type}"]).Raw("</option>");
             html.Raw("</select></div>");
             TextField(html, "idnumber", "Input.IdNumber", t["Lookup.IdNumber"], state.IdNumber, 64, "autocomplete=\"off\"",
                 describedBy: errors.For("IdNumber", "ResidentId", "Permit", "Passport"));
