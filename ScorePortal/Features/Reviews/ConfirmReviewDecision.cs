@@ -99,8 +99,7 @@ public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext
         if (changed)
         {
             await outcomes.RecomputeAsync(db, [review.CandidateId], ct);
-            var sessionId = await db.Registrations.Where(r => r.Id == review.RegistrationId).Select(r => r.ExamSessionId).SingleAsync(ct);
-            await events.RaiseAsync(db, ResultChanged.ReviewDecided(sessionId, decision.ResultBatchId, review.Id, review.CaseNumber,
+            await events.RaiseAsync(db, ResultChanged.ReviewDecided(review.ExamSessionId, decision.ResultBatchId, review.Id, review.CaseNumber,
                 review.CandidateId, review.RegistrationId, review.SubjectId, now), ct);
         }
         await tx.CommitAsync(ct);
