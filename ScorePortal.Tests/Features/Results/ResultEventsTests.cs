@@ -142,6 +142,18 @@ public sealed class ResultEventsTests(DemoPortal portal) : IClassFixture<DemoPor
             Assert.Equal([candidate.Id], await decided.Candidates(db).ToListAsync());
         await WaitDeliveredAsync(decided.EventId);
 
+        // A decision's message queued before result events existed (it waited without a handler) reaches the subscribers too.
+        await using (var db = _data.Db())
+        {
+            db.Enqueue(OutboxKinds.ResultChanged, new { candidateId = candidate.Id, registrationId = registration.Id, subjectId = decided.SubjectId,
+                caseNumber = "FH-EARLIER-" + changedRequest, changedAt = portal.Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+        }
+        await portal.WaitForOutboxAsync(() => Task.FromResult(Recorder.Delivered.Any(e => e.CaseNumber == "FH-EARLIER-" + changedRequest)));
+        var earlier = Recorder.Delivered.First(e => e.CaseNumber == "FH-EARLIER-" + changedRequest);
+        Assert.Equal((ResultChangeKind.ReviewDecided, changedRequest, session.Id), (earlier.Kind, earlier.ReviewRequestId, earlier.SessionId));
+        Assert.NotEqual(Guid.Empty, earlier.EventId);
+
         // The median equals the published score of the other subject: the result does not change, no event.
         var unchangedRequest = await RequestAsync(candidate, registration, session, qualification, "JC", 51m, 50m, 51m, 53m);
         Assert.True((await confirm.HandleAsync(new ConfirmReviewDecisionRequest(staff, unchangedRequest))).Succeeded);
