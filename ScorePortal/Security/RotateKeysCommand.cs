@@ -61,6 +61,10 @@ public static class RotateKeysCommand
             output.WriteLine($"  User tokens: {tokens}");
             total += tokens;
         }
+        // A high-value event: its entry is covered by a signed checkpoint at once (AuditActions.SealedAtOnce).
+        await services.GetRequiredService<Features.Audit.AuditLog>().WriteDurableAsync(new Features.Audit.AuditRecord(
+            Features.Audit.AuditActions.KeyRotation, TargetType: "key", TargetId: protector.CurrentKeyId,
+            Data: new Dictionary<string, string?> { ["rows"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         output.WriteLine($"Done: {total} rows now use key {protector.CurrentKeyId}.");
         return 0;
     }

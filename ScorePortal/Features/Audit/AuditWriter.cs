@@ -14,6 +14,7 @@ internal sealed class AuditWriter(
     AuditLog log,
     IDbContextFactory<ScorePortalDbContext> dbFactory,
     SourceAddressHasher addresses,
+    AuditCheckpoints checkpoints,
     ILogger<AuditWriter> logger) : BackgroundService, ScorePortal.Operations.IRunsDuringCommands
 {
     private const int MaxBatch = 1000;
@@ -53,6 +54,9 @@ internal sealed class AuditWriter(
                 while (batch.Count < MaxBatch && log.Reader.TryRead(out var pending)) batch.Add(pending);
             }
 
+            // Seal markers are not entries: they ask for a checkpoint once what came before them is committed.
+            var seal = batch.Any(p => p.Seal || AuditActions.SealedAtOnce.Contains(p.Record.Action));
+            var entries = batch.Where(p => !p.Seal).ToList();
             Exception? failure = null;
             // A long write transaction (a million-row import or publication holds SQLite's write lock for a minute or
             // two) makes an append time out: keep the entries and try again rather than lose them.
@@ -61,7 +65,7 @@ internal sealed class AuditWriter(
                 if (attempt > 1) await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
                 try
                 {
-                    (sequence, previousHash) = await AppendAsync(batch, sequence, previousHash);
+                    if (entries.Count > 0) (sequence, previousHash) = await AppendAsync(entries, sequence, previousHash);
                     failure = null;
                     break;
                 }
@@ -73,12 +77,29 @@ internal sealed class AuditWriter(
                     (sequence, previousHash) = await ChainEndAsync(CancellationToken.None);
                 }
             }
+            if (failure is null && seal) await CheckpointAsync("a sealed event");
             foreach (var p in batch)
             {
                 if (failure is null) p.Committed?.TrySetResult();
                 else p.Committed?.TrySetException(new InvalidOperationException("The audit log could not be written.", failure));
             }
             if (failure is not null) logger.LogError(failure, "Could not append {Count} audit entries", batch.Count);
+        }
+        // Every shutdown (and the end of every command, which stops this writer) leaves the tail covered.
+        await CheckpointAsync("shutdown");
+    }
+
+    private async Task CheckpointAsync(string reason)
+    {
+        try
+        {
+            if (await checkpoints.CreateAsync(ct: CancellationToken.None) is { } c)
+                logger.LogInformation("Audit checkpoint signed up to entry {Sequence} ({Reason})", c.UpToSequence, reason);
+        }
+        catch (Exception ex)
+        {
+            // The entries are committed; the hourly checkpoint will cover them, and verify-audit reports the delay.
+            logger.LogError(ex, "Could not sign an audit checkpoint ({Reason})", reason);
         }
     }
 
