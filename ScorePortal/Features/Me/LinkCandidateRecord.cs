@@ -93,8 +93,13 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
 
         if (candidate.Email is { Length: > 0 } recordEmail)
         {
-            await codes.AddAsync(db, request.UserId, LinkPurposePrefix + candidate.Id,
-                code => mail.LinkCode(recordEmail, code, request.Culture), ct);
+            // One budget per record, whichever account asks: the code protects the record's owner and lands in their inbox.
+            if (await codes.AddAsync(db, request.UserId, LinkPurposePrefix + candidate.Id,
+                    code => mail.LinkCode(recordEmail, code, request.Culture), CodeScope.Purpose, ct) == CodeIssue.Limited)
+            {
+                await AuditAsync(request, candidate.Id, "code-limited");
+                return new LinkOutcome.Refused("Me.Code.SendLimit");
+            }
             await db.SaveChangesAsync(ct);
             await AuditAsync(request, candidate.Id, "code-sent");
             return new LinkOutcome.CodeSent(CandidateMail.MaskEmail(recordEmail));
