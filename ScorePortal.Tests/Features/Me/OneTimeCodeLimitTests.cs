@@ -21,6 +21,7 @@ public sealed class OneTimeCodeLimitTests(DemoPortal portal) : IClassFixture<Dem
         using var response = await client.SubmitAsync("/me/link?again=1", "link", new Dictionary<string, string>
         {
             ["Input.IdType"] = "Passport", ["Input.IdNumber"] = "E12345678", ["Input.Name"] = "Smith John", ["Input.Ticket"] = ticket,
+            ["Input.CaptchaAnswer"] = PortalFactory.CaptchaTestAnswer,
         });
         return await response.Content.ReadAsStringAsync();
     }
