@@ -14,12 +14,16 @@ internal sealed class AuditWriter(
     AuditLog log,
     IDbContextFactory<ScorePortalDbContext> dbFactory,
     SourceAddressHasher addresses,
-    AuditCheckpoints checkpoints,
+    IServiceProvider services,
     ILogger<AuditWriter> logger) : BackgroundService, ScorePortal.Operations.IRunsDuringCommands
 {
     private const int MaxBatch = 1000;
     private const int MaxAttempts = 20;
     private static readonly TimeSpan GroupCommitWindow = TimeSpan.FromMilliseconds(5);
+
+    // Whether this process appended anything: a command that wrote nothing (generate-keys before any database or key
+    // exists) signs nothing at its end and never needs the signing key.
+    private bool _appended;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -65,7 +69,11 @@ internal sealed class AuditWriter(
                 if (attempt > 1) await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
                 try
                 {
-                    if (entries.Count > 0) (sequence, previousHash) = await AppendAsync(entries, sequence, previousHash);
+                    if (entries.Count > 0)
+                    {
+                        (sequence, previousHash) = await AppendAsync(entries, sequence, previousHash);
+                        _appended = true;
+                    }
                     failure = null;
                     break;
                 }
@@ -86,14 +94,14 @@ internal sealed class AuditWriter(
             if (failure is not null) logger.LogError(failure, "Could not append {Count} audit entries", batch.Count);
         }
         // Every shutdown (and the end of every command, which stops this writer) leaves the tail covered.
-        await CheckpointAsync("shutdown");
+        if (_appended) await CheckpointAsync("shutdown");
     }
 
     private async Task CheckpointAsync(string reason)
     {
         try
         {
-            if (await checkpoints.CreateAsync(ct: CancellationToken.None) is { } c)
+            if (await services.GetRequiredService<AuditCheckpoints>().CreateAsync(ct: CancellationToken.None) is { } c)
                 logger.LogInformation("Audit checkpoint signed up to entry {Sequence} ({Reason})", c.UpToSequence, reason);
         }
         catch (Exception ex)
