@@ -3,10 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OtpNet;
-using ScorePortal.Account;
 using ScorePortal.Data;
+using ScorePortal.Features.Results;
 using ScorePortal.Features.Sessions;
 using ScorePortal.Localization;
+using ScorePortal.Model;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.EndToEnd;

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OtpNet;
-using ScorePortal.Account;
 using ScorePortal.Data;
+using ScorePortal.Model;
+using ScorePortal.Security;
 using ScorePortal.Tests.Features.Batches;
 using ScorePortal.Tests.Infrastructure;
 

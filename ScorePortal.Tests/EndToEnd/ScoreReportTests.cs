@@ -98,7 +98,7 @@ public sealed partial class ScoreReportTests(PlaywrightFixture browser)
     private async Task<string> TicketAsync()
     {
         var tickets = await ScorePortal.Tests.Features.Me.CandidateTestSupport.TicketsAsync(browser.Portal,
-            ScorePortal.Features.Candidates.IdType.ResidentId, "110105199003072311");
+            ScorePortal.Model.IdType.ResidentId, "110105199003072311");
         return tickets[0];
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 using ScorePortal.Account;
+using ScorePortal.Model;
 
 namespace ScorePortal.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Features.Outbox;
+using ScorePortal.Platform.Outbox;
 
 namespace ScorePortal.Tests.Infrastructure;
 

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
-using ScorePortal.Features.Audit;
+using ScorePortal.Model;
 using ScorePortal.Operations;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 
 namespace ScorePortal.Account;
 

@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
 using ScorePortal.Localization;
+using ScorePortal.Model;
 using ScorePortal.Operations;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 
 namespace ScorePortal.Account;
 
@@ -15,7 +17,7 @@ public static class AccountExtensions
     /// <summary>How long a staff, expert or admin session survives without a request.</summary>
     public static readonly TimeSpan StaffIdleTimeout = TimeSpan.FromMinutes(20);
 
-    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddAccount(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddCascadingAuthenticationState();
@@ -122,6 +124,9 @@ public static class AccountExtensions
                 "Account:SignIn delays must be positive, MaxDelay at least FirstDelay and at most 15 minutes (longer is a lockout).")
             .ValidateOnStart();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<OneTimeCodes>();
+        services.AddSingleton<StepUp>();
+        services.AddSingleton<IKeyRotationStep, UserTokensRotation>();
         foreach (var command in AccountCommands.All) services.AddPortalCommand(command);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, EnrollmentRedirectResultHandler>();
         services.AddAuthorizationBuilder()
@@ -142,7 +147,7 @@ public static class AccountExtensions
                 await roles.CreateAsync(new IdentityRole(role));
     }
 
-    public static WebApplication MapAccountEndpoints(this WebApplication app)
+    public static WebApplication MapAccount(this WebApplication app)
     {
         app.MapPost("/Account/Logout", async (SignInManager<ApplicationUser> signInManager, AuditLog audit, HttpContext context,
             [FromForm] string? returnUrl) =>

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Localization;
 using ScorePortal.Data;
-using ScorePortal.Features.Outbox;
+using ScorePortal.Model;
+using ScorePortal.Platform.Outbox;
 
 namespace ScorePortal.Account;
 

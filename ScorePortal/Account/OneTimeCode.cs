@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Model;
 
 namespace ScorePortal.Account;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
-using ScorePortal.Features.Outbox;
+using ScorePortal.Platform.Outbox;
 
 namespace ScorePortal.Account;
 

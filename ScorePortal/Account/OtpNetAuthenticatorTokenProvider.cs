@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using OtpNet;
+using ScorePortal.Model;
 
 namespace ScorePortal.Account;
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using ScorePortal.Model;
 
 namespace ScorePortal.Account;
 

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
+using ScorePortal.Model;
 using ScorePortal.Security;
 
 namespace ScorePortal.Account;

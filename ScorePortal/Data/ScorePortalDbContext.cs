@@ -2,18 +2,14 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
-using ScorePortal.Security;
 using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Api;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Batches;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Catalog;
-using ScorePortal.Features.Outbox;
 using ScorePortal.Features.Reports;
 using ScorePortal.Features.Reviews;
-using ScorePortal.Features.Scores;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Outbox;
+using ScorePortal.Security;
 
 namespace ScorePortal.Data;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Security;
@@ -71,6 +70,7 @@ public static class SecurityExtensions
         builder.Services.ConfigureDbContext<SqliteScorePortalDbContext>(o => o.AddInterceptors(FieldEncryptionInterceptor.Instance));
         builder.Services.ConfigureDbContext<SqlServerScorePortalDbContext>(o => o.AddInterceptors(FieldEncryptionInterceptor.Instance));
         builder.Services.AddPortalCommand(RotateKeysCommand.Command);
+        builder.Services.AddPortalCommand(GenerateKeysCommand.Command);
         return builder;
     }
 

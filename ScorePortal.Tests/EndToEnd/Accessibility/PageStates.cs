@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
-using ScorePortal.Account;
+using ScorePortal.Model;
 using ScorePortal.Operations;
 using ScorePortal.Tests.Infrastructure;
 
@@ -216,8 +216,8 @@ public static class PageStates
         {
             var english = await page.EvaluateAsync<string>("() => document.documentElement.lang") == "en-US";
             var (type, id, name) = english
-                ? (ScorePortal.Features.Candidates.IdType.HkMacaoTaiwanPermit, "810000199105038614", "陈家豪")
-                : (ScorePortal.Features.Candidates.IdType.ResidentId, "370102199608302908", "孙丽");
+                ? (ScorePortal.Model.IdType.HkMacaoTaiwanPermit, "810000199105038614", "陈家豪")
+                : (ScorePortal.Model.IdType.ResidentId, "370102199608302908", "孙丽");
             var tickets = await ScorePortal.Tests.Features.Me.CandidateTestSupport.TicketsAsync(browser.Portal, type, id);
             await page.GotoAsync("/me/link");
             await page.SelectOptionAsync("#link-idtype", type.ToString());

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Account;
 using ScorePortal.Data;
+using ScorePortal.Model;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Account;

@@ -2,7 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
-using ScorePortal.Account;
+using ScorePortal.Model;
+using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Account;

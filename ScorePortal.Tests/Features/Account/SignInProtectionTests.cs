@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Account;
+using ScorePortal.Model;
+using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Account;

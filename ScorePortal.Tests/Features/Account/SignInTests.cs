@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
-using ScorePortal.Account;
+using ScorePortal.Model;
+using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Account;
@@ -261,7 +262,7 @@ public sealed partial class SignInTests(DemoPortal portal) : IClassFixture<DemoP
         using var _ = await client.SignInAsync("nobody.audit@example.com", "whatever password 1");
         using var __ = await client.SignInAsync("candidate@scoreportal.demo", "wrong password 123");
 
-        var entries = db.AuditEntries.Where(e => e.Action == ScorePortal.Features.Audit.AuditActions.SignIn && e.Sequence > before)
+        var entries = db.AuditEntries.Where(e => e.Action == ScorePortal.Platform.Audit.AuditActions.SignIn && e.Sequence > before)
             .OrderBy(e => e.Sequence).ToList();
 
         Assert.Collection(entries,

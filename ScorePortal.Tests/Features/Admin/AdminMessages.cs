@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using ScorePortal.Features.Admin;
+using ScorePortal.Components.Forms;
 
 namespace ScorePortal.Tests.Features.Admin;
 

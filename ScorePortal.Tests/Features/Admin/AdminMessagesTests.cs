@@ -1,5 +1,5 @@
 using System.Reflection;
-using ScorePortal.Features.Admin;
+using ScorePortal.Components.Forms;
 using ScorePortal.Features.Catalog;
 
 namespace ScorePortal.Tests.Features.Admin;

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
 using ScorePortal.Features.Analytics;
-using ScorePortal.Features.Batches;
-using ScorePortal.Features.Scores;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Analytics;
@@ -54,7 +54,7 @@ public sealed class SessionStatisticsTests
             ResultBatchId = score.ResultBatchId, IsCurrent = false,
         });
         await db.SaveChangesAsync();
-        await portal.Services.GetRequiredService<HybridCache>().RemoveByTagAsync(PublishBatch.AnalyticsTag);
+        await portal.Services.GetRequiredService<HybridCache>().RemoveByTagAsync(ResultCaches.AnalyticsTag);
         var again = await statistics.ForSessionAsync(session.Id);
         Assert.Equal(figures.Groups.Sum(g => g.Absent), again.Groups.Sum(g => g.Absent));
         Assert.Equal(figures.Subjects.Sum(s => s.Sat), again.Subjects.Sum(s => s.Sat));

@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Account;
 using ScorePortal.Data;
 using ScorePortal.Features.Audit;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Audit;

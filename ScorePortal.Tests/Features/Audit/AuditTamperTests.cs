@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ScorePortal.Data;
 using ScorePortal.Features.Audit;
+using ScorePortal.Platform.Audit;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Audit;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Features.Batches;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Model;
 using ScorePortal.Operations;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Batches.BatchTestData;
@@ -137,10 +136,10 @@ public sealed class BatchCommandsTests(DemoPortal portal) : IClassFixture<DemoPo
         const string unenrolled = "admin.without.authenticator@example.org";
         await using (var scope = portal.Services.CreateAsyncScope())
         {
-            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Account.ApplicationUser>>();
-            var admin = new ScorePortal.Account.ApplicationUser { UserName = unenrolled, Email = unenrolled, EmailConfirmed = true };
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Model.ApplicationUser>>();
+            var admin = new ScorePortal.Model.ApplicationUser { UserName = unenrolled, Email = unenrolled, EmailConfirmed = true };
             Assert.True((await users.CreateAsync(admin, portal.DemoPassword)).Succeeded);
-            await users.AddToRoleAsync(admin, ScorePortal.Account.Roles.Admin);
+            await users.AddToRoleAsync(admin, ScorePortal.Security.Roles.Admin);
         }
         var secret = await Authenticators.EnrollAsync(portal, Admin2);
         portal.Clock.Advance(TimeSpan.FromSeconds(30));
@@ -176,7 +175,7 @@ public sealed class BatchCommandsTests(DemoPortal portal) : IClassFixture<DemoPo
 
         await using var db = _data.Db();
         var entry = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
-            db.AuditEntries.Where(e => e.Action == ScorePortal.Features.Audit.AuditActions.BatchApprove && e.TargetId == id));
+            db.AuditEntries.Where(e => e.Action == ScorePortal.Platform.Audit.AuditActions.BatchApprove && e.TargetId == id));
         using var data = System.Text.Json.JsonDocument.Parse(entry.DataJson);
         Assert.Equal(Environment.UserName, data.RootElement.GetProperty("osUser").GetString());
         Assert.Equal("cli", data.RootElement.GetProperty("channel").GetString());

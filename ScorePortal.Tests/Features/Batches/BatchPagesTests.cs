@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Bunit;
 using Bunit.TestDoubles;
+using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

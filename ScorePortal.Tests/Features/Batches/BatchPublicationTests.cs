@@ -1,11 +1,9 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Features.Audit;
 using ScorePortal.Features.Batches;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Scores;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Batches.BatchTestData;
@@ -36,7 +34,7 @@ public sealed class BatchPublicationTests(DemoPortal portal) : IClassFixture<Dem
     }
 
     /// <summary>A new candidate registered for the qualification in each of the sessions.</summary>
-    private async Task<(Candidate Candidate, Registration[] Registrations)> CandidateInAsync(ScorePortal.Features.Catalog.Qualification qualification, params ExamSession[] sessions)
+    private async Task<(Candidate Candidate, Registration[] Registrations)> CandidateInAsync(ScorePortal.Model.Qualification qualification, params ExamSession[] sessions)
     {
         var candidate = await _data.CandidateAsync();
         var registrations = new List<Registration>();

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Features.Batches;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Model;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Batches.BatchTestData;
 

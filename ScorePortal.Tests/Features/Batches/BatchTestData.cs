@@ -3,13 +3,11 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Account;
 using ScorePortal.Data;
 using ScorePortal.Features.Batches;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Catalog;
-using ScorePortal.Features.Scores;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
+using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Batches;

@@ -2,8 +2,9 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
-using ScorePortal.Features.Audit;
 using ScorePortal.Features.Batches;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Batches.ImportTestData;
 

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Account;
 using ScorePortal.Data;
 using ScorePortal.Features.Batches;
+using ScorePortal.Model;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Batches;

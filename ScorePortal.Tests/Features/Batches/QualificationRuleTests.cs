@@ -1,5 +1,4 @@
-using ScorePortal.Features.Scores;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Model;
 
 namespace ScorePortal.Tests.Features.Batches;
 

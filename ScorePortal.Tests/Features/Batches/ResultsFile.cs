@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ScorePortal.Features.Candidates;
+using ScorePortal.Model;
 
 namespace ScorePortal.Tests.Features.Batches;
 

@@ -1,4 +1,5 @@
-using ScorePortal.Features.Candidates;
+using ScorePortal.Model;
+using ScorePortal.Security;
 
 namespace ScorePortal.Tests.Features.Candidates;
 

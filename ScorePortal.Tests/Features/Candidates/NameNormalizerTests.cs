@@ -1,4 +1,4 @@
-using ScorePortal.Features.Candidates;
+using ScorePortal.Model;
 
 namespace ScorePortal.Tests.Features.Candidates;
 

@@ -1,10 +1,11 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ScorePortal.Components.Forms;
 using ScorePortal.Data;
-using ScorePortal.Features.Admin;
-using ScorePortal.Features.Audit;
 using ScorePortal.Features.Catalog;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 using ScorePortal.Tests.Features.Admin;
 using ScorePortal.Tests.Infrastructure;
 

@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ScorePortal.Components.Forms;
 using ScorePortal.Data;
-using ScorePortal.Features.Admin;
-using ScorePortal.Features.Audit;
 using ScorePortal.Features.Catalog;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Catalog;

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Components.Layout;
 using ScorePortal.Components.Pages;
 using ScorePortal.Components.Shared;

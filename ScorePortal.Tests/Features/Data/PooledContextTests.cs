@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
-using ScorePortal.Features.Catalog;
+using ScorePortal.Model;
 
 namespace ScorePortal.Tests.Features.Data;
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
 using ScorePortal.Features.Catalog;
+using ScorePortal.Model;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Lookup;

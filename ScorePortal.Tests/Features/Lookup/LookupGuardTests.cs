@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
 using ScorePortal.Features.Alerts;
-using ScorePortal.Features.Audit;
+using ScorePortal.Platform.Audit;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Lookup;

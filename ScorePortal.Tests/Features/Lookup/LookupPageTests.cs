@@ -129,7 +129,7 @@ public sealed class LookupPageTests(DemoPortal portal) : IClassFixture<DemoPorta
     private static string ValidUnknownId()
     {
         const string first17 = "11010519900101999";
-        return first17 + ScorePortal.Features.Candidates.ResidentIdNumber.ComputeCheckDigit(first17);
+        return first17 + ScorePortal.Model.ResidentIdNumber.ComputeCheckDigit(first17);
     }
 
     private static string Alert(string html)
@@ -241,17 +241,17 @@ public sealed class LookupPageTests(DemoPortal portal) : IClassFixture<DemoPorta
     public async Task Registered_candidate_without_scores_is_sent_to_the_provincial_exam_center()
     {
         const string first17 = "11010819800101002";
-        var id = first17 + ScorePortal.Features.Candidates.ResidentIdNumber.ComputeCheckDigit(first17);
+        var id = first17 + ScorePortal.Model.ResidentIdNumber.ComputeCheckDigit(first17);
         var session = (await SessionsAsync()).Released;
         await using (var db = await portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync())
         {
-            var index = portal.Services.GetRequiredService<ScorePortal.Features.Candidates.BlindIndex>();
-            var candidate = new ScorePortal.Features.Candidates.Candidate
+            var index = portal.Services.GetRequiredService<ScorePortal.Security.BlindIndex>();
+            var candidate = new ScorePortal.Model.Candidate
             {
-                IdType = ScorePortal.Features.Candidates.IdType.ResidentId, IdNumber = id,
-                IdNumberIndex = index.Compute(ScorePortal.Features.Candidates.IdType.ResidentId, id), Name = "王无分",
+                IdType = ScorePortal.Model.IdType.ResidentId, IdNumber = id,
+                IdNumberIndex = index.Compute(ScorePortal.Model.IdType.ResidentId, id), Name = "王无分",
             };
-            candidate.Registrations.Add(new ScorePortal.Features.Candidates.Registration
+            candidate.Registrations.Add(new ScorePortal.Model.Registration
             {
                 ExamSessionId = (await db.ExamSessions.SingleAsync(s => s.Code == session)).Id,
                 QualificationId = (await db.Qualifications.FirstAsync()).Id,

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
-using ScorePortal.Features.Lookup;
+using ScorePortal.Features.Results;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Lookup;
@@ -12,8 +12,8 @@ public sealed class LookupQueryTests(DemoPortal portal) : IClassFixture<DemoPort
     [Fact]
     public async Task Prepared_statements_return_the_rows_of_the_ef_query_for_every_demo_registration()
     {
-        var query = portal.Services.GetRequiredService<LookupQuery>();
-        List<(ScorePortal.Features.Candidates.IdType Type, byte[] Index, int SessionId, string Ticket)> registrations;
+        var query = portal.Services.GetRequiredService<ResultQuery>();
+        List<(ScorePortal.Model.IdType Type, byte[] Index, int SessionId, string Ticket)> registrations;
         await using (var db = await portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync())
             registrations = (await db.Registrations.AsNoTracking()
                     .Select(r => new { r.Candidate.IdType, r.Candidate.IdNumberIndex, r.ExamSessionId, r.TicketNumber })
@@ -34,10 +34,10 @@ public sealed class LookupQueryTests(DemoPortal portal) : IClassFixture<DemoPort
             withScores += byId.Count(r => r.Score is not null);
         }
         Assert.True(withScores > 0 && rows > registrations.Count, $"{rows} rows, {withScores} with a score");
-        Assert.Empty(await query.ByIdNumberAsync(ScorePortal.Features.Candidates.IdType.ResidentId, new byte[32], CancellationToken.None));
+        Assert.Empty(await query.ByIdNumberAsync(ScorePortal.Model.IdType.ResidentId, new byte[32], CancellationToken.None));
         Assert.Empty(await query.ByTicketAsync(registrations[0].SessionId, "NO-SUCH-TICKET", CancellationToken.None));
     }
 
-    private static List<LookupRow> Sorted(List<LookupRow> rows) =>
+    private static List<ResultRow> Sorted(List<ResultRow> rows) =>
         [.. rows.OrderBy(r => r.RegistrationId).ThenBy(r => r.SubjectId)];
 }

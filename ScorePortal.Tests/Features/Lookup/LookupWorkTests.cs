@@ -3,9 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Lookup;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
 using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 
@@ -42,9 +42,9 @@ public sealed class LookupWorkTests
         await using (var db = await services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync())
             session = (await db.ExamSessions.Where(s => s.PublishedAt != null).ToListAsync())
                 .OrderByDescending(s => s.Year).ThenByDescending(s => s.Half).First().Code;
-        var flow = new LookupFlow(services.GetRequiredService<SessionCatalog>(), services.GetRequiredService<LookupCatalog>(), TimeProvider.System,
+        var flow = new LookupFlow(services.GetRequiredService<SessionCatalog>(), services.GetRequiredService<ResultCatalog>(), TimeProvider.System,
             new OpenGuard(), services.GetRequiredService<LookupDecoy>(), NullLogger<LookupFlow>.Instance);
-        var lookup = new LookupById(services.GetRequiredService<LookupQuery>(), services.GetRequiredService<BlindIndex>(), flow);
+        var lookup = new LookupById(services.GetRequiredService<ResultQuery>(), services.GetRequiredService<BlindIndex>(), flow);
 
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -80,9 +80,9 @@ public sealed class LookupWorkTests
         var wrongName = await MeasureAsync("110105199003072311", "张三");
         var unknown = await MeasureAsync("11010519491231002X", "张三");
 
-        Assert.Equal(typeof(LookupOutcome.Found), hit.Outcome);
-        Assert.Equal(typeof(LookupOutcome.NotFound), wrongName.Outcome);
-        Assert.Equal(typeof(LookupOutcome.NotFound), unknown.Outcome);
+        Assert.Equal(typeof(ResultOutcome.Found), hit.Outcome);
+        Assert.Equal(typeof(ResultOutcome.NotFound), wrongName.Outcome);
+        Assert.Equal(typeof(ResultOutcome.NotFound), unknown.Outcome);
         Assert.Equal(LookupDecoy.DecryptionBudget, hit.Decryptions);
         Assert.Equal((hit.Decryptions, hit.Normalizations), (wrongName.Decryptions, wrongName.Normalizations));
         Assert.Equal((hit.Decryptions, hit.Normalizations), (unknown.Decryptions, unknown.Normalizations));

@@ -2,8 +2,8 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Me;
+using ScorePortal.Model;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Me.CandidateTestSupport;
 

@@ -2,9 +2,10 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Lookup;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Me.CandidateTestSupport;
 

@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Candidates;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Me.CandidateTestSupport;
 

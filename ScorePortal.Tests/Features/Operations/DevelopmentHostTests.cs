@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
+using ScorePortal.Model;
 using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 

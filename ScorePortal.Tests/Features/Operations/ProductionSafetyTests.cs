@@ -32,7 +32,7 @@ public sealed class ProductionSafetyTests
         }
     }
 
-    private static readonly string SigningKey = ScorePortal.Features.Audit.AuditSigner.NewPrivateKeyPem();
+    private static readonly string SigningKey = ScorePortal.Platform.Audit.AuditSigner.NewPrivateKeyPem();
 
     private const string ReportCertificatePassword = "report-pfx-password";
 

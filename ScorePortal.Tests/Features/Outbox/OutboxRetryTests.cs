@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ScorePortal.Data;
-using ScorePortal.Features.Outbox;
+using ScorePortal.Platform.Outbox;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Outbox;

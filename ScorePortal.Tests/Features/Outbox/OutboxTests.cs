@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
-using ScorePortal.Features.Outbox;
+using ScorePortal.Platform.Outbox;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Outbox;

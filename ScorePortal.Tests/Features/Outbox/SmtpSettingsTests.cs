@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Account;
+using ScorePortal.Model;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Outbox;

@@ -1,13 +1,14 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
 using ScorePortal.Features.Batches;
-using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Reports;
+using ScorePortal.Model;
+using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Me.CandidateTestSupport;
 using PigDocument = UglyToad.PdfPig.PdfDocument;

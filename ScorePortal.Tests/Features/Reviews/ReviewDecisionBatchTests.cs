@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Features.Reviews;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Model;
 using ScorePortal.Tests.Features.Batches;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Batches.BatchTestData;

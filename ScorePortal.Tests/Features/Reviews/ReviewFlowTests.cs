@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Features.Outbox;
+using ScorePortal.Platform.Outbox;
 using ScorePortal.Features.Reports;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Tests.Infrastructure;

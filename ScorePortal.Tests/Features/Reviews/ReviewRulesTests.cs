@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Account;
 using ScorePortal.Features.Reviews;
+using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Reviews.ReviewTestSupport;
 

@@ -1,13 +1,12 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PdfSharp.Pdf;
-using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Reviews;
+using ScorePortal.Model;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Me.CandidateTestSupport;
 
@@ -70,7 +69,7 @@ internal static class ReviewTestSupport
     public static async Task<List<int>> ScoredSubjectsAsync(PortalFactory portal, int registrationId)
     {
         await using var db = await Db(portal);
-        var rows = await db.SubjectScores.Where(s => s.RegistrationId == registrationId && s.IsCurrent && s.Status == ScorePortal.Features.Scores.ScoreStatus.Normal)
+        var rows = await db.SubjectScores.Where(s => s.RegistrationId == registrationId && s.IsCurrent && s.Status == ScorePortal.Model.ScoreStatus.Normal)
             .Select(s => new { s.SubjectId, s.Subject.SortOrder }).ToListAsync();
         return rows.OrderBy(r => r.SortOrder).Select(r => r.SubjectId).ToList();
     }

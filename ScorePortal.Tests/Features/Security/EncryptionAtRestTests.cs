@@ -57,7 +57,7 @@ public sealed class EncryptionAtRestTests
         List<string> recoveryCodes;
         await using (var scope = portal.Services.CreateAsyncScope())
         {
-            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Account.ApplicationUser>>();
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Model.ApplicationUser>>();
             recoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync((await users.FindByEmailAsync("expert@scoreportal.demo"))!, 10))!.ToList();
         }
 
@@ -131,7 +131,7 @@ public sealed class EncryptionAtRestTests
         await using var portal = new DemoPortal();
         string userId;
         await using (var scope = portal.Services.CreateAsyncScope())
-            userId = (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Account.ApplicationUser>>()
+            userId = (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Model.ApplicationUser>>()
                 .FindByEmailAsync("expert@scoreportal.demo"))!.Id;
         const string key = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
         await using (var db = portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext())
@@ -145,7 +145,7 @@ public sealed class EncryptionAtRestTests
         async Task<(string? Key, bool Redeemed)> UseAsync(string code)
         {
             await using var scope = portal.Services.CreateAsyncScope();
-            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Account.ApplicationUser>>();
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ScorePortal.Model.ApplicationUser>>();
             var user = (await users.FindByIdAsync(userId))!;
             return (await users.GetAuthenticatorKeyAsync(user), (await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded);
         }

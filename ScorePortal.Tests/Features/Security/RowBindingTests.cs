@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
 using ScorePortal.Features.Alerts;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Lookup;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
 using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 
@@ -106,7 +106,7 @@ public sealed class RowBindingTests
             Assert.True(DateTime.UtcNow < deadline, "no data.integrity alert for " + subject);
             await Task.Delay(50);
         }
-        var lookup = portal.Services.GetRequiredService<LookupQuery>();
+        var lookup = portal.Services.GetRequiredService<ResultQuery>();
         AssertRefused(await Assert.ThrowsAnyAsync<Exception>(() => lookup.ByIdNumberAsync(victim.IdType, victim.IdNumberIndex, CancellationToken.None)));
         AssertRefused(await Assert.ThrowsAnyAsync<Exception>(() => lookup.ByIdNumberThroughEfAsync(victim.IdType, victim.IdNumberIndex, CancellationToken.None)));
         Assert.Equal((await CandidateAsync(portal, a)).Name, await NameOfAsync(portal, a));

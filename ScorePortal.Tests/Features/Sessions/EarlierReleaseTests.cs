@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ScorePortal.Features.Audit;
 using ScorePortal.Features.Batches;
 using ScorePortal.Features.Sessions;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 using ScorePortal.Tests.Features.Batches;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Batches.BatchTestData;
@@ -17,7 +18,7 @@ public sealed class EarlierReleaseTests(DemoPortal portal) : IClassFixture<DemoP
 {
     private readonly BatchTestData _data = new(portal);
 
-    private async Task<ScorePortal.Features.Admin.EditResult> MoveReleaseAsync(ExamSession session, DateTimeOffset releaseAt, string userId)
+    private async Task<ScorePortal.Components.Forms.EditResult> MoveReleaseAsync(ExamSession session, DateTimeOffset releaseAt, string userId)
     {
         // The exam is over (weeks ago), so a release time of a minute ago is a valid one.
         var examEnd = DateOnly.FromDateTime(portal.Clock.GetUtcNow().UtcDateTime).AddDays(-30);

@@ -1,11 +1,13 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ScorePortal.Components.Forms;
 using ScorePortal.Data;
-using ScorePortal.Features.Admin;
-using ScorePortal.Features.Audit;
+using ScorePortal.Features.Results;
 using ScorePortal.Features.Sessions;
 using ScorePortal.Localization;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 using ScorePortal.Tests.Features.Admin;
 using ScorePortal.Tests.Infrastructure;
 

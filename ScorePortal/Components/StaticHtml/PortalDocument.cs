@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
-using ScorePortal.Account;
 using ScorePortal.Components.Layout;
 using ScorePortal.Localization;
+using ScorePortal.Security;
 
 namespace ScorePortal.Components.StaticHtml;
 

@@ -1,16 +1,18 @@
 using ScorePortal.Operations;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Alerts;
 
 public static class AlertExtensions
 {
-    public static WebApplicationBuilder AddAnomalyDetection(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddAlerts(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<AnomalyOptions>().BindConfiguration(AnomalyOptions.Section)
             .Validate(o => o.Window > TimeSpan.Zero && o.BlockDuration > TimeSpan.Zero, "Anomaly:Window and BlockDuration must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AnomalyDetector>();
         builder.Services.AddSingleton<FieldIntegrityAlerts>();
+        builder.Services.AddSingleton<IIntegrityAlarm>(sp => sp.GetRequiredService<FieldIntegrityAlerts>());
         return builder;
     }
 

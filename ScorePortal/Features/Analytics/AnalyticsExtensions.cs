@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Analytics;
 

@@ -3,7 +3,7 @@ using System.Text;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Analytics;
 

@@ -2,8 +2,8 @@ using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScorePortal.Data;
-using ScorePortal.Features.Batches;
-using ScorePortal.Features.Scores;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Analytics;
 
@@ -27,7 +27,7 @@ public sealed record SessionFigures(int SessionId, IReadOnlyList<GroupFigures> G
 /// <summary>
 /// Aggregates a session's current scores. Scores are encrypted, so they are decrypted and counted here, in one streamed
 /// pass over the session's current scores ordered by registration; the result is cached per session under the tag that
-/// publication and retraction clear (<see cref="PublishBatch.AnalyticsTag"/>).
+/// publication and retraction clear (<see cref="ResultCaches.AnalyticsTag"/>).
 /// </summary>
 public sealed class SessionStatistics(IDbContextFactory<ScorePortalDbContext> dbFactory, HybridCache cache)
 {
@@ -35,7 +35,7 @@ public sealed class SessionStatistics(IDbContextFactory<ScorePortalDbContext> db
 
     public async Task<SessionFigures> ForSessionAsync(int sessionId, CancellationToken ct = default) =>
         await cache.GetOrCreateAsync($"analytics:session:{sessionId}", async token => await ComputeAsync(sessionId, token),
-            Entry, [PublishBatch.AnalyticsTag], ct);
+            Entry, [ResultCaches.AnalyticsTag], ct);
 
     private sealed class Group(int qualificationId, string province)
     {

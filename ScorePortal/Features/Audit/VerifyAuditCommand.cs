@@ -1,4 +1,5 @@
 using ScorePortal.Operations;
+using ScorePortal.Platform.Audit;
 
 namespace ScorePortal.Features.Audit;
 

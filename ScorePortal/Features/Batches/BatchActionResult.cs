@@ -1,10 +1,7 @@
-namespace ScorePortal.Features.Batches;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
 
-/// <summary>Certificates issued and revoked by one recomputation of who passed.</summary>
-public sealed record OutcomeChanges(int Candidates, int Issued, int Revoked)
-{
-    public static readonly OutcomeChanges None = new(0, 0, 0);
-}
+namespace ScorePortal.Features.Batches;
 
 /// <summary>
 /// What an approval, rejection, publication or retraction came to. <see cref="ErrorKey"/> is a resource key

@@ -1,5 +1,5 @@
-using ScorePortal.Account;
-using ScorePortal.Features.Audit;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Batches;
 

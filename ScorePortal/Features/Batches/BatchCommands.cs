@@ -4,9 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
 using ScorePortal.Localization;
+using ScorePortal.Model;
 using ScorePortal.Operations;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Batches;
 

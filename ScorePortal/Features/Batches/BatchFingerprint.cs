@@ -3,8 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Scores;
+using ScorePortal.Model;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Batches;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScorePortal.Data;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Batches;
 
@@ -52,7 +53,7 @@ public sealed class BatchPublisher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        List<(int Id, DateTimeOffset ReleaseAt, int Year, Sessions.ExamHalf Half, int Version)> approved;
+        List<(int Id, DateTimeOffset ReleaseAt, int Year, ScorePortal.Model.ExamHalf Half, int Version)> approved;
         await using (var db = await services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync(ct))
         {
             // Few rows; the release time is compared here because SQLite cannot compare DateTimeOffset in SQL.

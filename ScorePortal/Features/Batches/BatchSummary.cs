@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Batches;
 

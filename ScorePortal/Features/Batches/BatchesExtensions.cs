@@ -19,7 +19,6 @@ public static class BatchesExtensions
         builder.Services.AddSingleton<ImportBatch>();
         builder.Services.AddPortalCommand(ImportCommand.Command);
 
-        builder.Services.AddScoped<Outcomes>();
         builder.Services.AddScoped<ApproveBatch>();
         builder.Services.AddScoped<RejectBatch>();
         builder.Services.AddScoped<PublishBatch>();

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Scores;
+using ScorePortal.Model;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Batches;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Localization;
+using ScorePortal.Model;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Batches;

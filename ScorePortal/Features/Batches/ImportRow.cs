@@ -1,6 +1,5 @@
 using System.Globalization;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Scores;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Batches;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Scores;
+using ScorePortal.Model;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Batches;
 

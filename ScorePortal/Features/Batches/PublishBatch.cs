@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 
 namespace ScorePortal.Features.Batches;
 
@@ -33,9 +34,6 @@ public sealed class PublishBatch(
     TimeProvider time,
     ILogger<PublishBatch> logger)
 {
-    /// <summary>The analytics pages cache their figures under this tag; publication changes them.</summary>
-    public const string AnalyticsTag = "analytics";
-
     public async Task<BatchActionResult> HandleAsync(PublishBatchRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -129,7 +127,7 @@ public sealed class PublishBatch(
             request.BatchId, request.Mode, scores, changes.Issued, changes.Revoked, time.GetElapsedTime(started));
 
         // Committed: nothing below may undo or misreport it, so the caller's cancellation no longer applies.
-        await AfterCommitAsync(sessionCatalog, cache);
+        await ResultCaches.AfterResultsChangedAsync(sessionCatalog, cache);
         var data = new Dictionary<string, string?>
         {
             ["mode"] = request.Mode.ToString(),
@@ -160,12 +158,5 @@ public sealed class PublishBatch(
         if (request.Mode == PublishMode.Now)
             await audit.WriteDurableAsync(BatchAudit.Refusal(AuditActions.BatchPublish, request.UserId, request.BatchId, fingerprint, error), CancellationToken.None);
         return BatchActionResult.Refused(error, request.BatchId, fingerprint, status);
-    }
-
-    /// <summary>Sessions (release state) and analytics figures are cached; both changed.</summary>
-    internal static async Task AfterCommitAsync(SessionCatalog sessionCatalog, HybridCache cache)
-    {
-        await sessionCatalog.InvalidateAsync(CancellationToken.None);
-        await cache.RemoveByTagAsync(AnalyticsTag, CancellationToken.None);
     }
 }

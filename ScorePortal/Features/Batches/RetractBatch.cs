@@ -2,8 +2,9 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 
 namespace ScorePortal.Features.Batches;
 
@@ -100,7 +101,7 @@ public sealed class RetractBatch(
         logger.LogInformation("Batch {BatchId} retracted: {Restored} earlier scores restored, {Issued} certificates issued, {Revoked} revoked in {Elapsed}",
             request.BatchId, restored, changes.Issued, changes.Revoked, time.GetElapsedTime(started));
 
-        await PublishBatch.AfterCommitAsync(sessionCatalog, cache);
+        await ResultCaches.AfterResultsChangedAsync(sessionCatalog, cache);
         await audit.WriteDurableAsync(BatchAudit.Record(AuditActions.BatchRetract, request.UserId, request.BatchId, batch!.Fingerprint, BatchAudit.Done,
             new Dictionary<string, string?>
             {

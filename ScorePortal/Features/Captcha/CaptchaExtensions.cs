@@ -81,8 +81,8 @@ public static class CaptchaExtensions
             context.Response.Headers.CacheControl = "no-store";
             var challenge = captcha.ChallengeFor(t);
             return challenge is null
-                ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Captcha expired")
-                : Results.File(images.PictureOf(challenge), CaptchaImage.ContentType);
+                ? Microsoft.AspNetCore.Http.Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Captcha expired")
+                : Microsoft.AspNetCore.Http.Results.File(images.PictureOf(challenge), CaptchaImage.ContentType);
         }).RequireRateLimiting(ImagePolicy);
 
         // The same challenge spoken: the same token, its expiry and the same limits as the image (the per-address picture
@@ -92,8 +92,8 @@ public static class CaptchaExtensions
             context.Response.Headers.CacheControl = "no-store";
             var answer = audio.IsAvailable ? captcha.AnswerFor(t) : null;
             return answer is null
-                ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Captcha expired")
-                : Results.File(audio.Render(answer, System.Globalization.CultureInfo.CurrentUICulture), "audio/wav");
+                ? Microsoft.AspNetCore.Http.Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Captcha expired")
+                : Microsoft.AspNetCore.Http.Results.File(audio.Render(answer, System.Globalization.CultureInfo.CurrentUICulture), "audio/wav");
         }).RequireRateLimiting(ImagePolicy);
         return app;
     }

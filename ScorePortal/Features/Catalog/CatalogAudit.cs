@@ -1,6 +1,6 @@
 using System.Globalization;
-using ScorePortal.Account;
-using ScorePortal.Features.Audit;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Catalog;
 

@@ -1,10 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Batches;
-using ScorePortal.Features.Lookup;
-using ScorePortal.Features.Scores;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 
 namespace ScorePortal.Features.Catalog;
 
@@ -13,7 +12,7 @@ namespace ScorePortal.Features.Catalog;
 /// pass line, a validity rule), recompute those candidates' outcomes in the same transaction, so no certificate
 /// rests on the old rule; clear the caches the public pages and analytics read; audit the change.
 /// </summary>
-public sealed class CatalogChanges(Outcomes outcomes, HybridCache cache, LookupCatalog catalog, AuditLog audit)
+public sealed class CatalogChanges(Outcomes outcomes, HybridCache cache, ResultCatalog catalog, AuditLog audit)
 {
     /// <summary>
     /// Saves what <paramref name="db"/> tracks. <paramref name="rescored"/> selects the scores whose candidates'
@@ -43,7 +42,7 @@ public sealed class CatalogChanges(Outcomes outcomes, HybridCache cache, LookupC
             }
             await tx.CommitAsync(ct);
         }
-        if (changes is not null) await cache.RemoveByTagAsync(PublishBatch.AnalyticsTag, CancellationToken.None);
+        if (changes is not null) await cache.RemoveByTagAsync(ResultCaches.AnalyticsTag, CancellationToken.None);
         await RecordAsync(record(changes));
         return true;
     }
@@ -58,7 +57,7 @@ public sealed class CatalogChanges(Outcomes outcomes, HybridCache cache, LookupC
     /// <summary>How many certificates a recomputation issued and revoked, for the audit entry.</summary>
     internal static Dictionary<string, string?> OutcomeData(OutcomeChanges changes) => new()
     {
-        ["certificatesIssued"] = Admin.EditValidator.Invariant(changes.Issued),
-        ["certificatesRevoked"] = Admin.EditValidator.Invariant(changes.Revoked),
+        ["certificatesIssued"] = ScorePortal.Components.Forms.EditValidator.Invariant(changes.Issued),
+        ["certificatesRevoked"] = ScorePortal.Components.Forms.EditValidator.Invariant(changes.Revoked),
     };
 }

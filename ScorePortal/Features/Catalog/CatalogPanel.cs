@@ -1,8 +1,8 @@
-using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
-using ScorePortal.Features.Admin;
+using ScorePortal.Components.Forms;
 
 namespace ScorePortal.Features.Catalog;
 

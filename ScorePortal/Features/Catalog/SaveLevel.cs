@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using ScorePortal.Components.Forms;
 using ScorePortal.Data;
-using ScorePortal.Features.Admin;
-using ScorePortal.Features.Audit;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 
 namespace ScorePortal.Features.Catalog;
 

@@ -1,8 +1,9 @@
 using System.Net.Mail;
 using Microsoft.EntityFrameworkCore;
+using ScorePortal.Components.Forms;
 using ScorePortal.Data;
-using ScorePortal.Features.Admin;
-using ScorePortal.Features.Audit;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
 
 namespace ScorePortal.Features.Catalog;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
-using ScorePortal.Account;
+using ScorePortal.Model;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Demo;
 

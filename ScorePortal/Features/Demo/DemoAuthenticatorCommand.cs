@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using ScorePortal.Account;
+using ScorePortal.Model;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Demo;
@@ -13,7 +14,8 @@ namespace ScorePortal.Features.Demo;
 public static class DemoAuthenticatorCommand
 {
     public static readonly PortalCommand Command = new("demo-authenticator",
-        "Development/Testing only: enroll a demo account's authenticator and print its secret: --user <demo email>", RunAsync);
+        "Development/Testing only: enroll a demo account's authenticator and print its secret: --user <demo email>", RunAsync,
+        CommandNeeds.DemoData);
 
     private static async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
     {

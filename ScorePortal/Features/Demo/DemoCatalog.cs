@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ScorePortal.Features.Catalog;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Demo;
 

@@ -1,7 +1,4 @@
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Catalog;
-using ScorePortal.Features.Scores;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Demo;
 

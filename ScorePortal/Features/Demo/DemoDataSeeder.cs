@@ -4,11 +4,9 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
 using ScorePortal.Features.Batches;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Catalog;
 using ScorePortal.Features.Reviews;
-using ScorePortal.Features.Scores;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Model;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Demo;
 

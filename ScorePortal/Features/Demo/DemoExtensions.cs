@@ -1,20 +1,19 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Candidates;
+using ScorePortal.Model;
 using ScorePortal.Operations;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Demo;
 
 public static class DemoExtensions
 {
-    public static WebApplicationBuilder AddDemoData(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddDemo(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section)
             .Validate(o => !o.Seed || !string.IsNullOrEmpty(o.Password), "Demo:Seed needs Demo:Password.")
             .ValidateOnStart();
-        builder.Services.AddPortalCommand(BenchDataCommand.Command);
         builder.Services.AddPortalCommand(DemoAuthenticatorCommand.Command);
         return builder;
     }

@@ -1,3 +1,6 @@
+
+
+
 namespace ScorePortal.Features.Demo;
 
 /// <summary>Name pools for demo candidates, weighted roughly like the real frequency of Chinese surnames.</summary>

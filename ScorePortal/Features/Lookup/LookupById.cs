@@ -1,4 +1,6 @@
-using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Lookup;
 
@@ -23,19 +25,19 @@ public sealed record LookupByIdRequest(string? SessionCode, IdType? IdType, stri
     }
 }
 
-public sealed class LookupById(LookupQuery query, BlindIndex blindIndex, LookupFlow flow)
+public sealed class LookupById(ResultQuery query, BlindIndex blindIndex, LookupFlow flow)
 {
-    private static readonly LookupOutcome UnknownSession = new LookupOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
+    private static readonly ResultOutcome UnknownSession = new ResultOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
 
-    public async Task<LookupOutcome> HandleAsync(LookupByIdRequest request, CancellationToken ct = default)
+    public async Task<ResultOutcome> HandleAsync(LookupByIdRequest request, CancellationToken ct = default)
     {
         var errors = request.Validate(out var idNumber, out var name);
-        if (errors.Count > 0) return new LookupOutcome.Invalid(errors);
+        if (errors.Count > 0) return new ResultOutcome.Invalid(errors);
 
         var type = request.IdType!.Value;
         var index = blindIndex.Compute(type, idNumber);
         var attempt = new LookupAttempt("id", Convert.ToHexString(index), request.CaptchaToken, request.CaptchaAnswer,
-            type == Candidates.IdType.ResidentId ? idNumber[..2] : null);
+            type == ScorePortal.Model.IdType.ResidentId ? idNumber[..2] : null);
         return await flow.RunAsync(attempt, request.SessionCode, UnknownSession,
             (_, token) => query.ByIdNumberAsync(type, index, token),
             registration => NameNormalizer.Matches(name, registration.Name), ct);

@@ -1,4 +1,6 @@
-using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Lookup;
 
@@ -26,14 +28,14 @@ public sealed record LookupByPassportRequest(string? SessionCode, string? Passpo
     }
 }
 
-public sealed class LookupByPassport(LookupQuery query, BlindIndex blindIndex, LookupFlow flow)
+public sealed class LookupByPassport(ResultQuery query, BlindIndex blindIndex, LookupFlow flow)
 {
-    private static readonly LookupOutcome UnknownSession = new LookupOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
+    private static readonly ResultOutcome UnknownSession = new ResultOutcome.Invalid(["Lookup.Error.SessionUnknown"]);
 
-    public async Task<LookupOutcome> HandleAsync(LookupByPassportRequest request, CancellationToken ct = default)
+    public async Task<ResultOutcome> HandleAsync(LookupByPassportRequest request, CancellationToken ct = default)
     {
         var errors = request.Validate(out var passport, out var email);
-        if (errors.Count > 0) return new LookupOutcome.Invalid(errors);
+        if (errors.Count > 0) return new ResultOutcome.Invalid(errors);
 
         var index = blindIndex.Compute(IdType.Passport, passport);
         var attempt = new LookupAttempt("passport", Convert.ToHexString(index), request.CaptchaToken, request.CaptchaAnswer);

@@ -1,4 +1,5 @@
-using ScorePortal.Features.Candidates;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Lookup;
 
@@ -24,15 +25,15 @@ public sealed record LookupByTicketRequest(string? TicketNumber, string? Name, s
     }
 }
 
-public sealed class LookupByTicket(LookupQuery query, LookupFlow flow)
+public sealed class LookupByTicket(ResultQuery query, LookupFlow flow)
 {
     // An unknown session prefix is a mistyped ticket, not a missing candidate: the same answer as no match.
-    private static readonly LookupOutcome UnknownSession = new LookupOutcome.NotFound();
+    private static readonly ResultOutcome UnknownSession = new ResultOutcome.NotFound();
 
-    public async Task<LookupOutcome> HandleAsync(LookupByTicketRequest request, CancellationToken ct = default)
+    public async Task<ResultOutcome> HandleAsync(LookupByTicketRequest request, CancellationToken ct = default)
     {
         var errors = request.Validate(out var ticket, out var name);
-        if (errors.Count > 0) return new LookupOutcome.Invalid(errors);
+        if (errors.Count > 0) return new ResultOutcome.Invalid(errors);
 
         var attempt = new LookupAttempt("ticket", ticket, request.CaptchaToken, request.CaptchaAnswer);
         return await flow.RunAsync(attempt, LookupByTicketRequest.SessionCodeOf(ticket), UnknownSession,

@@ -1,3 +1,4 @@
+using ScorePortal.Features.Results;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Lookup;
@@ -16,7 +17,7 @@ public sealed class LookupDecoy(FieldProtector protector)
     public const int DecryptionBudget = 32;
 
     // Encrypted on first use, under the current key, a name-length value: as costly to open as a real one.
-    private static readonly string Binding = FieldEncryption.Binding(typeof(Candidates.Candidate), nameof(Candidates.Candidate.Name));
+    private static readonly string Binding = FieldEncryption.Binding(typeof(ScorePortal.Model.Candidate), nameof(ScorePortal.Model.Candidate.Name));
 
     private static readonly Guid DecoyRow = Guid.NewGuid();
 
@@ -26,10 +27,10 @@ public sealed class LookupDecoy(FieldProtector protector)
     /// What a miss compares the typed name (or email) with: a registration nobody has. Its name is normalized like a
     /// stored one, and it never counts as a match.
     /// </summary>
-    internal static readonly LookupRow Row = new(0, "某某某·某某", "", "decoy@invalid", 0, 0, 0, "", "", null, null, null, null, null);
+    internal static readonly ResultRow Row = new(0, "某某某·某某", "", "decoy@invalid", 0, 0, 0, "", "", null, null, null, null, null);
 
     /// <summary>How many values the query decrypted for these rows (the lookup query decrypts the candidate once).</summary>
-    internal static int DecryptionsOf(List<LookupRow> rows) =>
+    internal static int DecryptionsOf(List<ResultRow> rows) =>
         rows.Count == 0 ? 0 : 2 + (rows[0].Email is null ? 0 : 1) + rows.Count(r => r.Score is not null);
 
     /// <summary>Decrypts the decoy until the lookup has decrypted <see cref="DecryptionBudget"/> values.</summary>

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using ScorePortal.Components.StaticHtml;
-using ScorePortal.Features.Candidates;
 using ScorePortal.Features.Captcha;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Features.Results;
 using ScorePortal.Localization;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Lookup;
 
@@ -59,7 +59,7 @@ public static class LookupEndpoints
         }
         using var html = new HtmlWriter();
         // A match writes no form, so it needs neither sessions, antiforgery token nor captcha.
-        LookupHtml.MainPage(html, state.Outcome is LookupOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
+        LookupHtml.MainPage(html, state.Outcome is ResultOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
         await html.WriteToAsync(http.Response);
     }
 
@@ -79,7 +79,7 @@ public static class LookupEndpoints
             http.RequestAborted);
         var state = new OverseasPageState(session, passport, email, services.Messages(outcome), outcome.ShownBelowForm ? outcome : null);
         using var html = new HtmlWriter();
-        LookupHtml.OverseasPage(html, state.Outcome is LookupOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
+        LookupHtml.OverseasPage(html, state.Outcome is ResultOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
         await html.WriteToAsync(http.Response);
     }
 
@@ -95,6 +95,6 @@ public static class LookupEndpoints
 
         public LookupPageContext AnswerOnly(HttpContext http) => new(http, texts, null, [], captcha);
 
-        public IReadOnlyList<FormError> Messages(LookupOutcome outcome) => [.. outcome.FormMessageKeys.Select(k => new FormError(k, texts[k]))];
+        public IReadOnlyList<FormError> Messages(ResultOutcome outcome) => [.. outcome.FormMessageKeys.Select(k => new FormError(k, texts[k]))];
     }
 }

@@ -1,3 +1,4 @@
+
 namespace ScorePortal.Features.Lookup;
 
 public static class LookupExtensions
@@ -5,6 +6,8 @@ public static class LookupExtensions
     public static WebApplicationBuilder AddLookup(this WebApplicationBuilder builder)
     {
         builder.Services.AddHttpContextAccessor();
+        builder.Services.AddOptions<LookupLimitsOptions>().BindConfiguration(LookupLimitsOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<LookupThrottle>();
         builder.Services.AddSingleton<ILookupGuard, PortalLookupGuard>();
         builder.Services.AddSingleton<LookupFlow>();
         builder.Services.AddSingleton<LookupDecoy>();
@@ -12,8 +15,6 @@ public static class LookupExtensions
         builder.Services.AddSingleton<LookupByTicket>();
         builder.Services.AddSingleton<LookupByPassport>();
         builder.Services.AddSingleton<LookupEndpoints.PageServices>();
-        builder.Services.AddSingleton<LookupCatalog>();
-        builder.Services.AddSingleton<LookupQuery>();
         return builder;
     }
 }

@@ -1,4 +1,4 @@
-using ScorePortal.Features.Sessions;
+using ScorePortal.Features.Results;
 
 namespace ScorePortal.Features.Lookup;
 
@@ -8,7 +8,7 @@ namespace ScorePortal.Features.Lookup;
 /// the one query; the outcome told to the guard, matched or not; and one "not found" for every kind of mismatch, so
 /// the answer never says whether a number exists. The channels differ only in what they key on and how they compare.
 /// </summary>
-public sealed class LookupFlow(SessionCatalog sessions, LookupCatalog catalog, TimeProvider time, ILookupGuard guard, LookupDecoy decoy,
+public sealed class LookupFlow(SessionCatalog sessions, ResultCatalog catalog, TimeProvider time, ILookupGuard guard, LookupDecoy decoy,
     ILogger<LookupFlow> logger)
 {
     /// <param name="attempt">What the guard keys on.</param>
@@ -16,15 +16,15 @@ public sealed class LookupFlow(SessionCatalog sessions, LookupCatalog catalog, T
     /// <param name="unknownSession">The answer when no session has that code.</param>
     /// <param name="query">The channel's one query, given the session.</param>
     /// <param name="matches">Whether the candidate's registration in the session is the person asking (name, email).</param>
-    internal async Task<LookupOutcome> RunAsync(LookupAttempt attempt, string? sessionCode, LookupOutcome unknownSession,
-        Func<SessionInfo, CancellationToken, Task<List<LookupRow>>> query, Func<LookupRow, bool> matches, CancellationToken ct)
+    internal async Task<ResultOutcome> RunAsync(LookupAttempt attempt, string? sessionCode, ResultOutcome unknownSession,
+        Func<SessionInfo, CancellationToken, Task<List<ResultRow>>> query, Func<ResultRow, bool> matches, CancellationToken ct)
     {
-        if (await guard.CheckAsync(attempt, ct) is { } refusal) return new LookupOutcome.Refused(refusal);
+        if (await guard.CheckAsync(attempt, ct) is { } refusal) return new ResultOutcome.Refused(refusal);
 
         var session = await sessions.ByCodeAsync(sessionCode, ct);
         if (session is null) return unknownSession;
         // The release time is public: saying it costs nothing and reveals nothing about the candidate.
-        if (!session.IsReleased(time.GetUtcNow())) return new LookupOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
+        if (!session.IsReleased(time.GetUtcNow())) return new ResultOutcome.NotReleased(session.NameZh, session.NameEn, session.ReleaseAt);
 
         var rows = await query(session, ct);
 
@@ -37,7 +37,7 @@ public sealed class LookupFlow(SessionCatalog sessions, LookupCatalog catalog, T
         if (!matched)
         {
             logger.LogInformation("Lookup by {Channel} in session {SessionId}: no match", attempt.Channel, session.Id);
-            return new LookupOutcome.NotFound();
+            return new ResultOutcome.NotFound();
         }
 
         logger.LogInformation("Lookup by {Channel} in session {SessionId}: candidate {CandidateId} matched", attempt.Channel, session.Id, registration!.CandidateId);

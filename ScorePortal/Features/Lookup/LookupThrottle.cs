@@ -193,13 +193,3 @@ public sealed class LookupThrottle : IDisposable
         _perIdNumber?.Dispose();
     }
 }
-
-public static class LookupThrottleExtensions
-{
-    public static WebApplicationBuilder AddLookupThrottle(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<LookupLimitsOptions>().BindConfiguration(LookupLimitsOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<LookupThrottle>();
-        return builder;
-    }
-}

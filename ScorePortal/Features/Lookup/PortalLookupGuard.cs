@@ -1,7 +1,7 @@
 using ScorePortal.Features.Alerts;
-using ScorePortal.Features.Audit;
 using ScorePortal.Features.Captcha;
 using ScorePortal.Operations;
+using ScorePortal.Platform.Audit;
 
 namespace ScorePortal.Features.Lookup;
 

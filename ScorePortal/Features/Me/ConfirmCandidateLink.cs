@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Notices;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Me;
 

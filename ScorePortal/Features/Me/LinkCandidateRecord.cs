@@ -1,11 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Candidates;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Notices;
+using ScorePortal.Platform.Outbox;
+using ScorePortal.Security;
 using ScorePortal.Features.Captcha;
 using ScorePortal.Features.Lookup;
-using ScorePortal.Features.Outbox;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Me;
@@ -126,7 +128,7 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
         {
             // One budget per record, whichever account asks: the code protects the record's owner and lands in their inbox.
             if (await codes.AddAsync(db, request.UserId, LinkPurposePrefix + candidate.Id,
-                    code => mail.LinkCode(recordEmail, code, request.Culture), CodeScope.Purpose, ct) == CodeIssue.Limited)
+                    code => mail.LinkCode(recordEmail, code, OneTimeCode.Lifetime, request.Culture), CodeScope.Purpose, ct) == CodeIssue.Limited)
             {
                 await AuditAsync(request, candidate.Id, "code-limited");
                 return new LinkOutcome.Refused("Me.Code.SendLimit");

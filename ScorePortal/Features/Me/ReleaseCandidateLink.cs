@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
-using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Candidates;
-using ScorePortal.Features.Lookup;
-using ScorePortal.Features.Outbox;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Notices;
+using ScorePortal.Platform.Outbox;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Me;
 

@@ -1,14 +1,13 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
-using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Lookup;
-using ScorePortal.Features.Me;
-using ScorePortal.Features.Scores;
+using ScorePortal.Features.Results;
 using ScorePortal.Localization;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reports;
 

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using ScorePortal.Account;
+using ScorePortal.Model;
+using ScorePortal.Security;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Reports;
@@ -8,7 +10,7 @@ namespace ScorePortal.Features.Reports;
 /// <summary>The score report's file endpoints: issue (or re-download) and download, both behind the second verification.</summary>
 public static class ReportEndpoints
 {
-    public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/me/reports").RequireAuthorization(p => p.RequireRole(Roles.Candidate)).RequireRateLimiting(PublicFormLimits.FormPosts);
         // A form-bound endpoint: the antiforgery middleware validates its token like any Blazor form.

@@ -1,6 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using ScorePortal.Features.Candidates;
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Reports;
 

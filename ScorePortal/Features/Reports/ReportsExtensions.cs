@@ -8,7 +8,7 @@ public static class ReportsExtensions
     /// The score report's document services: font chain, signing certificate, renderer and signature check.
     /// Needs <c>AddPortalFonts()</c> (the main font) and <c>AddSecurityKeys()</c> (the key directory) before it.
     /// </summary>
-    public static WebApplicationBuilder AddScoreReports(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddReports(this WebApplicationBuilder builder)
     {
         var development = builder.Environment.IsDevelopmentOrTesting();
         var contentRoot = builder.Environment.ContentRootPath;
@@ -28,8 +28,12 @@ public static class ReportsExtensions
         builder.Services.AddSingleton<ReportSigningCertificate>();
         builder.Services.AddSingleton<ScoreReportRenderer>();
         builder.Services.AddSingleton<ReportSignatureCheck>();
-        builder.Services.AddPortalCommand(BenchReportsCommand.Command);
-        builder.Services.AddPortalCommand(BenchIssueReportsCommand.Command);
+        // The register of issued reports: issue, list, download, revoke, verify.
+        builder.Services.AddSingleton<ReportVault>();
+        builder.Services.AddSingleton<IssueReport>();
+        builder.Services.AddSingleton<MyReports>();
+        builder.Services.AddSingleton<RevokeReport>();
+        builder.Services.AddSingleton<VerifyReport>();
         return builder;
     }
 

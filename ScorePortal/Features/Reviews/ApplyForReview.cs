@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Outbox;
-using ScorePortal.Features.Scores;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Outbox;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
 

@@ -1,6 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using ScorePortal.Features.Catalog;
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Reviews;
 

@@ -1,14 +1,13 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
-using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
-using ScorePortal.Features.Batches;
-using ScorePortal.Features.Outbox;
 using ScorePortal.Features.Reports;
-using ScorePortal.Features.Scores;
-using ScorePortal.Features.Sessions;
+using ScorePortal.Features.Results;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Outbox;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
 
@@ -42,7 +41,7 @@ public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext
     {
         ArgumentNullException.ThrowIfNull(request);
         var (result, changed) = await DecideAsync(request, ct);
-        if (result.Succeeded) await PublishBatch.AfterCommitAsync(sessionCatalog, cache);
+        if (result.Succeeded) await ResultCaches.AfterResultsChangedAsync(sessionCatalog, cache);
         await audit.WriteDurableAsync(new AuditRecord(AuditActions.ReviewDecide, request.StaffUserId, Roles.Staff,
             "review", request.RequestId.ToString(CultureInfo.InvariantCulture), Data: new Dictionary<string, string?>
             {

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
-using ScorePortal.Features.Scores;
+using ScorePortal.Model;
 
 namespace ScorePortal.Features.Reviews;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
+using ScorePortal.Platform.Audit;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;

@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 using ScorePortal.Data;
-using ScorePortal.Features.Lookup;
 using ScorePortal.Features.Reports;
+using ScorePortal.Features.Results;
 using ScorePortal.Localization;
 
 namespace ScorePortal.Features.Reviews;

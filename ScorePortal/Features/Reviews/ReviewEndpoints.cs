@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using ScorePortal.Account;
+using ScorePortal.Model;
+using ScorePortal.Security;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 
@@ -12,7 +14,7 @@ namespace ScorePortal.Features.Reviews;
 /// <summary>The review's file endpoints: the candidate's apply form post and PDFs, and file views for each role.</summary>
 public static class ReviewEndpoints
 {
-    public static IEndpointRouteBuilder MapReviewEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapReviews(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/me/reviews").RequireAuthorization(p => p.RequireRole(Roles.Candidate)).RequireRateLimiting(PublicFormLimits.FormPosts);
         me.MapPost("/apply", ApplyAsync).DisableAntiforgery();

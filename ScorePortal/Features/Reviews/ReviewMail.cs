@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Localization;
-using ScorePortal.Features.Me;
-using ScorePortal.Features.Outbox;
 using ScorePortal.Localization;
+using ScorePortal.Platform.Notices;
+using ScorePortal.Platform.Outbox;
 
 namespace ScorePortal.Features.Reviews;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
-using ScorePortal.Features.Outbox;
+using ScorePortal.Platform.Outbox;
 
 namespace ScorePortal.Features.Reviews;
 

@@ -1,3 +1,5 @@
+using ScorePortal.Components.Layout;
+
 namespace ScorePortal.Features.Reviews;
 
 public static class ReviewsExtensions
@@ -22,6 +24,7 @@ public static class ReviewsExtensions
         builder.Services.AddScoped<ConfirmReviewDecision>(); // Outcomes (the publication rule) is scoped
         builder.Services.AddSingleton<MyReviews>();
         builder.Services.AddSingleton<ReviewQueue>();
+        builder.Services.AddScoped<INavigationBadge, OpenReviewsBadge>();
         builder.Services.AddSingleton<ExpertAssignments>();
         builder.Services.AddSingleton<ReviewFigures>();
         return builder;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using ScorePortal.Account;
 using ScorePortal.Data;
-using ScorePortal.Features.Audit;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
 

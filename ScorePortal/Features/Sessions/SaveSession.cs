@@ -1,11 +1,13 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using ScorePortal.Account;
+using ScorePortal.Components.Forms;
 using ScorePortal.Data;
-using ScorePortal.Features.Admin;
-using ScorePortal.Features.Audit;
 using ScorePortal.Features.Batches;
+using ScorePortal.Features.Results;
 using ScorePortal.Localization;
+using ScorePortal.Model;
+using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Sessions;
 

@@ -55,25 +55,10 @@ namespace ScorePortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "RowKey",
-                table: "SubjectScores");
-
-            migrationBuilder.DropColumn(
-                name: "RowKey",
-                table: "ReviewRequests");
-
-            migrationBuilder.DropColumn(
-                name: "RowKey",
-                table: "OutboxMessages");
-
-            migrationBuilder.DropColumn(
-                name: "RowKey",
-                table: "ExpertMarks");
-
-            migrationBuilder.DropColumn(
-                name: "RowKey",
-                table: "Candidates");
+            // SQLite's own DROP COLUMN (3.35+; RowKey is not indexed, keyed or constrained): EF's DropColumn rebuilds
+            // each table with foreign keys off, outside the transaction.
+            foreach (var table in new[] { "SubjectScores", "ReviewRequests", "OutboxMessages", "ExpertMarks", "Candidates" })
+                migrationBuilder.Sql($"ALTER TABLE \"{table}\" DROP COLUMN \"RowKey\";");
         }
     }
 }

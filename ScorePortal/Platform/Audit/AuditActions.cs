@@ -1,0 +1,69 @@
+
+namespace ScorePortal.Platform.Audit;
+
+/// <summary>The names of audited actions, in one place so the admin audit view and tests agree on them.</summary>
+public static class AuditActions
+{
+    public const string SignIn = "account.signin";
+    public const string SignInSecondFactor = "account.signin.2fa";
+    public const string SignInRecoveryCode = "account.signin.recovery";
+    public const string SignOut = "account.signout";
+    public const string Register = "account.register";
+    public const string ConfirmEmail = "account.email.confirm";
+    public const string ResendEmailConfirmation = "account.email.resend";
+    public const string EnrollAuthenticator = "account.mfa.enroll";
+    public const string ConfirmAuthenticator = "account.mfa.confirm";
+    public const string ChangePassword = "account.password.change";
+    public const string CreateAccount = "account.create";
+    public const string ChangeRoles = "account.roles";
+
+    /// <summary>The authenticator code a status-changing command (import, approve, …) asks of its admin.</summary>
+    public const string CommandSecondFactor = "command.2fa";
+    public const string ScoreLookup = "score.lookup";
+
+    // Result batches: every entry carries the batch fingerprint.
+    public const string BatchImport = "batch.import";
+    public const string BatchImportRefused = "batch.import.refused";
+    public const string BatchApprove = "batch.approve";
+    public const string BatchReject = "batch.reject";
+    public const string BatchPublish = "batch.publish";
+    public const string BatchRetract = "batch.retract";
+
+    // Catalog, sessions and exam centers.
+    public const string CatalogChange = "catalog.change";
+    public const string SessionChange = "session.change";
+    public const string ProvinceChange = "province.change";
+
+    public const string AnalyticsExport = "analytics.export";
+
+    // The candidate area and score reports.
+    public const string CandidateLink = "candidate.link";
+    public const string CandidateLinkConfirm = "candidate.link.confirm";
+    public const string CandidateLinkRelease = "candidate.link.release";
+    public const string StepUp = "account.stepup";
+    public const string ReportIssue = "report.issue";
+    public const string ReportDownload = "report.download";
+    public const string ReportRevoke = "report.revoke";
+    public const string ReportVerify = "report.verify";
+
+    // Score reviews: every step of a request, by whoever took it.
+    public const string ReviewApply = "review.apply";
+    public const string ReviewFileView = "review.file.view";
+    public const string ReviewClaim = "review.claim";
+    public const string ReviewScreen = "review.screen";
+    public const string ReviewStartRemarking = "review.remark.start";
+    public const string ReviewMark = "review.mark";
+    public const string ReviewDecide = "review.decide";
+    public const string ReviewSlots = "review.slots";
+
+    public const string KeyRotation = "security.keys.rotate";
+
+    /// <summary>
+    /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
+    /// the newest checkpoint can be deleted from the database unseen, and these are the ones someone would delete.
+    /// </summary>
+    public static readonly IReadOnlySet<string> SealedAtOnce = new HashSet<string>(StringComparer.Ordinal)
+    {
+        BatchPublish, BatchRetract, ReviewDecide, KeyRotation, ChangeRoles,
+    };
+}

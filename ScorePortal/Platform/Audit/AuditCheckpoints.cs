@@ -1,0 +1,273 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ScorePortal.Data;
+
+namespace ScorePortal.Platform.Audit;
+
+/// <summary>What is wrong with the log; <see cref="AuditProblem.Sequence"/> names the entry (or checkpoint position) concerned.</summary>
+public enum AuditProblemKind
+{
+    /// <summary>An entry whose fields cannot be read (e.g. a timestamp that is no time): it cannot be hashed.</summary>
+    MalformedEntry,
+
+    /// <summary>A checkpoint in the file outside the database is gone from the database.</summary>
+    CheckpointDeleted,
+
+    /// <summary>The log has fewer entries than a checkpoint covered: its tail was truncated (the count went down).</summary>
+    EntriesMissing,
+
+    /// <summary>The entry a checkpoint names no longer ends in the signed hash: the chain was rewritten.</summary>
+    CheckpointMismatch,
+
+    /// <summary>A checkpoint whose signature does not verify with the portal's key.</summary>
+    CheckpointForged,
+
+    /// <summary>The newest checkpoint is older than twice the checkpoint interval (or there is none while the log is that old).</summary>
+    CheckpointStale,
+
+    /// <summary>The file outside the database is missing, or holds a line that is not a checkpoint.</summary>
+    CheckpointFileDamaged,
+
+    /// <summary>
+    /// Entries after the newest valid checkpoint, the oldest of them older than twice the checkpoint interval: nothing
+    /// signed covers them, so they could be deleted unseen (checkpoints stopped, or were never made).
+    /// </summary>
+    EntriesUncovered,
+}
+
+/// <param name="Kind">What is wrong.</param>
+/// <param name="Sequence">The entry's sequence number (for a file line: the line number).</param>
+/// <param name="Detail">The field or time concerned; never a value of an entry.</param>
+public sealed record AuditProblem(AuditProblemKind Kind, long Sequence, string Detail = "");
+
+public sealed record AuditVerification(long Entries, long? FirstBrokenSequence, int Checkpoints, int? FirstBadCheckpointId,
+    IReadOnlyList<AuditProblem> Problems)
+{
+    public bool Intact => FirstBrokenSequence is null && FirstBadCheckpointId is null && Problems.Count == 0;
+}
+
+/// <summary>
+/// Makes signed checkpoints — in the database and, appended, in a file outside it (<see cref="AuditCheckpointFile"/>)
+/// — and verifies the whole log against its chain, its checkpoints and that file.
+/// </summary>
+public sealed class AuditCheckpoints(IDbContextFactory<ScorePortalDbContext> dbFactory, AuditSigner signer, TimeProvider time,
+    AuditCheckpointFile file, IOptions<AuditOptions> options)
+{
+    private const string EntryColumns =
+        "\"Sequence\", \"At\", \"ActorUserId\", \"ActorRole\", \"Action\", \"TargetType\", \"TargetId\", \"SourceIpHash\", \"DataJson\", \"PreviousHash\", \"Hash\"";
+
+    /// <summary>
+    /// Signs the chain's current end; null when nothing was appended since the last checkpoint. With
+    /// <paramref name="renew"/> an unchanged end is signed again with the current time into the file only (the database
+    /// keeps one checkpoint per entry), so a quiet log still shows that checkpoints keep being made.
+    /// </summary>
+    public async Task<AuditCheckpoint?> CreateAsync(bool renew = false, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var end = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
+        if (end is null) return null;
+        var last = await db.AuditCheckpoints.MaxAsync(c => (long?)c.UpToSequence, ct);
+        var grown = last is null || last < end.Sequence;
+        if (!grown && !renew) return null;
+
+        var now = time.GetUtcNow();
+        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+        var checkpoint = new AuditCheckpoint
+        {
+            UpToSequence = end.Sequence,
+            Hash = end.Hash,
+            CreatedAt = now,
+            KeyId = signer.KeyId,
+            Signature = signer.Sign(end.Sequence, end.Hash, now),
+        };
+        if (grown)
+        {
+            db.AuditCheckpoints.Add(checkpoint);
+            await db.SaveChangesAsync(ct);
+        }
+        await file.AppendAsync(checkpoint, ct);
+        return grown ? checkpoint : null;
+    }
+
+    /// <summary>Verifies the log against the configured checkpoint file.</summary>
+    public Task<AuditVerification> VerifyAsync(CancellationToken ct = default) => VerifyAgainstAsync(file.Path, ct);
+
+    /// <summary>
+    /// Verifies every link; every checkpoint in the database (its signature, and that the entry it names still ends in
+    /// the signed hash — which catches a chain rewritten with every hash recomputed); and every checkpoint in the file
+    /// at <paramref name="checkpointFile"/> (the configured one or an exported copy): still in the database, its entry
+    /// still there (the count never goes down) and still ending in its hash, and the newest one no older than twice the
+    /// checkpoint interval. An entry that cannot be read is reported by its sequence number and the walk goes on.
+    /// </summary>
+    public async Task<AuditVerification> VerifyAgainstAsync(string checkpointFile, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var checkpoints = await db.AuditCheckpoints.AsNoTracking().OrderBy(c => c.UpToSequence).ToListAsync(ct);
+        var external = await AuditCheckpointFile.ReadAsync(checkpointFile, ct);
+        var problems = new List<AuditProblem>();
+        var signedAt = checkpoints.Select(c => c.UpToSequence)
+            .Concat(external?.Lines.Select(l => l.UpToSequence) ?? []).ToHashSet();
+        // The end of what a valid signature covers; entries after it are protected by nothing yet.
+        var covered = checkpoints.Where(IsSigned).Select(c => c.UpToSequence)
+            .Concat(external?.Lines.Where(l => IsSigned(l.AsCheckpoint())).Select(l => l.UpToSequence) ?? [])
+            .DefaultIfEmpty(0L).Max();
+        DateTimeOffset? firstUncoveredAt = null;
+        var lastSequence = 0L;
+
+        // The log is read as raw columns, not as entities, so a malformed value is a finding rather than an exception;
+        // only the hashes the checkpoints name are kept.
+        var hashes = new Dictionary<long, string>();
+        var count = 0L;
+        long? broken = null;
+        DateTimeOffset? firstAt = null;
+        var previousHash = AuditChain.Genesis;
+        var expected = 1L;
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT {EntryColumns} FROM \"AuditEntries\" ORDER BY \"Sequence\"";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                count++;
+                var entry = Read(reader, out var readSequence, out var malformed);
+                var sequence = readSequence ?? expected;
+                if (entry is null)
+                {
+                    problems.Add(new AuditProblem(AuditProblemKind.MalformedEntry, sequence, malformed!));
+                    broken ??= sequence;
+                    previousHash = reader.IsDBNull(10) ? "" : Convert.ToString(reader.GetValue(10), CultureInfo.InvariantCulture) ?? "";
+                    expected = sequence + 1;
+                    continue;
+                }
+                firstAt ??= entry.At;
+                if (entry.Sequence > covered) firstUncoveredAt ??= entry.At;
+                lastSequence = entry.Sequence;
+                if (signedAt.Contains(entry.Sequence)) hashes[entry.Sequence] = entry.Hash;
+                if (broken is null && (entry.Sequence != expected || entry.PreviousHash != previousHash || entry.Hash != AuditChain.ComputeHash(entry)))
+                    broken = expected;
+                previousHash = entry.Hash;
+                expected = entry.Sequence + 1;
+            }
+        }
+
+        int? badCheckpoint = null;
+        foreach (var c in checkpoints)
+        {
+            if (!IsSigned(c) || !hashes.TryGetValue(c.UpToSequence, out var hash) || hash != c.Hash)
+            {
+                badCheckpoint = c.Id;
+                break;
+            }
+        }
+
+        var inDatabase = checkpoints.Select(c => c.UpToSequence).ToHashSet();
+        if (external is not { } outside)
+        {
+            if (checkpoints.Count > 0) problems.Add(new AuditProblem(AuditProblemKind.CheckpointFileDamaged, 0, checkpointFile));
+        }
+        else
+        {
+            problems.AddRange(outside.Unreadable.Select(line => new AuditProblem(AuditProblemKind.CheckpointFileDamaged, line)));
+            foreach (var line in outside.Lines)
+            {
+                var c = line.AsCheckpoint();
+                if (!IsSigned(c)) problems.Add(new AuditProblem(AuditProblemKind.CheckpointForged, line.Number));
+                else if (count < line.UpToSequence)
+                    problems.Add(new AuditProblem(AuditProblemKind.EntriesMissing, line.UpToSequence, count.ToString(CultureInfo.InvariantCulture)));
+                else if (!hashes.TryGetValue(line.UpToSequence, out var hash) || hash != line.Hash)
+                    problems.Add(new AuditProblem(AuditProblemKind.CheckpointMismatch, line.UpToSequence));
+                if (!inDatabase.Contains(line.UpToSequence))
+                    problems.Add(new AuditProblem(AuditProblemKind.CheckpointDeleted, line.UpToSequence));
+            }
+        }
+
+        // Checkpoints stop when the signing service is stopped; a tail truncated since the last one would go unseen.
+        var newest = external?.Lines.Where(l => IsSigned(l.AsCheckpoint())).Select(l => (DateTimeOffset?)l.CreatedAt).Max();
+        var since = newest ?? firstAt;
+        if (since is { } reference && time.GetUtcNow() - reference > 2 * options.Value.CheckpointInterval)
+            problems.Add(new AuditProblem(AuditProblemKind.CheckpointStale, 0,
+                reference.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)));
+
+        // Entries no checkpoint covers must be young: the writer signs one after every high-value event, at the end of
+        // every command and at every shutdown, and the service every interval; older ones were left open to deletion.
+        if (firstUncoveredAt is { } uncoveredAt && time.GetUtcNow() - uncoveredAt > 2 * options.Value.CheckpointInterval)
+            problems.Add(new AuditProblem(AuditProblemKind.EntriesUncovered, covered + 1,
+                lastSequence.ToString(CultureInfo.InvariantCulture)));
+
+        problems = problems.DistinctBy(p => (p.Kind, p.Sequence)).ToList();
+        return new AuditVerification(count, broken, checkpoints.Count, badCheckpoint, problems);
+    }
+
+    private bool IsSigned(AuditCheckpoint c) => c.KeyId == signer.KeyId && AuditSigner.Verify(signer.PublicKeyPem, c);
+
+    /// <summary>
+    /// An entry from its raw columns, or null with the name of the first column that cannot be read (and the sequence
+    /// number, when that one can).
+    /// </summary>
+    private static AuditEntry? Read(System.Data.Common.DbDataReader r, out long? readSequence, out string? malformed)
+    {
+        malformed = null;
+        readSequence = null;
+        string? Text(int i) => r.IsDBNull(i) ? null : Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture);
+
+        if (!long.TryParse(Text(0), NumberStyles.Integer, CultureInfo.InvariantCulture, out var sequence))
+        {
+            malformed = "Sequence";
+            return null;
+        }
+        readSequence = sequence;
+        DateTimeOffset at;
+        switch (r.IsDBNull(1) ? null : r.GetValue(1))
+        {
+            case DateTimeOffset value:
+                at = value;
+                break;
+            case DateTime value:
+                at = new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+                break;
+            case string value when DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed):
+                at = parsed;
+                break;
+            default:
+                malformed = "At";
+                return null;
+        }
+        if (Text(4) is not { } action || Text(8) is not { } data || Text(9) is not { } previous || Text(10) is not { } hash)
+        {
+            malformed = Text(4) is null ? "Action" : Text(8) is null ? "DataJson" : Text(9) is null ? "PreviousHash" : "Hash";
+            return null;
+        }
+        return new AuditEntry
+        {
+            Sequence = sequence, At = at, ActorUserId = Text(2), ActorRole = Text(3), Action = action, TargetType = Text(5),
+            TargetId = Text(6), SourceIpHash = Text(7), DataJson = data, PreviousHash = previous, Hash = hash,
+        };
+    }
+}
+
+/// <summary>Signs a checkpoint every Audit:CheckpointInterval (an hour by default) when the log has grown.</summary>
+internal sealed class AuditCheckpointService(AuditCheckpoints checkpoints, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<AuditOptions> options, ILogger<AuditCheckpointService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CheckpointInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                // renew: a quiet log still gets a fresh signed line in the file, so a stopped service shows as stale.
+                if (await checkpoints.CreateAsync(renew: true, ct: stoppingToken) is { } c)
+                    logger.LogInformation("Audit checkpoint signed up to entry {Sequence}", c.UpToSequence);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Could not sign an audit checkpoint");
+            }
+        }
+    }
+}

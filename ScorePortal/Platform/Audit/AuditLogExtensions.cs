@@ -1,0 +1,53 @@
+using ScorePortal.Operations;
+using ScorePortal.Security;
+
+namespace ScorePortal.Platform.Audit;
+
+public static class AuditLogExtensions
+{
+    /// <summary>The append-only, hash-chained audit log every feature writes to, its writer and its signed checkpoints.</summary>
+    public static WebApplicationBuilder AddAuditLog(this WebApplicationBuilder builder)
+    {
+        var development = builder.Environment.IsDevelopmentOrTesting();
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => development || !string.IsNullOrWhiteSpace(o.SigningKeyPem),
+                "Audit:SigningKeyPem (an ECDSA P-256 private key, PEM) must be configured outside Development.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value;
+            var keys = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyOptions>>().Value;
+            return new AuditSigner(options.SigningKeyPem is { Length: > 0 } pem ? pem : SecurityExtensions.LoadOrCreateDevelopmentSecret(
+                Path.Combine(contentRoot, keys.KeyDirectory), "audit-signing.pem", AuditSigner.NewPrivateKeyPem));
+        });
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton(sp => new AuditCheckpointFile(Path.Combine(contentRoot,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value.CheckpointDirectory)));
+        builder.Services.AddSingleton<AuditCheckpoints>();
+        builder.Services.AddHostedService<AuditWriter>();
+        builder.Services.AddHostedService<AuditCheckpointService>();
+        return builder;
+    }
+}
+
+public sealed class AuditOptions
+{
+    public const string Section = "Audit";
+
+    /// <summary>ECDSA P-256 private key (PEM) that signs checkpoints; Development makes its own.</summary>
+    public string? SigningKeyPem { get; set; }
+
+    /// <summary>
+    /// How often a checkpoint is signed. Verification fails when the newest one is older than twice this: a stopped
+    /// signer would otherwise hide a truncated tail.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Where checkpoints are appended outside the database (relative to the content root). Point it at storage the
+    /// database's administrators cannot rewrite — another volume, an append-only or WORM mount — and ship copies off
+    /// the host; <c>verify-audit --checkpoints FILE</c> checks the log against any copy.
+    /// </summary>
+    public string CheckpointDirectory { get; set; } = "App_Data/audit-checkpoints";
+}

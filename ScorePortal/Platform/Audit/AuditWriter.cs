@@ -1,0 +1,219 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ScorePortal.Data;
+using ScorePortal.Security;
+
+namespace ScorePortal.Platform.Audit;
+
+/// <summary>
+/// The only code that appends audit entries: one reader, so sequence numbers and the hash chain are assigned
+/// in order without locks, and each batch is one transaction.
+/// </summary>
+internal sealed class AuditWriter(
+    AuditLog log,
+    IDbContextFactory<ScorePortalDbContext> dbFactory,
+    SourceAddressHasher addresses,
+    IServiceProvider services,
+    ILogger<AuditWriter> logger) : BackgroundService, ScorePortal.Operations.IRunsDuringCommands
+{
+    private const int MaxBatch = 1000;
+    private const int MaxAttempts = 20;
+    private static readonly TimeSpan GroupCommitWindow = TimeSpan.FromMilliseconds(5);
+
+    // Whether this process appended anything: a command that wrote nothing (generate-keys before any database or key
+    // exists) signs nothing at its end and never needs the signing key.
+    private bool _appended;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        long sequence;
+        string previousHash;
+        // A database that is down at start (the health check reports it) must not stop the host: retry until it is back.
+        while (true)
+        {
+            try
+            {
+                (sequence, previousHash) = await ChainEndAsync(stoppingToken);
+                break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "The audit writer cannot read the chain's end; retrying in 5 s");
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+            }
+        }
+        var batch = new List<AuditLog.Pending>(MaxBatch);
+        // Runs until the channel is completed at shutdown, so records queued before the stop are still written.
+        while (await log.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && log.Reader.TryRead(out var pending)) batch.Add(pending);
+            if (batch.Count == 0) continue;
+            if (batch.Count < MaxBatch)
+            {
+                // Group commit: under load a commit per handful of entries made the commit itself the cost; a few
+                // milliseconds more per batch (a durable write waits at most that long) gather the next arrivals.
+                await Task.Delay(GroupCommitWindow, CancellationToken.None);
+                while (batch.Count < MaxBatch && log.Reader.TryRead(out var pending)) batch.Add(pending);
+            }
+
+            // Seal markers are not entries: they ask for a checkpoint once what came before them is committed.
+            var seal = batch.Any(p => p.Seal || AuditActions.SealedAtOnce.Contains(p.Record.Action));
+            var entries = batch.Where(p => !p.Seal).ToList();
+            Exception? failure = null;
+            // A long write transaction (a million-row import or publication holds SQLite's write lock for a minute or
+            // two) makes an append time out: keep the entries and try again rather than lose them.
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
+            {
+                if (attempt > 1) await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+                try
+                {
+                    if (entries.Count > 0)
+                    {
+                        (sequence, previousHash) = await AppendAsync(entries, sequence, previousHash);
+                        _appended = true;
+                    }
+                    failure = null;
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    // Another writer may have appended (a second instance on the same database): continue from the
+                    // chain's real end once; otherwise report the failure to whoever waits for durability.
+                    failure = ex;
+                    (sequence, previousHash) = await ChainEndAsync(CancellationToken.None);
+                }
+            }
+            if (failure is null && seal) await CheckpointAsync("a sealed event");
+            foreach (var p in batch)
+            {
+                if (failure is null) p.Committed?.TrySetResult();
+                else p.Committed?.TrySetException(new InvalidOperationException("The audit log could not be written.", failure));
+            }
+            if (failure is not null) logger.LogError(failure, "Could not append {Count} audit entries", batch.Count);
+        }
+        // Every shutdown (and the end of every command, which stops this writer) leaves the tail covered.
+        if (_appended) await CheckpointAsync("shutdown");
+    }
+
+    private async Task CheckpointAsync(string reason)
+    {
+        try
+        {
+            if (await services.GetRequiredService<AuditCheckpoints>().CreateAsync(ct: CancellationToken.None) is { } c)
+                logger.LogInformation("Audit checkpoint signed up to entry {Sequence} ({Reason})", c.UpToSequence, reason);
+        }
+        catch (Exception ex)
+        {
+            // The entries are committed; the hourly checkpoint will cover them, and verify-audit reports the delay.
+            logger.LogError(ex, "Could not sign an audit checkpoint ({Reason})", reason);
+        }
+    }
+
+    private async Task<(long Sequence, string Hash)> ChainEndAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
+        return last is null ? (0L, AuditChain.Genesis) : (last.Sequence, last.Hash);
+    }
+
+    private async Task<(long Sequence, string Hash)> AppendAsync(List<AuditLog.Pending> batch, long sequence, string previousHash)
+    {
+        var entries = new List<AuditEntry>(batch.Count);
+        foreach (var p in batch)
+        {
+            var entry = new AuditEntry
+            {
+                Sequence = ++sequence,
+                At = TruncateToMilliseconds(p.At),
+                ActorUserId = p.Record.ActorUserId,
+                ActorRole = p.Record.ActorRole,
+                Action = p.Record.Action,
+                TargetType = p.Record.TargetType,
+                TargetId = p.Record.TargetId,
+                SourceIpHash = addresses.Hash(p.Record.SourceIp),
+                DataJson = AuditChain.CanonicalData(p.Record.Data),
+                PreviousHash = previousHash,
+            };
+            entry.Hash = AuditChain.ComputeHash(entry);
+            previousHash = entry.Hash;
+            entries.Add(entry);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        if (db.Database.IsSqlite())
+        {
+            await InsertIntoSqliteAsync(db, entries);
+        }
+        else
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            db.AuditEntries.AddRange(entries);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        return (sequence, previousHash);
+    }
+
+    /// <summary>
+    /// SQLite: one prepared INSERT executed per entry in one transaction, in the column formats EF writes (a lookup's
+    /// audit entry through SaveChanges cost a fifth of the release-day CPU: per-row SQL, change tracking, RETURNING).
+    /// </summary>
+    private static async Task InsertIntoSqliteAsync(ScorePortalDbContext db, List<AuditEntry> entries)
+    {
+        await db.Database.OpenConnectionAsync(CancellationToken.None);
+        try
+        {
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO "AuditEntries" ("Sequence", "At", "ActorUserId", "ActorRole", "Action", "TargetType", "TargetId",
+                    "SourceIpHash", "DataJson", "PreviousHash", "Hash")
+                VALUES ($sequence, $at, $actor, $role, $action, $targetType, $targetId, $ip, $data, $previous, $hash)
+                """;
+            var sequence = insert.Parameters.Add("$sequence", SqliteType.Integer);
+            var at = insert.Parameters.Add("$at", SqliteType.Text);
+            var actor = insert.Parameters.Add("$actor", SqliteType.Text);
+            var role = insert.Parameters.Add("$role", SqliteType.Text);
+            var action = insert.Parameters.Add("$action", SqliteType.Text);
+            var targetType = insert.Parameters.Add("$targetType", SqliteType.Text);
+            var targetId = insert.Parameters.Add("$targetId", SqliteType.Text);
+            var ip = insert.Parameters.Add("$ip", SqliteType.Text);
+            var data = insert.Parameters.Add("$data", SqliteType.Text);
+            var previous = insert.Parameters.Add("$previous", SqliteType.Text);
+            var hash = insert.Parameters.Add("$hash", SqliteType.Text);
+            foreach (var e in entries)
+            {
+                sequence.Value = e.Sequence;
+                // EF Core's SQLite text form of a DateTimeOffset, so ordering and reading back are unchanged.
+                at.Value = e.At.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+                actor.Value = (object?)e.ActorUserId ?? DBNull.Value;
+                role.Value = (object?)e.ActorRole ?? DBNull.Value;
+                action.Value = e.Action;
+                targetType.Value = (object?)e.TargetType ?? DBNull.Value;
+                targetId.Value = (object?)e.TargetId ?? DBNull.Value;
+                ip.Value = (object?)e.SourceIpHash ?? DBNull.Value;
+                data.Value = e.DataJson;
+                previous.Value = e.PreviousHash;
+                hash.Value = e.Hash;
+                await insert.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        log.Complete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset t) =>
+        new DateTimeOffset(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+}
