@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
-using ScorePortal.Platform.Outbox;
+using ScorePortal.Platform.Notices;
 
 namespace ScorePortal.Account;
 
@@ -37,7 +37,7 @@ public enum CodeScope
 }
 
 /// <summary>Sends and checks <see cref="OneTimeCode"/>s; the email leaves through the outbox with the code's row.</summary>
-public sealed class OneTimeCodes(TimeProvider time)
+public sealed class OneTimeCodes(TimeProvider time, Notices notices)
 {
     /// <summary>Codes one scope may be sent per <see cref="Window"/>: bounds the mail to one inbox.</summary>
     public const int MaxSendsPerWindow = 5;
@@ -50,11 +50,12 @@ public sealed class OneTimeCodes(TimeProvider time)
     public static readonly TimeSpan Window = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// Adds a new code for (user, purpose) to <paramref name="db"/>, ends the earlier ones, and queues the email built
-    /// from the code; the caller's SaveChanges commits both. Refused (nothing added) when the scope's budget of the
-    /// last <see cref="Window"/> is spent. Two requests at the same instant may both pass the count: one code more.
+    /// Adds a new code for (user, purpose) to <paramref name="db"/>, ends the earlier ones, and queues the notice built
+    /// from the code for <paramref name="to"/>; the caller's SaveChanges commits both. Refused (nothing added) when the
+    /// scope's budget of the last <see cref="Window"/> is spent. Two requests at the same instant may both pass the
+    /// count: one code more.
     /// </summary>
-    public async Task<CodeIssue> AddAsync(ScorePortalDbContext db, string userId, string purpose, Func<string, EmailMessage> email,
+    public async Task<CodeIssue> AddAsync(ScorePortalDbContext db, string userId, string purpose, NoticeRecipient to, Func<string, Notice> notice,
         CodeScope scope, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -75,7 +76,7 @@ public sealed class OneTimeCodes(TimeProvider time)
             UserId = userId, Purpose = purpose, Salt = salt, CodeHash = OneTimeCode.Hash(salt, code),
             CreatedAt = now, ExpiresAt = now + OneTimeCode.Lifetime,
         });
-        db.EnqueueEmail(email(code));
+        notices.Send(db, to, notice(code));
         return CodeIssue.Sent;
     }
 

@@ -27,25 +27,20 @@ public sealed record PortalCommand(string Name, string Description, Func<IServic
 /// </summary>
 public sealed class CommandCulture : IDisposable
 {
-    private readonly CultureInfo _previous = CultureInfo.CurrentCulture;
-    private readonly CultureInfo _previousUi = CultureInfo.CurrentUICulture;
+    private readonly CultureScope _scope;
 
     public CommandCulture(string? lang)
     {
         var name = lang switch
         {
             LocalizationExtensions.EnglishCulture or LocalizationExtensions.DefaultCulture => lang,
-            _ when _previousUi.TwoLetterISOLanguageName == "en" => LocalizationExtensions.EnglishCulture,
+            _ when CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" => LocalizationExtensions.EnglishCulture,
             _ => LocalizationExtensions.DefaultCulture,
         };
-        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(name);
+        _scope = CultureScope.Use(CultureInfo.GetCultureInfo(name));
     }
 
-    public void Dispose()
-    {
-        CultureInfo.CurrentCulture = _previous;
-        CultureInfo.CurrentUICulture = _previousUi;
-    }
+    public void Dispose() => _scope.Dispose();
 }
 
 /// <summary>--name value pairs after the command name; a bare --flag reads as "true".</summary>

@@ -1,3 +1,4 @@
+using ScorePortal.Features.Results;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Reports;
@@ -34,6 +35,8 @@ public static class ReportsExtensions
         builder.Services.AddSingleton<MyReports>();
         builder.Services.AddSingleton<RevokeReport>();
         builder.Services.AddSingleton<VerifyReport>();
+        // Reports of changed figures stop verifying as valid in the transaction that changes them.
+        builder.Services.AddSingleton<IResultChangedInTransaction, SupersedeReports>();
         return builder;
     }
 

@@ -13,7 +13,6 @@ public static class ReviewsExtensions
                 "Reviews:FilesDirectory must lie outside the web root.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ReviewFileStore>();
-        builder.Services.AddSingleton<ReviewMail>();
         builder.Services.AddSingleton<ReviewDocuments>();
         builder.Services.AddSingleton<ReadReviewFile>();
         builder.Services.AddSingleton<ApplyForReview>();
