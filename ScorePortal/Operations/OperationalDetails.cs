@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Authorization;
-using ScorePortal.Account;
+using ScorePortal.Security;
 
 namespace ScorePortal.Operations;
 

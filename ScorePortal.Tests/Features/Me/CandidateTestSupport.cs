@@ -3,9 +3,9 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ScorePortal.Data;
 using ScorePortal.Model;
 using ScorePortal.Security;
-using ScorePortal.Data;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Me;

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using ScorePortal.Account;
 using ScorePortal.Data;
 using ScorePortal.Platform.Audit;
 using ScorePortal.Security;

@@ -1,6 +1,6 @@
-using ScorePortal.Account;
 using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Audit;
 

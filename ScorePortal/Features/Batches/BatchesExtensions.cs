@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using ScorePortal.Account;
 using ScorePortal.Operations;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Batches;
 

@@ -3,11 +3,10 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using ScorePortal.Account;
-using ScorePortal.Model;
-using ScorePortal.Security;
 using ScorePortal.Localization;
+using ScorePortal.Model;
 using ScorePortal.Operations;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
 

@@ -1,4 +1,5 @@
 
+
 namespace ScorePortal.Platform.Audit;
 
 /// <summary>The names of audited actions, in one place so the admin audit view and tests agree on them.</summary>

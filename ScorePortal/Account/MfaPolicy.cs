@@ -5,13 +5,6 @@ using Microsoft.AspNetCore.Authorization.Policy;
 
 namespace ScorePortal.Account;
 
-public static class Policies
-{
-    public const string AdminArea = nameof(AdminArea);
-    public const string StaffArea = nameof(StaffArea);
-    public const string ExpertArea = nameof(ExpertArea);
-}
-
 /// <summary>The session was established with a second factor (Identity sets amr=mfa on two-factor sign-in).</summary>
 public sealed class MfaRequirement : IAuthorizationRequirement
 {
