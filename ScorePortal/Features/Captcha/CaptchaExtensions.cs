@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using ScorePortal.Operations;
+using ScorePortal.Platform.Limits;
 
 namespace ScorePortal.Features.Captcha;
 
@@ -53,15 +54,7 @@ public static class CaptchaExtensions
         };
 
         public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-            permitsPerMinute <= 0
-                ? RateLimitPartition.GetNoLimiter("")
-                : RateLimitPartition.GetSlidingWindowLimiter(ClientAddress.LimitKey(httpContext) ?? "", _ => new SlidingWindowRateLimiterOptions
-                {
-                    PermitLimit = permitsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    SegmentsPerWindow = 6,
-                    QueueLimit = 0,
-                });
+            LimitPartitions.PerAddressPerMinute(httpContext, permitsPerMinute);
     }
 
     public static WebApplication MapCaptcha(this WebApplication app)

@@ -62,7 +62,7 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
     {
         var errors = request.Validate(out var idNumber, out var name, out var ticket);
         if (errors.Count > 0) return new LinkOutcome.Invalid(errors);
-        if (attempts.IsExhausted(request.UserId, request.SourceIp))
+        if (await attempts.IsExhaustedAsync(request.UserId, request.SourceIp))
         {
             await AuditAsync(request, null, "limited");
             return new LinkOutcome.Refused("Me.Link.TooManyAttempts");
@@ -81,7 +81,7 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
         var matched = candidate is not null && candidate.Tickets.Contains(ticket) && NameNormalizer.Matches(name, candidate.Name);
         if (!matched)
         {
-            attempts.RecordWrong(request.UserId, request.SourceIp);
+            await attempts.RecordWrongAsync(request.UserId, request.SourceIp);
             await AuditAsync(request, null, "not-found");
             return new LinkOutcome.NotFound();
         }
