@@ -64,12 +64,24 @@ public sealed class MemoryLimitsStoreTests
     }
 
     [Fact]
-    public async Task A_window_without_a_limit_stays_exact_up_to_its_cap()
+    public async Task Past_its_cap_of_times_a_window_still_counts_every_hit_and_honours_a_higher_limit()
     {
-        var store = Store(new MemoryLimitsOptions { MaxHitsPerWindow = 100 });
+        var store = Store(new MemoryLimitsOptions { MaxTimesPerWindow = 100 });
+        var minute = TimeSpan.FromMinutes(1);
 
-        for (var i = 1; i <= 100; i++) Assert.Equal(new WindowHit(true, i), await store.HitAsync("flood", TimeSpan.FromMinutes(5)));
-        Assert.Equal(new WindowHit(false, 100), await store.HitAsync("flood", TimeSpan.FromMinutes(5)));
+        for (var i = 1; i <= 150; i++)
+        {
+            Assert.Equal(new WindowHit(true, i), await store.HitAsync("flood", minute));
+            Assert.Equal(new WindowHit(true, i), await store.HitAsync("limited", minute, 1_000));
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+        Assert.Equal(new WindowHit(false, 150), await store.HitAsync("limited", minute, 150));
+
+        // The first 99 hits kept their own times and leave one by one; the rest joined the 100th time and leave with it.
+        _clock.Advance(TimeSpan.FromSeconds(60) - TimeSpan.FromMilliseconds(15_000 - 9_900));
+        Assert.Equal(150 - 99, await store.HitsAsync("flood", minute));
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(0, await store.HitsAsync("flood", minute));
     }
 
     [Fact]

@@ -89,9 +89,9 @@ public sealed class AnomalyDetector(
     // An alert fires once, when the count reaches the threshold, not on every later event of the same burst.
     private static bool Crossed(int count, int threshold) => threshold > 0 && count == threshold;
 
-    /// <summary>Adds an event; returns the events in the window, or -1 when the window is full (a count past any threshold).</summary>
+    /// <summary>Adds an event; returns the events in the window.</summary>
     private async ValueTask<int> CountAsync(string kind, string key, TimeSpan window) =>
-        await store.HitAsync(WindowKey(kind, key), window) is { Counted: true } hit ? hit.Count : -1;
+        (await store.HitAsync(WindowKey(kind, key), window)).Count;
 
     /// <summary>Adds a value; returns the number of distinct values when this one is new in the window, else -1.</summary>
     private async ValueTask<int> DistinctAsync(string kind, string key, string value, TimeSpan window) =>

@@ -11,8 +11,8 @@ public static class LimitsExtensions
     public static WebApplicationBuilder AddLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<MemoryLimitsOptions>().BindConfiguration(MemoryLimitsOptions.Section)
-            .Validate(o => o.MaxHitsPerWindow > 0 && o.MaxMembersPerWindow > 0 && o.SweepInterval > TimeSpan.Zero,
-                "Limits:Memory:MaxHitsPerWindow, MaxMembersPerWindow and SweepInterval must be positive.")
+            .Validate(o => o.MaxTimesPerWindow > 0 && o.MaxMembersPerWindow > 0 && o.SweepInterval > TimeSpan.Zero,
+                "Limits:Memory:MaxTimesPerWindow, MaxMembersPerWindow and SweepInterval must be positive.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton<ILimitsStore>(sp => new MemoryLimitsStore(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MemoryLimitsOptions>>().Value));

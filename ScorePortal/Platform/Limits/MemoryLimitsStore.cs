@@ -7,8 +7,11 @@ public sealed class MemoryLimitsOptions
 {
     public const string Section = "Limits:Memory";
 
-    /// <summary>Hits one sliding window remembers; beyond it the count stays at this value (exact below it).</summary>
-    public int MaxHitsPerWindow { get; set; } = 10_000;
+    /// <summary>
+    /// Distinct times one sliding window keeps. Counts stay exact: past this many, a hit joins the newest time, so it
+    /// may leave the window up to about window / MaxTimesPerWindow early (6 ms of a minute). Exact below it.
+    /// </summary>
+    public int MaxTimesPerWindow { get; set; } = 10_000;
 
     /// <summary>Distinct members one sliding window remembers; beyond it the longest unseen is forgotten.</summary>
     public int MaxMembersPerWindow { get; set; } = 10_000;
@@ -49,33 +52,53 @@ public sealed class MemoryLimitsStore(TimeProvider time, MemoryLimitsOptions? op
         public long Expires;
     }
 
+    /// <summary>
+    /// Times of hits, oldest first, each with how many hits it stands for: one per hit while there are fewer than the
+    /// cap, after that a hit joins the newest time (so the count stays whole and memory stays at the cap).
+    /// </summary>
     private sealed class Hits : Entry
     {
-        public long[] Ring = new long[4];
+        public long[] Times = new long[4];
+        public int[] Counts = new int[4];
         public int Head;
-        public int Count;
+        public int Length;
+        public int Total;
         public long Window;
 
         public void Trim(long since)
         {
-            while (Count > 0 && Ring[Head] < since)
+            while (Length > 0 && Times[Head] < since)
             {
-                Head = (Head + 1) % Ring.Length;
-                Count--;
+                Total -= Counts[Head];
+                Head = (Head + 1) % Times.Length;
+                Length--;
             }
         }
 
         public void Add(long at, int cap)
         {
-            if (Count == Ring.Length)
+            Total++;
+            if (Length >= cap)
             {
-                var grown = new long[Math.Min(Ring.Length * 2, Math.Max(cap, 4))];
-                for (var i = 0; i < Count; i++) grown[i] = Ring[(Head + i) % Ring.Length];
-                Ring = grown;
-                Head = 0;
+                Counts[(Head + Length - 1) % Times.Length]++;
+                return;
             }
-            Ring[(Head + Count) % Ring.Length] = at;
-            Count++;
+            if (Length == Times.Length)
+            {
+                var size = Math.Min(Times.Length * 2, cap);
+                var times = new long[size];
+                var counts = new int[size];
+                for (var i = 0; i < Length; i++)
+                {
+                    times[i] = Times[(Head + i) % Times.Length];
+                    counts[i] = Counts[(Head + i) % Times.Length];
+                }
+                (Times, Counts, Head) = (times, counts, 0);
+            }
+            var slot = (Head + Length) % Times.Length;
+            Times[slot] = at;
+            Counts[slot] = 1;
+            Length++;
         }
     }
 
@@ -202,7 +225,6 @@ public sealed class MemoryLimitsStore(TimeProvider time, MemoryLimitsOptions? op
     public ValueTask<WindowHit> HitAsync(string key, TimeSpan window, int limit = int.MaxValue)
     {
         var now = Now();
-        var cap = Math.Min(limit, _options.MaxHitsPerWindow);
         while (true)
         {
             var hits = _hits.GetOrAdd(key, static _ => new Hits());
@@ -211,9 +233,9 @@ public sealed class MemoryLimitsStore(TimeProvider time, MemoryLimitsOptions? op
                 if (hits.Dead) continue;
                 hits.Window = window.Ticks;
                 hits.Trim(now - window.Ticks);
-                if (hits.Count >= cap) return new ValueTask<WindowHit>(new WindowHit(false, hits.Count));
-                hits.Add(now, cap);
-                return new ValueTask<WindowHit>(new WindowHit(true, hits.Count));
+                if (hits.Total >= limit) return new ValueTask<WindowHit>(new WindowHit(false, hits.Total));
+                hits.Add(now, _options.MaxTimesPerWindow);
+                return new ValueTask<WindowHit>(new WindowHit(true, hits.Total));
             }
         }
     }
@@ -226,7 +248,7 @@ public sealed class MemoryLimitsStore(TimeProvider time, MemoryLimitsOptions? op
         {
             if (hits.Dead) return new ValueTask<int>(0);
             hits.Trim(now - window.Ticks);
-            return new ValueTask<int>(hits.Count);
+            return new ValueTask<int>(hits.Total);
         }
     }
 
@@ -363,7 +385,7 @@ public sealed class MemoryLimitsStore(TimeProvider time, MemoryLimitsOptions? op
             lock (hits)
             {
                 hits.Trim(now - hits.Window);
-                if (hits.Count == 0) Remove(_hits, key, hits);
+                if (hits.Length == 0) Remove(_hits, key, hits);
             }
         foreach (var (key, members) in _members)
             lock (members)
