@@ -24,52 +24,13 @@ using ScorePortal.Security;
 
 if (GenerateKeysCommand.Matches(args)) return GenerateKeysCommand.Run(args, Console.Out);
 
-var builder = WebApplication.CreateBuilder(args);
+var app = Program.CreateBuilder(new WebApplicationOptions { Args = args }).Build();
 
-// The platform: configuration, edges, data, keys, fonts, and the cross-cutting services features use
-// (docs/architecture.md). Technical folders name no feature.
-builder.AddSharedDevelopmentSettings(args);
-builder.AddKeyFile(args);
-builder.AddProductionStartupChecks();
-builder.AddOperations();
-builder.AddHardenedEdges();
-builder.AddTrustedProxies();
-builder.AddBusyGate();
-builder.AddPublicFormLimits();
-builder.AddPortalLocalization();
-builder.AddDatabase();
-builder.AddSecurityKeys();
-builder.AddDataProtectionKeys();
-builder.AddPortalFonts();
-builder.AddAuditLog();
-builder.AddLimits();
-builder.AddOutbox();
-builder.AddNotices();
-builder.AddPortalUi();
-
-// Features, one line each, named after their folder.
-builder.AddResults();
-builder.AddAccount();
-builder.AddAlerts();
-builder.AddAnalytics();
-builder.AddAudit();
-builder.AddBatches();
-builder.AddCaptcha();
-builder.AddCatalog();
-builder.AddDemo();
-builder.AddLookup();
-builder.AddMe();
-builder.AddReports();
-builder.AddReviews();
-builder.AddSessions();
-
-var app = builder.Build();
-
-await app.MigrateDatabaseAsync();
-await app.BindOldDevelopmentValuesAsync();
-await app.EnsureRolesAsync();
-await app.SeedDemoDataAsync();
-if (await app.RunCommandAsync(args) is { } exitCode) return exitCode;
+// A verb runs its command with only what it needs (Operations/PortalCommands.cs): an unknown one lists the commands
+// and exits 2. Without a verb the database is prepared in full and the portal serves.
+var preparation = Program.Preparation(app);
+if (await app.RunCommandAsync(args, preparation) is { } exitCode) return exitCode;
+await preparation.RunAsync(CommandNeeds.DemoData);
 
 app.UseTrustedProxies();
 app.UseOperations();
@@ -99,3 +60,59 @@ app.MapPortalUi();
 
 app.Run();
 return 0;
+
+public partial class Program
+{
+    /// <summary>The portal's host: the platform, then the features. The benchmark tool (bench/ScorePortal.Bench) builds the same.</summary>
+    public static WebApplicationBuilder CreateBuilder(WebApplicationOptions options)
+    {
+        var builder = WebApplication.CreateBuilder(options);
+        string[] args = [.. options.Args ?? []];
+
+        // The platform: configuration, edges, data, keys, fonts, and the cross-cutting services features use
+        // (docs/architecture.md). Technical folders name no feature.
+        builder.AddSharedDevelopmentSettings(args);
+        builder.AddKeyFile(args);
+        builder.AddProductionStartupChecks();
+        builder.AddOperations();
+        builder.AddHardenedEdges();
+        builder.AddTrustedProxies();
+        builder.AddBusyGate();
+        builder.AddPublicFormLimits();
+        builder.AddPortalLocalization();
+        builder.AddDatabase();
+        builder.AddSecurityKeys();
+        builder.AddDataProtectionKeys();
+        builder.AddPortalFonts();
+        builder.AddAuditLog();
+        builder.AddLimits();
+        builder.AddOutbox();
+        builder.AddNotices();
+        builder.AddPortalUi();
+
+        // Features, one line each, named after their folder.
+        builder.AddResults();
+        builder.AddAccount();
+        builder.AddAlerts();
+        builder.AddAnalytics();
+        builder.AddAudit();
+        builder.AddBatches();
+        builder.AddCaptcha();
+        builder.AddCatalog();
+        builder.AddDemo();
+        builder.AddLookup();
+        builder.AddMe();
+        builder.AddReports();
+        builder.AddReviews();
+        builder.AddSessions();
+        return builder;
+    }
+
+    /// <summary>
+    /// What the database needs before the portal serves, and before a command that needs the database: migrated, older
+    /// development values bound to their rows, the roles; then the demo data (Development/Testing with Demo:Seed).
+    /// </summary>
+    public static PortalPreparation Preparation(WebApplication app) => new(
+        [app.MigrateDatabaseAsync, app.BindOldDevelopmentValuesAsync, app.EnsureRolesAsync],
+        [app.SeedDemoDataAsync]);
+}

@@ -81,8 +81,12 @@ export Smtp__Host=127.0.0.1 Smtp__Port=2525 Smtp__From=noreply@portal.test
 export Logging__Console__FormatterName=json
 
 echo "== data: $CANDIDATES candidates"
-(cd "$OUT/publish" && dotnet "$APP" generate-bench-data --candidates "$CANDIDATES" --sample "$OUT/lookups.csv" --sample-size 20) \
-    >"$OUT/data.log" 2>&1 || { tail -30 "$OUT/data.log"; exit 1; }
+# generate-bench-data is the benchmark tool's (bench/ScorePortal.Bench), not the product's: built beside the publish,
+# run in the published folder with the same Production settings.
+dotnet build "$ROOT/bench/ScorePortal.Bench" -c Release -nologo -v q >"$OUT/data.log" 2>&1 || { tail -30 "$OUT/data.log"; exit 1; }
+BENCH="$ROOT/bench/ScorePortal.Bench/bin/Release/net10.0/ScorePortal.Bench.dll"
+(cd "$OUT/publish" && dotnet "$BENCH" generate-bench-data --candidates "$CANDIDATES" --sample "$OUT/lookups.csv" --sample-size 20) \
+    >>"$OUT/data.log" 2>&1 || { tail -30 "$OUT/data.log"; exit 1; }
 
 echo "== portal on 127.0.0.1:$APP_PORT"
 (cd "$OUT/publish" && exec dotnet "$APP" --urls "http://127.0.0.1:$APP_PORT") >"$OUT/app.log" 2>&1 &

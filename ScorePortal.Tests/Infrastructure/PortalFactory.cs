@@ -146,6 +146,14 @@ public class PortalFactory : WebApplicationFactory<Program>
 
         // A request may name its socket peer (TestPeerAddress.Header): per-address limits and trusted proxies need one.
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestPeerAddress>());
+
+        // A subscriber of result changes, in the transaction and after it, as a later feature would add one.
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ResultChangedRecorder>();
+            services.AddSingleton<ScorePortal.Features.Results.IResultChangedInTransaction>(sp => sp.GetRequiredService<ResultChangedRecorder>());
+            services.AddSingleton<ScorePortal.Features.Results.IResultChangedSubscriber>(sp => sp.GetRequiredService<ResultChangedRecorder>());
+        });
     }
 
     protected override void Dispose(bool disposing)

@@ -126,6 +126,7 @@ public static class AccountExtensions
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<OneTimeCodes>();
         services.AddSingleton<StepUp>();
+        services.AddSingleton<IKeyRotationStep, UserTokensRotation>();
         foreach (var command in AccountCommands.All) services.AddPortalCommand(command);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, EnrollmentRedirectResultHandler>();
         services.AddAuthorizationBuilder()

@@ -1,10 +1,9 @@
-using System.Text.Encodings.Web;
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Localization;
 using ScorePortal.Data;
 using ScorePortal.Model;
-using ScorePortal.Platform.Outbox;
+using ScorePortal.Platform.Notices;
 
 namespace ScorePortal.Account;
 
@@ -18,33 +17,13 @@ public static class ConfirmationEmail
 
     /// <summary>Generates a link for <paramref name="user"/> and adds the email to <paramref name="db"/>'s outbox (the caller saves).</summary>
     public static async Task EnqueueAsync(ScorePortalDbContext db, UserManager<ApplicationUser> users, ApplicationUser user,
-        NavigationManager navigation, IStringLocalizer<SharedResource> L, EmailConfirmationOptions options)
+        NavigationManager navigation, Notices notices, EmailConfirmationOptions options)
     {
         var code = await users.GenerateEmailConfirmationTokenAsync(user);
         var page = options.PublicBaseUrl is { } publicBase ? new Uri(publicBase, ConfirmPath) : navigation.ToAbsoluteUri(ConfirmPath);
         var link = navigation.GetUriWithQueryParameters(page.AbsoluteUri,
             new Dictionary<string, object?> { ["userId"] = user.Id, ["code"] = code });
-        db.EnqueueEmail(Compose(L, user.Email!, link, options.LinkLifetime));
-    }
-
-    public static EmailMessage Compose(IStringLocalizer<SharedResource> L, string to, string link, TimeSpan lifetime)
-    {
-        var hours = (int)lifetime.TotalHours;
-        var text = string.Join("\n\n",
-            L["Email.Confirm.Greeting"].Value,
-            L["Email.Confirm.Text", hours].Value,
-            link,
-            L["Email.Confirm.Ignore"].Value,
-            L["App.Name"].Value);
-        var html = HtmlEncoder.Default;
-        var htmlBody =
-            $"<p>{html.Encode(L["Email.Confirm.Greeting"])}</p>" +
-            $"<p>{html.Encode(L["Email.Confirm.Text", hours])}</p>" +
-            $"<p><a href=\"{html.Encode(link)}\">{html.Encode(L["Email.Confirm.Button"])}</a></p>" +
-            $"<p>{html.Encode(L["Email.Confirm.CopyLink"])}<br>{html.Encode(link)}</p>" +
-            $"<p>{html.Encode(L["Email.Confirm.Ignore"])}</p>" +
-            $"<p>{html.Encode(L["App.Name"])}</p>";
-        return new EmailMessage(to, L["Email.Confirm.Subject", L["App.Name"].Value], text, htmlBody);
+        notices.Send(db, new NoticeRecipient(user.Email!, CultureInfo.CurrentUICulture.Name), AccountNotices.ConfirmEmail(link, options.LinkLifetime));
     }
 
     /// <summary>
@@ -52,17 +31,10 @@ public static class ConfirmationEmail
     /// as for a new address (it must not tell which addresses have accounts), and the owner learns of it here instead.
     /// </summary>
     public static void EnqueueAlreadyRegistered(ScorePortalDbContext db, string to, NavigationManager navigation,
-        IStringLocalizer<SharedResource> L, EmailConfirmationOptions options)
+        Notices notices, EmailConfirmationOptions options)
     {
         const string signIn = "Account/Login";
         var link = (options.PublicBaseUrl is { } publicBase ? new Uri(publicBase, signIn) : navigation.ToAbsoluteUri(signIn)).AbsoluteUri;
-        var html = HtmlEncoder.Default;
-        var text = string.Join("\n\n", L["Email.Registered.Text"].Value, link, L["Email.Registered.Ignore"].Value, L["App.Name"].Value);
-        var htmlBody =
-            $"<p>{html.Encode(L["Email.Registered.Text"])}</p>" +
-            $"<p><a href=\"{html.Encode(link)}\">{html.Encode(L["Account.SignIn"])}</a></p>" +
-            $"<p>{html.Encode(L["Email.Registered.Ignore"])}</p>" +
-            $"<p>{html.Encode(L["App.Name"])}</p>";
-        db.EnqueueEmail(new EmailMessage(to, L["Email.Registered.Subject", L["App.Name"].Value], text, htmlBody));
+        notices.Send(db, new NoticeRecipient(to, CultureInfo.CurrentUICulture.Name), AccountNotices.AlreadyRegistered(link));
     }
 }

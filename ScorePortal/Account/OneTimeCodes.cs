@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
-using ScorePortal.Platform.Outbox;
+using ScorePortal.Platform.Notices;
 
 namespace ScorePortal.Account;
 
@@ -16,13 +16,13 @@ public enum CodeCheck
 }
 
 /// <summary>Sends and checks <see cref="OneTimeCode"/>s; the email leaves through the outbox with the code's row.</summary>
-public sealed class OneTimeCodes(TimeProvider time)
+public sealed class OneTimeCodes(TimeProvider time, Notices notices)
 {
     /// <summary>
-    /// Adds a new code for (user, purpose) to <paramref name="db"/>, ends the earlier ones, and queues the email built
-    /// from the code; the caller's SaveChanges commits both.
+    /// Adds a new code for (user, purpose) to <paramref name="db"/>, ends the earlier ones, and queues the notice built
+    /// from the code for <paramref name="to"/>; the caller's SaveChanges commits both.
     /// </summary>
-    public async Task AddAsync(ScorePortalDbContext db, string userId, string purpose, Func<string, EmailMessage> email, CancellationToken ct)
+    public async Task AddAsync(ScorePortalDbContext db, string userId, string purpose, NoticeRecipient to, Func<string, Notice> notice, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await db.OneTimeCodes
@@ -35,7 +35,7 @@ public sealed class OneTimeCodes(TimeProvider time)
             UserId = userId, Purpose = purpose, Salt = salt, CodeHash = OneTimeCode.Hash(salt, code),
             CreatedAt = now, ExpiresAt = now + OneTimeCode.Lifetime,
         });
-        db.EnqueueEmail(email(code));
+        notices.Send(db, to, notice(code));
     }
 
     /// <summary>Checks (and on success spends) the newest code of (user, purpose).</summary>

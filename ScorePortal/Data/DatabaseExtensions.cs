@@ -69,6 +69,7 @@ public static class DatabaseExtensions
         if (options.Provider != DatabaseProvider.Sqlite || !options.MigrateOnStart) return;
         var factory = app.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
+        await FoldedMigrations.RewriteSqliteHistoryAsync(db);
         await db.Database.MigrateAsync();
         // WAL is a property of the file, so setting it once here holds for every later connection.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");

@@ -14,18 +14,18 @@ public sealed class Candidate : RowBound
 
     public IdType IdType { get; set; }
 
-    /// <summary>Normalized ID document number. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    /// <summary>Normalized ID document number. Sensitive: encrypted at rest, bound to its row (docs/security.md, "Data protection and cryptography").</summary>
     [Encrypted]
     public string IdNumber { get; set; } = "";
 
     /// <summary>HMAC-SHA256 blind index of <see cref="IdType"/> and the normalized ID number (32 bytes).</summary>
     public byte[] IdNumberIndex { get; set; } = [];
 
-    /// <summary>Name as registered (NFC). Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    /// <summary>Name as registered (NFC). Sensitive: encrypted at rest, bound to its row (docs/security.md, "Data protection and cryptography").</summary>
     [Encrypted]
     public string Name { get; set; } = "";
 
-    /// <summary>Registered email; required for passport holders. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    /// <summary>Registered email; required for passport holders. Sensitive: encrypted at rest, bound to its row (docs/security.md, "Data protection and cryptography").</summary>
     [Encrypted]
     public string? Email { get; set; }
 

@@ -19,7 +19,7 @@ public enum NameProblem
 
 /// <summary>
 /// The one normalization of personal names, applied identically to a stored name and to what a candidate types
-/// (DESIGN.md "Data and trust"). Two names match when their normalized forms are equal, ignoring Latin case.
+/// (docs/architecture.md, "Data and trust"). Two names match when their normalized forms are equal, ignoring Latin case.
 /// </summary>
 public static partial class NameNormalizer
 {

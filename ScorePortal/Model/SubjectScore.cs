@@ -29,7 +29,7 @@ public sealed class SubjectScore : RowBound
     public int SubjectId { get; set; }
     public Subject Subject { get; set; } = null!;
 
-    /// <summary>Null when absent or voided. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    /// <summary>Null when absent or voided. Sensitive: encrypted at rest, bound to its row (docs/security.md, "Data protection and cryptography").</summary>
     [Encrypted]
     public decimal? Score { get; set; }
 

@@ -16,7 +16,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
             context.Request.Method, context.Request.Path, context.TraceIdentifier);
         // An encrypted value that did not open for its row: somebody changed the database. Admins hear of it.
         if (Security.FieldIntegrityException.In(exception) is { } integrity)
-            await context.RequestServices.GetRequiredService<Features.Alerts.FieldIntegrityAlerts>()
+            await context.RequestServices.GetRequiredService<Security.IIntegrityAlarm>()
                 .RaiseAsync(integrity, context.Request.Method + " " + context.Request.Path);
         if (!IsMachineRequest(context.Request)) return false;
 

@@ -6,9 +6,11 @@ namespace ScorePortal.Operations;
 /// <summary>
 /// Operations run the same binary with a verb instead of serving:
 /// <c>dotnet run --project ScorePortal -- &lt;command&gt; [options]</c>. Each command uses the same services as the web
-/// portal (configuration, database, keys), so a script and the UI share one implementation.
+/// portal (configuration, database, keys), so a script and the UI share one implementation. <see cref="Needs"/> says
+/// what must be ready before it runs; a command that needs no database neither opens, migrates nor seeds one.
 /// </summary>
-public sealed record PortalCommand(string Name, string Description, Func<IServiceProvider, CommandArguments, TextWriter, Task<int>> Run)
+public sealed record PortalCommand(string Name, string Description, Func<IServiceProvider, CommandArguments, TextWriter, Task<int>> Run,
+    CommandNeeds Needs = CommandNeeds.Database)
 {
     /// <summary>Runs the command in the culture <see cref="CommandCulture"/> picks, so no command chooses its own.</summary>
     public async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
@@ -25,25 +27,20 @@ public sealed record PortalCommand(string Name, string Description, Func<IServic
 /// </summary>
 public sealed class CommandCulture : IDisposable
 {
-    private readonly CultureInfo _previous = CultureInfo.CurrentCulture;
-    private readonly CultureInfo _previousUi = CultureInfo.CurrentUICulture;
+    private readonly CultureScope _scope;
 
     public CommandCulture(string? lang)
     {
         var name = lang switch
         {
             LocalizationExtensions.EnglishCulture or LocalizationExtensions.DefaultCulture => lang,
-            _ when _previousUi.TwoLetterISOLanguageName == "en" => LocalizationExtensions.EnglishCulture,
+            _ when CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" => LocalizationExtensions.EnglishCulture,
             _ => LocalizationExtensions.DefaultCulture,
         };
-        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(name);
+        _scope = CultureScope.Use(CultureInfo.GetCultureInfo(name));
     }
 
-    public void Dispose()
-    {
-        CultureInfo.CurrentCulture = _previous;
-        CultureInfo.CurrentUICulture = _previousUi;
-    }
+    public void Dispose() => _scope.Dispose();
 }
 
 /// <summary>--name value pairs after the command name; a bare --flag reads as "true".</summary>
@@ -53,6 +50,7 @@ public sealed class CommandArguments
 
     public CommandArguments(IReadOnlyList<string> args)
     {
+        Raw = args;
         for (var i = 0; i < args.Count; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal)) continue;
@@ -62,9 +60,40 @@ public sealed class CommandArguments
         }
     }
 
+    /// <summary>The arguments as given, after the command name.</summary>
+    public IReadOnlyList<string> Raw { get; }
+
     public string? Get(string name) => _values.TryGetValue(name, out var v) ? v : null;
 
     public int GetInt(string name, int fallback) => int.TryParse(Get(name), out var v) ? v : fallback;
+}
+
+/// <summary>What a command needs prepared before it runs (<see cref="PortalPreparation"/>); serving needs everything.</summary>
+public enum CommandNeeds
+{
+    /// <summary>Configuration and services only: no database is opened, migrated or seeded.</summary>
+    Nothing,
+
+    /// <summary>The database migrated (when Database:MigrateOnStart), older values bound to their rows, the roles present.</summary>
+    Database,
+
+    /// <summary>The database, then the demo data (Development and Testing with Demo:Seed only, as when serving).</summary>
+    DemoData,
+}
+
+/// <summary>
+/// The steps that make the database ready (Program.cs names them): those every database command needs, then the demo
+/// data. The portal runs all of them before it serves; a command only those it needs.
+/// </summary>
+public sealed class PortalPreparation(IReadOnlyList<Func<Task>> database, IReadOnlyList<Func<Task>> demoData)
+{
+    public async Task RunAsync(CommandNeeds needs)
+    {
+        if (needs >= CommandNeeds.Database)
+            foreach (var step in database) await step();
+        if (needs >= CommandNeeds.DemoData)
+            foreach (var step in demoData) await step();
+    }
 }
 
 /// <summary>
@@ -75,23 +104,41 @@ public interface IRunsDuringCommands;
 
 public static class PortalCommands
 {
+    public const string Usage = "Usage: dotnet ScorePortal.dll <command> [--option value ...] [--lang zh-CN|en-US]\n" +
+        "Without a command it serves the portal (options such as --urls http://127.0.0.1:5000 go to its configuration).";
+
     /// <summary>Features add their commands with this, next to their other services.</summary>
     public static IServiceCollection AddPortalCommand(this IServiceCollection services, PortalCommand command) =>
         services.AddSingleton(command);
 
-    /// <summary>Runs the command named by the first argument; null when the arguments name no command (serve the portal).</summary>
-    public static async Task<int?> RunCommandAsync(this WebApplication app, string[] args)
+    /// <summary>
+    /// Runs the command named by the first argument, after preparing only what it <see cref="PortalCommand.Needs"/>, and
+    /// returns its exit code. <c>help</c> (<c>--help</c>, <c>-h</c>) lists the commands and returns 0; a first argument
+    /// that names no command and is no option lists them on standard error and returns 2. Null when the arguments are
+    /// options only (<c>--urls …</c>, <c>--Key=value</c>, <c>Key=value</c>): serve the portal.
+    /// </summary>
+    /// <param name="commands">The commands to choose from; by default those the features registered.</param>
+    public static async Task<int?> RunCommandAsync(this IHost app, string[] args, PortalPreparation preparation,
+        IReadOnlyList<PortalCommand>? commands = null, string usage = Usage)
     {
-        if (args.Length == 0 || args[0].StartsWith('-')) return null;
-        var commands = app.Services.GetServices<PortalCommand>().OrderBy(c => c.Name).ToList();
-        if (args[0] is "help" or "commands")
+        if (args.Length == 0 || (IsOption(args[0]) && !IsHelp(args[0]))) return null;
+        commands ??= app.Services.GetServices<PortalCommand>().ToList();
+        if (IsHelp(args[0]))
         {
-            Console.WriteLine("Usage: dotnet run --project ScorePortal -- <command> [--option value ...] [--lang zh-CN|en-US]");
-            foreach (var c in commands) Console.WriteLine($"  {c.Name,-20} {c.Description}");
+            WriteCommands(Console.Out, commands, usage);
             return 0;
         }
         var command = commands.FirstOrDefault(c => c.Name == args[0]);
-        if (command is null) return null;
+        if (command is null)
+        {
+            Console.Error.WriteLine($"Unknown command '{args[0]}'.");
+            WriteCommands(Console.Error, commands, usage);
+            return 2;
+        }
+        if (command.Needs == CommandNeeds.Nothing)
+            return await command.RunAsync(app.Services, new CommandArguments(args[1..]), Console.Out);
+
+        await preparation.RunAsync(command.Needs);
         var background = app.Services.GetServices<IHostedService>().Where(s => s is IRunsDuringCommands).ToList();
         foreach (var service in background) await service.StartAsync(CancellationToken.None);
         try
@@ -104,5 +151,20 @@ public static class PortalCommands
             // Stopping drains what the command queued (audit records) before the process exits.
             foreach (var service in background) await service.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// An argument ASP.NET reads as configuration rather than a verb: <c>--key value</c>, <c>--key=value</c>,
+    /// <c>-k</c>, <c>/key value</c> or <c>key=value</c> (the command-line configuration provider's forms).
+    /// </summary>
+    internal static bool IsOption(string arg) => arg.StartsWith('-') || arg.StartsWith('/') || arg.Contains('=');
+
+    private static bool IsHelp(string arg) => arg is "help" or "commands" or "--help" or "-h" or "-?" or "/?";
+
+    public static void WriteCommands(TextWriter output, IEnumerable<PortalCommand> commands, string usage)
+    {
+        output.WriteLine(usage);
+        output.WriteLine("Commands:");
+        foreach (var c in commands.OrderBy(c => c.Name, StringComparer.Ordinal)) output.WriteLine($"  {c.Name,-20} {c.Description}");
     }
 }

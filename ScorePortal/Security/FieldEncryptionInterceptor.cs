@@ -49,8 +49,8 @@ public sealed class FieldEncryptionInterceptor : IMaterializationInterceptor, IS
         catch (FieldIntegrityException failure)
         {
             // Whoever reads it (a page, a Blazor circuit, the outbox worker, a command), admins hear of it.
-            if (ApplicationServices(materializationData.Context)?.GetService(typeof(Features.Alerts.FieldIntegrityAlerts)) is Features.Alerts.FieldIntegrityAlerts alerts)
-                _ = alerts.RaiseAsync(failure, "a read of " + entity.GetType().Name);
+            if (ApplicationServices(materializationData.Context)?.GetService(typeof(IIntegrityAlarm)) is IIntegrityAlarm alarm)
+                _ = alarm.RaiseAsync(failure, "a read of " + entity.GetType().Name);
             throw;
         }
         bound.Sealed = new SealedValues(bound.RowKey, values);

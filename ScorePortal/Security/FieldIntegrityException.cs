@@ -5,7 +5,7 @@ namespace ScorePortal.Security;
 /// <summary>
 /// An encrypted column value that does not open for its column and row: altered, copied from another row or column,
 /// or written before row binding (and refused). Names the column and the row's key, never a value, so it can be
-/// logged and raised as an alert for admins (<see cref="Features.Alerts.FieldIntegrityAlerts"/>).
+/// logged and raised as an alert for admins (<see cref="IIntegrityAlarm"/>).
 /// </summary>
 public sealed class FieldIntegrityException : CryptographicException
 {

@@ -1,16 +1,13 @@
-using System.Security.Cryptography.X509Certificates;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.Json;
-using ScorePortal.Features.Reports;
-using ScorePortal.Platform.Audit;
+using ScorePortal.Operations;
 
 namespace ScorePortal.Security;
 
 /// <summary>
 /// <c>generate-keys --out DIR</c>: writes every secret a Production portal needs into <c>DIR</c> (created owner-only):
-/// <c>keys.json</c>, a configuration file in the shape the portal binds (<c>Security:*</c>, <c>Audit:SigningKeyPem</c>,
-/// <c>Reports:SigningCertificate*</c>), and <c>report-signing.pfx</c>. Point the portal at it with
+/// <c>keys.json</c>, a configuration file in the shape the portal binds (<c>Security:*</c> here, and each section a
+/// feature declares through <see cref="IProductionSecrets"/>, with any file it writes beside). Point the portal at it with
 /// <c>Security__KeyFile=DIR/keys.json</c>. Nothing secret is printed: only paths, key ids and public fingerprints.
 /// <c>--rotate-field-key</c> adds the next field-encryption key to an existing file and makes it current (then run
 /// <c>rotate-keys</c>). It runs before the host is built, because it is what makes a host buildable in Production.
@@ -19,13 +16,20 @@ public static class GenerateKeysCommand
 {
     public const string Name = "generate-keys";
     public const string KeysFileName = "keys.json";
-    public const string CertificateFileName = "report-signing.pfx";
+
+    /// <summary>
+    /// Listed with the other commands; it needs no database. Program.cs runs it before the host is built (see
+    /// <see cref="Matches"/>), so this entry only serves <c>help</c> and a host that is already built.
+    /// </summary>
+    public static readonly PortalCommand Command = new(Name,
+        "Write every key a Production portal needs into a new owner-only directory: --out DIR [--rotate-field-key]",
+        (_, args, output) => Task.FromResult(Run([Name, .. args.Raw], output)), CommandNeeds.Nothing);
 
     public static bool Matches(string[] args) => args.Length > 0 && args[0] == Name;
 
     public static int Run(string[] args, TextWriter output)
     {
-        var options = new Operations.CommandArguments(args[1..]);
+        var options = new CommandArguments(args[1..]);
         if (options.Get("out") is not { Length: > 0 } outDir || outDir == "true")
         {
             output.WriteLine("Usage: generate-keys --out <directory> [--rotate-field-key]");
@@ -40,46 +44,32 @@ public static class GenerateKeysCommand
 
     private static int Create(string directory, string keysPath, TextWriter output)
     {
-        var certificatePath = Path.Combine(directory, CertificateFileName);
-        if (File.Exists(keysPath) || File.Exists(certificatePath))
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
         {
-            output.WriteLine($"{directory} already holds keys; refusing to overwrite them (data encrypted with them would be lost). " +
+            output.WriteLine($"{directory} is not empty: it may hold keys; refusing to overwrite them (data encrypted with them would be lost). " +
                 "Move them away first, or use --rotate-field-key.");
             return 3;
         }
-        CreateOwnerOnlyDirectory(directory);
 
-        var certificatePassword = NewKey();
-        var pkcs12 = ReportSigningCertificate.CreateSelfSignedPkcs12("CN=ScorePortal report signing, O=ScorePortal", certificatePassword);
-        var auditPem = AuditSigner.NewPrivateKeyPem();
+        CreateOwnerOnlyDirectory(directory);
+        var secrets = new SecretsDirectory(directory);
         var keys = new JsonObject
         {
-            ["Security"] = new JsonObject
+            [KeyOptions.Section] = new JsonObject
             {
-                ["BlindIndexKey"] = NewKey(),
-                ["DerivationKey"] = NewKey(),
-                ["EncryptionKeys"] = new JsonObject { ["k1"] = NewKey() },
-                ["CurrentEncryptionKeyId"] = "k1",
-                ["DataProtectionKey"] = NewKey(),
-            },
-            ["Audit"] = new JsonObject { ["SigningKeyPem"] = auditPem },
-            ["Reports"] = new JsonObject
-            {
-                ["SigningCertificatePath"] = certificatePath,
-                ["SigningCertificatePassword"] = certificatePassword,
+                [nameof(KeyOptions.BlindIndexKey)] = SecretsDirectory.NewKey(),
+                [nameof(KeyOptions.DerivationKey)] = SecretsDirectory.NewKey(),
+                [nameof(KeyOptions.EncryptionKeys)] = new JsonObject { ["k1"] = SecretsDirectory.NewKey() },
+                [nameof(KeyOptions.CurrentEncryptionKeyId)] = "k1",
+                [nameof(KeyOptions.DataProtectionKey)] = SecretsDirectory.NewKey(),
             },
         };
-        WriteOwnerOnly(certificatePath, pkcs12);
-        WriteOwnerOnly(keysPath, JsonSerializer.SerializeToUtf8Bytes(keys, new JsonSerializerOptions { WriteIndented = true }));
+        // Each feature declares its own secrets (IProductionSecrets); they write their files first, keys.json last.
+        var declared = IProductionSecrets.All().SelectMany(s => s.Generate(keys, secrets)).ToList();
+        secrets.WriteOwnerOnly(KeysFileName, JsonSerializer.SerializeToUtf8Bytes(keys, new JsonSerializerOptions { WriteIndented = true }));
 
-        using var certificate = X509CertificateLoader.LoadPkcs12(pkcs12, certificatePassword, X509KeyStorageFlags.EphemeralKeySet);
-        using var audit = ECDsa.Create();
-        audit.ImportFromPem(auditPem);
-        output.WriteLine($"Wrote {keysPath} (owner-only): blind-index key, derivation key, field key k1 (current), " +
-            "Data Protection key, audit signing key, report certificate password.");
-        output.WriteLine($"Wrote {certificatePath} (owner-only): report signing certificate, SHA-256 thumbprint " +
-            certificate.GetCertHashString(HashAlgorithmName.SHA256));
-        output.WriteLine("Audit public key SHA-256: " + Convert.ToHexStringLower(SHA256.HashData(audit.ExportSubjectPublicKeyInfo())));
+        output.WriteLine($"Wrote {keysPath} (owner-only): blind-index key, derivation key, field key k1 (current), Data Protection key, and:");
+        foreach (var line in declared) output.WriteLine("  " + line);
         output.WriteLine($"Start the portal with Security__KeyFile={keysPath}. Back up {Path.GetFileName(directory)}/ offline: " +
             "without it the encrypted data cannot be read.");
         return 0;
@@ -99,30 +89,19 @@ public static class GenerateKeysCommand
             return 3;
         }
         var next = "k" + (ring.Select(k => int.TryParse(k.Key.TrimStart('k'), out var n) ? n : 0).DefaultIfEmpty().Max() + 1);
-        ring[next] = NewKey();
+        ring[next] = SecretsDirectory.NewKey();
         keys["Security"]!["CurrentEncryptionKeyId"] = next;
-        var temporary = $"{keysPath}.{Guid.NewGuid():N}.tmp";
-        WriteOwnerOnly(temporary, JsonSerializer.SerializeToUtf8Bytes(keys, new JsonSerializerOptions { WriteIndented = true }));
+        var temporary = new SecretsDirectory(Path.GetDirectoryName(keysPath)!).WriteOwnerOnly($"{KeysFileName}.{Guid.NewGuid():N}.tmp",
+            JsonSerializer.SerializeToUtf8Bytes(keys, new JsonSerializerOptions { WriteIndented = true }));
         File.Move(temporary, keysPath, overwrite: true);
         output.WriteLine($"Added field key {next} to {keysPath} and made it current; the older keys stay listed. Restart " +
             "every instance, then run rotate-keys; remove an old key only after rotate-keys has finished.");
         return 0;
     }
 
-    private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-
     private static void CreateOwnerOnlyDirectory(string directory)
     {
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
         else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
-
-    private static void WriteOwnerOnly(string path, byte[] content)
-    {
-        // Created empty with owner-only rights before a byte is written, so no other user can read a moment's copy.
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var stream = new FileStream(path, options);
-        stream.Write(content);
     }
 }

@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScorePortal.Data;
-using ScorePortal.Features.Reviews;
 using ScorePortal.Model;
 using ScorePortal.Operations;
-using ScorePortal.Platform.Outbox;
 
 namespace ScorePortal.Security;
 
@@ -46,19 +44,16 @@ public static class RotateKeysCommand
         var total = 0;
         using (FieldEncryption.AcceptUnboundInThisFlow())
         {
-            total += await ReencryptAsync<Candidate>(factory, protector, c => c.Id, output);
-            total += await ReencryptAsync<SubjectScore>(factory, protector, s => s.Id, output);
-            total += await ReencryptAsync<ReviewRequest>(factory, protector, r => r.Id, output);
-            total += await ReencryptAsync<ExpertMark>(factory, protector, m => m.Id, output);
-            total += await ReencryptAsync<OutboxMessage>(factory, protector, m => m.Id, output);
+            await using var model = await factory.CreateDbContextAsync();
+            foreach (var type in EncryptedEntityTypes(model.Model))
+                total += await ReencryptAsync(type, factory, protector, output);
         }
-        await using (var db = await factory.CreateDbContextAsync())
+        foreach (var step in services.GetServices<IKeyRotationStep>())
         {
-            // Authenticator keys sealed again under the current key; any still in plain text (or recovery codes not
-            // yet hashed), from before the store protected them, are protected now.
-            var tokens = await Account.PortalUserStore.ProtectStoredTokensAsync(db, protector, services.GetRequiredService<KeyDerivation>(), CancellationToken.None);
-            output.WriteLine($"  User tokens: {tokens}");
-            total += tokens;
+            await using var db = await factory.CreateDbContextAsync();
+            var rows = await step.RotateAsync(db, protector, CancellationToken.None);
+            output.WriteLine($"  {step.Name}: {rows}");
+            total += rows;
         }
         output.WriteLine($"Done: {total} rows now use key {protector.CurrentKeyId}.");
         return 0;
@@ -89,7 +84,30 @@ public static class RotateKeysCommand
         return true;
     }
 
-    private static async Task<int> ReencryptAsync<T>(IDbContextFactory<ScorePortalDbContext> factory, FieldProtector protector,
+    /// <summary>
+    /// Every entity with [Encrypted] properties, read from the EF model: a new encrypted entity is rotated without
+    /// this command naming it. Ordered by name, so the output reads the same on every run.
+    /// </summary>
+    internal static IReadOnlyList<Microsoft.EntityFrameworkCore.Metadata.IEntityType> EncryptedEntityTypes(Microsoft.EntityFrameworkCore.Metadata.IModel model) =>
+        [.. model.GetEntityTypes()
+            .Where(t => typeof(RowBound).IsAssignableFrom(t.ClrType) && FieldEncryption.ColumnsOf(t.ClrType).Length > 0)
+            .OrderBy(t => t.ClrType.Name, StringComparer.Ordinal)];
+
+    private static Task<int> ReencryptAsync(Microsoft.EntityFrameworkCore.Metadata.IEntityType type, IDbContextFactory<ScorePortalDbContext> factory,
+        FieldProtector protector, TextWriter output)
+    {
+        // Batches walk the single-column primary key (int or long) upwards.
+        if (type.FindPrimaryKey()?.Properties is not [{ PropertyInfo: { } id }])
+            throw new InvalidOperationException($"{type.ClrType.Name} needs a single-column primary key to be rotated.");
+        var parameter = System.Linq.Expressions.Expression.Parameter(type.ClrType, "e");
+        var key = System.Linq.Expressions.Expression.Lambda(
+            System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.Property(parameter, id), typeof(long)), parameter);
+        var method = typeof(RotateKeysCommand).GetMethod(nameof(ReencryptTypedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(type.ClrType);
+        return (Task<int>)method.Invoke(null, [factory, protector, key, output])!;
+    }
+
+    private static async Task<int> ReencryptTypedAsync<T>(IDbContextFactory<ScorePortalDbContext> factory, FieldProtector protector,
         System.Linq.Expressions.Expression<Func<T, long>> key, TextWriter output) where T : RowBound
     {
         var compiledKey = key.Compile();

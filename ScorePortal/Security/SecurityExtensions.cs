@@ -70,6 +70,7 @@ public static class SecurityExtensions
         builder.Services.ConfigureDbContext<SqliteScorePortalDbContext>(o => o.AddInterceptors(FieldEncryptionInterceptor.Instance));
         builder.Services.ConfigureDbContext<SqlServerScorePortalDbContext>(o => o.AddInterceptors(FieldEncryptionInterceptor.Instance));
         builder.Services.AddPortalCommand(RotateKeysCommand.Command);
+        builder.Services.AddPortalCommand(GenerateKeysCommand.Command);
         return builder;
     }
 

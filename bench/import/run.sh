@@ -29,7 +29,10 @@ APP="$ROOT/ScorePortal/bin/Release/net10.0/ScorePortal.dll"
 
 rm -f "$OUT"/import.db*
 echo "== database: demo catalog and accounts"
-(cd "$ROOT/ScorePortal" && dotnet "$APP" help > /dev/null)
+# demo-authenticator needs the demo data: on this fresh database it migrates and seeds it first, then prints the demo
+# admin's authenticator secret. Status-changing commands ask for the admin's current code; it is computed from this
+# secret right before the import (RFC 6238 TOTP: SHA-1, 30 s, 6 digits). It works in Development/Testing only.
+SECRET=$(cd "$ROOT/ScorePortal" && dotnet "$APP" demo-authenticator --user admin@scoreportal.demo | tail -1)
 # The scheduled demo session: its release is ahead and it has no batch yet.
 SESSION=$(sqlite3 "$OUT/import.db" "select Code from ExamSessions where PublishedAt is null limit 1" 2>/dev/null || true)
 [ -n "$SESSION" ] || { echo "no scheduled session found (is sqlite3 installed? apt-get install -y sqlite3)"; exit 2; }
@@ -41,9 +44,6 @@ echo "   $(($(wc -l < "$OUT/results.csv") - 1)) rows, $(du -h "$OUT/results.csv"
 
 echo "== import"
 cd "$ROOT/ScorePortal"
-# Status-changing commands ask for the admin's current authenticator code. The demo admin's secret comes from
-# demo-authenticator, which works in Development/Testing only; the code is RFC 6238 TOTP (SHA-1, 30 s, 6 digits).
-SECRET=$(dotnet "$APP" demo-authenticator --user admin@scoreportal.demo | tail -1)
 CODE=$(python3 -c 'import base64,hmac,struct,sys,time
 k=base64.b32decode(sys.argv[1].upper()+"="*(-len(sys.argv[1])%8))
 h=hmac.new(k,struct.pack(">Q",int(time.time())//30),"sha1").digest()

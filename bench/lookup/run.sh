@@ -42,13 +42,14 @@ export Anomaly__WrongNamesPerAddress=0
 export Logging__LogLevel__Default=Warning
 
 echo "== build (Release)"
-dotnet build ScorePortal -c Release -v q -nologo | tail -1
+dotnet build bench/ScorePortal.Bench -c Release -v q -nologo | tail -1   # the portal too: the bench tool references it
 APP="$ROOT/ScorePortal/bin/Release/net10.0/ScorePortal.dll"
+BENCH="$ROOT/bench/ScorePortal.Bench/bin/Release/net10.0/ScorePortal.Bench.dll"
 
 if [ "${REGENERATE:-0}" = 1 ] || [ ! -f "$OUT/bench.db" ] || [ ! -f "$OUT/lookups.csv" ]; then
     echo "== data: $CANDIDATES candidates"
     rm -f "$OUT"/bench.db* "$OUT/lookups.csv"
-    (cd "$ROOT/ScorePortal" && dotnet "$APP" generate-bench-data --candidates "$CANDIDATES" --sample "$OUT/lookups.csv")
+    (cd "$ROOT/ScorePortal" && dotnet "$BENCH" generate-bench-data --candidates "$CANDIDATES" --sample "$OUT/lookups.csv")
 fi
 echo "== data: $(($(wc -l < "$OUT/lookups.csv") - 1)) sample lookups; database $(du -h "$OUT/bench.db" | cut -f1)"
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Score report benchmark: the portal binary in Release renders, protects and signs N one-page reports (the same code
-# the download endpoint calls), P at a time, and prints reports/s, latency percentiles and the process's peak memory;
-# then issues N reports through the register (linked record, render, sign, seal, store, audit) the same way.
+# Score report benchmark: the bench tool (bench/ScorePortal.Bench, on the portal's host) in Release renders, protects
+# and signs N one-page reports (the same code the download endpoint calls), P at a time, and prints reports/s, latency
+# percentiles and the process's peak memory; then issues N reports through the register (linked record, render, sign,
+# seal, store, audit) the same way.
 # Names rotate through the demo's hard cases (杨𠮷 Extension B, 赵䶮 Extension A, a middle dot, Latin), so the
 # fallback fonts take part in every run.
 #
@@ -29,14 +30,14 @@ export Demo__Candidates=200
 export Logging__LogLevel__Default=Warning
 
 echo "== build (Release)"
-dotnet build ScorePortal -c Release -v q -nologo | tail -1
-APP="$ROOT/ScorePortal/bin/Release/net10.0/ScorePortal.dll"
+dotnet build bench/ScorePortal.Bench -c Release -v q -nologo | tail -1   # the portal too: the bench tool references it
+BENCH="$ROOT/bench/ScorePortal.Bench/bin/Release/net10.0/ScorePortal.Bench.dll"
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-(cd "$ROOT/ScorePortal" && dotnet "$APP" bench-reports --count "$COUNT" --culture "$CULTURE" --parallel "$PARALLEL" --out "$OUT/report-sample.pdf")
+(cd "$ROOT/ScorePortal" && dotnet "$BENCH" bench-reports --count "$COUNT" --culture "$CULTURE" --parallel "$PARALLEL" --out "$OUT/report-sample.pdf")
 echo "== load between: $(cut -d' ' -f1-3 /proc/loadavg)"
 # The whole issue as the download endpoint runs it: record, render, sign, seal, register row, audit entry.
-(cd "$ROOT/ScorePortal" && dotnet "$APP" bench-issue-reports --count "$COUNT" --culture "$CULTURE" --parallel "$PARALLEL")
+(cd "$ROOT/ScorePortal" && dotnet "$BENCH" bench-issue-reports --count "$COUNT" --culture "$CULTURE" --parallel "$PARALLEL")
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if command -v pdfsig >/dev/null; then

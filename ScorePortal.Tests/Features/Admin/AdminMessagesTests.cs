@@ -14,7 +14,7 @@ public sealed class AdminMessagesTests
     public void Every_refusal_of_the_catalog_session_and_exam_center_use_cases_reads_as_a_sentence_in_both_languages()
     {
         var keys = typeof(SaveSubject).Assembly.GetTypes()
-            .Where(t => t.Namespace is "ScorePortal.Features.Catalog" or "ScorePortal.Features.Sessions" or "ScorePortal.Features.Admin")
+            .Where(t => t.Namespace is "ScorePortal.Features.Catalog" or "ScorePortal.Features.Sessions" or "ScorePortal.Components.Forms")
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
             .Where(f => f.IsLiteral && f.FieldType == typeof(string))
             .Select(f => (string)f.GetRawConstantValue()!)

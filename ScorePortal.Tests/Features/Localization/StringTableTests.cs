@@ -58,7 +58,8 @@ public sealed partial class StringTableTests
         Assert.Contains(used, u => u.File == "CandidateIdentity.cs" && u.Key == "Lookup.Error.ResidentIdCheckDigit");
         Assert.Contains(used, u => u.File == "LookupHtml.cs");
         Assert.NotEmpty(usedFamilies);
-        var missing = used.Where(u => !zh.ContainsKey(u.Key)).Select(u => $"{u.File}: {u.Key}")
+        // A notice template's name (Platform/Notices/NoticeTemplates.cs) is the prefix of its keys: it exists with its subject.
+        var missing = used.Where(u => !zh.ContainsKey(u.Key) && !zh.ContainsKey(u.Key + ".Subject")).Select(u => $"{u.File}: {u.Key}")
             .Concat(usedFamilies.Where(u => !zh.Keys.Any(k => k.StartsWith(u.Prefix, StringComparison.Ordinal))).Select(u => $"{u.File}: {u.Prefix}*"))
             .Distinct().ToList();
         Assert.True(missing.Count == 0, "Missing strings:\n" + string.Join('\n', missing));

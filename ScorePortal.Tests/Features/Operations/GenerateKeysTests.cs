@@ -55,7 +55,7 @@ public sealed class GenerateKeysTests : IDisposable
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keysPath));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                File.GetUnixFileMode(Path.Combine(_directory, GenerateKeysCommand.CertificateFileName)));
+                File.GetUnixFileMode(Path.Combine(_directory, ScorePortal.Features.Reports.ReportSecrets.CertificateFileName)));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_directory));
         }
 

@@ -1,9 +1,9 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Platform.Outbox;
 using ScorePortal.Features.Reports;
+using ScorePortal.Features.Results;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Reviews.ReviewTestSupport;
@@ -120,13 +120,15 @@ public sealed class ReviewFlowTests(DemoPortal portal) : IClassFixture<DemoPorta
         var mail = await portal.Mailbox.WaitForMessageAsync(m => SmtpTestServer.IsTo(m, email) && (m.TextBody ?? "").Contains("成绩变更"), TimeSpan.FromSeconds(30));
         Assert.Contains("FH", mail.TextBody);
 
-        // The worker leaves the employers' event alone (its handler belongs to the enterprise API).
-        await portal.RunOutboxPassAsync();
-        await using (var db = await Db(portal))
+        // After the commit the event reaches the result subscribers (the test host's recorder stands for them).
+        await portal.WaitForOutboxAsync(async () =>
         {
-            var pending = await db.OutboxMessages.SingleAsync(m => m.Kind == OutboxKinds.ResultChanged);
-            Assert.Equal((0, null, null), (pending.AttemptCount, pending.DeliveredAt, pending.FailedAt));
-            JsonDocument.Parse(pending.Payload);
-        }
+            await using var db = await Db(portal);
+            return (await db.OutboxMessages.SingleAsync(m => m.Kind == OutboxKinds.ResultChanged)).DeliveredAt is not null;
+        });
+        var delivered = Assert.Single(portal.Services.GetRequiredService<ResultChangedRecorder>().Delivered, e => e.ReviewRequestId == requestId);
+        Assert.Equal(ResultChangeKind.ReviewDecided, delivered.Kind);
+        Assert.StartsWith("FH", delivered.CaseNumber);
+        Assert.Equal(subjectId, delivered.SubjectId);
     }
 }

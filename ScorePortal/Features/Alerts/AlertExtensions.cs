@@ -1,4 +1,5 @@
 using ScorePortal.Operations;
+using ScorePortal.Security;
 
 namespace ScorePortal.Features.Alerts;
 
@@ -11,6 +12,7 @@ public static class AlertExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<AnomalyDetector>();
         builder.Services.AddSingleton<FieldIntegrityAlerts>();
+        builder.Services.AddSingleton<IIntegrityAlarm>(sp => sp.GetRequiredService<FieldIntegrityAlerts>());
         return builder;
     }
 

@@ -12,7 +12,7 @@ namespace ScorePortal.Features.Alerts;
 /// <see cref="Quiet"/>, however many requests trip over it (raised where an entity is read and where a request fails).
 /// The alert names the column and the RowKey, never a value.
 /// </summary>
-public sealed class FieldIntegrityAlerts(IDbContextFactory<ScorePortalDbContext> dbFactory, TimeProvider time, ILogger<FieldIntegrityAlerts> logger)
+public sealed class FieldIntegrityAlerts(IDbContextFactory<ScorePortalDbContext> dbFactory, TimeProvider time, ILogger<FieldIntegrityAlerts> logger) : IIntegrityAlarm
 {
     public const string Kind = "data.integrity";
 

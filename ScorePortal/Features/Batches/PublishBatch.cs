@@ -21,13 +21,15 @@ public sealed record PublishBatchRequest(int BatchId, string UserId, PublishMode
 /// <summary>
 /// Makes an approved batch's scores the current ones, in one transaction: the batch becomes published, older
 /// versions of the same (registration, subject) are superseded (kept as history), the session is marked published,
-/// and who passed is decided again for every candidate in the batch (certificates issued or revoked). Nothing is
+/// who passed is decided again for every candidate in the batch (certificates issued or revoked), and the
+/// <see cref="ResultChanged"/> event is raised (reports of the candidates are superseded with it). Nothing is
 /// published when the stored rows no longer match the approved fingerprint. A crash or
 /// failure at any point leaves the database as it was; the caches are refreshed only after the commit.
 /// </summary>
 public sealed class PublishBatch(
     IDbContextFactory<ScorePortalDbContext> dbFactory,
     Outcomes outcomes,
+    ResultEvents events,
     AuditLog audit,
     SessionCatalog sessionCatalog,
     HybridCache cache,
@@ -119,7 +121,7 @@ public sealed class PublishBatch(
             db.ChangeTracker.Clear();
 
             changes = await outcomes.RecomputeAsync(db, await Outcomes.CandidatesOfBatchAsync(db, batchId, ct), ct);
-            await Reports.SupersedeReports.ForBatchAsync(db, batchId, now, ct);
+            await events.RaiseAsync(db, ResultChanged.Published(batch.ExamSessionId, batchId, now), ct);
             await tx.CommitAsync(ct);
         }
 

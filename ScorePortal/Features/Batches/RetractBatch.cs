@@ -14,11 +14,13 @@ public sealed record RetractBatchRequest(int BatchId, string UserId, string? Rea
 /// Takes a published batch back, with a reason, in one transaction: for every (registration, subject) whose current
 /// score came from this batch, the latest version from another published batch becomes current again (none: the
 /// subject shows no score); the session is unpublished when no published batch is left; who passed is decided again
-/// (certificates resting on the batch are revoked). Nothing is deleted. A correction is then a new import.
+/// (certificates resting on the batch are revoked); the <see cref="ResultChanged"/> event is raised (reports of the
+/// candidates are superseded with it). Nothing is deleted. A correction is then a new import.
 /// </summary>
 public sealed class RetractBatch(
     IDbContextFactory<ScorePortalDbContext> dbFactory,
     Outcomes outcomes,
+    ResultEvents events,
     AuditLog audit,
     SessionCatalog sessionCatalog,
     HybridCache cache,
@@ -94,7 +96,7 @@ public sealed class RetractBatch(
             }
 
             changes = await outcomes.RecomputeAsync(db, await Outcomes.CandidatesOfBatchAsync(db, batchId, ct), ct);
-            await Reports.SupersedeReports.ForBatchAsync(db, batchId, now, ct);
+            await events.RaiseAsync(db, ResultChanged.Retracted(batch!.ExamSessionId, batchId, now), ct);
             await tx.CommitAsync(ct);
         }
 

@@ -14,7 +14,8 @@ namespace ScorePortal.Features.Demo;
 public static class DemoAuthenticatorCommand
 {
     public static readonly PortalCommand Command = new("demo-authenticator",
-        "Development/Testing only: enroll a demo account's authenticator and print its secret: --user <demo email>", RunAsync);
+        "Development/Testing only: enroll a demo account's authenticator and print its secret: --user <demo email>", RunAsync,
+        CommandNeeds.DemoData);
 
     private static async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
     {

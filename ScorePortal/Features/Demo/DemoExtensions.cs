@@ -14,7 +14,6 @@ public static class DemoExtensions
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section)
             .Validate(o => !o.Seed || !string.IsNullOrEmpty(o.Password), "Demo:Seed needs Demo:Password.")
             .ValidateOnStart();
-        builder.Services.AddPortalCommand(BenchDataCommand.Command);
         builder.Services.AddPortalCommand(DemoAuthenticatorCommand.Command);
         return builder;
     }

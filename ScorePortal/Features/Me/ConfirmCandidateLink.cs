@@ -10,7 +10,7 @@ namespace ScorePortal.Features.Me;
 public sealed record ConfirmCandidateLinkRequest(string UserId, string? Code, string Culture, string? SourceIp);
 
 /// <summary>The second half of linking a record that has an email: the code sent there.</summary>
-public sealed class ConfirmCandidateLink(IDbContextFactory<ScorePortalDbContext> dbFactory, OneTimeCodes codes, CandidateMail mail,
+public sealed class ConfirmCandidateLink(IDbContextFactory<ScorePortalDbContext> dbFactory, OneTimeCodes codes, Notices notices,
     AuditLog audit, TimeProvider time)
 {
     /// <summary>The pending link's record, or null when no code is waiting.</summary>
@@ -36,7 +36,7 @@ public sealed class ConfirmCandidateLink(IDbContextFactory<ScorePortalDbContext>
         };
         var result = check.ToString();
         if (error is null && !await LinkCandidateRecord.LinkAsync(db, candidateId, request.UserId, time.GetUtcNow(),
-                email => mail.Linked(email, request.Culture), ct))
+                notices, request.Culture, ct))
         {
             error = "Me.Link.ClaimedElsewhere";
             result = "claimed-elsewhere";

@@ -4,7 +4,6 @@ using ScorePortal.Data;
 using ScorePortal.Model;
 using ScorePortal.Platform.Audit;
 using ScorePortal.Platform.Notices;
-using ScorePortal.Platform.Outbox;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Me;
@@ -54,7 +53,7 @@ public abstract record LinkOutcome
 /// there confirms the link (<see cref="ConfirmCandidateLink"/>), so knowing someone's papers is not enough.
 /// </summary>
 public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, LinkAttempts attempts,
-    OneTimeCodes codes, CandidateMail mail, AuditLog audit, TimeProvider time, ILogger<LinkCandidateRecord> logger)
+    OneTimeCodes codes, AuditLog audit, TimeProvider time, ILogger<LinkCandidateRecord> logger)
 {
     public const string LinkPurposePrefix = "link:";
 
@@ -95,14 +94,14 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
 
         if (candidate.Email is { Length: > 0 } recordEmail)
         {
-            await codes.AddAsync(db, request.UserId, LinkPurposePrefix + candidate.Id,
-                code => mail.LinkCode(recordEmail, code, OneTimeCode.Lifetime, request.Culture), ct);
+            await codes.AddAsync(db, request.UserId, LinkPurposePrefix + candidate.Id, new NoticeRecipient(recordEmail, request.Culture),
+                code => LinkNotices.Code(code, OneTimeCode.Lifetime), ct);
             await db.SaveChangesAsync(ct);
             await AuditAsync(request, candidate.Id, "code-sent");
-            return new LinkOutcome.CodeSent(CandidateMail.MaskEmail(recordEmail));
+            return new LinkOutcome.CodeSent(Notices.MaskEmail(recordEmail));
         }
 
-        var linked = await LinkAsync(db, candidate.Id, request.UserId, time.GetUtcNow(), null, ct);
+        var linked = await LinkAsync(db, candidate.Id, request.UserId, time.GetUtcNow(), null, null, ct);
         await AuditAsync(request, candidate.Id, linked ? "linked" : "claimed-elsewhere");
         if (!linked) return new LinkOutcome.Refused("Me.Link.ClaimedElsewhere");
         logger.LogInformation("Account {UserId} linked to candidate {CandidateId}", request.UserId, candidate.Id);
@@ -111,10 +110,11 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
 
     /// <summary>
     /// Binds the record when it is still free (a conditional update: of two accounts at once exactly one wins; the
-    /// unique index on the account id keeps one record per account), and tells the record's email in the same commit.
+    /// unique index on the account id keeps one record per account), and tells the record's email in the same commit
+    /// (in <paramref name="culture"/>) when <paramref name="notices"/> is given.
     /// </summary>
     internal static async Task<bool> LinkAsync(ScorePortalDbContext db, int candidateId, string userId, DateTimeOffset now,
-        Func<string, EmailMessage>? notice, CancellationToken ct)
+        Notices? notices, string? culture, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         int updated;
@@ -129,9 +129,9 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
             return false; // this account meanwhile linked another record
         }
         if (updated == 0) return false;
-        if (notice is not null && await db.Candidates.Where(c => c.Id == candidateId).Select(c => c.Email).FirstOrDefaultAsync(ct) is { Length: > 0 } email)
+        if (notices is not null && await db.Candidates.Where(c => c.Id == candidateId).Select(c => c.Email).FirstOrDefaultAsync(ct) is { Length: > 0 } email)
         {
-            db.EnqueueEmail(notice(email));
+            notices.Send(db, new NoticeRecipient(email, culture ?? ""), LinkNotices.Linked());
             await db.SaveChangesAsync(ct);
         }
         await tx.CommitAsync(ct);

@@ -4,7 +4,6 @@ using ScorePortal.Features.Results;
 using ScorePortal.Model;
 using ScorePortal.Platform.Audit;
 using ScorePortal.Platform.Notices;
-using ScorePortal.Platform.Outbox;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Me;
@@ -18,7 +17,7 @@ public sealed record ReleaseCandidateLinkRequest(string AdminUserId, int Candida
 /// An admin releases a record's link to an account (a candidate says someone else claimed their record): the record
 /// becomes free to link again, its email is told, and the release is audited with the reason.
 /// </summary>
-public sealed class ReleaseCandidateLink(IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, CandidateMail mail,
+public sealed class ReleaseCandidateLink(IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, Notices notices,
     AuditLog audit, ILogger<ReleaseCandidateLink> logger)
 {
     public const int ReasonMaxLength = 500;
@@ -57,7 +56,7 @@ public sealed class ReleaseCandidateLink(IDbContextFactory<ScorePortalDbContext>
         if (released == 0) return "Admin.Links.NotLinked";
         if (record.Email is { Length: > 0 } email)
         {
-            db.EnqueueEmail(mail.LinkReleased(email, culture));
+            notices.Send(db, new NoticeRecipient(email, culture), LinkNotices.Released());
             await db.SaveChangesAsync(ct);
         }
         await tx.CommitAsync(ct);

@@ -25,22 +25,14 @@ public sealed class ReportLabels(IStringLocalizer<SharedResource> localizer)
 
     private static IReadOnlyDictionary<string, string> Read(IStringLocalizer localizer, CultureInfo culture)
     {
-        var previous = CultureInfo.CurrentUICulture;
-        try
-        {
-            // The localizer reads CurrentUICulture; it is thread-local, restored below.
-            CultureInfo.CurrentUICulture = culture;
-            var texts = localizer.GetAllStrings(includeParentCultures: true)
-                .Select(s => s.Name)
-                .Where(n => n.StartsWith("Report.", StringComparison.Ordinal))
-                .Distinct(StringComparer.Ordinal)
-                .ToDictionary(n => n, n => localizer[n].Value, StringComparer.Ordinal);
-            texts["App.Subtitle"] = localizer["App.Subtitle"].Value;
-            return texts;
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
-        }
+        // The localizer reads CurrentUICulture, which is thread-local: switched for the read only.
+        using var _ = CultureScope.Use(culture);
+        var texts = localizer.GetAllStrings(includeParentCultures: true)
+            .Select(s => s.Name)
+            .Where(n => n.StartsWith("Report.", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .ToDictionary(n => n, n => localizer[n].Value, StringComparer.Ordinal);
+        texts["App.Subtitle"] = localizer["App.Subtitle"].Value;
+        return texts;
     }
 }

@@ -1,3 +1,4 @@
+using ScorePortal.Features.Results;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Reports;
@@ -28,14 +29,14 @@ public static class ReportsExtensions
         builder.Services.AddSingleton<ReportSigningCertificate>();
         builder.Services.AddSingleton<ScoreReportRenderer>();
         builder.Services.AddSingleton<ReportSignatureCheck>();
-        builder.Services.AddPortalCommand(BenchReportsCommand.Command);
-        builder.Services.AddPortalCommand(BenchIssueReportsCommand.Command);
         // The register of issued reports: issue, list, download, revoke, verify.
         builder.Services.AddSingleton<ReportVault>();
         builder.Services.AddSingleton<IssueReport>();
         builder.Services.AddSingleton<MyReports>();
         builder.Services.AddSingleton<RevokeReport>();
         builder.Services.AddSingleton<VerifyReport>();
+        // Reports of changed figures stop verifying as valid in the transaction that changes them.
+        builder.Services.AddSingleton<IResultChangedInTransaction, SupersedeReports>();
         return builder;
     }
 

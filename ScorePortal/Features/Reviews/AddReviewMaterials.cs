@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScorePortal.Data;
 using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Notices;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
@@ -13,7 +14,7 @@ public sealed record AddReviewMaterialsRequest(string UserId, int RequestId, IRe
 /// The candidate answers "more materials needed": one or more of the three materials again, checked like the first
 /// ones; the request goes back to "submitted" for staff. Only the candidate's own request, only in that status.
 /// </summary>
-public sealed class AddReviewMaterials(IDbContextFactory<ScorePortalDbContext> dbFactory, ReviewFileStore store, ReviewMail mail,
+public sealed class AddReviewMaterials(IDbContextFactory<ScorePortalDbContext> dbFactory, ReviewFileStore store, Notices notices,
     IOptions<ReviewOptions> options, AuditLog audit, TimeProvider time)
 {
     public async Task<ReviewActionResult> HandleAsync(AddReviewMaterialsRequest request, CancellationToken ct = default)
@@ -58,7 +59,7 @@ public sealed class AddReviewMaterials(IDbContextFactory<ScorePortalDbContext> d
                     Pages = file.Pages, UploadedByUserId = request.UserId, UploadedAt = now,
                 });
             }
-            await ReviewStep.MoveAsync(db, review, ReviewStatus.Submitted, request.UserId, null, now, mail, ct);
+            await ReviewStep.MoveAsync(db, review, ReviewStatus.Submitted, request.UserId, null, now, notices, ct);
             var result = await ScreenReview.SaveAsync(db, ct);
             if (result.Succeeded) stored.Clear();
             return result;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using ScorePortal.Data;
 using ScorePortal.Model;
 using ScorePortal.Platform.Audit;
-using ScorePortal.Platform.Outbox;
+using ScorePortal.Platform.Notices;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
@@ -34,7 +34,7 @@ public abstract record ApplyForReviewOutcome
 /// anything is stored; the request, its files, the booked appointment, the first timeline step and the email commit
 /// together. One open request per subject: a second submit (a double click) finds the first.
 /// </summary>
-public sealed partial class ApplyForReview(IDbContextFactory<ScorePortalDbContext> dbFactory, ReviewFileStore store, ReviewMail mail,
+public sealed partial class ApplyForReview(IDbContextFactory<ScorePortalDbContext> dbFactory, ReviewFileStore store, Notices notices,
     IOptions<ReviewOptions> options, AuditLog audit, TimeProvider time, ILogger<ApplyForReview> logger)
 {
     public const int ReasonMaxLength = 1000;
@@ -175,7 +175,7 @@ public sealed partial class ApplyForReview(IDbContextFactory<ScorePortalDbContex
             await db.SaveChangesAsync(ct);
             review.CaseNumber = CaseNumber(target.Code, target.ProvinceCode, review.Id);
             if (email is { Length: > 0 })
-                db.EnqueueEmail(mail.StatusChanged(email, request.Culture, review.CaseNumber, ReviewStatus.Submitted, null, null));
+                notices.Send(db, new NoticeRecipient(email, request.Culture), ReviewNotices.StatusChanged(review.CaseNumber, ReviewStatus.Submitted, null, null));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             stored.Clear();

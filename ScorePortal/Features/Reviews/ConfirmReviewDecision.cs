@@ -2,29 +2,26 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScorePortal.Data;
-using ScorePortal.Features.Reports;
 using ScorePortal.Features.Results;
 using ScorePortal.Model;
 using ScorePortal.Platform.Audit;
-using ScorePortal.Platform.Outbox;
+using ScorePortal.Platform.Notices;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
 
 public sealed record ConfirmReviewDecisionRequest(string StaffUserId, int RequestId);
 
-/// <summary>The employers' event (the enterprise API issue delivers it): a decided review changed a published result.</summary>
-public sealed record ResultChangedEvent(int CandidateId, int RegistrationId, int SubjectId, string CaseNumber, DateTimeOffset ChangedAt);
-
 /// <summary>
 /// Staff of the province confirm the median of the three re-marks (four eyes: the experts mark, a staff member who is
 /// none of them confirms). In one transaction: the decision becomes its own score version (current from now on,
 /// carrying <see cref="SubjectScore.ReviewRequestId"/>), the request is decided and closed for good, who passed is
-/// decided again with the rule publication uses (a new pass gets a certificate number), the candidate's reports
-/// become "superseded", the candidate's email and the employers' <c>ResultChanged</c> event are queued. The
-/// analytics cache is cleared after the commit.
+/// decided again with the rule publication uses (a new pass gets a certificate number), the candidate's email is
+/// queued, and when the score changed the <see cref="ResultChanged"/> event is raised (the candidate's reports become
+/// "superseded" with it; an unchanged score changes no result and raises none). The analytics cache is cleared after
+/// the commit.
 /// </summary>
-public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, ReviewMail mail,
+public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext> dbFactory, Outcomes outcomes, ResultEvents events, Notices notices,
     SessionCatalog sessionCatalog, HybridCache cache, AuditLog audit, TimeProvider time, ILogger<ConfirmReviewDecision> logger)
 {
     /// <summary>The median of the marks: the middle one of three (the mean of the middle two for an even count).</summary>
@@ -92,11 +89,7 @@ public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext
         review.FinalScore = final;
         review.Changed = changed;
         review.DecidedByUserId = request.StaffUserId;
-        await ReviewStep.MoveAsync(db, review, ReviewStatus.Decided, request.StaffUserId, null, now, mail, ct);
-        if (changed)
-        {
-            db.Enqueue(OutboxKinds.ResultChanged, new ResultChangedEvent(review.CandidateId, review.RegistrationId, review.SubjectId, review.CaseNumber, now));
-        }
+        await ReviewStep.MoveAsync(db, review, ReviewStatus.Decided, request.StaffUserId, null, now, notices, ct);
         var saved = await ScreenReview.SaveAsync(db, ct);
         if (!saved.Succeeded) return (saved, null);
         review.DecisionScoreId = decision.Id;
@@ -106,7 +99,8 @@ public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext
         if (changed)
         {
             await outcomes.RecomputeAsync(db, [review.CandidateId], ct);
-            await SupersedeReports.ForCandidateAsync(db, review.CandidateId, now, ct);
+            await events.RaiseAsync(db, ResultChanged.ReviewDecided(review.ExamSessionId, decision.ResultBatchId, review.Id, review.CaseNumber,
+                review.CandidateId, review.RegistrationId, review.SubjectId, now), ct);
         }
         await tx.CommitAsync(ct);
         logger.LogInformation("Review request {RequestId} decided (changed: {Changed})", review.Id, changed);

@@ -19,7 +19,7 @@ public sealed class ExpertMark : RowBound
 
     public DateTimeOffset AssignedAt { get; set; }
 
-    /// <summary>Null until marked. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    /// <summary>Null until marked. Sensitive: encrypted at rest, bound to its row (docs/security.md, "Data protection and cryptography").</summary>
     [Encrypted]
     public decimal? Score { get; set; }
 

@@ -97,11 +97,11 @@ public sealed class ReviewRequest : RowBound
     /// <summary>Set when decided or rejected; the "one open request per subject" index covers rows where it is null.</summary>
     public DateTimeOffset? ClosedAt { get; set; }
 
-    /// <summary>The score under review. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    /// <summary>The score under review. Sensitive: encrypted at rest, bound to its row (docs/security.md, "Data protection and cryptography").</summary>
     [Encrypted]
     public decimal OriginalScore { get; set; }
 
-    /// <summary>Median of the expert marks once decided. Sensitive: encrypted at rest (see DESIGN.md).</summary>
+    /// <summary>Median of the expert marks once decided. Sensitive: encrypted at rest, bound to its row (docs/security.md, "Data protection and cryptography").</summary>
     [Encrypted]
     public decimal? FinalScore { get; set; }
 

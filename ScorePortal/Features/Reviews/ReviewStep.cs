@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
-using ScorePortal.Platform.Outbox;
+using ScorePortal.Platform.Notices;
 
 namespace ScorePortal.Features.Reviews;
 
@@ -37,7 +37,7 @@ internal static class ReviewStep
         : ReviewErrors.WrongStatus;
 
     public static async Task MoveAsync(ScorePortalDbContext db, ReviewRequest request, ReviewStatus to, string actorUserId, string? message,
-        DateTimeOffset now, ReviewMail mail, CancellationToken ct)
+        DateTimeOffset now, Notices notices, CancellationToken ct)
     {
         request.Status = to;
         request.Revision++;
@@ -47,6 +47,6 @@ internal static class ReviewStep
         var email = await db.Users.Where(u => u.Id == db.Candidates.Where(c => c.Id == request.CandidateId).Select(c => c.UserId).FirstOrDefault())
             .Select(u => u.Email).FirstOrDefaultAsync(ct);
         if (email is { Length: > 0 })
-            db.EnqueueEmail(mail.StatusChanged(email, request.Culture, request.CaseNumber, to, request.Changed, message));
+            notices.Send(db, new NoticeRecipient(email, request.Culture), ReviewNotices.StatusChanged(request.CaseNumber, to, request.Changed, message));
     }
 }

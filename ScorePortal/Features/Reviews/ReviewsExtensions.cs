@@ -1,3 +1,5 @@
+using ScorePortal.Components.Layout;
+
 namespace ScorePortal.Features.Reviews;
 
 public static class ReviewsExtensions
@@ -11,7 +13,6 @@ public static class ReviewsExtensions
                 "Reviews:FilesDirectory must lie outside the web root.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ReviewFileStore>();
-        builder.Services.AddSingleton<ReviewMail>();
         builder.Services.AddSingleton<ReviewDocuments>();
         builder.Services.AddSingleton<ReadReviewFile>();
         builder.Services.AddSingleton<ApplyForReview>();
@@ -22,6 +23,7 @@ public static class ReviewsExtensions
         builder.Services.AddScoped<ConfirmReviewDecision>(); // Outcomes (the publication rule) is scoped
         builder.Services.AddSingleton<MyReviews>();
         builder.Services.AddSingleton<ReviewQueue>();
+        builder.Services.AddScoped<INavigationBadge, OpenReviewsBadge>();
         builder.Services.AddSingleton<ExpertAssignments>();
         builder.Services.AddSingleton<ReviewFigures>();
         return builder;

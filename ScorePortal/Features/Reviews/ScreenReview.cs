@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
 using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Notices;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
@@ -20,7 +21,7 @@ public sealed record ScreenReviewRequest(string StaffUserId, int RequestId, Scre
 /// Staff of the request's province look at the materials: claim the request, accept the materials, ask for more
 /// (with a message to the candidate) or reject (with a message). Staff of another province get "not found".
 /// </summary>
-public sealed class ScreenReview(IDbContextFactory<ScorePortalDbContext> dbFactory, ReviewMail mail, AuditLog audit, TimeProvider time)
+public sealed class ScreenReview(IDbContextFactory<ScorePortalDbContext> dbFactory, Notices notices, AuditLog audit, TimeProvider time)
 {
     public const int MessageMaxLength = 2000;
 
@@ -66,7 +67,7 @@ public sealed class ScreenReview(IDbContextFactory<ScorePortalDbContext> dbFacto
         if (message?.Length > MessageMaxLength) return new ReviewActionResult(ReviewErrors.ReasonTooLong);
 
         review.AssignedStaffUserId ??= request.StaffUserId;
-        await ReviewStep.MoveAsync(db, review, to, request.StaffUserId, string.IsNullOrEmpty(message) ? null : message, now, mail, ct);
+        await ReviewStep.MoveAsync(db, review, to, request.StaffUserId, string.IsNullOrEmpty(message) ? null : message, now, notices, ct);
         return await SaveAsync(db, ct);
     }
 

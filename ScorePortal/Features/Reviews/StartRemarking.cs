@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScorePortal.Data;
 using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Notices;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Reviews;
@@ -14,7 +15,7 @@ public sealed record StartRemarkingRequest(string StaffUserId, int RequestId, St
 /// three different experts, none bound to the candidate's province (an expert without a province is never chosen,
 /// since nobody could tell), the least busy first. Script, assignments and the timeline step commit together.
 /// </summary>
-public sealed class StartRemarking(IDbContextFactory<ScorePortalDbContext> dbFactory, ReviewFileStore store, ReviewMail mail,
+public sealed class StartRemarking(IDbContextFactory<ScorePortalDbContext> dbFactory, ReviewFileStore store, Notices notices,
     IOptions<ReviewOptions> options, AuditLog audit, TimeProvider time)
 {
     public const int ExpertsPerRequest = 3;
@@ -60,7 +61,7 @@ public sealed class StartRemarking(IDbContextFactory<ScorePortalDbContext> dbFac
             foreach (var expert in experts.Take(ExpertsPerRequest))
                 db.ExpertMarks.Add(new ExpertMark { ReviewRequestId = review.Id, ExpertUserId = expert, AssignedAt = now });
             review.AssignedStaffUserId ??= request.StaffUserId;
-            await ReviewStep.MoveAsync(db, review, ReviewStatus.Remarking, request.StaffUserId, null, now, mail, ct);
+            await ReviewStep.MoveAsync(db, review, ReviewStatus.Remarking, request.StaffUserId, null, now, notices, ct);
             var result = await ScreenReview.SaveAsync(db, ct);
             committed = result.Succeeded;
             return result;

@@ -2,9 +2,10 @@ namespace ScorePortal.Platform.Notices;
 
 public static class NoticesExtensions
 {
+    /// <summary>Notices to people: features say what to tell (<see cref="Notice"/>), <see cref="Notices"/> renders and enqueues.</summary>
     public static WebApplicationBuilder AddNotices(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<CandidateMail>();
+        builder.Services.AddSingleton<Notices>();
         return builder;
     }
 }

@@ -57,8 +57,8 @@ public static class OutboxKinds
     public const string Email = "email";
 
     /// <summary>
-    /// A published result changed after a review decision (payload: <c>ResultChangedEvent</c>); delivered to employers
-    /// by the enterprise API's handler. Until a handler for it is registered, the worker leaves these messages waiting.
+    /// The published results changed: a publication, a retraction or a review decision (payload: the results read
+    /// model's <c>ResultChanged</c> event). Its handler there hands it to every subscriber of result changes.
     /// </summary>
     public const string ResultChanged = "ResultChanged";
 }

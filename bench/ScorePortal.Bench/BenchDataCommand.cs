@@ -4,11 +4,12 @@ using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
+using ScorePortal.Features.Demo;
 using ScorePortal.Model;
 using ScorePortal.Operations;
 using ScorePortal.Security;
 
-namespace ScorePortal.Features.Demo;
+namespace ScorePortal.Bench;
 
 /// <summary>
 /// <c>generate-bench-data --candidates 1000000 --sample bench/out/lookups.csv</c>: fills a SQLite database with a

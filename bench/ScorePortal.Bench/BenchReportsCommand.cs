@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using ScorePortal.Features.Reports;
 using ScorePortal.Operations;
 
-namespace ScorePortal.Features.Reports;
+namespace ScorePortal.Bench;
 
 /// <summary>
 /// <c>bench-reports --count 500 --culture zh-CN --parallel 2</c>: renders and signs reports in a loop, as the download
@@ -15,7 +16,7 @@ public static class BenchReportsCommand
 {
     public static readonly PortalCommand Command = new("bench-reports",
         "Render and sign N score reports and print reports/s, p50/p95/p99 and peak memory: --count N --culture zh-CN|en-US --parallel P [--out FILE.pdf]",
-        RunAsync);
+        RunAsync, CommandNeeds.Nothing);
 
     private static readonly string[] Names = ["张伟", "杨𠮷", "赵䶮", "买买提·艾力", "SMITH JOHN", "陈静"];
 

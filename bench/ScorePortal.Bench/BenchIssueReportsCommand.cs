@@ -3,12 +3,13 @@ using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
+using ScorePortal.Features.Reports;
 using ScorePortal.Features.Results;
 using ScorePortal.Model;
 using ScorePortal.Operations;
 using ScorePortal.Security;
 
-namespace ScorePortal.Features.Reports;
+namespace ScorePortal.Bench;
 
 /// <summary>
 /// <c>bench-issue-reports --count 300 --parallel 2</c>: the whole issue of a score report as the download endpoint runs
@@ -22,7 +23,7 @@ public static class BenchIssueReportsCommand
 {
     public static readonly PortalCommand Command = new("bench-issue-reports",
         "Issue N score reports through the register (render, sign, seal, store, audit) and print reports/s and percentiles: --count N --parallel P --culture zh-CN|en-US",
-        RunAsync);
+        RunAsync, CommandNeeds.DemoData);
 
     private static async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
     {
