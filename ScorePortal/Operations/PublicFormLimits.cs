@@ -1,4 +1,3 @@
-using ScorePortal.Platform.Limits;
 
 namespace ScorePortal.Operations;
 

@@ -1,7 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using ScorePortal.Operations;
-using ScorePortal.Platform.Limits;
 
 namespace ScorePortal.Features.Captcha;
 

@@ -4,8 +4,8 @@ namespace ScorePortal.Platform.Limits;
 /// The one store behind the portal's own limits: fixed-window counters, sliding windows (hits and distinct members),
 /// locks, blocks and spent single-use tokens. Today it is <see cref="MemoryLimitsStore"/> (per instance); several
 /// instances share one Redis-backed implementation of this interface (release-day-at-scale issue), so every operation
-/// is one atomic step on one key, and async. The framework rate-limiter policies (<see cref="LimitPartitions"/>) stay
-/// beside it.
+/// is one atomic step on one key, and async. The framework rate-limiter policies stay beside it, their partitions in
+/// <c>Operations/LimitPartitions</c>.
 /// <para>
 /// <b>Usage.</b> A limiter keeps its rules (thresholds, delays, messages) and asks the store only for state:
 /// <c>await store.HitAsync("lookup:addr:" + address, TimeSpan.FromMinutes(1), limit)</c> takes a permit of a sliding

@@ -1,13 +1,13 @@
 using System.Threading.RateLimiting;
-using ScorePortal.Operations;
 
-namespace ScorePortal.Platform.Limits;
+namespace ScorePortal.Operations;
 
 /// <summary>
 /// The partitions of the framework rate-limiter policies (public forms, report verification, captcha pictures and
 /// challenges), in one place: every per-address policy counts a client under <see cref="ClientAddress.LimitKey(HttpContext)"/>
 /// (an IPv6 client by its /64; an unknown address as ""), in a sliding minute of six segments without a queue.
-/// These stay framework limiters (per instance, in the request pipeline); the portal's own limits use <see cref="ILimitsStore"/>.
+/// These stay framework limiters (per instance, in the request pipeline); the portal's own limits use the limits store
+/// (<c>Platform/Limits/ILimitsStore</c>).
 /// </summary>
 public static class LimitPartitions
 {
