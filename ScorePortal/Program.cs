@@ -73,7 +73,7 @@ public partial class Program
         // (docs/architecture.md). Technical folders name no feature.
         builder.AddSharedDevelopmentSettings(args);
         builder.AddKeyFile(args);
-        builder.AddProductionStartupChecks();
+        builder.AddProductionStartupChecks(args);
         builder.AddOperations();
         builder.AddHardenedEdges();
         builder.AddTrustedProxies();

@@ -118,7 +118,7 @@ http {
     fastcgi_temp_path $OUT/nginx/tmp/fastcgi;
     uwsgi_temp_path $OUT/nginx/tmp/uwsgi;
     scgi_temp_path $OUT/nginx/tmp/scgi;
-    server_tokens off;
+    # Nothing beyond the shipped configuration: what the test checks is what an operator installs.
     include $OUT/nginx/scoreportal.conf;
 }
 EOF

@@ -42,6 +42,7 @@ public sealed class ReviewFlowEndToEndTests(PlaywrightFixture browser)
         await candidate.FillAsync("#link-id", ReviewTestSupport.LiNaId);
         await candidate.FillAsync("#link-name", "李娜");
         await candidate.FillAsync("#link-ticket", (await TicketsAsync(portal, ScorePortal.Model.IdType.ResidentId, ReviewTestSupport.LiNaId))[0]);
+        await candidate.FillAsync("#link-captcha", PortalFactory.CaptchaTestAnswer);
         await candidate.ClickAsync("[data-testid=link-submit]");
         await candidate.WaitForSelectorAsync("[data-testid=me-review-window]");
         int registrationId;

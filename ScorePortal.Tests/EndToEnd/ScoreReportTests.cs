@@ -42,6 +42,7 @@ public sealed partial class ScoreReportTests(PlaywrightFixture browser)
         await page.FillAsync("#link-id", "110105199003072311");
         await page.FillAsync("#link-name", "张伟");
         await page.FillAsync("#link-ticket", await TicketAsync());
+        await page.FillAsync("#link-captcha", PortalFactory.CaptchaTestAnswer);
         await page.ClickAsync("[data-testid=link-submit]");
         await page.WaitForSelectorAsync("[data-testid=result-sheet]");
         await PlaywrightFixture.ScreenshotAsync(page, "me-scores");

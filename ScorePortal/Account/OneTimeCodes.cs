@@ -15,16 +15,57 @@ public enum CodeCheck
     TooManyAttempts,
 }
 
+public enum CodeIssue
+{
+    Sent,
+
+    /// <summary>
+    /// Nothing sent: <see cref="OneTimeCodes.MaxSendsPerWindow"/> codes went out in <see cref="OneTimeCodes.Window"/>, or
+    /// <see cref="OneTimeCode.MaxAttempts"/> wrong codes were typed in it.
+    /// </summary>
+    Limited,
+}
+
+/// <summary>
+/// Who shares one budget of codes: the account (step-up: the code goes to the account's own address), or everyone
+/// asking for the same purpose (linking a record: the code goes to the record's address, whichever account asks).
+/// </summary>
+public enum CodeScope
+{
+    Account,
+    Purpose,
+}
+
 /// <summary>Sends and checks <see cref="OneTimeCode"/>s; the email leaves through the outbox with the code's row.</summary>
 public sealed class OneTimeCodes(TimeProvider time, Notices notices)
 {
+    /// <summary>Codes one scope may be sent per <see cref="Window"/>: bounds the mail to one inbox.</summary>
+    public const int MaxSendsPerWindow = 5;
+
+    /// <summary>
+    /// How long sends and wrong codes are remembered. A fresh code does not bring fresh tries: once
+    /// <see cref="OneTimeCode.MaxAttempts"/> wrong codes were typed in the window, no new code is sent, so a guesser
+    /// gets fewer than twice that many guesses a day instead of five per request.
+    /// </summary>
+    public static readonly TimeSpan Window = TimeSpan.FromHours(24);
+
     /// <summary>
     /// Adds a new code for (user, purpose) to <paramref name="db"/>, ends the earlier ones, and queues the notice built
-    /// from the code for <paramref name="to"/>; the caller's SaveChanges commits both.
+    /// from the code for <paramref name="to"/>; the caller's SaveChanges commits both. Refused (nothing added) when the
+    /// scope's budget of the last <see cref="Window"/> is spent. Two requests at the same instant may both pass the
+    /// count: one code more.
     /// </summary>
-    public async Task AddAsync(ScorePortalDbContext db, string userId, string purpose, NoticeRecipient to, Func<string, Notice> notice, CancellationToken ct)
+    public async Task<CodeIssue> AddAsync(ScorePortalDbContext db, string userId, string purpose, NoticeRecipient to, Func<string, Notice> notice,
+        CodeScope scope, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var earlier = db.OneTimeCodes.Where(c => c.Purpose == purpose);
+        if (scope == CodeScope.Account) earlier = earlier.Where(c => c.UserId == userId);
+        // SQLite cannot compare DateTimeOffset in SQL; a scope holds a handful of codes, so the window is applied here.
+        var recent = (await earlier.Select(c => new { c.CreatedAt, c.Attempts }).ToListAsync(ct))
+            .Where(c => c.CreatedAt > now - Window).ToList();
+        if (recent.Count >= MaxSendsPerWindow || recent.Sum(c => c.Attempts) >= OneTimeCode.MaxAttempts) return CodeIssue.Limited;
+
         await db.OneTimeCodes
             .Where(c => c.UserId == userId && c.Purpose == purpose && c.UsedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(c => c.UsedAt, now), ct);
@@ -36,6 +77,7 @@ public sealed class OneTimeCodes(TimeProvider time, Notices notices)
             CreatedAt = now, ExpiresAt = now + OneTimeCode.Lifetime,
         });
         notices.Send(db, to, notice(code));
+        return CodeIssue.Sent;
     }
 
     /// <summary>Checks (and on success spends) the newest code of (user, purpose).</summary>

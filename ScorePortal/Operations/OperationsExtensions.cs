@@ -100,6 +100,12 @@ public static class OperationsExtensions
             ResponseWriter = async (context, report) =>
             {
                 context.Response.ContentType = "application/json; charset=utf-8";
+                if (!await OperationalDetails.AllowedAsync(context))
+                {
+                    // The public (and a load balancer) learns the status word, not what is inside.
+                    await JsonSerializer.SerializeAsync(context.Response.Body, new { status = report.Status.ToString() });
+                    return;
+                }
                 await JsonSerializer.SerializeAsync(context.Response.Body, new
                 {
                     status = report.Status.ToString(),

@@ -16,7 +16,7 @@ public sealed record PortalCommand(string Name, string Description, Func<IServic
     public async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
     {
         using var culture = new CommandCulture(args.Get("lang"));
-        using var origin = ScorePortal.Platform.Audit.AuditLog.BeginCommand(Name, Environment.UserName);
+        await using var origin = ScorePortal.Platform.Audit.AuditLog.BeginCommand(Name, Environment.UserName);
         return await Run(services, args, output);
     }
 }

@@ -18,9 +18,11 @@ namespace ScorePortal.Operations;
 /// </summary>
 public static class ProductionStartupChecks
 {
-    public static WebApplicationBuilder AddProductionStartupChecks(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddProductionStartupChecks(this WebApplicationBuilder builder, string[] args)
     {
-        if (!builder.Environment.IsProduction()) return builder;
+        // These settings are what serving needs. A command (or an unknown verb, answered with the list of commands)
+        // is an operator at the server's shell: it is refused by what it needs itself, not by a missing https URL.
+        if (!builder.Environment.IsProduction() || (args.Length > 0 && !PortalCommands.IsOption(args[0]))) return builder;
         var problems = Problems(builder.Configuration).ToList();
         if (problems.Count > 0)
             throw new InvalidOperationException("Refusing to start in Production:\n - " + string.Join("\n - ", problems) +

@@ -55,6 +55,10 @@ public static class RotateKeysCommand
             output.WriteLine($"  {step.Name}: {rows}");
             total += rows;
         }
+        // A high-value event: its entry is covered by a signed checkpoint at once (AuditActions.SealedAtOnce).
+        await services.GetRequiredService<Platform.Audit.AuditLog>().WriteDurableAsync(new Platform.Audit.AuditRecord(
+            Platform.Audit.AuditActions.KeyRotation, TargetType: "key", TargetId: protector.CurrentKeyId,
+            Data: new Dictionary<string, string?> { ["rows"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         output.WriteLine($"Done: {total} rows now use key {protector.CurrentKeyId}.");
         return 0;
     }

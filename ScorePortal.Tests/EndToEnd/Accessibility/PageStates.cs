@@ -224,6 +224,7 @@ public static class PageStates
             await page.FillAsync("#link-id", id);
             await page.FillAsync("#link-name", name);
             await page.FillAsync("#link-ticket", tickets[0]);
+            await page.FillAsync("#link-captcha", PortalFactory.CaptchaTestAnswer);
             await page.ClickAsync("[data-testid=link-submit]");
         }
         await page.WaitForSelectorAsync("[data-testid=result-sheet]");

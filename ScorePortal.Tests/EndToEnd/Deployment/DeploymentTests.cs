@@ -53,6 +53,70 @@ public sealed class DeploymentTests(DeployedPortal portal) : IClassFixture<Deplo
     }
 
     [Fact]
+    public async Task Nginx_names_no_version_and_offers_tls_1_2_only_with_aead_suites()
+    {
+        // Answers of the portal through nginx, and a page nginx writes itself (the redirect to HTTPS).
+        using var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await socket.ConnectAsync(System.Net.IPAddress.Loopback, portal.BaseAddress.Port, ct);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+        };
+        using var client = new HttpClient(handler);
+        using var page = await client.GetAsync(new Uri(portal.BaseAddress, "/healthz"));
+        Assert.Equal("nginx", page.Headers.Server.ToString());
+        using var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{portal.HttpPort}/");
+        using var redirect = await plain.SendAsync(request);
+        Assert.Equal("nginx", redirect.Headers.Server.ToString());
+        Assert.DoesNotContain("nginx/", await redirect.Content.ReadAsStringAsync());
+
+        // What a TLS scanner does: offer one TLS 1.2 suite at a time and note which ones the server takes.
+        var offered = Enum.GetValues<System.Net.Security.TlsCipherSuite>()
+            .Where(c => c.ToString().StartsWith("TLS_ECDHE_", StringComparison.Ordinal) || c.ToString().StartsWith("TLS_RSA_WITH_AES", StringComparison.Ordinal)
+                || c.ToString().StartsWith("TLS_DHE_RSA_WITH_AES", StringComparison.Ordinal))
+            .Distinct().ToList();
+        var accepted = new List<string>();
+        foreach (var suite in offered)
+        {
+            if (await HandshakeAsync(System.Security.Authentication.SslProtocols.Tls12, suite) is { } negotiated) accepted.Add(negotiated.ToString());
+        }
+        Assert.NotEmpty(accepted);
+        Assert.All(accepted, name => Assert.True(name.Contains("_GCM_", StringComparison.Ordinal) || name.Contains("CHACHA20_POLY1305", StringComparison.Ordinal),
+            $"TLS 1.2 suite {name} is not AEAD (accepted: {string.Join(", ", accepted)})"));
+        Assert.NotNull(await HandshakeAsync(System.Security.Authentication.SslProtocols.Tls13, null));
+    }
+
+    /// <summary>The suite the server chose, or null when the handshake with only <paramref name="suite"/> offered failed.</summary>
+    private async Task<System.Net.Security.TlsCipherSuite?> HandshakeAsync(System.Security.Authentication.SslProtocols protocol, System.Net.Security.TlsCipherSuite? suite)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Offering chosen TLS suites needs OpenSSL (Linux).");
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, portal.BaseAddress.Port);
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream());
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+            {
+                TargetHost = DeployedPortal.ServerName,
+                EnabledSslProtocols = protocol,
+                CipherSuitesPolicy = suite is { } only ? new System.Net.Security.CipherSuitesPolicy([only]) : null,
+                RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            });
+            return tls.NegotiatedCipherSuite;
+        }
+        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
     public async Task Static_assets_arrive_compressed_and_cached_as_immutable()
     {
         await using var context = await portal.NewContextAsync();

@@ -119,6 +119,7 @@ public sealed class CandidateAreaTests(DemoPortal portal) : IClassFixture<DemoPo
         using var replay = await client.SubmitAsync("/me/link?again=1", "link", new Dictionary<string, string>
         {
             ["Input.IdType"] = "Passport", ["Input.IdNumber"] = "E12345678", ["Input.Name"] = "SMITH JOHN", ["Input.Ticket"] = ticket,
+            ["Input.CaptchaAnswer"] = PortalFactory.CaptchaTestAnswer,
         });
         Assert.Contains("已绑定考生记录", await replay.Content.ReadAsStringAsync());
     }

@@ -57,6 +57,7 @@ internal static partial class CandidateTestSupport
             ["Input.IdNumber"] = idNumber,
             ["Input.Name"] = name,
             ["Input.Ticket"] = ticket,
+            ["Input.CaptchaAnswer"] = PortalFactory.CaptchaTestAnswer,
         });
 
     /// <summary>Passes the second verification with a code sent by email, as a candidate without an authenticator does.</summary>

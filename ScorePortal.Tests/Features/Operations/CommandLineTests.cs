@@ -28,6 +28,19 @@ public sealed class CommandLineTests
         Assert.False(File.Exists(portal.DatabasePath), "an unknown verb created the database");
     }
 
+    [Fact]
+    public async Task In_an_unconfigured_production_an_unknown_verb_still_lists_the_commands_instead_of_the_serving_checks()
+    {
+        await using var portal = new PortalFactory();
+
+        var run = await RunPortalInAsync("Production", portal, "frobnicate");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("  verify-audit ", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Refusing to start", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("help")]
     [InlineData("--help")]
@@ -144,7 +157,9 @@ public sealed class CommandLineTests
     private sealed record Run(int ExitCode, string Output, string Error);
 
     /// <summary>The built portal as its own process, in Testing with the factory's settings (the factory is never started).</summary>
-    private static async Task<Run> RunPortalAsync(PortalFactory portal, params string[] args)
+    private static Task<Run> RunPortalAsync(PortalFactory portal, params string[] args) => RunPortalInAsync("Testing", portal, args);
+
+    private static async Task<Run> RunPortalInAsync(string environment, PortalFactory portal, params string[] args)
     {
         var app = typeof(Program).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
@@ -156,7 +171,7 @@ public sealed class CommandLineTests
         };
         start.ArgumentList.Add(app);
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_ENVIRONMENT"] = start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["DOTNET_ENVIRONMENT"] = start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         foreach (var (key, value) in portal.Settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
 
         using var process = Process.Start(start)!;

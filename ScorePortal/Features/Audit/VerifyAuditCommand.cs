@@ -31,11 +31,17 @@ public static class VerifyAuditCommand
         return result.Intact ? 0 : 1;
     }
 
+    private static string Missing(AuditProblem p) =>
+        long.TryParse(p.Detail, System.Globalization.CultureInfo.InvariantCulture, out var left) && left + 1 < p.Sequence
+            ? $"entries #{left + 1} to #{p.Sequence} are missing"
+            : $"entry #{p.Sequence} is missing";
+
     public static string Describe(AuditProblem p) => p.Kind switch
     {
         AuditProblemKind.MalformedEntry => $"Audit entry #{p.Sequence} is malformed ({p.Detail} cannot be read): it was tampered with or damaged.",
         AuditProblemKind.CheckpointDeleted => $"The checkpoint up to entry #{p.Sequence} is in the checkpoint file but was deleted from the database.",
-        AuditProblemKind.EntriesMissing => $"A checkpoint covered {p.Sequence} entries but the log now has {p.Detail}: its tail was truncated.",
+        AuditProblemKind.EntriesMissing => $"A checkpoint covered {p.Sequence} entries but the log now has {p.Detail}: its tail was truncated ({Missing(p)}).",
+        AuditProblemKind.EntriesUncovered => $"Entries #{p.Sequence} to #{p.Detail} are covered by no signed checkpoint although older than twice the checkpoint interval: they could have been deleted unseen.",
         AuditProblemKind.CheckpointMismatch => $"Entry #{p.Sequence} no longer ends in the hash its checkpoint in the file signed: the chain was rewritten.",
         AuditProblemKind.CheckpointForged => $"Line {p.Sequence} of the checkpoint file does not carry a valid signature.",
         AuditProblemKind.CheckpointStale => $"No checkpoint has been signed since {p.Detail}, more than twice the checkpoint interval ago.",

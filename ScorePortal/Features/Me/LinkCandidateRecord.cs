@@ -5,12 +5,15 @@ using ScorePortal.Model;
 using ScorePortal.Platform.Audit;
 using ScorePortal.Platform.Notices;
 using ScorePortal.Security;
+using ScorePortal.Features.Captcha;
+using ScorePortal.Features.Lookup;
+using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Me;
 
 /// <summary>A signed-in candidate claims their record by proving the ID document, the name and one admission ticket.</summary>
 public sealed record LinkCandidateRecordRequest(string UserId, IdType? IdType, string? IdNumber, string? Name, string? TicketNumber,
-    string Culture, string? SourceIp)
+    string Culture, string? SourceIp, string? CaptchaToken = null, string? CaptchaAnswer = null)
 {
     public const int TicketMaxLength = 32;
 
@@ -51,9 +54,13 @@ public abstract record LinkOutcome
 /// the lookup's normalization and the ticket must be one of the record's; every kind of mismatch is one answer and
 /// spends the account's and the address's budget of wrong attempts. When the record carries an email, a code sent
 /// there confirms the link (<see cref="ConfirmCandidateLink"/>), so knowing someone's papers is not enough.
+/// Linking answers the lookup's question (do this ID, name and ticket match?) and accounts are free, so it passes the
+/// lookup's guards too: the captcha, and the lookup's per-ID throttle — every mismatch counts as a wrong name for that ID
+/// number, locking it for the sending address and spacing out that ID's lookups and links from anywhere.
 /// </summary>
 public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, LinkAttempts attempts,
-    OneTimeCodes codes, AuditLog audit, TimeProvider time, ILogger<LinkCandidateRecord> logger)
+    OneTimeCodes codes, AuditLog audit, TimeProvider time, ILogger<LinkCandidateRecord> logger,
+    CaptchaService captcha, LookupThrottle throttle)
 {
     public const string LinkPurposePrefix = "link:";
 
@@ -67,12 +74,35 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
             return new LinkOutcome.Refused("Me.Link.TooManyAttempts");
         }
 
+        switch (await captcha.VerifyAsync(request.CaptchaToken, request.CaptchaAnswer))
+        {
+            case CaptchaCheck.Passed:
+                break;
+            case var failed:
+                await AuditAsync(request, null, "captcha-" + failed.ToString().ToLowerInvariant());
+                return new LinkOutcome.Refused(failed == CaptchaCheck.Wrong ? "Captcha.Wrong" : "Captcha.Expired");
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Candidates.AnyAsync(c => c.UserId == request.UserId, ct))
             return new LinkOutcome.Refused("Me.Link.AccountAlreadyLinked");
 
         var type = request.IdType!.Value;
         var index = blindIndex.Compute(type, idNumber);
+        var idKey = Convert.ToHexString(index);
+        var address = ClientAddress.LimitKey(request.SourceIp);
+        if (await throttle.CheckIdNumberAsync(idKey, address) is var verdict and not ThrottleVerdict.Allowed)
+        {
+            await AuditAsync(request, null, "limited");
+            return new LinkOutcome.Refused(verdict == ThrottleVerdict.IdNumberLocked ? "Lookup.Refused.Locked" : "Lookup.Refused.TooMany");
+        }
+        // Spaced like a lookup of this ID (right papers or wrong, so the wait says nothing), bounded for the candidate.
+        if (await throttle.ReserveSlotAsync(idKey) is not { } wait)
+        {
+            await AuditAsync(request, null, "limited");
+            return new LinkOutcome.Refused("Lookup.Refused.TooMany");
+        }
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
         var candidate = await db.Candidates.AsNoTracking()
             .Where(c => c.IdType == type && c.IdNumberIndex == index)
             .Select(c => new { c.Id, c.Name, c.Email, c.UserId, Tickets = c.Registrations.Select(r => r.TicketNumber).ToList() })
@@ -81,6 +111,7 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
         if (!matched)
         {
             await attempts.RecordWrongAsync(request.UserId, request.SourceIp);
+            await throttle.RecordWrongNameAsync(idKey, address);
             await AuditAsync(request, null, "not-found");
             return new LinkOutcome.NotFound();
         }
@@ -94,8 +125,13 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
 
         if (candidate.Email is { Length: > 0 } recordEmail)
         {
-            await codes.AddAsync(db, request.UserId, LinkPurposePrefix + candidate.Id, new NoticeRecipient(recordEmail, request.Culture),
-                code => LinkNotices.Code(code, OneTimeCode.Lifetime), ct);
+            // One budget per record, whichever account asks: the code protects the record's owner and lands in their inbox.
+            if (await codes.AddAsync(db, request.UserId, LinkPurposePrefix + candidate.Id, new NoticeRecipient(recordEmail, request.Culture),
+                    code => LinkNotices.Code(code, OneTimeCode.Lifetime), CodeScope.Purpose, ct) == CodeIssue.Limited)
+            {
+                await AuditAsync(request, candidate.Id, "code-limited");
+                return new LinkOutcome.Refused("Me.Code.SendLimit");
+            }
             await db.SaveChangesAsync(ct);
             await AuditAsync(request, candidate.Id, "code-sent");
             return new LinkOutcome.CodeSent(Notices.MaskEmail(recordEmail));

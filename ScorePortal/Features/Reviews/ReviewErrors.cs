@@ -15,6 +15,7 @@ public static class ReviewErrors
     public const string FileTooLarge = "Review.Error.FileTooLarge";
     public const string FileTooManyPages = "Review.Error.FileTooManyPages";
     public const string FileType = "Review.Error.FileType";
+    public const string FilePdfExpands = "Review.Error.FilePdfExpands";
     public const string FileNotPdf = "Review.Error.FileNotPdf";
     public const string RequestTooLarge = "Review.Error.RequestTooLarge";
     public const string EmsRequired = "Review.Error.EmsRequired";

@@ -55,4 +55,15 @@ public static class AuditActions
     public const string ReviewMark = "review.mark";
     public const string ReviewDecide = "review.decide";
     public const string ReviewSlots = "review.slots";
+
+    public const string KeyRotation = "security.keys.rotate";
+
+    /// <summary>
+    /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
+    /// the newest checkpoint can be deleted from the database unseen, and these are the ones someone would delete.
+    /// </summary>
+    public static readonly IReadOnlySet<string> SealedAtOnce = new HashSet<string>(StringComparer.Ordinal)
+    {
+        BatchPublish, BatchRetract, ReviewDecide, KeyRotation, ChangeRoles,
+    };
 }

@@ -28,6 +28,12 @@ public enum AuditProblemKind
 
     /// <summary>The file outside the database is missing, or holds a line that is not a checkpoint.</summary>
     CheckpointFileDamaged,
+
+    /// <summary>
+    /// Entries after the newest valid checkpoint, the oldest of them older than twice the checkpoint interval: nothing
+    /// signed covers them, so they could be deleted unseen (checkpoints stopped, or were never made).
+    /// </summary>
+    EntriesUncovered,
 }
 
 /// <param name="Kind">What is wrong.</param>
@@ -103,6 +109,12 @@ public sealed class AuditCheckpoints(IDbContextFactory<ScorePortalDbContext> dbF
         var problems = new List<AuditProblem>();
         var signedAt = checkpoints.Select(c => c.UpToSequence)
             .Concat(external?.Lines.Select(l => l.UpToSequence) ?? []).ToHashSet();
+        // The end of what a valid signature covers; entries after it are protected by nothing yet.
+        var covered = checkpoints.Where(IsSigned).Select(c => c.UpToSequence)
+            .Concat(external?.Lines.Where(l => IsSigned(l.AsCheckpoint())).Select(l => l.UpToSequence) ?? [])
+            .DefaultIfEmpty(0L).Max();
+        DateTimeOffset? firstUncoveredAt = null;
+        var lastSequence = 0L;
 
         // The log is read as raw columns, not as entities, so a malformed value is a finding rather than an exception;
         // only the hashes the checkpoints name are kept.
@@ -132,6 +144,8 @@ public sealed class AuditCheckpoints(IDbContextFactory<ScorePortalDbContext> dbF
                     continue;
                 }
                 firstAt ??= entry.At;
+                if (entry.Sequence > covered) firstUncoveredAt ??= entry.At;
+                lastSequence = entry.Sequence;
                 if (signedAt.Contains(entry.Sequence)) hashes[entry.Sequence] = entry.Hash;
                 if (broken is null && (entry.Sequence != expected || entry.PreviousHash != previousHash || entry.Hash != AuditChain.ComputeHash(entry)))
                     broken = expected;
@@ -177,6 +191,12 @@ public sealed class AuditCheckpoints(IDbContextFactory<ScorePortalDbContext> dbF
         if (since is { } reference && time.GetUtcNow() - reference > 2 * options.Value.CheckpointInterval)
             problems.Add(new AuditProblem(AuditProblemKind.CheckpointStale, 0,
                 reference.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)));
+
+        // Entries no checkpoint covers must be young: the writer signs one after every high-value event, at the end of
+        // every command and at every shutdown, and the service every interval; older ones were left open to deletion.
+        if (firstUncoveredAt is { } uncoveredAt && time.GetUtcNow() - uncoveredAt > 2 * options.Value.CheckpointInterval)
+            problems.Add(new AuditProblem(AuditProblemKind.EntriesUncovered, covered + 1,
+                lastSequence.ToString(CultureInfo.InvariantCulture)));
 
         problems = problems.DistinctBy(p => (p.Kind, p.Sequence)).ToList();
         return new AuditVerification(count, broken, checkpoints.Count, badCheckpoint, problems);

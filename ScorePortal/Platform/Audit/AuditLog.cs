@@ -9,7 +9,8 @@ namespace ScorePortal.Platform.Audit;
 /// </summary>
 public sealed class AuditLog
 {
-    internal readonly record struct Pending(AuditRecord Record, DateTimeOffset At, TaskCompletionSource? Committed);
+    /// <param name="Seal">A marker, not an entry: sign a checkpoint over everything queued before it.</param>
+    internal readonly record struct Pending(AuditRecord Record, DateTimeOffset At, TaskCompletionSource? Committed, bool Seal = false);
 
     private readonly Channel<Pending> _channel = Channel.CreateBounded<Pending>(new BoundedChannelOptions(100_000)
     {
@@ -26,31 +27,55 @@ public sealed class AuditLog
     internal void Complete() => _channel.Writer.TryComplete();
 
     // The command line's origin (command name, operating-system user) for every record written while a command runs.
-    private static readonly AsyncLocal<IReadOnlyDictionary<string, string?>?> Origin = new();
+    private static readonly AsyncLocal<CommandScope?> Origin = new();
 
     /// <summary>
     /// Marks every record written by the current asynchronous flow until disposal as coming from command
     /// <paramref name="command"/> run by operating-system user <paramref name="osUser"/> (<c>channel=cli</c>): the
-    /// account named on the command line says in whose name, this says who typed it.
+    /// account named on the command line says in whose name, this says who typed it. Disposing it after a command that
+    /// wrote to the log signs a checkpoint over what it wrote: a command's process is gone long before the hourly
+    /// checkpoint, and entries no checkpoint covers can be deleted unseen.
     /// </summary>
-    public static IDisposable BeginCommand(string command, string osUser)
+    public static IAsyncDisposable BeginCommand(string command, string osUser)
     {
-        var previous = Origin.Value;
-        Origin.Value = new Dictionary<string, string?> { ["channel"] = "cli", ["command"] = command, ["osUser"] = osUser };
-        return new OriginScope(previous);
+        var scope = new CommandScope(Origin.Value,
+            new Dictionary<string, string?> { ["channel"] = "cli", ["command"] = command, ["osUser"] = osUser });
+        Origin.Value = scope;
+        return scope;
     }
 
-    private sealed class OriginScope(IReadOnlyDictionary<string, string?>? previous) : IDisposable
+    private sealed class CommandScope(CommandScope? previous, IReadOnlyDictionary<string, string?> data) : IAsyncDisposable
     {
-        public void Dispose() => Origin.Value = previous;
+        public IReadOnlyDictionary<string, string?> Data { get; } = data;
+
+        /// <summary>The log a record went to under this scope (null: nothing written).</summary>
+        public AuditLog? WrittenTo { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            Origin.Value = previous;
+            if (WrittenTo is { } log) await log.SealAsync();
+        }
     }
 
-    private static AuditRecord WithOrigin(AuditRecord record)
+    private AuditRecord WithOrigin(AuditRecord record)
     {
         if (Origin.Value is not { } origin) return record;
+        origin.WrittenTo = this;
         var data = new Dictionary<string, string?>(record.Data ?? new Dictionary<string, string?>());
-        foreach (var (key, value) in origin) data.TryAdd(key, value);
+        foreach (var (key, value) in origin.Data) data.TryAdd(key, value);
         return record with { Data = data };
+    }
+
+    /// <summary>
+    /// Completes once everything queued before is committed and a signed checkpoint covers it (in the database and
+    /// in the file outside it). The writer does the same by itself after <see cref="AuditActions.SealedAtOnce"/>.
+    /// </summary>
+    public async Task SealAsync(CancellationToken ct = default)
+    {
+        var sealedTask = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _channel.Writer.WriteAsync(new Pending(new AuditRecord("audit.seal"), _time.GetUtcNow(), sealedTask, Seal: true), ct);
+        await sealedTask.Task.WaitAsync(ct);
     }
 
     /// <summary>Queues a record; waits only when the writer is far behind (back-pressure instead of unbounded memory).</summary>

@@ -14,11 +14,16 @@ internal sealed class AuditWriter(
     AuditLog log,
     IDbContextFactory<ScorePortalDbContext> dbFactory,
     SourceAddressHasher addresses,
+    IServiceProvider services,
     ILogger<AuditWriter> logger) : BackgroundService, ScorePortal.Operations.IRunsDuringCommands
 {
     private const int MaxBatch = 1000;
     private const int MaxAttempts = 20;
     private static readonly TimeSpan GroupCommitWindow = TimeSpan.FromMilliseconds(5);
+
+    // Whether this process appended anything: a command that wrote nothing (generate-keys before any database or key
+    // exists) signs nothing at its end and never needs the signing key.
+    private bool _appended;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,6 +58,9 @@ internal sealed class AuditWriter(
                 while (batch.Count < MaxBatch && log.Reader.TryRead(out var pending)) batch.Add(pending);
             }
 
+            // Seal markers are not entries: they ask for a checkpoint once what came before them is committed.
+            var seal = batch.Any(p => p.Seal || AuditActions.SealedAtOnce.Contains(p.Record.Action));
+            var entries = batch.Where(p => !p.Seal).ToList();
             Exception? failure = null;
             // A long write transaction (a million-row import or publication holds SQLite's write lock for a minute or
             // two) makes an append time out: keep the entries and try again rather than lose them.
@@ -61,7 +69,11 @@ internal sealed class AuditWriter(
                 if (attempt > 1) await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
                 try
                 {
-                    (sequence, previousHash) = await AppendAsync(batch, sequence, previousHash);
+                    if (entries.Count > 0)
+                    {
+                        (sequence, previousHash) = await AppendAsync(entries, sequence, previousHash);
+                        _appended = true;
+                    }
                     failure = null;
                     break;
                 }
@@ -73,12 +85,29 @@ internal sealed class AuditWriter(
                     (sequence, previousHash) = await ChainEndAsync(CancellationToken.None);
                 }
             }
+            if (failure is null && seal) await CheckpointAsync("a sealed event");
             foreach (var p in batch)
             {
                 if (failure is null) p.Committed?.TrySetResult();
                 else p.Committed?.TrySetException(new InvalidOperationException("The audit log could not be written.", failure));
             }
             if (failure is not null) logger.LogError(failure, "Could not append {Count} audit entries", batch.Count);
+        }
+        // Every shutdown (and the end of every command, which stops this writer) leaves the tail covered.
+        if (_appended) await CheckpointAsync("shutdown");
+    }
+
+    private async Task CheckpointAsync(string reason)
+    {
+        try
+        {
+            if (await services.GetRequiredService<AuditCheckpoints>().CreateAsync(ct: CancellationToken.None) is { } c)
+                logger.LogInformation("Audit checkpoint signed up to entry {Sequence} ({Reason})", c.UpToSequence, reason);
+        }
+        catch (Exception ex)
+        {
+            // The entries are committed; the hourly checkpoint will cover them, and verify-audit reports the delay.
+            logger.LogError(ex, "Could not sign an audit checkpoint ({Reason})", reason);
         }
     }
 
