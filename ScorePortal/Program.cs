@@ -17,6 +17,7 @@ using ScorePortal.Features.Sessions;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Limits;
 using ScorePortal.Platform.Notices;
 using ScorePortal.Platform.Outbox;
 using ScorePortal.Security;
@@ -84,6 +85,7 @@ public partial class Program
         builder.AddDataProtectionKeys();
         builder.AddPortalFonts();
         builder.AddAuditLog();
+        builder.AddLimits();
         builder.AddOutbox();
         builder.AddNotices();
         builder.AddPortalUi();

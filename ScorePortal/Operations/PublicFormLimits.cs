@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 
 namespace ScorePortal.Operations;
 
@@ -35,25 +34,10 @@ public static class PublicFormLimits
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(FormPosts, context => HttpMethods.IsPost(context.Request.Method)
-                ? PerAddress(context, options.PostsPerAddressPerMinute)
-                : RateLimitPartition.GetNoLimiter(NoLimit));
-            limiter.AddPolicy(Verification, context => PerAddress(context, options.VerificationsPerAddressPerMinute));
+                ? LimitPartitions.PerAddressPerMinute(context, options.PostsPerAddressPerMinute)
+                : LimitPartitions.NoLimit());
+            limiter.AddPolicy(Verification, context => LimitPartitions.PerAddressPerMinute(context, options.VerificationsPerAddressPerMinute));
         });
         return builder;
     }
-
-    // Partitions are cached by key: the unlimited one must never share its key with an address's (an unknown
-    // address is keyed ""), or a GET would make every later POST from that address unlimited.
-    private const string NoLimit = "no-limit";
-
-    private static RateLimitPartition<string> PerAddress(HttpContext context, int permits) =>
-        permits <= 0
-            ? RateLimitPartition.GetNoLimiter(NoLimit)
-            : RateLimitPartition.GetSlidingWindowLimiter(ClientAddress.LimitKey(context) ?? "", _ => new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = permits,
-                Window = TimeSpan.FromMinutes(1),
-                SegmentsPerWindow = 6,
-                QueueLimit = 0,
-            });
 }

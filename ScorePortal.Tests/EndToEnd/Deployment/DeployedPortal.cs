@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using ScorePortal.Features.Captcha;
+using ScorePortal.Platform.Limits;
 using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 
@@ -49,7 +50,7 @@ public sealed class DeployedPortal : IAsyncLifetime
         // The operator's keys open the captcha's tokens: the test answers like a person reading the image.
         var keys = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_directory, "keys", GenerateKeysCommand.KeysFileName)))!;
         var derivation = new KeyDerivation(Convert.FromBase64String((string)keys["Security"]!["DerivationKey"]!));
-        _captcha = new CaptchaService(derivation, TimeProvider.System, Options.Create(new CaptchaOptions()));
+        _captcha = new CaptchaService(derivation, TimeProvider.System, Options.Create(new CaptchaOptions()), new MemoryLimitsStore(TimeProvider.System));
 
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ScorePortal.Data;
 using ScorePortal.Features.Alerts;
+using ScorePortal.Platform.Limits;
 using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 
@@ -23,7 +24,7 @@ public sealed class AnomalyDetectorTests(PortalFactory portal) : IClassFixture<P
     }
 
     private AnomalyDetector Detector(AnomalyOptions options) => new(new Fixed<AnomalyOptions>(options), _clock,
-        portal.Services.GetRequiredService<SourceAddressHasher>(),
+        portal.Services.GetRequiredService<SourceAddressHasher>(), new MemoryLimitsStore(_clock),
         portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>(), NullLogger<AnomalyDetector>.Instance);
 
     private async Task<List<Alert>> AlertsAsync(string kind)
@@ -45,12 +46,13 @@ public sealed class AnomalyDetectorTests(PortalFactory portal) : IClassFixture<P
         Assert.Equal(AnomalyDetector.ManyLookups, raised[0].Kind);
         Assert.DoesNotContain("198.51.100.10", raised[0].SubjectKey + raised[0].Details);
         Assert.Contains(await AlertsAsync(AnomalyDetector.ManyLookups), a => a.SubjectKey == raised[0].SubjectKey);
-        Assert.True(detector.IsBlocked("198.51.100.10", out var remaining));
+        var remaining = await detector.BlockedForAsync("198.51.100.10");
+        Assert.True(remaining > TimeSpan.Zero);
         Assert.True(remaining <= TimeSpan.FromMinutes(15));
-        Assert.False(detector.IsBlocked("198.51.100.11", out _));
+        Assert.False(await detector.BlockedForAsync("198.51.100.11") > TimeSpan.Zero);
 
         _clock.Advance(TimeSpan.FromMinutes(16));
-        Assert.False(detector.IsBlocked("198.51.100.10", out _));
+        Assert.False(await detector.BlockedForAsync("198.51.100.10") > TimeSpan.Zero);
     }
 
     [Fact]
@@ -67,7 +69,7 @@ public sealed class AnomalyDetectorTests(PortalFactory portal) : IClassFixture<P
         }
 
         Assert.Equal(0, raised);
-        Assert.False(detector.IsBlocked("198.51.100.20", out _));
+        Assert.False(await detector.BlockedForAsync("198.51.100.20") > TimeSpan.Zero);
     }
 
     [Fact]
@@ -83,7 +85,7 @@ public sealed class AnomalyDetectorTests(PortalFactory portal) : IClassFixture<P
         var alert = Assert.Single(raised);
         Assert.Equal(AnomalyDetector.ManyAddresses, alert.Kind);
         Assert.Equal(AlertSeverity.Warning, alert.Severity);
-        Assert.False(detector.IsBlocked("203.0.113.3", out _));
+        Assert.False(await detector.BlockedForAsync("203.0.113.3") > TimeSpan.Zero);
     }
 
     [Fact]
@@ -97,7 +99,7 @@ public sealed class AnomalyDetectorTests(PortalFactory portal) : IClassFixture<P
             await detector.ObserveAsync(Observation.Lookup, "192.0.2.50", provinceCode: province);
 
         Assert.Equal(AnomalyDetector.ManyProvinces, Assert.Single(raised).Kind);
-        Assert.True(detector.IsBlocked("192.0.2.50", out _));
+        Assert.True(await detector.BlockedForAsync("192.0.2.50") > TimeSpan.Zero);
     }
 
     [Theory]
@@ -112,7 +114,7 @@ public sealed class AnomalyDetectorTests(PortalFactory portal) : IClassFixture<P
         for (var i = 0; i < 6; i++) await detector.ObserveAsync(what, "192.0.2.77");
 
         Assert.Equal(kind, Assert.Single(raised).Kind);
-        Assert.True(detector.IsBlocked("192.0.2.77", out _));
+        Assert.True(await detector.BlockedForAsync("192.0.2.77") > TimeSpan.Zero);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class CaptchaAudioTests(PortalFactory portal) : IClassFixture<Port
         Assert.NotNull(CaptchaAudio.ReadPcm(await response.Content.ReadAsByteArrayAsync()));
 
         // The answer's check spends the token: the audio goes with it, as the image does.
-        Assert.Equal(CaptchaCheck.Passed, portal.Services.GetRequiredService<CaptchaService>().Verify(challenge.Token, answer));
+        Assert.Equal(CaptchaCheck.Passed, await portal.Services.GetRequiredService<CaptchaService>().VerifyAsync(challenge.Token, answer));
         using var forged = await client.GetAsync("/captcha/audio?t=forged");
         Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
     }

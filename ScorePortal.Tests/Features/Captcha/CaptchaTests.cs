@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ScorePortal.Features.Captcha;
+using ScorePortal.Platform.Limits;
 using ScorePortal.Tests.Infrastructure;
 using SkiaSharp;
 
@@ -13,32 +14,32 @@ public sealed class CaptchaTests(PortalFactory portal) : IClassFixture<PortalFac
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 23, 1, 0, 0, TimeSpan.Zero));
 
     private CaptchaService NewService(string? testAnswer = null) =>
-        new(new ScorePortal.Security.KeyDerivation(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), _clock, Options.Create(new CaptchaOptions { TestAnswer = testAnswer }));
+        new(new ScorePortal.Security.KeyDerivation(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), _clock, Options.Create(new CaptchaOptions { TestAnswer = testAnswer }), new MemoryLimitsStore(_clock));
 
     [Fact]
-    public void The_right_answer_passes_once_and_case_does_not_matter()
+    public async Task The_right_answer_passes_once_and_case_does_not_matter()
     {
         var captcha = NewService();
         var (token, _) = captcha.Issue();
         var answer = captcha.AnswerFor(token)!;
 
-        Assert.Equal(CaptchaCheck.Passed, captcha.Verify(token, $"  {answer.ToLowerInvariant()} "));
-        Assert.Equal(CaptchaCheck.Expired, captcha.Verify(token, answer));
+        Assert.Equal(CaptchaCheck.Passed, await captcha.VerifyAsync(token, $"  {answer.ToLowerInvariant()} "));
+        Assert.Equal(CaptchaCheck.Expired, await captcha.VerifyAsync(token, answer));
     }
 
     [Fact]
-    public void A_wrong_answer_spends_the_token()
+    public async Task A_wrong_answer_spends_the_token()
     {
         var captcha = NewService();
         var (token, _) = captcha.Issue();
         var answer = captcha.AnswerFor(token)!;
 
-        Assert.Equal(CaptchaCheck.Wrong, captcha.Verify(token, answer == "ABCD" ? "EFGH" : "ABCD"));
-        Assert.Equal(CaptchaCheck.Expired, captcha.Verify(token, answer));
+        Assert.Equal(CaptchaCheck.Wrong, await captcha.VerifyAsync(token, answer == "ABCD" ? "EFGH" : "ABCD"));
+        Assert.Equal(CaptchaCheck.Expired, await captcha.VerifyAsync(token, answer));
     }
 
     [Fact]
-    public void A_token_expires_after_a_minute()
+    public async Task A_token_expires_after_a_minute()
     {
         var captcha = NewService();
         var (token, expires) = captcha.Issue();
@@ -48,7 +49,7 @@ public sealed class CaptchaTests(PortalFactory portal) : IClassFixture<PortalFac
 
         Assert.True(expires < _clock.GetUtcNow());
         Assert.Null(captcha.AnswerFor(token));
-        Assert.Equal(CaptchaCheck.Expired, captcha.Verify(token, answer));
+        Assert.Equal(CaptchaCheck.Expired, await captcha.VerifyAsync(token, answer));
     }
 
     [Theory]
@@ -56,13 +57,13 @@ public sealed class CaptchaTests(PortalFactory portal) : IClassFixture<PortalFac
     [InlineData("")]
     [InlineData("not-a-token")]
     [InlineData("CfDJ8JP5pTjeimtLh0GeVRL7cAotVSR9HQOxmc2-oR4RG8oDeHZDFY9gLck8mZuAqAQJW0fKr2FTVG1nx8XS8echLPd2qz62A")]
-    public void A_missing_or_forged_token_never_passes(string? token)
+    public async Task A_missing_or_forged_token_never_passes(string? token)
     {
-        Assert.Equal(CaptchaCheck.Missing, NewService(testAnswer: "TEST").Verify(token, "TEST"));
+        Assert.Equal(CaptchaCheck.Missing, await NewService(testAnswer: "TEST").VerifyAsync(token, "TEST"));
     }
 
     [Fact]
-    public void An_altered_token_or_one_sealed_under_another_secret_never_passes()
+    public async Task An_altered_token_or_one_sealed_under_another_secret_never_passes()
     {
         var captcha = NewService(testAnswer: "TEST");
         var (token, _) = captcha.Issue();
@@ -70,20 +71,20 @@ public sealed class CaptchaTests(PortalFactory portal) : IClassFixture<PortalFac
         var altered = token[..middle] + (token[middle] == 'A' ? 'B' : 'A') + token[(middle + 1)..];
         var (foreign, _) = NewService(testAnswer: "TEST").Issue();
 
-        Assert.Equal(CaptchaCheck.Missing, captcha.Verify(altered, "TEST"));
-        Assert.Equal(CaptchaCheck.Missing, captcha.Verify(foreign, "TEST"));
+        Assert.Equal(CaptchaCheck.Missing, await captcha.VerifyAsync(altered, "TEST"));
+        Assert.Equal(CaptchaCheck.Missing, await captcha.VerifyAsync(foreign, "TEST"));
         Assert.Null(captcha.AnswerFor(foreign));
-        Assert.Equal(CaptchaCheck.Passed, captcha.Verify(token, "TEST"));
+        Assert.Equal(CaptchaCheck.Passed, await captcha.VerifyAsync(token, "TEST"));
     }
 
     [Fact]
-    public void The_test_answer_passes_through_the_real_check()
+    public async Task The_test_answer_passes_through_the_real_check()
     {
         var captcha = NewService(testAnswer: "test");
         var (token, _) = captcha.Issue();
 
-        Assert.Equal(CaptchaCheck.Passed, captcha.Verify(token, "TEST"));
-        Assert.Equal(CaptchaCheck.Expired, captcha.Verify(token, "TEST"));
+        Assert.Equal(CaptchaCheck.Passed, await captcha.VerifyAsync(token, "TEST"));
+        Assert.Equal(CaptchaCheck.Expired, await captcha.VerifyAsync(token, "TEST"));
     }
 
     [Fact]

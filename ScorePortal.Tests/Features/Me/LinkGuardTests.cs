@@ -90,7 +90,7 @@ public sealed class LinkGuardTests(GuardedDemoPortal fixture) : IClassFixture<Gu
 
         // From everywhere else the ID's lookups (and links) are now spaced out, the wrong names having come from links.
         var idKey = Convert.ToHexString(Portal.Services.GetRequiredService<BlindIndex>().Compute(IdType.ResidentId, IdNumber));
-        Assert.True(Portal.Services.GetRequiredService<LookupThrottle>().ReserveSlot(idKey) > TimeSpan.Zero);
-        Assert.Equal(ThrottleVerdict.Allowed, Portal.Services.GetRequiredService<LookupThrottle>().CheckIdNumber(idKey, "198.51.100.7"));
+        Assert.True(await Portal.Services.GetRequiredService<LookupThrottle>().ReserveSlotAsync(idKey) > TimeSpan.Zero);
+        Assert.Equal(ThrottleVerdict.Allowed, await Portal.Services.GetRequiredService<LookupThrottle>().CheckIdNumberAsync(idKey, "198.51.100.7"));
     }
 }

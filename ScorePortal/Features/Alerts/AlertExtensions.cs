@@ -27,7 +27,7 @@ public static class AlertExtensions
             var detector = context.RequestServices.GetRequiredService<AnomalyDetector>();
             var hot = HttpMethods.IsPost(context.Request.Method) || context.Request.Path.StartsWithSegments("/api")
                       || context.Request.Path.StartsWithSegments("/captcha");
-            if (hot && detector.IsBlocked(ClientAddress.LimitKey(context), out var remaining))
+            if (hot && await detector.BlockedForAsync(ClientAddress.LimitKey(context)) is var remaining && remaining > TimeSpan.Zero)
             {
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(remaining.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScorePortal.Data;
+using ScorePortal.Platform.Limits;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Alerts;
@@ -16,7 +16,7 @@ public enum Observation
 }
 
 /// <summary>
-/// Sliding windows over public lookups and verifications, in memory (per instance): many lookups from one address,
+/// Sliding windows over public lookups and verifications, in the limits store (<see cref="ILimitsStore"/>): many lookups from one address,
 /// one ID number from many addresses, one address asking across many provinces, bursts of wrong captchas or names.
 /// A crossed threshold stores an <see cref="Alert"/>, tells live dashboards, and blocks the address for a while.
 /// Addresses are kept only as keyed hashes; ID numbers only as blind-index keys.
@@ -25,6 +25,7 @@ public sealed class AnomalyDetector(
     IOptionsMonitor<AnomalyOptions> options,
     TimeProvider time,
     SourceAddressHasher hasher,
+    ILimitsStore store,
     IDbContextFactory<ScorePortalDbContext> dbFactory,
     ILogger<AnomalyDetector> logger)
 {
@@ -34,31 +35,21 @@ public sealed class AnomalyDetector(
     public const string WrongCaptchas = "lookup.wrong-captcha-burst";
     public const string WrongNames = "lookup.wrong-name-burst";
 
-    private sealed class Window
-    {
-        public readonly Queue<(DateTimeOffset At, string? Value)> Events = new();
-
-        /// <summary>How often each value occurs in <see cref="Events"/>: distinct counts in O(1), however busy the key.</summary>
-        public readonly Dictionary<string, int> Values = new(StringComparer.Ordinal);
-    }
-
-    private readonly ConcurrentDictionary<(string Kind, string Key), Window> _windows = new();
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _blocked = new();
-    private long _observations;
+    /// <summary>Prefix of the address blocks in the limits store (<see cref="ILimitsStore.ActiveBlocksAsync"/>).</summary>
+    public const string BlockPrefix = "anomaly:block:";
 
     /// <summary>Raised after an alert is stored; the admin dashboard listens.</summary>
     public event Action<Alert>? AlertRaised;
 
-    public bool IsBlocked(string? address, out TimeSpan remaining)
-    {
-        remaining = TimeSpan.Zero;
-        var key = SourceKey(address);
-        if (!_blocked.TryGetValue(key, out var until)) return false;
-        remaining = until - time.GetUtcNow();
-        if (remaining > TimeSpan.Zero) return true;
-        _blocked.TryRemove(key, out _);
-        return false;
-    }
+    /// <summary>How long this address is still blocked; zero when it is not.</summary>
+    public ValueTask<TimeSpan> BlockedForAsync(string? address) => store.BlockRemainingAsync(BlockPrefix + SourceKey(address));
+
+    /// <summary>The blocked addresses (as keyed hashes) with why and until when.</summary>
+    public ValueTask<IReadOnlyList<LimitBlock>> ActiveBlocksAsync() => store.ActiveBlocksAsync(BlockPrefix);
+
+    /// <summary>Lifts the block of one address, given as its block's key; false when it was not blocked.</summary>
+    public ValueTask<bool> LiftBlockAsync(string blockKey) =>
+        blockKey.StartsWith(BlockPrefix, StringComparison.Ordinal) ? store.LiftBlockAsync(blockKey) : ValueTask.FromResult(false);
 
     /// <param name="idKey">Blind-index key of the ID number asked for, when there is one.</param>
     /// <param name="provinceCode">First two digits of a resident ID, when there is one.</param>
@@ -67,28 +58,27 @@ public sealed class AnomalyDetector(
         var o = options.CurrentValue;
         var now = time.GetUtcNow();
         var source = SourceKey(address);
-        if (Interlocked.Increment(ref _observations) % 10_000 == 0) Sweep(now - o.Window);
 
         switch (what)
         {
             // A monitor switched off (threshold 0) keeps no window at all.
             case Observation.Lookup or Observation.Verification:
-                if (o.LookupsPerAddress > 0 && Count(ManyLookups, source, now, o.Window) is var n && Crossed(n, o.LookupsPerAddress))
+                if (o.LookupsPerAddress > 0 && await CountAsync(ManyLookups, source, o.Window) is var n && Crossed(n, o.LookupsPerAddress))
                     await RaiseAsync(ManyLookups, source, $"{n} lookups from one address within {Minutes(o.Window)} min", now, block: true);
                 if (o.AddressesPerIdNumber > 0 && idKey is not null
-                    && Distinct(ManyAddresses, idKey, source, now, o.Window) is var a && Crossed(a, o.AddressesPerIdNumber))
+                    && await DistinctAsync(ManyAddresses, idKey, source, o.Window) is var a && Crossed(a, o.AddressesPerIdNumber))
                     await RaiseAsync(ManyAddresses, "id:" + idKey[..Math.Min(16, idKey.Length)],
                         $"one ID number asked for from {a} addresses within {Minutes(o.Window)} min", now, block: false);
                 if (o.ProvincesPerAddress > 0 && provinceCode is not null
-                    && Distinct(ManyProvinces, source, provinceCode, now, o.Window) is var p && Crossed(p, o.ProvincesPerAddress))
+                    && await DistinctAsync(ManyProvinces, source, provinceCode, o.Window) is var p && Crossed(p, o.ProvincesPerAddress))
                     await RaiseAsync(ManyProvinces, source, $"ID numbers of {p} provinces from one address within {Minutes(o.Window)} min", now, block: true);
                 break;
             case Observation.WrongCaptcha:
-                if (o.WrongCaptchasPerAddress > 0 && Count(WrongCaptchas, source, now, o.Window) is var c && Crossed(c, o.WrongCaptchasPerAddress))
+                if (o.WrongCaptchasPerAddress > 0 && await CountAsync(WrongCaptchas, source, o.Window) is var c && Crossed(c, o.WrongCaptchasPerAddress))
                     await RaiseAsync(WrongCaptchas, source, $"{c} wrong captchas from one address within {Minutes(o.Window)} min", now, block: true);
                 break;
             case Observation.WrongName:
-                if (o.WrongNamesPerAddress > 0 && Count(WrongNames, source, now, o.Window) is var w && Crossed(w, o.WrongNamesPerAddress))
+                if (o.WrongNamesPerAddress > 0 && await CountAsync(WrongNames, source, o.Window) is var w && Crossed(w, o.WrongNamesPerAddress))
                     await RaiseAsync(WrongNames, source, $"{w} wrong names from one address within {Minutes(o.Window)} min", now, block: true);
                 break;
         }
@@ -99,61 +89,21 @@ public sealed class AnomalyDetector(
     // An alert fires once, when the count reaches the threshold, not on every later event of the same burst.
     private static bool Crossed(int count, int threshold) => threshold > 0 && count == threshold;
 
-    private int Count(string kind, string key, DateTimeOffset now, TimeSpan window)
-    {
-        var w = _windows.GetOrAdd((kind, key), _ => new Window());
-        lock (w)
-        {
-            Trim(w, now - window);
-            w.Events.Enqueue((now, null));
-            return w.Events.Count;
-        }
-    }
+    /// <summary>Adds an event; returns the events in the window.</summary>
+    private async ValueTask<int> CountAsync(string kind, string key, TimeSpan window) =>
+        (await store.HitAsync(WindowKey(kind, key), window)).Count;
 
     /// <summary>Adds a value; returns the number of distinct values when this one is new in the window, else -1.</summary>
-    private int Distinct(string kind, string key, string value, DateTimeOffset now, TimeSpan window)
-    {
-        var w = _windows.GetOrAdd((kind, key), _ => new Window());
-        lock (w)
-        {
-            Trim(w, now - window);
-            w.Events.Enqueue((now, value));
-            ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(w.Values, value, out var existed);
-            count++;
-            // Only a new distinct value can cross the threshold; repeats report nothing new.
-            return existed ? -1 : w.Values.Count;
-        }
-    }
+    private async ValueTask<int> DistinctAsync(string kind, string key, string value, TimeSpan window) =>
+        // Only a new distinct value can cross the threshold; repeats report nothing new.
+        await store.AddMemberAsync(WindowKey(kind, key), value, window) is { IsNew: true } added ? added.Distinct : -1;
 
-    private static void Trim(Window w, DateTimeOffset since)
-    {
-        while (w.Events.Count > 0 && w.Events.Peek().At < since)
-        {
-            var (_, value) = w.Events.Dequeue();
-            if (value is not null && w.Values.TryGetValue(value, out var count))
-            {
-                if (count <= 1) w.Values.Remove(value);
-                else w.Values[value] = count - 1;
-            }
-        }
-    }
-
-    private void Sweep(DateTimeOffset since)
-    {
-        foreach (var (key, w) in _windows)
-        {
-            lock (w)
-            {
-                Trim(w, since);
-                if (w.Events.Count == 0) _windows.TryRemove(key, out _);
-            }
-        }
-    }
+    private static string WindowKey(string kind, string key) => "anomaly:" + kind + ":" + key;
 
     private async Task RaiseAsync(string kind, string subject, string details, DateTimeOffset now, bool block)
     {
         var o = options.CurrentValue;
-        if (block) _blocked[subject] = now + o.BlockDuration;
+        if (block) await store.BlockAsync(BlockPrefix + subject, o.BlockDuration, kind);
         var alert = new Alert
         {
             RaisedAt = now,

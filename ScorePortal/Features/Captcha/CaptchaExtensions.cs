@@ -53,15 +53,7 @@ public static class CaptchaExtensions
         };
 
         public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-            permitsPerMinute <= 0
-                ? RateLimitPartition.GetNoLimiter("")
-                : RateLimitPartition.GetSlidingWindowLimiter(ClientAddress.LimitKey(httpContext) ?? "", _ => new SlidingWindowRateLimiterOptions
-                {
-                    PermitLimit = permitsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    SegmentsPerWindow = 6,
-                    QueueLimit = 0,
-                });
+            LimitPartitions.PerAddressPerMinute(httpContext, permitsPerMinute);
     }
 
     public static WebApplication MapCaptcha(this WebApplication app)

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using ScorePortal.Platform.Limits;
 using ScorePortal.Security;
 using Microsoft.Extensions.Options;
 
@@ -23,9 +23,10 @@ public enum CaptchaCheck
 /// key derived from the portal's derivation key (<c>Security:DerivationKey</c>) (shared by every instance, like Data Protection keys), so no
 /// database row is written per challenge and a token costs one AES-GCM operation rather than a Data Protection round
 /// (with its per-call key derivation).
-/// Single use is enforced by a small in-memory set of spent ids that forget each id once its token has expired anyway.
+/// Single use is enforced by the spent tokens of the limits store (<see cref="ILimitsStore.TrySpendAsync"/>), which forget
+/// each id once its token has expired anyway.
 /// </summary>
-public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOptions<CaptchaOptions> options)
+public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOptions<CaptchaOptions> options, ILimitsStore store)
 {
     // No 0/O, 1/I/L: characters people confuse on a distorted image. CaptchaAudio speaks exactly these.
     public const string Alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -34,8 +35,6 @@ public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOp
     private const int TagSize = 16;
 
     private readonly byte[] _key = secrets.DeriveKey("ScorePortal captcha token v2");
-    private readonly ConcurrentDictionary<Guid, long> _spent = new();
-    private long _nextSweep;
 
     public CaptchaOptions Options => options.Value;
 
@@ -59,13 +58,11 @@ public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOp
         TryOpen(token, out var id, out var expires, out var answer) && expires > time.GetUtcNow() ? new OpenChallenge(id, expires, answer) : null;
 
     /// <summary>Checks an answer and spends the token, whatever the outcome: a token gets exactly one try.</summary>
-    public CaptchaCheck Verify(string? token, string? input)
+    public async ValueTask<CaptchaCheck> VerifyAsync(string? token, string? input)
     {
         if (!TryOpen(token, out var id, out var expires, out var answer)) return CaptchaCheck.Missing;
-        var now = time.GetUtcNow();
-        if (expires <= now) return CaptchaCheck.Expired;
-        Sweep(now);
-        if (!_spent.TryAdd(id, expires.ToUnixTimeMilliseconds())) return CaptchaCheck.Expired;
+        if (expires <= time.GetUtcNow()) return CaptchaCheck.Expired;
+        if (!await store.TrySpendAsync(SpentKey(id), expires)) return CaptchaCheck.Expired;
 
         var given = (input ?? "").Trim().ToUpperInvariant();
         if (given.Length == 0) return CaptchaCheck.Wrong;
@@ -116,14 +113,11 @@ public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOp
 
     private static ReadOnlySpan<byte> Purpose => "ScorePortal.Captcha.v2"u8;
 
-    private void Sweep(DateTimeOffset now)
+    private static string SpentKey(Guid id) => string.Create(8 + 32, id, static (chars, id) =>
     {
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var next = Interlocked.Read(ref _nextSweep);
-        if (nowMs < next || Interlocked.CompareExchange(ref _nextSweep, nowMs + 10_000, next) != next) return;
-        foreach (var (id, expiresMs) in _spent)
-            if (expiresMs <= nowMs) _spent.TryRemove(id, out _);
-    }
+        "captcha:".CopyTo(chars);
+        id.TryFormat(chars[8..], out _, "N");
+    });
 
     private static bool FixedTimeEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));

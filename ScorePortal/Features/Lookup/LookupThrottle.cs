@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using ScorePortal.Operations;
+using ScorePortal.Platform.Limits;
 
 namespace ScorePortal.Features.Lookup;
 
@@ -47,73 +46,47 @@ public enum ThrottleVerdict
 }
 
 /// <summary>
-/// In-memory limits of the public lookup (per instance; the scale-out note moves them to Redis): requests per address,
-/// lookups per ID number, a temporary lock of an ID number for the one address that sent repeated wrong names, and a
-/// growing spacing of an ID number's lookups after wrong names from anywhere. Together they stop guessing a name for a
-/// known ID — from one address (the lock) or from many (the spacing: one lookup of that ID per delay, whoever sends it)
-/// — while nobody can lock the candidate out: an outsider's wrong names lock only the outsider's own address, and the
-/// spacing delays the candidate's lookup by at most <see cref="LookupLimitsOptions.MaxDelay"/>.
-/// Keys are blind-index values and addresses, never names.
+/// The limits of the public lookup, kept in the limits store (<see cref="ILimitsStore"/>; per instance in memory, shared
+/// when several instances run): requests per address, lookups per ID number, a temporary lock of an ID number for the
+/// one address that sent repeated wrong names, and a growing spacing of an ID number's lookups after wrong names from
+/// anywhere. Together they stop guessing a name for a known ID — from one address (the lock) or from many (the
+/// spacing: one lookup of that ID per delay, whoever sends it) — while nobody can lock the candidate out: an outsider's
+/// wrong names lock only the outsider's own address, and the spacing delays the candidate's lookup by at most
+/// <see cref="LookupLimitsOptions.MaxDelay"/>. Keys are blind-index values and address limit keys, never names.
 /// </summary>
-public sealed class LookupThrottle : IDisposable
+public sealed class LookupThrottle(IOptions<LookupLimitsOptions> options, ILimitsStore store)
 {
-    private readonly LookupLimitsOptions _options;
-    private readonly TimeProvider _time;
-    private readonly PartitionedRateLimiter<string>? _perAddress;
-    private readonly PartitionedRateLimiter<string>? _perIdNumber;
-    // Per (ID number, address): the lock. Per ID number: the count behind the spacing and the next free slot.
-    private readonly ConcurrentDictionary<string, WrongNames> _wrongNames = new();
-    private readonly ConcurrentDictionary<string, WrongNames> _wrongNamesById = new();
+    /// <summary>Prefix of the blocks that lock an ID number for one address (<see cref="ILimitsStore.ActiveBlocksAsync"/>).</summary>
+    public const string LockPrefix = "lookup:lock:";
 
-    private sealed class WrongNames
+    /// <summary>The reason of those blocks.</summary>
+    public const string LockReason = "lookup.wrong-names";
+
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan TenMinutes = TimeSpan.FromMinutes(10);
+    private readonly LookupLimitsOptions _options = options.Value;
+
+    public async ValueTask<ThrottleVerdict> CheckAddressAsync(string? address)
     {
-        public int Count;
-        public DateTimeOffset WindowStart;
-        public DateTimeOffset LockedUntil;
-        public DateTimeOffset NextSlot;
-    }
-
-    public LookupThrottle(IOptions<LookupLimitsOptions> options, TimeProvider time)
-    {
-        _options = options.Value;
-        _time = time;
-        if (_options.PerAddressPerMinute > 0)
-            _perAddress = SlidingWindow(_options.PerAddressPerMinute, TimeSpan.FromMinutes(1));
-        if (_options.PerIdNumberPer10Minutes > 0)
-            _perIdNumber = SlidingWindow(_options.PerIdNumberPer10Minutes, TimeSpan.FromMinutes(10));
-    }
-
-    private static PartitionedRateLimiter<string> SlidingWindow(int permits, TimeSpan window) =>
-        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetSlidingWindowLimiter(key, _ =>
-            new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = permits,
-                Window = window,
-                SegmentsPerWindow = 6,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-
-    public ThrottleVerdict CheckAddress(string? address)
-    {
-        if (_perAddress is null) return ThrottleVerdict.Allowed;
-        using var lease = _perAddress.AttemptAcquire(ClientAddress.LimitKey(address) ?? "unknown");
-        return lease.IsAcquired ? ThrottleVerdict.Allowed : ThrottleVerdict.AddressLimited;
+        if (_options.PerAddressPerMinute <= 0) return ThrottleVerdict.Allowed;
+        var hit = await store.HitAsync("lookup:addr:" + AddressKey(address), Minute, _options.PerAddressPerMinute);
+        return hit.Counted ? ThrottleVerdict.Allowed : ThrottleVerdict.AddressLimited;
     }
 
     /// <param name="idKey">The blind index of the ID number (hex), so no ID number is held in memory.</param>
     /// <param name="address">The source address of the lookup.</param>
-    public ThrottleVerdict CheckIdNumber(string idKey, string? address)
+    public async ValueTask<ThrottleVerdict> CheckIdNumberAsync(string idKey, string? address)
     {
-        if (IsLocked(idKey, address)) return ThrottleVerdict.IdNumberLocked;
-        if (_perIdNumber is null) return ThrottleVerdict.Allowed;
-        using var lease = _perIdNumber.AttemptAcquire(PairKey(idKey, address));
-        return lease.IsAcquired ? ThrottleVerdict.Allowed : ThrottleVerdict.IdNumberLimited;
+        var pair = PairKey(idKey, address);
+        if (await store.BlockRemainingAsync(LockPrefix + pair) > TimeSpan.Zero) return ThrottleVerdict.IdNumberLocked;
+        if (_options.PerIdNumberPer10Minutes <= 0) return ThrottleVerdict.Allowed;
+        var hit = await store.HitAsync("lookup:id:" + pair, TenMinutes, _options.PerIdNumberPer10Minutes);
+        return hit.Counted ? ThrottleVerdict.Allowed : ThrottleVerdict.IdNumberLimited;
     }
 
     /// <summary>Whether this address sent so many wrong names for this ID number that it may not look it up for a while.</summary>
-    public bool IsLocked(string idKey, string? address) =>
-        _wrongNames.TryGetValue(PairKey(idKey, address), out var state) && state.LockedUntil > _time.GetUtcNow();
+    public async ValueTask<bool> IsLockedAsync(string idKey, string? address) =>
+        await store.BlockRemainingAsync(LockPrefix + PairKey(idKey, address)) > TimeSpan.Zero;
 
     /// <summary>
     /// Reserves the next slot for a lookup of an ID number: how long this lookup must wait before it runs (zero while
@@ -121,75 +94,31 @@ public sealed class LookupThrottle : IDisposable
     /// <see cref="LookupLimitsOptions.MaxDelay"/> (refused as too many). Every lookup of the ID waits alike, right name
     /// or wrong, so the wait says nothing, and parallel guesses from many addresses are served one slot at a time.
     /// </summary>
-    public TimeSpan? ReserveSlot(string idKey)
+    public async ValueTask<TimeSpan?> ReserveSlotAsync(string idKey)
     {
-        if (_options.WrongNamesBeforeDelay <= 0 || !_wrongNamesById.TryGetValue(idKey, out var state)) return TimeSpan.Zero;
-        var now = _time.GetUtcNow();
-        lock (state)
-        {
-            if (now - state.WindowStart > _options.WrongNameWindow) return TimeSpan.Zero;
-            var beyond = state.Count - _options.WrongNamesBeforeDelay;
-            if (beyond < 0) return TimeSpan.Zero;
-            var step = TimeSpan.FromTicks(Math.Min(_options.MaxDelay.Ticks, _options.FirstDelay.Ticks << Math.Min(beyond, 30)));
-            var slot = state.NextSlot > now ? state.NextSlot : now;
-            var wait = slot - now;
-            if (wait > _options.MaxDelay) return null;
-            state.NextSlot = slot + step;
-            return wait + step;
-        }
+        if (_options.WrongNamesBeforeDelay <= 0) return TimeSpan.Zero;
+        var beyond = await store.CountAsync(WrongNamesKey(idKey)) - _options.WrongNamesBeforeDelay;
+        if (beyond < 0) return TimeSpan.Zero;
+        var step = TimeSpan.FromTicks(Math.Min(_options.MaxDelay.Ticks, _options.FirstDelay.Ticks << (int)Math.Min(beyond, 30)));
+        return await store.ReserveSlotAsync("lookup:slot:" + idKey, step, _options.MaxDelay);
     }
 
     /// <summary>Counts a wrong name for an ID number from an address; returns true when this one locked the ID for that address.</summary>
-    public bool RecordWrongName(string idKey, string? address)
+    public async ValueTask<bool> RecordWrongNameAsync(string idKey, string? address)
     {
-        var now = _time.GetUtcNow();
-        if (_options.WrongNamesBeforeDelay > 0) Count(_wrongNamesById.GetOrAdd(idKey, _ => new WrongNames { WindowStart = now }), now);
-        var locked = false;
-        if (_options.WrongNamesBeforeLock > 0)
-        {
-            var state = _wrongNames.GetOrAdd(PairKey(idKey, address), _ => new WrongNames { WindowStart = now });
-            lock (state)
-            {
-                Count(state, now);
-                if (state.Count >= _options.WrongNamesBeforeLock)
-                {
-                    state.LockedUntil = now + _options.LockDuration;
-                    state.Count = 0;
-                    state.WindowStart = now;
-                    locked = true;
-                }
-            }
-        }
-        if (_wrongNames.Count + _wrongNamesById.Count > 100_000) Sweep(now);
-        return locked;
+        if (_options.WrongNamesBeforeDelay > 0) await store.IncrementAsync(WrongNamesKey(idKey), _options.WrongNameWindow);
+        if (_options.WrongNamesBeforeLock <= 0) return false;
+        var pair = PairKey(idKey, address);
+        var counter = "lookup:wrong-from:" + pair;
+        if (await store.IncrementAsync(counter, _options.WrongNameWindow) < _options.WrongNamesBeforeLock) return false;
+        await store.BlockAsync(LockPrefix + pair, _options.LockDuration, LockReason);
+        await store.ResetAsync(counter);
+        return true;
     }
 
-    private void Count(WrongNames state, DateTimeOffset now)
-    {
-        lock (state)
-        {
-            if (now - state.WindowStart > _options.WrongNameWindow)
-            {
-                state.Count = 0;
-                state.WindowStart = now;
-            }
-            state.Count++;
-        }
-    }
+    private static string WrongNamesKey(string idKey) => "lookup:wrong:" + idKey;
 
-    private static string PairKey(string idKey, string? address) => idKey + "|" + (ClientAddress.LimitKey(address) ?? "unknown");
+    private static string AddressKey(string? address) => ClientAddress.LimitKey(address) ?? "unknown";
 
-    private void Sweep(DateTimeOffset now)
-    {
-        foreach (var states in new[] { _wrongNames, _wrongNamesById })
-            foreach (var (key, state) in states)
-                if (state.LockedUntil <= now && state.NextSlot <= now && now - state.WindowStart > _options.WrongNameWindow)
-                    states.TryRemove(key, out _);
-    }
-
-    public void Dispose()
-    {
-        _perAddress?.Dispose();
-        _perIdNumber?.Dispose();
-    }
+    private static string PairKey(string idKey, string? address) => idKey + "|" + AddressKey(address);
 }

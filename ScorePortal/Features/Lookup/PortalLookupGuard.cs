@@ -22,7 +22,7 @@ internal sealed class PortalLookupGuard(
     public async ValueTask<string?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken)
     {
         var address = Address();
-        switch (captcha.Verify(attempt.CaptchaToken, attempt.CaptchaAnswer))
+        switch (await captcha.VerifyAsync(attempt.CaptchaToken, attempt.CaptchaAnswer))
         {
             case CaptchaCheck.Passed:
                 break;
@@ -33,8 +33,8 @@ internal sealed class PortalLookupGuard(
                 return "Captcha.Expired";
         }
 
-        if (throttle.CheckAddress(address) != ThrottleVerdict.Allowed) return "Lookup.Refused.TooMany";
-        switch (throttle.CheckIdNumber(attempt.Key, address))
+        if (await throttle.CheckAddressAsync(address) != ThrottleVerdict.Allowed) return "Lookup.Refused.TooMany";
+        switch (await throttle.CheckIdNumberAsync(attempt.Key, address))
         {
             case ThrottleVerdict.IdNumberLocked:
                 return "Lookup.Refused.Locked";
@@ -43,7 +43,7 @@ internal sealed class PortalLookupGuard(
         }
         // After wrong names from anywhere, this ID number's lookups are spaced out (the candidate's own included, by a
         // bounded wait; nobody is locked out).
-        if (throttle.ReserveSlot(attempt.Key) is not { } wait) return "Lookup.Refused.TooMany";
+        if (await throttle.ReserveSlotAsync(attempt.Key) is not { } wait) return "Lookup.Refused.TooMany";
         if (wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken);
         await anomalies.ObserveAsync(Observation.Lookup, address, attempt.Key, attempt.ProvinceCode);
         return null;
@@ -54,7 +54,7 @@ internal sealed class PortalLookupGuard(
         var address = Address();
         if (!matched)
         {
-            throttle.RecordWrongName(attempt.Key, address);
+            await throttle.RecordWrongNameAsync(attempt.Key, address);
             await anomalies.ObserveAsync(Observation.WrongName, address);
         }
         await audit.WriteAsync(new AuditRecord(AuditActions.ScoreLookup, SourceIp: address,

@@ -1,6 +1,6 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using ScorePortal.Operations;
+using ScorePortal.Platform.Limits;
 
 namespace ScorePortal.Features.Me;
 
@@ -16,46 +16,29 @@ public sealed class LinkLimitsOptions
 }
 
 /// <summary>
-/// Counts wrong attempts to link a record, per account and per address, in memory like the lookup's limits: linking
-/// proves the same facts a lookup does, so guessing must cost as much. Only wrong attempts spend the budget.
+/// Counts wrong attempts to link a record, per account and per address, in the limits store like the lookup's limits
+/// (a sliding hour each): linking proves the same facts a lookup does, so guessing must cost as much. Only wrong
+/// attempts spend the budget.
 /// </summary>
-public sealed class LinkAttempts : IDisposable
+public sealed class LinkAttempts(IOptions<LinkLimitsOptions> options, ILimitsStore store)
 {
-    private readonly PartitionedRateLimiter<string>? _perAccount;
-    private readonly PartitionedRateLimiter<string>? _perAddress;
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+    private readonly LinkLimitsOptions _options = options.Value;
 
-    public LinkAttempts(IOptions<LinkLimitsOptions> options)
+    public async ValueTask<bool> IsExhaustedAsync(string userId, string? address) =>
+        (_options.WrongPerAccountPerHour > 0 && await store.HitsAsync(AccountKey(userId), Hour) >= _options.WrongPerAccountPerHour)
+        || (address is not null && _options.WrongPerAddressPerHour > 0
+            && await store.HitsAsync(AddressKey(address), Hour) >= _options.WrongPerAddressPerHour);
+
+    public async ValueTask RecordWrongAsync(string userId, string? address)
     {
-        if (options.Value.WrongPerAccountPerHour > 0) _perAccount = Hourly(options.Value.WrongPerAccountPerHour);
-        if (options.Value.WrongPerAddressPerHour > 0) _perAddress = Hourly(options.Value.WrongPerAddressPerHour);
+        if (_options.WrongPerAccountPerHour > 0) await store.HitAsync(AccountKey(userId), Hour, _options.WrongPerAccountPerHour);
+        if (address is not null && _options.WrongPerAddressPerHour > 0)
+            await store.HitAsync(AddressKey(address), Hour, _options.WrongPerAddressPerHour);
     }
 
-    private static PartitionedRateLimiter<string> Hourly(int permits) =>
-        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetSlidingWindowLimiter(key, _ =>
-            new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = permits,
-                Window = TimeSpan.FromHours(1),
-                SegmentsPerWindow = 6,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+    // The account's id (a GUID, no personal data) and the address's limit key, as before.
+    private static string AccountKey(string userId) => "link:account:" + userId;
 
-    public bool IsExhausted(string userId, string? address) =>
-        Exhausted(_perAccount, userId) || (address is not null && Exhausted(_perAddress, ClientAddress.LimitKey(address)!));
-
-    public void RecordWrong(string userId, string? address)
-    {
-        _perAccount?.AttemptAcquire(userId).Dispose();
-        if (address is not null) _perAddress?.AttemptAcquire(ClientAddress.LimitKey(address)!).Dispose();
-    }
-
-    private static bool Exhausted(PartitionedRateLimiter<string>? limiter, string key) =>
-        limiter?.GetStatistics(key) is { CurrentAvailablePermits: <= 0 };
-
-    public void Dispose()
-    {
-        _perAccount?.Dispose();
-        _perAddress?.Dispose();
-    }
+    private static string AddressKey(string address) => "link:addr:" + ClientAddress.LimitKey(address);
 }

@@ -68,13 +68,13 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
     {
         var errors = request.Validate(out var idNumber, out var name, out var ticket);
         if (errors.Count > 0) return new LinkOutcome.Invalid(errors);
-        if (attempts.IsExhausted(request.UserId, request.SourceIp))
+        if (await attempts.IsExhaustedAsync(request.UserId, request.SourceIp))
         {
             await AuditAsync(request, null, "limited");
             return new LinkOutcome.Refused("Me.Link.TooManyAttempts");
         }
 
-        switch (captcha.Verify(request.CaptchaToken, request.CaptchaAnswer))
+        switch (await captcha.VerifyAsync(request.CaptchaToken, request.CaptchaAnswer))
         {
             case CaptchaCheck.Passed:
                 break;
@@ -91,13 +91,13 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
         var index = blindIndex.Compute(type, idNumber);
         var idKey = Convert.ToHexString(index);
         var address = ClientAddress.LimitKey(request.SourceIp);
-        if (throttle.CheckIdNumber(idKey, address) is var verdict and not ThrottleVerdict.Allowed)
+        if (await throttle.CheckIdNumberAsync(idKey, address) is var verdict and not ThrottleVerdict.Allowed)
         {
             await AuditAsync(request, null, "limited");
             return new LinkOutcome.Refused(verdict == ThrottleVerdict.IdNumberLocked ? "Lookup.Refused.Locked" : "Lookup.Refused.TooMany");
         }
         // Spaced like a lookup of this ID (right papers or wrong, so the wait says nothing), bounded for the candidate.
-        if (throttle.ReserveSlot(idKey) is not { } wait)
+        if (await throttle.ReserveSlotAsync(idKey) is not { } wait)
         {
             await AuditAsync(request, null, "limited");
             return new LinkOutcome.Refused("Lookup.Refused.TooMany");
@@ -110,8 +110,8 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
         var matched = candidate is not null && candidate.Tickets.Contains(ticket) && NameNormalizer.Matches(name, candidate.Name);
         if (!matched)
         {
-            attempts.RecordWrong(request.UserId, request.SourceIp);
-            throttle.RecordWrongName(idKey, address);
+            await attempts.RecordWrongAsync(request.UserId, request.SourceIp);
+            await throttle.RecordWrongNameAsync(idKey, address);
             await AuditAsync(request, null, "not-found");
             return new LinkOutcome.NotFound();
         }
