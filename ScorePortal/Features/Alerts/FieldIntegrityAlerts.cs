@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
+using ScorePortal.Platform.Limits;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Alerts;
@@ -12,14 +12,13 @@ namespace ScorePortal.Features.Alerts;
 /// <see cref="Quiet"/>, however many requests trip over it (raised where an entity is read and where a request fails).
 /// The alert names the column and the RowKey, never a value.
 /// </summary>
-public sealed class FieldIntegrityAlerts(IDbContextFactory<ScorePortalDbContext> dbFactory, TimeProvider time, ILogger<FieldIntegrityAlerts> logger) : IIntegrityAlarm
+public sealed class FieldIntegrityAlerts(IDbContextFactory<ScorePortalDbContext> dbFactory, ILimitsStore limits, TimeProvider time,
+    ILogger<FieldIntegrityAlerts> logger) : IIntegrityAlarm
 {
     public const string Kind = "data.integrity";
 
     /// <summary>How long a raised column and row stays quiet.</summary>
     public static readonly TimeSpan Quiet = TimeSpan.FromHours(1);
-
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _raised = new(StringComparer.Ordinal);
 
     public async Task RaiseAsync(FieldIntegrityException failure, string where)
     {
@@ -27,13 +26,8 @@ public sealed class FieldIntegrityAlerts(IDbContextFactory<ScorePortalDbContext>
         var now = time.GetUtcNow();
         // Values from before row binding come by the million after an upgrade without rotate-keys: one alert per column.
         var subject = failure.Binding + ":" + (failure.Unbound ? "unbound" : failure.Row.ToString("D", CultureInfo.InvariantCulture));
-        lock (_raised)
-        {
-            if (_raised.TryGetValue(subject, out var last) && now - last < Quiet) return;
-            _raised[subject] = now;
-        }
-        foreach (var (key, at) in _raised)
-            if (now - at >= Quiet) _raised.TryRemove(key, out _);
+        // The quiet period is a lock in the limits store: one alert per subject however many requests (or instances) meet it.
+        if (!await limits.TryLockAsync("alerts:integrity:" + subject, Quiet)) return;
 
         logger.LogCritical("Encrypted value {Binding} of row {RowKey} did not open (at {Where})", failure.Binding, failure.Row, where);
         try
