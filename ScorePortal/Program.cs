@@ -36,7 +36,6 @@ app.UseTrustedProxies();
 app.UseOperations();
 app.UseSecurityHeaders();
 app.UsePortalLocalization();
-app.UseAddressBlock();
 app.UseLookupBodyLimit();
 app.UseBusyGate();
 app.UseRateLimiter();

@@ -28,7 +28,7 @@ public sealed class LookupWorkTests
     /// <summary>Lets every lookup through: the captcha and limits are not what is measured here.</summary>
     private sealed class OpenGuard : ILookupGuard
     {
-        public ValueTask<string?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+        public ValueTask<LookupRefusal?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken) => ValueTask.FromResult<LookupRefusal?>(null);
 
         public ValueTask RecordAsync(LookupAttempt attempt, bool matched, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }

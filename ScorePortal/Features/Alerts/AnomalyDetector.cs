@@ -16,10 +16,14 @@ public enum Observation
 }
 
 /// <summary>
-/// Sliding windows over public lookups and verifications, in the limits store (<see cref="ILimitsStore"/>): many lookups from one address,
-/// one ID number from many addresses, one address asking across many provinces, bursts of wrong captchas or names.
-/// A crossed threshold stores an <see cref="Alert"/>, tells live dashboards, and blocks the address for a while.
-/// Addresses are kept only as keyed hashes; ID numbers only as blind-index keys.
+/// Sliding windows over public lookups and verifications, in the limits store (<see cref="ILimitsStore"/>). What
+/// enumerators do and honest crowds rarely do blocks an address's <b>lookups</b> for a while: misses (wrong names and
+/// unknown ID numbers) and distinct ID numbers with a miss, when they stand out against the address's lookups, and
+/// bursts of wrong captchas. Volume, many provinces and one ID number from many addresses only alert: a school or a
+/// carrier's NAT puts hundreds of honest candidates behind one address. A crossed threshold stores an
+/// <see cref="Alert"/> and tells live dashboards; admins see the blocks and may lift one (<see cref="LiftAddressBlock"/>).
+/// Sign-in, the candidate area and the admin areas never look at these blocks. Addresses are kept only as keyed
+/// hashes; ID numbers only as blind-index keys (and hashed again in the set of misses).
 /// </summary>
 public sealed class AnomalyDetector(
     IOptionsMonitor<AnomalyOptions> options,
@@ -34,6 +38,7 @@ public sealed class AnomalyDetector(
     public const string ManyProvinces = "lookup.many-provinces-from-address";
     public const string WrongCaptchas = "lookup.wrong-captcha-burst";
     public const string WrongNames = "lookup.wrong-name-burst";
+    public const string MissedIdNumbers = "lookup.missed-id-numbers";
 
     /// <summary>Prefix of the address blocks in the limits store (<see cref="ILimitsStore.ActiveBlocksAsync"/>).</summary>
     public const string BlockPrefix = "anomaly:block:";
@@ -41,8 +46,14 @@ public sealed class AnomalyDetector(
     /// <summary>Raised after an alert is stored; the admin dashboard listens.</summary>
     public event Action<Alert>? AlertRaised;
 
-    /// <summary>How long this address is still blocked; zero when it is not.</summary>
-    public ValueTask<TimeSpan> BlockedForAsync(string? address) => store.BlockRemainingAsync(BlockPrefix + SourceKey(address));
+    /// <summary>How long this address's lookups are still blocked; zero when they are not.</summary>
+    public ValueTask<TimeSpan> BlockedForAsync(string? address) => store.BlockRemainingAsync(BlockKeyOf(address));
+
+    /// <summary>The key of an address's block: the prefix and the address's keyed hash (an alert's subject).</summary>
+    public string BlockKeyOf(string? address) => BlockPrefix + SourceKey(address);
+
+    /// <summary>The block key of an alert's subject, when that alert blocked an address.</summary>
+    public static string BlockKeyOfSubject(string subjectKey) => BlockPrefix + subjectKey;
 
     /// <summary>The blocked addresses (as keyed hashes) with why and until when.</summary>
     public ValueTask<IReadOnlyList<LimitBlock>> ActiveBlocksAsync() => store.ActiveBlocksAsync(BlockPrefix);
@@ -51,7 +62,7 @@ public sealed class AnomalyDetector(
     public ValueTask<bool> LiftBlockAsync(string blockKey) =>
         blockKey.StartsWith(BlockPrefix, StringComparison.Ordinal) ? store.LiftBlockAsync(blockKey) : ValueTask.FromResult(false);
 
-    /// <param name="idKey">Blind-index key of the ID number asked for, when there is one.</param>
+    /// <param name="idKey">Blind-index key of the ID number asked for (or the ticket), when there is one.</param>
     /// <param name="provinceCode">First two digits of a resident ID, when there is one.</param>
     public async Task ObserveAsync(Observation what, string? address, string? idKey = null, string? provinceCode = null)
     {
@@ -63,26 +74,47 @@ public sealed class AnomalyDetector(
         {
             // A monitor switched off (threshold 0) keeps no window at all.
             case Observation.Lookup or Observation.Verification:
-                if (o.LookupsPerAddress > 0 && await CountAsync(ManyLookups, source, o.Window) is var n && Crossed(n, o.LookupsPerAddress))
-                    await RaiseAsync(ManyLookups, source, $"{n} lookups from one address within {Minutes(o.Window)} min", now, block: true);
+                // The address's lookups are counted for the volume alert and as the measure misses must stand out against.
+                if (o.LookupsPerAddress > 0 || o.WrongNamesPerAddress > 0 || o.MissedIdNumbersPerAddress > 0)
+                {
+                    var n = await CountAsync(ManyLookups, source, o.Window);
+                    if (Crossed(n, o.LookupsPerAddress))
+                        await RaiseAsync(ManyLookups, source, $"{n} lookups from one address within {Minutes(o.Window)} min", now, block: false);
+                }
                 if (o.AddressesPerIdNumber > 0 && idKey is not null
                     && await DistinctAsync(ManyAddresses, idKey, source, o.Window) is var a && Crossed(a, o.AddressesPerIdNumber))
                     await RaiseAsync(ManyAddresses, "id:" + idKey[..Math.Min(16, idKey.Length)],
                         $"one ID number asked for from {a} addresses within {Minutes(o.Window)} min", now, block: false);
                 if (o.ProvincesPerAddress > 0 && provinceCode is not null
                     && await DistinctAsync(ManyProvinces, source, provinceCode, o.Window) is var p && Crossed(p, o.ProvincesPerAddress))
-                    await RaiseAsync(ManyProvinces, source, $"ID numbers of {p} provinces from one address within {Minutes(o.Window)} min", now, block: true);
+                    await RaiseAsync(ManyProvinces, source, $"ID numbers of {p} provinces from one address within {Minutes(o.Window)} min", now, block: false);
                 break;
             case Observation.WrongCaptcha:
                 if (o.WrongCaptchasPerAddress > 0 && await CountAsync(WrongCaptchas, source, o.Window) is var c && Crossed(c, o.WrongCaptchasPerAddress))
                     await RaiseAsync(WrongCaptchas, source, $"{c} wrong captchas from one address within {Minutes(o.Window)} min", now, block: true);
                 break;
             case Observation.WrongName:
-                if (o.WrongNamesPerAddress > 0 && await CountAsync(WrongNames, source, o.Window) is var w && Crossed(w, o.WrongNamesPerAddress))
-                    await RaiseAsync(WrongNames, source, $"{w} wrong names from one address within {Minutes(o.Window)} min", now, block: true);
+                if (o.WrongNamesPerAddress <= 0 && o.MissedIdNumbersPerAddress <= 0) break;
+                var lookups = await store.HitsAsync(WindowKey(ManyLookups, source), o.Window);
+                if (o.WrongNamesPerAddress > 0 && await CountAsync(WrongNames, source, o.Window) is var w
+                    && StandsOut(w, o.WrongNamesPerAddress, lookups, o) && !await BlockedAsync(source))
+                    await RaiseAsync(WrongNames, source, $"{w} of {lookups} lookups from one address matched nobody within {Minutes(o.Window)} min", now, block: true);
+                if (o.MissedIdNumbersPerAddress > 0 && idKey is not null
+                    && await DistinctAsync(MissedIdNumbers, source, hasher.Hash(idKey)!, o.Window) is var d
+                    && StandsOut(d, o.MissedIdNumbersPerAddress, lookups, o) && !await BlockedAsync(source))
+                    await RaiseAsync(MissedIdNumbers, source, $"{d} ID numbers without a match among {lookups} lookups from one address within {Minutes(o.Window)} min", now, block: true);
                 break;
         }
     }
+
+    /// <summary>
+    /// Misses count against an address when there are enough of them and they are a large enough share of its lookups:
+    /// a crowd's typos grow with the crowd, an enumerator's misses are nearly all it sends.
+    /// </summary>
+    private static bool StandsOut(int misses, int threshold, int lookups, AnomalyOptions o) =>
+        misses >= threshold && (o.MissPercent <= 0 || misses * 100L >= (long)o.MissPercent * lookups);
+
+    private async ValueTask<bool> BlockedAsync(string source) => await store.BlockRemainingAsync(BlockPrefix + source) > TimeSpan.Zero;
 
     private string SourceKey(string? address) => hasher.Hash(address ?? "unknown")!;
 
@@ -110,7 +142,7 @@ public sealed class AnomalyDetector(
             Kind = kind,
             Severity = block ? AlertSeverity.Critical : AlertSeverity.Warning,
             SubjectKey = subject,
-            Details = block ? $"{details}; address blocked for {Minutes(o.BlockDuration)} min" : details,
+            Details = block ? $"{details}; lookups from the address blocked for {Minutes(o.BlockDuration)} min" : details,
         };
         try
         {

@@ -6,11 +6,17 @@ namespace ScorePortal.Features.Lookup;
 /// </summary>
 public interface ILookupGuard
 {
-    /// <summary>Null to let the lookup proceed, or a resource key saying why it is refused.</summary>
-    ValueTask<string?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken);
+    /// <summary>Null to let the lookup proceed, or why it is refused.</summary>
+    ValueTask<LookupRefusal?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken);
 
     /// <summary>Told the outcome (matched or not), e.g. to count wrong names per ID for a lockout.</summary>
     ValueTask RecordAsync(LookupAttempt attempt, bool matched, CancellationToken cancellationToken);
+}
+
+/// <summary>Why a lookup is refused: a resource key, and the wait in seconds when there is one to tell ({0} in the text).</summary>
+public sealed record LookupRefusal(string MessageKey, TimeSpan? RetryAfter = null)
+{
+    public static implicit operator LookupRefusal(string messageKey) => new(messageKey);
 }
 
 /// <summary>

@@ -44,6 +44,7 @@ public static class LookupEndpoints
             var ticket = form["Ticket.TicketNumber"].ToString();
             var name = form["Ticket.Name"].ToString();
             var outcome = await byTicket.HandleAsync(new LookupByTicketRequest(ticket, name, form["Ticket.CaptchaToken"], form["Ticket.CaptchaAnswer"]), ct);
+            TellWait(http, outcome);
             state = new LookupPageState(TicketNumber: ticket, TicketName: name, TicketChannel: true,
                 TicketErrors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
         }
@@ -54,6 +55,7 @@ public static class LookupEndpoints
             var number = form["Input.IdNumber"].ToString();
             var name = form["Input.Name"].ToString();
             var outcome = await byId.HandleAsync(new LookupByIdRequest(session, type, number, name, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]), ct);
+            TellWait(http, outcome);
             state = new LookupPageState(session, type, number, name,
                 Errors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
         }
@@ -77,11 +79,26 @@ public static class LookupEndpoints
         var email = form["Input.Email"].ToString();
         var outcome = await handler.HandleAsync(new LookupByPassportRequest(session, passport, email, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]),
             http.RequestAborted);
+        TellWait(http, outcome);
         var state = new OverseasPageState(session, passport, email, services.Messages(outcome), outcome.ShownBelowForm ? outcome : null);
         using var html = new HtmlWriter();
         LookupHtml.OverseasPage(html, state.Outcome is ResultOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
         await html.WriteToAsync(http.Response);
     }
+
+    /// <summary>
+    /// A per-address limit or block answers 429 with Retry-After (clients and proxies read it), and with the whole page:
+    /// the form, a fresh captcha and the wait in seconds, never the bare status page.
+    /// </summary>
+    private static void TellWait(HttpContext http, ResultOutcome outcome)
+    {
+        if (outcome is not ResultOutcome.Refused { RetryAfter: { } wait }) return;
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = WaitSeconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A wait in whole seconds, rounded up (at least 1).</summary>
+    internal static int WaitSeconds(TimeSpan wait) => (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
 
     /// <summary>The singletons every lookup page uses, injected as one.</summary>
     internal sealed class PageServices(CachedTexts texts, SessionCatalog sessions, CaptchaService captcha, IAntiforgery antiforgery)
@@ -95,6 +112,8 @@ public static class LookupEndpoints
 
         public LookupPageContext AnswerOnly(HttpContext http) => new(http, texts, null, [], captcha);
 
-        public IReadOnlyList<FormError> Messages(ResultOutcome outcome) => [.. outcome.FormMessageKeys.Select(k => new FormError(k, texts[k]))];
+        public IReadOnlyList<FormError> Messages(ResultOutcome outcome) => outcome is ResultOutcome.Refused { RetryAfter: { } wait } refused
+            ? [new FormError(refused.MessageKey, texts[refused.MessageKey], WaitSeconds(wait))]
+            : [.. outcome.FormMessageKeys.Select(k => new FormError(k, texts[k]))];
     }
 }

@@ -19,7 +19,7 @@ public sealed class LookupFlow(SessionCatalog sessions, ResultCatalog catalog, T
     internal async Task<ResultOutcome> RunAsync(LookupAttempt attempt, string? sessionCode, ResultOutcome unknownSession,
         Func<SessionInfo, CancellationToken, Task<List<ResultRow>>> query, Func<ResultRow, bool> matches, CancellationToken ct)
     {
-        if (await guard.CheckAsync(attempt, ct) is { } refusal) return new ResultOutcome.Refused(refusal);
+        if (await guard.CheckAsync(attempt, ct) is { } refusal) return new ResultOutcome.Refused(refusal.MessageKey, refusal.RetryAfter);
 
         var session = await sessions.ByCodeAsync(sessionCode, ct);
         if (session is null) return unknownSession;

@@ -18,8 +18,11 @@ internal sealed record OverseasPageState(
     string? SessionCode = null, string? PassportNumber = null, string? Email = null,
     IReadOnlyList<FormError>? Errors = null, ResultOutcome? Outcome = null);
 
-/// <summary>A message said at a form: its resource key (which tells the field it concerns) and its text.</summary>
-internal sealed record FormError(string Key, string Text);
+/// <summary>
+/// A message said at a form: its resource key (which tells the field it concerns) and its text; a wait (per-address
+/// limit, block) fills the text's {0} with the seconds, counted down by wwwroot/js/wait.js.
+/// </summary>
+internal sealed record FormError(string Key, string Text, int? WaitSeconds = null);
 
 /// <summary>
 /// A form's messages with their element ids, so that each field names the messages about it (aria-describedby) and
@@ -148,14 +151,45 @@ internal static class LookupHtml
     {
         if (errors.All.Count == 0) return;
         html.Raw("<div class=\"portal-alert portal-alert--error\" role=\"alert\" data-testid=\"form-errors\">");
-        if (errors.All.Count == 1) html.Raw("<span").Attr("id", errors.Id(0)).Raw(">").Text(errors.All[0].Text).Raw("</span>");
+        if (errors.All.Count == 1)
+        {
+            html.Raw("<span").Attr("id", errors.Id(0)).Raw(">");
+            Message(html, errors.All[0]);
+            html.Raw("</span>");
+        }
         else
         {
             html.Raw("<ul style=\"margin:0;padding-left:1.2rem\">");
-            for (var i = 0; i < errors.All.Count; i++) html.Raw("<li").Attr("id", errors.Id(i)).Raw(">").Text(errors.All[i].Text).Raw("</li>");
+            for (var i = 0; i < errors.All.Count; i++)
+            {
+                html.Raw("<li").Attr("id", errors.Id(i)).Raw(">");
+                Message(html, errors.All[i]);
+                html.Raw("</li>");
+            }
             html.Raw("</ul>");
         }
         html.Raw("</div>");
+        // Only a page that tells a wait loads the countdown; without script the text says "wait N seconds" as it is.
+        if (errors.All.Any(e => e.WaitSeconds is not null)) html.Raw("<script src=\"/js/wait.js\" defer></script>");
+    }
+
+    /// <summary>A message's text; a wait's seconds in an element the countdown script updates (not re-announced).</summary>
+    private static void Message(HtmlWriter html, FormError error)
+    {
+        if (error.WaitSeconds is not { } seconds)
+        {
+            html.Text(error.Text);
+            return;
+        }
+        var at = error.Text.IndexOf("{0}", StringComparison.Ordinal);
+        var shown = seconds.ToString(CultureInfo.InvariantCulture);
+        if (at < 0)
+        {
+            html.Text(error.Text);
+            return;
+        }
+        html.Text(error.Text[..at]).Raw("<span data-wait-seconds").Attr("data-testid", "wait-seconds").Raw(">").Text(shown).Raw("</span>")
+            .Text(error.Text[(at + 3)..]);
     }
 
     /// <summary>Marks a field invalid and names its messages; <paramref name="hintId"/> adds the field's hint.</summary>

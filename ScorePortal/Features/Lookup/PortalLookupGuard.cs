@@ -19,9 +19,13 @@ internal sealed class PortalLookupGuard(
     AuditLog audit,
     TimeProvider time) : ILookupGuard
 {
-    public async ValueTask<string?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken)
+    public async ValueTask<LookupRefusal?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken)
     {
         var address = Address();
+        // An address the monitors blocked gets its form back with the wait, before the captcha is spent; the block
+        // covers the lookups only (never sign-in, the candidate area or the admin areas).
+        if (await anomalies.BlockedForAsync(address) is var blocked && blocked > TimeSpan.Zero)
+            return new LookupRefusal("Lookup.Refused.Blocked", blocked);
         switch (await captcha.VerifyAsync(attempt.CaptchaToken, attempt.CaptchaAnswer))
         {
             case CaptchaCheck.Passed:
@@ -33,7 +37,7 @@ internal sealed class PortalLookupGuard(
                 return "Captcha.Expired";
         }
 
-        if (await throttle.CheckAddressAsync(address) != ThrottleVerdict.Allowed) return "Lookup.Refused.TooMany";
+        if (await throttle.AddressWaitAsync(address) is var wait && wait > TimeSpan.Zero) return new LookupRefusal("Lookup.Refused.Wait", wait);
         switch (await throttle.CheckIdNumberAsync(attempt.Key, address))
         {
             case ThrottleVerdict.IdNumberLocked:
@@ -43,8 +47,8 @@ internal sealed class PortalLookupGuard(
         }
         // After wrong names from anywhere, this ID number's lookups are spaced out (the candidate's own included, by a
         // bounded wait; nobody is locked out).
-        if (await throttle.ReserveSlotAsync(attempt.Key) is not { } wait) return "Lookup.Refused.TooMany";
-        if (wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken);
+        if (await throttle.ReserveSlotAsync(attempt.Key) is not { } slot) return "Lookup.Refused.TooMany";
+        if (slot > TimeSpan.Zero) await Task.Delay(slot, time, cancellationToken);
         await anomalies.ObserveAsync(Observation.Lookup, address, attempt.Key, attempt.ProvinceCode);
         return null;
     }
@@ -55,7 +59,7 @@ internal sealed class PortalLookupGuard(
         if (!matched)
         {
             await throttle.RecordWrongNameAsync(attempt.Key, address);
-            await anomalies.ObserveAsync(Observation.WrongName, address);
+            await anomalies.ObserveAsync(Observation.WrongName, address, attempt.Key);
         }
         await audit.WriteAsync(new AuditRecord(AuditActions.ScoreLookup, SourceIp: address,
             Data: new Dictionary<string, string?> { ["channel"] = attempt.Channel, ["result"] = matched ? "matched" : "no-match" }),

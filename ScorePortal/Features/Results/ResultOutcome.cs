@@ -19,8 +19,11 @@ public abstract record ResultOutcome
     /// <summary>Input to fix; each entry is a resource key (zh-CN and en-US).</summary>
     public sealed record Invalid(IReadOnlyList<string> ErrorKeys) : ResultOutcome;
 
-    /// <summary>Refused before the query (captcha, rate limit, lockout); a resource key.</summary>
-    public sealed record Refused(string MessageKey) : ResultOutcome;
+    /// <summary>
+    /// Refused before the query (captcha, rate limit, lockout); a resource key, and when the refusal is a per-address
+    /// limit or block, how long the visitor waits (the key's text takes the seconds as {0}).
+    /// </summary>
+    public sealed record Refused(string MessageKey, TimeSpan? RetryAfter = null) : ResultOutcome;
 
     public sealed record NotFound : ResultOutcome;
 

@@ -59,6 +59,9 @@ public static class AuditActions
 
     public const string KeyRotation = "security.keys.rotate";
 
+    // Anomaly monitors: an admin lifts an address's lookup block (reason required).
+    public const string AddressBlockLift = "alert.block.lift";
+
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
     /// the newest checkpoint can be deleted from the database unseen, and these are the ones someone would delete.

@@ -112,7 +112,8 @@ public enum CounterExpiry
 
 /// <param name="Counted">Whether this hit was recorded (false: the limit was reached).</param>
 /// <param name="Count">The hits in the window, this one included when counted.</param>
-public readonly record struct WindowHit(bool Counted, int Count);
+/// <param name="RetryAfter">When refused, how long until the window has room for a hit again; zero when counted.</param>
+public readonly record struct WindowHit(bool Counted, int Count, TimeSpan RetryAfter = default);
 
 /// <param name="IsNew">Whether the member was not seen within the window before.</param>
 /// <param name="Distinct">The distinct members within the window, this one included.</param>

@@ -233,7 +233,10 @@ public sealed class MemoryLimitsStore(TimeProvider time, MemoryLimitsOptions? op
                 if (hits.Dead) continue;
                 hits.Window = window.Ticks;
                 hits.Trim(now - window.Ticks);
-                if (hits.Total >= limit) return new ValueTask<WindowHit>(new WindowHit(false, hits.Total));
+                // Refused: the wait is until the oldest hit leaves the window and frees a permit.
+                if (hits.Total >= limit)
+                    return new ValueTask<WindowHit>(new WindowHit(false, hits.Total,
+                        hits.Length == 0 ? window : TimeSpan.FromTicks(Math.Max(1, hits.Times[hits.Head] + window.Ticks + 1 - now))));
                 hits.Add(now, _options.MaxTimesPerWindow);
                 return new ValueTask<WindowHit>(new WindowHit(true, hits.Total));
             }
