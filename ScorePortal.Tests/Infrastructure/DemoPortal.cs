@@ -17,16 +17,20 @@ public sealed class DemoPortal : PortalFactory
     }
 
     /// <param name="settings">Extra settings for this portal, e.g. a monitor switched on.</param>
-    internal DemoPortal(IReadOnlyDictionary<string, string?> settings) : base(settings)
+    /// <param name="candidates">Demo candidates to seed (a crowd test needs hundreds).</param>
+    internal DemoPortal(IReadOnlyDictionary<string, string?> settings, int candidates = 50) : base(settings)
     {
+        _candidates = candidates;
     }
+
+    private readonly int _candidates = 50;
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     protected override void ConfigureSettings(IDictionary<string, string?> settings)
     {
         settings[DemoSeed] = "true";
-        settings[DemoCandidates] = "50";
+        settings[DemoCandidates] = _candidates.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

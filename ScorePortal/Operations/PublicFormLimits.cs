@@ -5,8 +5,12 @@ public sealed class PublicFormLimitsOptions
 {
     public const string Section = "PublicForms";
 
-    /// <summary>Form posts (sign-in area, candidate area) one address may send per minute (0 = no limit).</summary>
-    public int PostsPerAddressPerMinute { get; set; } = 20;
+    /// <summary>
+    /// Form posts (sign-in area, candidate area) one address may send per minute (0 = no limit). A flood guard only,
+    /// above what a school's or a carrier's NAT sends on release day; credential stuffing is met per typed email and by
+    /// the sign-in captcha after failures (Account:SignIn:*).
+    /// </summary>
+    public int PostsPerAddressPerMinute { get; set; } = 120;
 
     /// <summary>Report verifications (by code or by file) one address may ask per minute (0 = no limit).</summary>
     public int VerificationsPerAddressPerMinute { get; set; } = 30;

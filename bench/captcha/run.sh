@@ -2,7 +2,7 @@
 # Captcha flood probe (issue #13 row 7): while wrk floods the captcha endpoints, a candidate's lookup must still answer.
 # Two phases against the portal in Release on loopback:
 #   1. limits: one address floods /captcha/new and /captcha/image with the portal's default per-address limits
-#      (Captcha:NewPerAddressPerMinute 30, Captcha:ImagesPerAddressPerMinute 60): almost everything is a bare 429;
+#      (Captcha:NewPerAddressPerMinute 300, Captcha:ImagesPerAddressPerMinute 400; RESULTS.md measured 30 and 60): almost everything is a bare 429;
 #   2. gate: the per-address limits off (as if the flood came from thousands of addresses), each connection asking for
 #      a fresh challenge and then its picture, i.e. a real drawing: the busy gate's challenge slots (BusyGate:ChallengeMaxConcurrent, 8) bound
 #      the drawing, the excess gets 503 with Retry-After, and the lookups keep their own slots.

@@ -39,6 +39,7 @@ export Captcha__ImagesPerAddressPerMinute=0
 export Anomaly__LookupsPerAddress=0            # and the monitors that would block it
 export Anomaly__ProvincesPerAddress=0
 export Anomaly__WrongNamesPerAddress=0
+export Anomaly__MissedIdNumbersPerAddress=0
 export Logging__LogLevel__Default=Warning
 
 echo "== build (Release)"

@@ -20,7 +20,8 @@ public sealed class LookupGuardTests
             .OrderByDescending(s => s.Year).ThenByDescending(s => s.Half).First().Code;
     }
 
-    private static async Task<string> LookUpAsync(PortalFactory portal, string idNumber, string name, string answer = PortalFactory.CaptchaTestAnswer)
+    private static async Task<string> LookUpAsync(PortalFactory portal, string idNumber, string name, string answer = PortalFactory.CaptchaTestAnswer,
+        HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var client = new BrowserlessClient(portal);
         using var response = await client.SubmitAsync("/lookup", "lookup", new Dictionary<string, string>
@@ -28,7 +29,7 @@ public sealed class LookupGuardTests
             ["Input.SessionCode"] = await SessionAsync(portal), ["Input.IdType"] = "ResidentId",
             ["Input.IdNumber"] = idNumber, ["Input.Name"] = name, ["Input.CaptchaAnswer"] = answer,
         });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
         return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
     }
 
@@ -90,24 +91,24 @@ public sealed class LookupGuardTests
 
         await LookUpAsync(portal, "110105199003072311", "张伟");
         await LookUpAsync(portal, "31010419880615478X", "李娜");
-        var third = await LookUpAsync(portal, "440106199509216119", "刘洋");
+        var third = await LookUpAsync(portal, "440106199509216119", "刘洋", expected: HttpStatusCode.TooManyRequests);
 
         Assert.Contains("查询过于频繁", third);
+        Assert.Contains("data-wait-seconds", third);
         Assert.DoesNotContain("result-sheet", third);
     }
 
     [Fact]
-    public async Task Lookups_across_many_provinces_raise_an_alert_and_block_the_address()
+    public async Task Lookups_across_many_provinces_raise_an_alert_without_blocking_the_address()
     {
         await using var portal = Guarded(new() { ["Anomaly:ProvincesPerAddress"] = "3" });
 
         await LookUpAsync(portal, "110105199003072311", "张伟");   // 11
         await LookUpAsync(portal, "31010419880615478X", "李娜");   // 31
         await LookUpAsync(portal, "440106199509216119", "刘洋");   // 44: third province
-        using var client = new BrowserlessClient(portal);
-        using var blocked = await client.Http.PostAsync("/lookup", new FormUrlEncodedContent(new Dictionary<string, string> { ["x"] = "1" }));
+        // A carrier's NAT serves people of every province: the address is reported, not blocked.
+        Assert.Contains("result-sheet", await LookUpAsync(portal, "110105199003072311", "张伟"));
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
         await using var db = await portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
         Assert.True(await db.Alerts.AnyAsync(a => a.Kind == AnomalyDetector.ManyProvinces));
     }

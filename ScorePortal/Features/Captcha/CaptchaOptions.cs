@@ -16,12 +16,15 @@ public sealed class CaptchaOptions
 
     /// <summary>
     /// Captcha pictures and audio one address may fetch per minute (0 = no limit). A visitor's page shows one or two and
-    /// refreshes them about once a minute; a few people behind one network address stay far below this.
+    /// refreshes them about once a minute; a release-minute rush of 100 candidates behind one NAT stays below this.
     /// </summary>
-    public int ImagesPerAddressPerMinute { get; set; } = 60;
+    public int ImagesPerAddressPerMinute { get; set; } = 400;
 
-    /// <summary>Fresh challenges (<c>/captcha/new</c>) one address may ask for per minute (0 = no limit).</summary>
-    public int NewPerAddressPerMinute { get; set; } = 30;
+    /// <summary>
+    /// Fresh challenges (<c>/captcha/new</c>, each open lookup page's refresh about once a minute) one address may ask
+    /// for per minute (0 = no limit).
+    /// </summary>
+    public int NewPerAddressPerMinute { get; set; } = 300;
 
     /// <summary>Pictures kept in memory, one per live token, so that a token is drawn once however often it is fetched.</summary>
     public int CachedImages { get; set; } = 20_000;
