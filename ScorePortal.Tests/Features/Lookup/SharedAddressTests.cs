@@ -231,6 +231,7 @@ public sealed class SharedAddressTests
         await BlockAsync(portal, Nat);
 
         // An admin behind the blocked address signs in (password, then authenticator) and opens the admin area.
+        await Authenticators.EnrollAsync(portal, "admin@scoreportal.demo");
         using var admin = From(portal, Nat);
         using var password = await admin.SignInAsync("admin@scoreportal.demo", portal.DemoPassword);
         Assert.Equal(HttpStatusCode.Redirect, password.StatusCode);

@@ -76,7 +76,7 @@ public sealed class MemoryLimitsStoreTests
             Assert.Equal(new WindowHit(true, i), await store.HitAsync("limited", minute, 1_000));
             _clock.Advance(TimeSpan.FromMilliseconds(100));
         }
-        Assert.Equal(new WindowHit(false, 150), await store.HitAsync("limited", minute, 150));
+        Assert.Equal(new WindowHit(false, 150, TimeSpan.FromSeconds(45) + TimeSpan.FromTicks(1)), await store.HitAsync("limited", minute, 150));
 
         // The first 99 hits kept their own times and leave one by one; the rest joined the 100th time and leave with it.
         _clock.Advance(TimeSpan.FromSeconds(60) - TimeSpan.FromMilliseconds(15_000 - 9_900));

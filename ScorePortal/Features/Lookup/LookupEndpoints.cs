@@ -39,12 +39,13 @@ public static class LookupEndpoints
     {
         var ct = http.RequestAborted;
         LookupPageState state;
+        int status;
         if (form["_handler"] == "lookup-ticket")
         {
             var ticket = form["Ticket.TicketNumber"].ToString();
             var name = form["Ticket.Name"].ToString();
             var outcome = await byTicket.HandleAsync(new LookupByTicketRequest(ticket, name, form["Ticket.CaptchaToken"], form["Ticket.CaptchaAnswer"]), ct);
-            TellWait(http, outcome);
+            status = TellWait(http, outcome);
             state = new LookupPageState(TicketNumber: ticket, TicketName: name, TicketChannel: true,
                 TicketErrors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
         }
@@ -55,14 +56,14 @@ public static class LookupEndpoints
             var number = form["Input.IdNumber"].ToString();
             var name = form["Input.Name"].ToString();
             var outcome = await byId.HandleAsync(new LookupByIdRequest(session, type, number, name, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]), ct);
-            TellWait(http, outcome);
+            status = TellWait(http, outcome);
             state = new LookupPageState(session, type, number, name,
                 Errors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
         }
         using var html = new HtmlWriter();
         // A match writes no form, so it needs neither sessions, antiforgery token nor captcha.
         LookupHtml.MainPage(html, state.Outcome is ResultOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
-        await html.WriteToAsync(http.Response);
+        await html.WriteToAsync(http.Response, status);
     }
 
     private static async Task ShowOverseasAsync(HttpContext http, PageServices services)
@@ -79,22 +80,22 @@ public static class LookupEndpoints
         var email = form["Input.Email"].ToString();
         var outcome = await handler.HandleAsync(new LookupByPassportRequest(session, passport, email, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]),
             http.RequestAborted);
-        TellWait(http, outcome);
+        var status = TellWait(http, outcome);
         var state = new OverseasPageState(session, passport, email, services.Messages(outcome), outcome.ShownBelowForm ? outcome : null);
         using var html = new HtmlWriter();
         LookupHtml.OverseasPage(html, state.Outcome is ResultOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
-        await html.WriteToAsync(http.Response);
+        await html.WriteToAsync(http.Response, status);
     }
 
     /// <summary>
     /// A per-address limit or block answers 429 with Retry-After (clients and proxies read it), and with the whole page:
     /// the form, a fresh captcha and the wait in seconds, never the bare status page.
     /// </summary>
-    private static void TellWait(HttpContext http, ResultOutcome outcome)
+    private static int TellWait(HttpContext http, ResultOutcome outcome)
     {
-        if (outcome is not ResultOutcome.Refused { RetryAfter: { } wait }) return;
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        if (outcome is not ResultOutcome.Refused { RetryAfter: { } wait }) return StatusCodes.Status200OK;
         http.Response.Headers.RetryAfter = WaitSeconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return StatusCodes.Status429TooManyRequests;
     }
 
     /// <summary>A wait in whole seconds, rounded up (at least 1).</summary>
