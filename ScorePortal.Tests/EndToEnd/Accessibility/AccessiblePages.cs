@@ -40,6 +40,7 @@ public static class AccessiblePages
         new("lookup-not-found", "/lookup", Setup: PageStates.LookUpAnUnknownNameAsync),
         new("lookup-result-sheet", "/lookup", Setup: PageStates.LookUpYangJiAsync),
         new("lookup-busy", "/lookup", Setup: PageStates.ShowBusyPageAsync),
+        new("lookup-blocked", "/lookup", Setup: PageStates.LookUpFromABlockedAddressAsync),
         new("lookup-overseas", "/lookup/overseas"),
         new("lookup-overseas-errors", "/lookup/overseas", Setup: PageStates.SubmitEmptyOverseasLookupAsync),
         new("login", "/Account/Login"),
@@ -81,6 +82,7 @@ public static class AccessiblePages
 
         // Admin area.
         new("admin", "/admin", AreaRole.Admin),
+        new("admin-blocks-lift", "/admin", AreaRole.Admin, PageStates.OpenTheLiftOfABlockAsync),
         new("admin-batches", "/admin/batches", AreaRole.Admin),
         new("admin-batch", "/admin/batches", AreaRole.Admin, PageStates.OpenFirstBatchAsync),
         new("admin-analytics", "/admin/analytics", AreaRole.Admin),

@@ -251,6 +251,41 @@ public static class PageStates
         await page.WaitForSelectorAsync("[data-testid=verify-file-verdict]");
     }
 
+    /// <summary>
+    /// The lookup refused for a blocked address (the browser's own, loopback): the form again with the wait in seconds.
+    /// The block is lifted as soon as the page stands, so the other lookups of the run are not refused.
+    /// </summary>
+    public static async Task LookUpFromABlockedAddressAsync(IPage page, PlaywrightFixture browser)
+    {
+        var detector = browser.Portal.Services.GetRequiredService<ScorePortal.Features.Alerts.AnomalyDetector>();
+        var key = detector.BlockKeyOf("127.0.0.1");
+        await browser.Portal.Services.GetRequiredService<ScorePortal.Platform.Limits.ILimitsStore>()
+            .BlockAsync(key, TimeSpan.FromMinutes(15), ScorePortal.Features.Alerts.AnomalyDetector.MissedIdNumbers);
+        try
+        {
+            await page.FillAsync("#idnumber", "320102199211083808");
+            await page.FillAsync("#name", "杨U+20BB7");
+            await page.FillAsync("#captcha", PortalFactory.CaptchaTestAnswer);
+            await page.ClickAsync("[data-testid=lookup-submit]");
+            await page.WaitForSelectorAsync("[data-testid=wait-seconds]");
+        }
+        finally
+        {
+            await detector.LiftBlockAsync(key);
+        }
+    }
+
+    /// <summary>The dashboard with a lookup block listed and its lift form (reason field) open.</summary>
+    public static async Task OpenTheLiftOfABlockAsync(IPage page, PlaywrightFixture browser)
+    {
+        var detector = browser.Portal.Services.GetRequiredService<ScorePortal.Features.Alerts.AnomalyDetector>();
+        await browser.Portal.Services.GetRequiredService<ScorePortal.Platform.Limits.ILimitsStore>()
+            .BlockAsync(detector.BlockKeyOf("192.0.2.123"), TimeSpan.FromMinutes(15), ScorePortal.Features.Alerts.AnomalyDetector.MissedIdNumbers);
+        await page.ReloadAsync();
+        await page.ClickAsync("[data-testid=block-lift]");
+        await page.WaitForSelectorAsync("[data-testid=lift-form]");
+    }
+
     public static async Task FindARecordLinkAsync(IPage page, PlaywrightFixture browser)
     {
         await page.Locator("input[data-testid=links-id], [data-testid=links-id] input").First.FillAsync("110105199003072311");
