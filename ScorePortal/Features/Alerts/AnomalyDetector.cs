@@ -12,6 +12,8 @@ public enum Observation
     Lookup,
     Verification,
     WrongCaptcha,
+
+    /// <summary>A lookup that matched nobody: a wrong name or an unknown ID number (one answer to the visitor, one signal here).</summary>
     WrongName,
 }
 
