@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 
 namespace ScorePortal.Operations;
 
@@ -25,6 +26,9 @@ public static class PublicFormLimits
     /// <summary>Counts form posts only: reading a page costs nothing worth limiting.</summary>
     public const string FormPosts = "public-form-posts";
 
+    /// <summary><c>HttpContext.Items</c> key of the seconds a refused visitor waits (an int), for the 429 page.</summary>
+    public const string RetryAfterSecondsItem = "PublicForms.RetryAfterSeconds";
+
     /// <summary>Counts every request: a verification by code is a GET (the QR code's link).</summary>
     public const string Verification = "report-verification";
 
@@ -37,6 +41,15 @@ public static class PublicFormLimits
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // The portal's 429 page (Components/Pages/StatusPage) says how many seconds to wait, as Retry-After does.
+            limiter.OnRejected = (rejected, _) =>
+            {
+                var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(10);
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                rejected.HttpContext.Items[RetryAfterSecondsItem] = seconds;
+                return ValueTask.CompletedTask;
+            };
             limiter.AddPolicy(FormPosts, context => HttpMethods.IsPost(context.Request.Method)
                 ? LimitPartitions.PerAddressPerMinute(context, options.PostsPerAddressPerMinute)
                 : LimitPartitions.NoLimit());

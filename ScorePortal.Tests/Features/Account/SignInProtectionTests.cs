@@ -153,13 +153,23 @@ public sealed partial class SignInProtectionTests(DemoPortal portal) : IClassFix
         await using var limited = PortalFactory.With(new Dictionary<string, string?> { ["PublicForms:PostsPerAddressPerMinute"] = "3" });
         using var client = new BrowserlessClient(limited);
         var statuses = new List<HttpStatusCode>();
+        string? refused = null;
         for (var i = 0; i < 4; i++)
         {
             using var response = await client.SignInAsync($"someone{i}.{Guid.NewGuid():N}@example.org", "a wrong password 1");
             statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                // Never a bare 429: the portal's page says how many seconds to wait, as Retry-After does.
+                var seconds = response.Headers.RetryAfter?.Delta?.TotalSeconds;
+                Assert.True(seconds is > 0 and <= 60, $"Retry-After: {response.Headers.RetryAfter}");
+                refused = await response.Content.ReadAsStringAsync();
+                Assert.Contains($"<span data-wait-seconds>{seconds}</span>", refused, StringComparison.Ordinal);
+            }
         }
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Contains("秒后再试", refused, StringComparison.Ordinal);
     }
 
     [Fact]
