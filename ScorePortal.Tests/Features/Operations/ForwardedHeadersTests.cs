@@ -117,7 +117,8 @@ public sealed class ForwardedHeadersTests(ForwardedHeadersTests.ProxiedPortal po
     {
         Assert.Contains("所选考试批次不存在", await LookUpAsync("198.51.100.31"));
         Assert.Contains("所选考试批次不存在", await LookUpAsync("198.51.100.31"));
-        Assert.Contains("查询过于频繁", await LookUpAsync("198.51.100.31"));
+        // Over the limit: 429 with the form back and the wait (SharedAddressTests); the neighbour is not counted with it.
+        Assert.Contains("查询过于频繁", await LookUpAsync("198.51.100.31", expected: HttpStatusCode.TooManyRequests));
 
         Assert.Contains("所选考试批次不存在", await LookUpAsync("198.51.100.32"));
     }
@@ -128,11 +129,9 @@ public sealed class ForwardedHeadersTests(ForwardedHeadersTests.ProxiedPortal po
         Assert.Contains("验证码不正确", await LookUpAsync("198.51.100.41", captchaAnswer: "WRONG"));
         Assert.Contains("验证码不正确", await LookUpAsync("198.51.100.41", captchaAnswer: "WRONG"));
 
-        using var http = portal.CreateClient();
-        using var blocked = await http.SendAsync(From(Proxy, "/captcha/new", "198.51.100.41"));
-        using var neighbour = await http.SendAsync(From(Proxy, "/captcha/new", "198.51.100.42"));
-        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, neighbour.StatusCode);
+        // A block covers the lookups of the offending client only (docs/security.md, row 8 of #20).
+        Assert.Contains("查询出现异常", await LookUpAsync("198.51.100.41", expected: HttpStatusCode.TooManyRequests));
+        Assert.Contains("所选考试批次不存在", await LookUpAsync("198.51.100.42"));
     }
 
     [Fact]
@@ -159,7 +158,8 @@ public sealed class ForwardedHeadersTests(ForwardedHeadersTests.ProxiedPortal po
         Assert.StartsWith("https://scores.example.org/Account/Login", redirect.Headers.Location?.ToString());
     }
 
-    private async Task<string> LookUpAsync(string client, string captchaAnswer = PortalFactory.CaptchaTestAnswer)
+    private async Task<string> LookUpAsync(string client, string captchaAnswer = PortalFactory.CaptchaTestAnswer,
+        HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var browser = new BrowserlessClient(portal);
         browser.Http.DefaultRequestHeaders.Add(TestPeerAddress.Header, Proxy);
@@ -169,7 +169,7 @@ public sealed class ForwardedHeadersTests(ForwardedHeadersTests.ProxiedPortal po
             ["Input.SessionCode"] = "2026A", ["Input.IdType"] = "ResidentId", ["Input.IdNumber"] = "110105199003072311",
             ["Input.Name"] = "张伟", ["Input.CaptchaAnswer"] = captchaAnswer,
         });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
         return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
     }
 
