@@ -282,6 +282,8 @@ public static class PageStates
         await browser.Portal.Services.GetRequiredService<ScorePortal.Platform.Limits.ILimitsStore>()
             .BlockAsync(detector.BlockKeyOf("192.0.2.123"), TimeSpan.FromMinutes(15), ScorePortal.Features.Alerts.AnomalyDetector.MissedIdNumbers);
         await page.ReloadAsync();
+        // The dashboard prerenders the row: a click before its circuit is up would be lost.
+        await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
         await page.ClickAsync("[data-testid=block-lift]");
         await page.WaitForSelectorAsync("[data-testid=lift-form]");
     }
