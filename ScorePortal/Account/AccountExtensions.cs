@@ -132,7 +132,8 @@ public static class AccountExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.AdminArea, p => p.RequireRole(Roles.Admin).AddRequirements(new MfaRequirement()))
             .AddPolicy(Policies.StaffArea, p => p.RequireRole(Roles.Staff).AddRequirements(new MfaRequirement()))
-            .AddPolicy(Policies.ExpertArea, p => p.RequireRole(Roles.Expert).AddRequirements(new MfaRequirement()));
+            .AddPolicy(Policies.ExpertArea, p => p.RequireRole(Roles.Expert).AddRequirements(new MfaRequirement()))
+            .AddPolicy(Policies.EnterpriseArea, p => p.RequireRole(Roles.Enterprise).AddRequirements(new MfaRequirement()));
         services.AddSingleton<IAuthorizationHandler, MfaRequirementHandler>();
         return builder;
     }

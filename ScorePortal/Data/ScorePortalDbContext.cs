@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
 using ScorePortal.Features.Alerts;
-using ScorePortal.Features.Api;
+using ScorePortal.Features.Enterprises;
 using ScorePortal.Features.Reports;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Model;
@@ -41,8 +41,15 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<OneTimeCode> OneTimeCodes => Set<OneTimeCode>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
-    public DbSet<ApiClient> ApiClients => Set<ApiClient>();
+    public DbSet<Enterprise> Enterprises => Set<Enterprise>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<EnterpriseMember> EnterpriseMembers => Set<EnterpriseMember>();
     public DbSet<Consent> Consents => Set<Consent>();
+    public DbSet<ConsentQualification> ConsentQualifications => Set<ConsentQualification>();
+    public DbSet<ApiAccess> ApiAccessLog => Set<ApiAccess>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<RosterEntry> RosterEntries => Set<RosterEntry>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 

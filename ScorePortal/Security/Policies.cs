@@ -9,4 +9,5 @@ public static class Policies
     public const string AdminArea = nameof(AdminArea);
     public const string StaffArea = nameof(StaffArea);
     public const string ExpertArea = nameof(ExpertArea);
+    public const string EnterpriseArea = nameof(EnterpriseArea);
 }

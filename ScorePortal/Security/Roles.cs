@@ -10,8 +10,11 @@ public static class Roles
     public const string Expert = nameof(Expert);
     public const string Admin = nameof(Admin);
 
-    public static readonly string[] All = [Candidate, Staff, Expert, Admin];
+    /// <summary>A person acting for one enterprise (<c>Features/Enterprises/EnterpriseMember</c>).</summary>
+    public const string Enterprise = nameof(Enterprise);
+
+    public static readonly string[] All = [Candidate, Staff, Expert, Admin, Enterprise];
 
     /// <summary>Roles whose areas open only after a TOTP authenticator is enrolled and used at sign-in.</summary>
-    public static readonly string[] Privileged = [Staff, Expert, Admin];
+    public static readonly string[] Privileged = [Staff, Expert, Admin, Enterprise];
 }

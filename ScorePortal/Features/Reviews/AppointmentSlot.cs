@@ -1,3 +1,4 @@
+using ScorePortal.Data;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Model;
@@ -25,7 +26,7 @@ internal sealed class AppointmentSlotConfiguration : IEntityTypeConfiguration<Ap
     {
         builder.ToTable("AppointmentSlots");
         builder.Property(s => s.ProvinceCode).HasMaxLength(2).IsFixedLength().IsUnicode(false);
-        builder.Property(s => s.StartsAt).HasConversion(ReviewTimes.UnixMilliseconds);
+        builder.Property(s => s.StartsAt).HasConversion(UnixTime.Milliseconds);
         builder.HasIndex(s => new { s.ProvinceCode, s.StartsAt });
         builder.HasOne(s => s.Province).WithMany()
             .HasForeignKey(s => s.ProvinceCode).OnDelete(DeleteBehavior.Restrict);

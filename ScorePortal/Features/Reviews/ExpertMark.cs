@@ -1,3 +1,4 @@
+using ScorePortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using ScorePortal.Security;
@@ -34,8 +35,8 @@ internal sealed class ExpertMarkConfiguration : IEntityTypeConfiguration<ExpertM
         builder.ToTable("ExpertMarks");
         builder.Property(m => m.ExpertUserId).HasMaxLength(450);
         builder.Property(m => m.Comment).HasMaxLength(1000);
-        builder.Property(m => m.AssignedAt).HasConversion(ReviewTimes.UnixMilliseconds);
-        builder.Property(m => m.MarkedAt).HasConversion(ReviewTimes.NullableUnixMilliseconds);
+        builder.Property(m => m.AssignedAt).HasConversion(UnixTime.Milliseconds);
+        builder.Property(m => m.MarkedAt).HasConversion(UnixTime.NullableMilliseconds);
         builder.HasIndex(m => new { m.ReviewRequestId, m.ExpertUserId }).IsUnique();
         builder.HasIndex(m => m.ExpertUserId);
 

@@ -1,3 +1,4 @@
+using ScorePortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -28,7 +29,7 @@ internal sealed class ReviewEventConfiguration : IEntityTypeConfiguration<Review
         builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(16).IsUnicode(false);
         builder.Property(e => e.Message).HasMaxLength(2000);
         builder.Property(e => e.ActorUserId).HasMaxLength(450);
-        builder.Property(e => e.At).HasConversion(ReviewTimes.UnixMilliseconds);
+        builder.Property(e => e.At).HasConversion(UnixTime.Milliseconds);
         builder.HasIndex(e => e.ReviewRequestId);
         builder.HasOne(e => e.ReviewRequest).WithMany(r => r.Events)
             .HasForeignKey(e => e.ReviewRequestId).OnDelete(DeleteBehavior.Cascade);

@@ -1,3 +1,4 @@
+using ScorePortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -45,7 +46,7 @@ internal sealed class ReviewFileConfiguration : IEntityTypeConfiguration<ReviewF
         builder.Property(f => f.Kind).HasConversion<string>().HasMaxLength(16).IsUnicode(false);
         builder.Property(f => f.ContentType).HasMaxLength(32).IsUnicode(false);
         builder.Property(f => f.UploadedByUserId).HasMaxLength(450);
-        builder.Property(f => f.UploadedAt).HasConversion(ReviewTimes.UnixMilliseconds);
+        builder.Property(f => f.UploadedAt).HasConversion(UnixTime.Milliseconds);
         builder.HasIndex(f => f.ReviewRequestId);
         builder.HasOne(f => f.ReviewRequest).WithMany(r => r.Files)
             .HasForeignKey(f => f.ReviewRequestId).OnDelete(DeleteBehavior.Cascade);

@@ -1,3 +1,4 @@
+using ScorePortal.Data;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Model;
@@ -143,9 +144,9 @@ internal sealed class ReviewRequestConfiguration : IEntityTypeConfiguration<Revi
         builder.Property(r => r.DecidedByUserId).HasMaxLength(450);
         builder.Property(r => r.StaffNote).HasMaxLength(2000);
         builder.Property(r => r.Revision).IsConcurrencyToken();
-        builder.Property(r => r.SubmittedAt).HasConversion(ReviewTimes.UnixMilliseconds);
-        builder.Property(r => r.DueAt).HasConversion(ReviewTimes.UnixMilliseconds);
-        builder.Property(r => r.ClosedAt).HasConversion(ReviewTimes.NullableUnixMilliseconds);
+        builder.Property(r => r.SubmittedAt).HasConversion(UnixTime.Milliseconds);
+        builder.Property(r => r.DueAt).HasConversion(UnixTime.Milliseconds);
+        builder.Property(r => r.ClosedAt).HasConversion(UnixTime.NullableMilliseconds);
         builder.Ignore(r => r.IsOpen);
 
         builder.HasIndex(r => r.CaseNumber).IsUnique();

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ScorePortal.Data;
 using ScorePortal.Security;
 
 namespace ScorePortal.Platform.Outbox;
@@ -67,24 +67,15 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
 {
     public const int LastErrorMaxLength = 512;
 
-    // SQLite cannot compare DateTimeOffset values in SQL, and the worker's "due" and "lease lapsed" conditions must
-    // run in SQL (a conditional update is the claim). Unix milliseconds compare the same on both providers.
-    private static readonly ValueConverter<DateTimeOffset, long> UnixMilliseconds = new(
-        v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
-
-    private static readonly ValueConverter<DateTimeOffset?, long?> NullableUnixMilliseconds = new(
-        v => v.HasValue ? v.Value.ToUnixTimeMilliseconds() : null,
-        v => v.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds(v.Value) : null);
-
     public void Configure(EntityTypeBuilder<OutboxMessage> builder)
     {
         builder.ToTable("OutboxMessages");
         builder.Property(m => m.Kind).HasMaxLength(32).IsUnicode(false);
-        builder.Property(m => m.CreatedAt).HasConversion(UnixMilliseconds);
-        builder.Property(m => m.NextAttemptAt).HasConversion(UnixMilliseconds);
-        builder.Property(m => m.LeasedUntil).HasConversion(NullableUnixMilliseconds);
-        builder.Property(m => m.DeliveredAt).HasConversion(NullableUnixMilliseconds);
-        builder.Property(m => m.FailedAt).HasConversion(NullableUnixMilliseconds);
+        builder.Property(m => m.CreatedAt).HasConversion(UnixTime.Milliseconds);
+        builder.Property(m => m.NextAttemptAt).HasConversion(UnixTime.Milliseconds);
+        builder.Property(m => m.LeasedUntil).HasConversion(UnixTime.NullableMilliseconds);
+        builder.Property(m => m.DeliveredAt).HasConversion(UnixTime.NullableMilliseconds);
+        builder.Property(m => m.FailedAt).HasConversion(UnixTime.NullableMilliseconds);
         builder.Property(m => m.LastError).HasMaxLength(LastErrorMaxLength);
         // The worker's question is "pending and due": pending rows are few, delivered ones pile up.
         builder.HasIndex(m => new { m.DeliveredAt, m.FailedAt, m.NextAttemptAt });
