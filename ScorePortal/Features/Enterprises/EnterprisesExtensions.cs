@@ -1,0 +1,18 @@
+namespace ScorePortal.Features.Enterprises;
+
+/// <summary>
+/// The enterprise side: enterprises, their keys and people (admin), consent (candidate area), the API, webhooks and
+/// department figures. Each part registers itself in its own folder; this file lists the parts.
+/// </summary>
+public static class EnterprisesExtensions
+{
+    public static WebApplicationBuilder AddEnterprises(this WebApplicationBuilder builder)
+    {
+        return builder;
+    }
+
+    public static WebApplication MapEnterprises(this WebApplication app)
+    {
+        return app;
+    }
+}
