@@ -117,6 +117,13 @@ public static class AccountExtensions
                     : null)
             .ValidateOnStart();
         services.AddSingleton<EmailConfirmationThrottle>();
+        services.AddOptions<InviteOptions>().BindConfiguration(InviteOptions.Section)
+            .Validate(o => o.LinkLifetime >= TimeSpan.FromHours(1) && o.LinkLifetime <= TimeSpan.FromDays(30),
+                "Account:Invite:LinkLifetime must be between one hour and 30 days.")
+            .ValidateOnStart();
+        services.AddSingleton<InviteTokens>();
+        services.AddScoped<InviteUser>();
+        services.AddScoped<ResendInvite>();
         services.AddOptions<SignInLimitsOptions>().BindConfiguration(SignInLimitsOptions.Section)
             .Validate(o => o.CaptchaAfterAccountFailures >= 0 && o.CaptchaAfterAddressFailures >= 0 && o.FreeFailures >= 0,
                 "Account:SignIn counts must not be negative.")

@@ -11,6 +11,9 @@ public static class AccountNotices
     /// <summary>Someone registered again with an address that has an account: the owner learns of it, with a sign-in link.</summary>
     public static Notice AlreadyRegistered(string signInLink) => Notice.Of("Email.Registered", signInLink);
 
+    /// <summary>An admin created an account for the recipient: the link sets its password, valid for <paramref name="lifetime"/>, once.</summary>
+    public static Notice Invite(string link, TimeSpan lifetime) => Notice.Of("Email.Invite", link, (int)lifetime.TotalHours);
+
     /// <summary>The code of the second verification before a report download.</summary>
     public static Notice StepUpCode(string code, TimeSpan validFor) => Notice.Of("Mail.StepUpCode", code, (int)validFor.TotalMinutes);
 }

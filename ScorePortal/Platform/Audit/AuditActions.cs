@@ -18,6 +18,11 @@ public static class AuditActions
     public const string CreateAccount = "account.create";
     public const string ChangeRoles = "account.roles";
 
+    // Invitations: an admin creates an account that sets its own password through a one-time link.
+    public const string InviteAccount = "account.invite";
+    public const string InviteResend = "account.invite.resend";
+    public const string InviteAccept = "account.invite.accept";
+
     /// <summary>The authenticator code a status-changing command (import, approve, …) asks of its admin.</summary>
     public const string CommandSecondFactor = "command.2fa";
     public const string ScoreLookup = "score.lookup";
@@ -59,6 +64,20 @@ public static class AuditActions
 
     public const string KeyRotation = "security.keys.rotate";
 
+    // Enterprises (admin): registration, details, allow-list, suspension, keys and members.
+    public const string EnterpriseRegister = "enterprise.register";
+    public const string EnterpriseUpdate = "enterprise.update";
+    public const string EnterpriseNetworks = "enterprise.networks";
+    public const string EnterpriseSuspend = "enterprise.suspend";
+    public const string EnterpriseReactivate = "enterprise.reactivate";
+    public const string ApiKeyIssue = "enterprise.key.issue";
+    public const string ApiKeyRotate = "enterprise.key.rotate";
+    public const string ApiKeyRevoke = "enterprise.key.revoke";
+    public const string ApiKeyLimits = "enterprise.key.limits";
+    public const string EnterpriseMemberInvite = "enterprise.member.invite";
+    public const string EnterpriseMemberResend = "enterprise.member.resend";
+    public const string EnterpriseMemberRemove = "enterprise.member.remove";
+
     // Anomaly monitors: an admin lifts an address's lookup block (reason required).
     public const string AddressBlockLift = "alert.block.lift";
 
@@ -69,5 +88,7 @@ public static class AuditActions
     public static readonly IReadOnlySet<string> SealedAtOnce = new HashSet<string>(StringComparer.Ordinal)
     {
         BatchPublish, BatchRetract, ReviewDecide, KeyRotation, ChangeRoles,
+        // A key or an account given to an outside party is what someone would want to have never happened.
+        ApiKeyIssue, ApiKeyRotate, EnterpriseMemberInvite, InviteAccount,
     };
 }

@@ -22,6 +22,7 @@ public static class NoticeTemplates
         // The account's emails: one link to follow, as text and as HTML with a button.
         new ActionTemplate("Email.Confirm", GreetingKey: "Email.Confirm.Greeting", ButtonKey: "Email.Confirm.Button", CopyLinkKey: "Email.Confirm.CopyLink"),
         new ActionTemplate("Email.Registered", GreetingKey: null, ButtonKey: "Account.SignIn", CopyLinkKey: null),
+        new ActionTemplate("Email.Invite", GreetingKey: "Email.Confirm.Greeting", ButtonKey: "Email.Invite.Button", CopyLinkKey: "Email.Confirm.CopyLink"),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static IEnumerable<string> Names => ByName.Keys;
