@@ -58,13 +58,15 @@ public static class AllowedNetworks
 
     /// <summary>
     /// Whether <paramref name="address"/> may call under the stored allow-list <paramref name="stored"/>: true when the
-    /// list is empty. Lines that do not parse (none are stored by the admin page) allow nothing.
+    /// list is empty. Lines that do not parse (the admin page stores none) allow nothing.
     /// </summary>
     public static bool Contains(string? stored, IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
         if (string.IsNullOrWhiteSpace(stored)) return true;
-        return Contains(Parse(stored).Networks, address);
+        // A list with text but no readable block is not "empty": it allows nothing.
+        var networks = Parse(stored).Networks;
+        return networks.Count > 0 && Contains(networks, address);
     }
 
     /// <summary>
@@ -105,10 +107,15 @@ public static class AllowedNetworks
         if (prefixText.Length is 0 or > 3 || !prefixText.All(char.IsAsciiDigit)) return false;
         var prefix = int.Parse(prefixText, System.Globalization.CultureInfo.InvariantCulture);
         if (prefix > width) return false;
-        if (IPNetwork.TryParse(line, out network)) return true;
-        // A valid address and prefix whose address has host bits set: say which block that would be.
-        meant = new IPNetwork(Masked(address, prefix), prefix);
-        return false;
+        if (!IPNetwork.TryParse(line, out var block)) return false;
+        // .NET 10 reads "10.1.2.3/8" as 10.0.0.0/8, silently: refuse it and say which block that would be.
+        if (!block.BaseAddress.Equals(address))
+        {
+            meant = block;
+            return false;
+        }
+        network = block;
+        return true;
     }
 
     // IPAddress.TryParse also reads "1", "0x7f.1", "10.1" and "010.0.0.1" (octal) as IPv4 addresses, and IPv6 with a
@@ -117,15 +124,4 @@ public static class AllowedNetworks
         address.AddressFamily == AddressFamily.InterNetworkV6
             ? !text.Contains('%', StringComparison.Ordinal)
             : string.Equals(address.ToString(), text, StringComparison.Ordinal);
-
-    private static IPAddress Masked(IPAddress address, int prefix)
-    {
-        var bytes = address.GetAddressBytes();
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            var keep = Math.Clamp(prefix - (i * 8), 0, 8);
-            bytes[i] &= (byte)(0xFF << (8 - keep));
-        }
-        return new IPAddress(bytes);
-    }
 }

@@ -29,8 +29,10 @@ public sealed class UpdateKeyLimits(IDbContextFactory<ScorePortalDbContext> dbFa
         await audit.WriteDurableAsync(EnterpriseAudit.Key(AuditActions.ApiKeyLimits, request.AdminUserId, key.EnterpriseId, key.Id,
             new Dictionary<string, string?>
             {
-                ["ratePerMinute"] = $"{EditValidator.Invariant(before.RateLimitPerMinute)}->{EditValidator.Invariant(key.RateLimitPerMinute)}",
-                ["dailyQuota"] = $"{EditValidator.Invariant(before.DailyQuota)}->{EditValidator.Invariant(key.DailyQuota)}",
+                ["ratePerMinuteBefore"] = EditValidator.Invariant(before.RateLimitPerMinute),
+                ["ratePerMinute"] = EditValidator.Invariant(key.RateLimitPerMinute),
+                ["dailyQuotaBefore"] = EditValidator.Invariant(before.DailyQuota),
+                ["dailyQuota"] = EditValidator.Invariant(key.DailyQuota),
             }), CancellationToken.None);
         return EditResult.Saved(key.Id);
     }
