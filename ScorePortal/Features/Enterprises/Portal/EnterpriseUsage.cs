@@ -45,7 +45,7 @@ public static class EnterpriseUsage
         var calls = await db.ApiAccessLog.AsNoTracking().Where(a => a.EnterpriseId == enterpriseId && a.At >= today)
             .GroupBy(a => a.ApiKeyId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var keys = (await db.ApiKeys.AsNoTracking().Where(k => k.EnterpriseId == enterpriseId).ToListAsync(ct))
-            .OrderBy(k => k.RevokedAt is not null || (k.ExpiresAt is { } e && e <= now)).ThenByDescending(k => k.CreatedAt)
+            .OrderBy(k => !k.IsUsable(now)).ThenByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id)
             .Select(k => new KeyUsage(k.Id, k.Label, k.Prefix, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt, k.RateLimitPerMinute,
                 k.DailyQuota, calls.GetValueOrDefault(k.Id)))
             .ToList();
