@@ -11,6 +11,9 @@ public enum AreaRole
     Staff,
     Expert,
     Admin,
+
+    /// <summary>A person of an enterprise (with keys and a few calls, so the usage figures show).</summary>
+    Enterprise,
 }
 
 /// <summary>
@@ -54,6 +57,9 @@ public static class AccessiblePages
         new("authenticator-enrollment", "/", Setup: PageStates.SignInAsUnenrolledAdminAsync),
         new("login-second-factor", "/", Setup: PageStates.SignInAsEnrolledStaffAsync),
         new("login-second-factor-errors", "/", Setup: PageStates.SubmitAWrongSecondFactorAsync),
+        new("accept-invite", "/", Setup: EnterpriseAdminPageStates.OpenAnInvitationAsync),
+        new("accept-invite-errors", "/", Setup: EnterpriseAdminPageStates.AcceptAnInvitationWithAWeakPasswordAsync),
+        new("accept-invite-invalid", "/Account/AcceptInvite?userId=nobody&code=nothing"),
         new("not-found", "/no-such-page"),
         new("too-many-requests", "/status/429"),
 
@@ -95,6 +101,17 @@ public static class AccessiblePages
         new("admin-audit", "/admin/audit", AreaRole.Admin),
         new("admin-links", "/admin/links", AreaRole.Admin),
         new("admin-links-found", "/admin/links", AreaRole.Admin, PageStates.FindARecordLinkAsync),
+        new("admin-enterprises", "/admin/enterprises", AreaRole.Admin),
+        new("admin-enterprises-register-errors", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.SubmitAnEmptyRegistrationAsync),
+        new("admin-enterprises-empty", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.SearchEnterprisesForNothingAsync),
+        new("admin-enterprise", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.OpenAnEnterpriseAsync),
+        new("admin-enterprise-key-shown", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.IssueAKeyAsync),
+        new("admin-enterprise-networks-errors", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.SaveABadAllowListAsync),
+        new("admin-enterprise-revoke-dialog", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.OpenTheRevocationOfAKeyAsync),
+        new("admin-enterprise-invite-form", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.OpenTheInvitationFormAsync),
+
+        // Enterprise area.
+        new("enterprise", "/enterprise", AreaRole.Enterprise),
     ];
 
     public static TheoryData<string, string> Cases()

@@ -305,6 +305,7 @@ public static class PageStates
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, ProvinceCode = role == AreaRole.Staff ? "11" : null };
         Assert.True((await users.CreateAsync(user, password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, role.ToString())).Succeeded);
+        if (role == AreaRole.Enterprise) await EnterpriseAdminPageStates.MakeMemberAsync(browser, user.Id);
         return (email, password);
     }
 
