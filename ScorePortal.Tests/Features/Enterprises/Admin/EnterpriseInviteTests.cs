@@ -184,6 +184,22 @@ public sealed class EnterpriseInviteTests(EnterpriseTestPortal portal) : IClassF
         Assert.Empty(portal.Mailbox.MessagesTo(email));
     }
 
+    [Fact]
+    public async Task Inviting_one_of_the_enterprises_own_people_again_points_at_send_again()
+    {
+        var enterpriseId = await RegisterAsync(portal);
+        var email = NewEmail();
+        Assert.True((await InviteAsync(enterpriseId, email)).Succeeded);
+
+        var again = await InviteAsync(enterpriseId, email.ToUpperInvariant());
+        var elsewhere = await InviteAsync(await RegisterAsync(portal), email);
+
+        Assert.Equal(new EditError("Email", InviteEnterpriseMember.AlreadyMember), Assert.Single(again.Errors));
+        Assert.Equal(new EditError("Email", InviteUser.EmailInUse), Assert.Single(elsewhere.Errors));
+        await WaitForMailsAsync(email, 1);
+        Assert.Single(portal.Mailbox.MessagesTo(email));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("not an email")]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
 using ScorePortal.Data;
@@ -17,9 +18,11 @@ public sealed record InviteEnterpriseMemberRequest(int EnterpriseId, string? Ema
 /// without its enterprise, nor a membership without its account and email). The person sets a password through the
 /// emailed link, enrolls an authenticator, and lands on <c>/enterprise</c>.
 /// </summary>
-public sealed class InviteEnterpriseMember(IDbContextFactory<ScorePortalDbContext> dbFactory, InviteUser invite, AuditLog audit, TimeProvider time)
+public sealed class InviteEnterpriseMember(IDbContextFactory<ScorePortalDbContext> dbFactory, InviteUser invite, AuditLog audit, TimeProvider time,
+    ILookupNormalizer normalizer)
 {
     public const string LandingPath = "/enterprise";
+    public const string AlreadyMember = "EnterpriseAdmin.Error.AlreadyMember";
 
     public async Task<InviteOutcome> HandleAsync(InviteEnterpriseMemberRequest request, CancellationToken ct = default)
     {
@@ -27,6 +30,12 @@ public sealed class InviteEnterpriseMember(IDbContextFactory<ScorePortalDbContex
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             if (!await db.Enterprises.AnyAsync(e => e.Id == request.EnterpriseId, ct)) return InviteOutcome.Refused("", UpdateEnterprise.NotFound);
+            // One of this enterprise's own people (listed on the same page): say so, and where "send again" is.
+            var normalized = normalizer.NormalizeEmail(request.Email?.Trim());
+            if (normalized is { Length: > 0 }
+                && await db.EnterpriseMembers.AnyAsync(m => m.EnterpriseId == request.EnterpriseId
+                    && db.Users.Any(u => u.Id == m.UserId && u.NormalizedEmail == normalized), ct))
+                return InviteOutcome.Refused("Email", AlreadyMember);
         }
 
         var outcome = await invite.HandleAsync(
