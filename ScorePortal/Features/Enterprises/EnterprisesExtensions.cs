@@ -1,3 +1,5 @@
+using ScorePortal.Features.Enterprises.Webhooks;
+
 namespace ScorePortal.Features.Enterprises;
 
 /// <summary>
@@ -8,6 +10,7 @@ public static class EnterprisesExtensions
 {
     public static WebApplicationBuilder AddEnterprises(this WebApplicationBuilder builder)
     {
+        builder.AddWebhooks();
         return builder;
     }
 

@@ -62,6 +62,12 @@ public static class AuditActions
     // Anomaly monitors: an admin lifts an address's lookup block (reason required).
     public const string AddressBlockLift = "alert.block.lift";
 
+    // Enterprise webhooks: the callback URL, its signing secret, test notices and re-sends (by the enterprise or an admin).
+    public const string EnterpriseWebhookUrl = "enterprise.webhook.url";
+    public const string EnterpriseWebhookSecret = "enterprise.webhook.secret";
+    public const string EnterpriseWebhookTest = "enterprise.webhook.test";
+    public const string EnterpriseWebhookResend = "enterprise.webhook.resend";
+
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
     /// the newest checkpoint can be deleted from the database unseen, and these are the ones someone would delete.
