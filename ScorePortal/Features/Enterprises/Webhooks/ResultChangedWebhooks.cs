@@ -21,8 +21,10 @@ namespace ScorePortal.Features.Enterprises.Webhooks;
 public sealed class ResultChangedWebhooks(IDbContextFactory<ScorePortalDbContext> dbFactory, TimeProvider time, ILogger<ResultChangedWebhooks> logger)
     : IResultChangedSubscriber
 {
-    internal const int PageSize = 500;
     private const int Tries = 3;
+
+    /// <summary>Candidates read per query (and their notices saved per SaveChanges).</summary>
+    internal int PageSize { get; init; } = 500;
 
     public async Task OnResultChangedAsync(ResultChanged change, CancellationToken cancellationToken)
     {
