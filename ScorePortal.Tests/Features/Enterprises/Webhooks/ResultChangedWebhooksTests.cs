@@ -74,7 +74,7 @@ public sealed class ResultChangedWebhooksTests(WebhookPortal fixture) : IClassFi
         Assert.All(deliveries, x =>
         {
             Assert.Equal(WebhookEvents.Published, x.Event);
-            Assert.Equal(change.At, x.OccurredAt);
+            Assert.Equal(change.At.ToUnixTimeMilliseconds(), x.OccurredAt.ToUnixTimeMilliseconds());
             Assert.Matches("^[0-9a-f]{32}$", x.IdempotencyKey);
         });
         Assert.NotEqual(deliveries[0].IdempotencyKey, deliveries[1].IdempotencyKey);

@@ -205,8 +205,6 @@ public sealed class WebhookDeliveryTests(WebhookPortal fixture) : IClassFixture<
         var admin = await _batches.UserIdAsync("admin@scoreportal.demo");
         var resend = Portal.Services.GetRequiredService<ResendWebhookDelivery>();
         Assert.Null(await resend.HandleAsync(new ResendWebhookDeliveryRequest(queued.Id, enterprise.Id, admin, Roles.Admin)));
-        // While it is being sent again, a second re-send is refused.
-        Assert.Equal(ResendWebhookDelivery.StillPending, await resend.HandleAsync(new ResendWebhookDeliveryRequest(queued.Id, enterprise.Id, admin, Roles.Admin)));
         await Portal.WaitForOutboxAsync(async () => (await _data.DeliveryAsync(queued.Id)).Status == WebhookDeliveryStatus.Delivered);
 
         var requests = Receiver.To(callback);
@@ -218,9 +216,25 @@ public sealed class WebhookDeliveryTests(WebhookPortal fixture) : IClassFixture<
         var audited = await db.AuditEntries.AsNoTracking()
             .Where(e => e.Action == AuditActions.EnterpriseWebhookResend && e.TargetId == queued.Id.ToString(CultureInfo.InvariantCulture))
             .OrderBy(e => e.Sequence).ToListAsync();
-        Assert.Equal(2, audited.Count);
-        Assert.All(audited, e => Assert.Equal((admin, Roles.Admin), (e.ActorUserId, e.ActorRole)));
-        Assert.Contains("\"outcome\":\"done\"", audited[0].DataJson);
-        Assert.Contains("\"outcome\":\"refused\"", audited[1].DataJson);
+        var entry = Assert.Single(audited);
+        Assert.Equal((admin, Roles.Admin), (entry.ActorUserId, entry.ActorRole));
+        Assert.Contains("\"outcome\":\"done\"", entry.DataJson);
+    }
+
+    [Fact]
+    public async Task A_notice_still_being_tried_is_not_re_sent_unless_nothing_has_happened_to_it_for_longer_than_any_wait()
+    {
+        var (enterprise, consent, _) = await ConsentingEmployeeAsync();
+        var pending = await _data.DeliveryAsync(enterprise, consent, enqueue: false, attempts: 1, lastStatus: 500);
+        var resend = Portal.Services.GetRequiredService<ResendWebhookDelivery>();
+
+        Assert.Equal(ResendWebhookDelivery.StillPending,
+            await resend.HandleAsync(new ResendWebhookDeliveryRequest(pending.Id, enterprise.Id, "hr-user", Roles.Enterprise)));
+        Assert.Empty(await _data.MessagesAsync(pending.EventId));
+
+        // Its worker died during the last attempt: an hour past the longest wait (4 minutes here), a person may send it again.
+        Portal.Clock.Advance(TimeSpan.FromMinutes(65));
+        Assert.Null(await resend.HandleAsync(new ResendWebhookDeliveryRequest(pending.Id, enterprise.Id, "hr-user", Roles.Enterprise)));
+        Assert.True(Assert.Single(await _data.MessagesAsync(pending.EventId)).Notice.Manual);
     }
 }

@@ -135,12 +135,12 @@ public sealed class WebhookPagesTests : PortalTestContext, IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Contains("尚未登记回调地址", cut.Find("[data-testid=webhook-current-url]").TextContent));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=webhook-log-empty]")));
 
-        cut.Find("[data-testid=webhook-url] input").Change("https://10.0.0.8/hook");
+        cut.Find("[data-testid=webhook-settings] input").Change("https://10.0.0.8/hook");
         cut.Find("[data-testid=webhook-url-save]").Click();
         cut.WaitForAssertion(() => Assert.Contains("该主机解析到内网、回环或其他非公网地址，不能用作回调地址。", cut.Find("[data-testid=webhook-settings]").TextContent));
 
         // Plain HTTP to loopback: accepted here only because this portal runs with the test-only setting.
-        cut.Find("[data-testid=webhook-url] input").Change("http://127.0.0.1:9/hook?token=abc");
+        cut.Find("[data-testid=webhook-settings] input").Change("http://127.0.0.1:9/hook?token=abc");
         cut.Find("[data-testid=webhook-url-save]").Click();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=webhook-secret]")));
         var secret = cut.Find("[data-testid=webhook-secret]").TextContent.Trim();
@@ -165,6 +165,7 @@ public sealed class WebhookPagesTests : PortalTestContext, IAsyncLifetime
         Assert.All(audited, e => Assert.DoesNotContain("token", e.DataJson, StringComparison.Ordinal));
 
         // Shown once: the page opened again says a secret is set and never shows it.
+        await DisposeComponentsAsync();
         var again = Render<WebhooksPage>();
         again.WaitForAssertion(() => Assert.Contains("已设置签名密钥", again.Find("[data-testid=webhook-secret-state]").TextContent));
         Assert.DoesNotContain(secret, again.Markup, StringComparison.Ordinal);
@@ -230,10 +231,12 @@ public sealed class WebhookPagesTests : PortalTestContext, IAsyncLifetime
         Assert.DoesNotContain("result.changed", cut.Find("[data-testid=webhook-log]").TextContent);
 
         cut.Find("[data-testid=webhook-resend]").Click();
-        cut.WaitForAssertion(() => Assert.Single(_data.MessagesAsync(stopped.EventId).GetAwaiter().GetResult()));
+        cut.WaitForAssertion(() => Assert.Contains("通知已重新排队发送", cut.Markup));
+        Assert.Single(await _data.MessagesAsync(stopped.EventId));
         var audited = Assert.Single(await AuditAsync(AuditActions.EnterpriseWebhookResend, Id(stopped.Id)));
         Assert.Equal(("admin-7", Roles.Admin), (audited.ActorUserId, audited.ActorRole));
 
+        await DisposeComponentsAsync();
         var missing = Render<AdminWebhooksPage>(p => p.Add(c => c.Id, 987654));
         missing.WaitForAssertion(() => Assert.NotNull(missing.Find("[data-testid=webhooks-admin-not-found]")));
     }
