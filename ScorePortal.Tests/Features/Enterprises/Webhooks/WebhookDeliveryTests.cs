@@ -28,18 +28,20 @@ public sealed class WebhookDeliveryTests(WebhookPortal fixture) : IClassFixture<
     private DemoPortal Portal => fixture.Portal;
     private WebhookReceiver Receiver => fixture.Receiver;
 
-    /// <summary>The receiver's check as docs/webhooks.md writes it, independent of the portal's code.</summary>
-    private static bool SignatureHolds(string secret, ReceivedWebhook request, DateTimeOffset now)
+    /// <summary>The receiver's check, copied from docs/webhooks.md ("Verifying the signature", C#), independent of the portal's code.</summary>
+    private static bool Verify(string secretBase64, string signatureHeader, byte[] body, DateTimeOffset now)
     {
-        var header = request.Header("X-ScorePortal-Signature");
-        var parts = header.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        var timestamp = long.Parse(parts["t"], CultureInfo.InvariantCulture);
+        var parts = signatureHeader.Split(',').Select(p => p.Trim().Split('=', 2)).Where(p => p.Length == 2).ToList();
+        if (parts.FirstOrDefault(p => p[0] == "t") is not { } t || !long.TryParse(t[1], NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp)) return false;
         if (Math.Abs(now.ToUnixTimeSeconds() - timestamp) > 300) return false;
-        if (request.Header("X-ScorePortal-Timestamp") != parts["t"]) return false;
-        var signed = Encoding.UTF8.GetBytes(parts["t"] + ".").Concat(request.Body).ToArray();
-        var expected = HMACSHA256.HashData(Convert.FromBase64String(secret), signed);
-        return CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(parts["v1"]));
+        var signed = Encoding.ASCII.GetBytes(t[1] + ".").Concat(body).ToArray();
+        var expected = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(HMACSHA256.HashData(Convert.FromBase64String(secretBase64), signed)));
+        return parts.Where(p => p[0] == "v1").Any(p => CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(p[1])));
     }
+
+    private static bool SignatureHolds(string secret, ReceivedWebhook request, DateTimeOffset now) =>
+        request.Header("X-ScorePortal-Signature").StartsWith("t=" + request.Header("X-ScorePortal-Timestamp") + ",", StringComparison.Ordinal)
+        && Verify(secret, request.Header("X-ScorePortal-Signature"), request.Body, now);
 
     private async Task<OutboxMessage> MessageOfAsync(WebhookDelivery delivery) =>
         (await _data.MessagesAsync(delivery.EventId)).Last(m => m.Notice.ConsentId == delivery.ConsentId).Row;
