@@ -11,6 +11,9 @@ public enum AreaRole
     Staff,
     Expert,
     Admin,
+
+    /// <summary>An Enterprise account acting for an enterprise of its own (with a callback and two notices in its log).</summary>
+    Enterprise,
 }
 
 /// <summary>
@@ -95,6 +98,15 @@ public static class AccessiblePages
         new("admin-audit", "/admin/audit", AreaRole.Admin),
         new("admin-links", "/admin/links", AreaRole.Admin),
         new("admin-links-found", "/admin/links", AreaRole.Admin, PageStates.FindARecordLinkAsync),
+        new("admin-enterprise-webhooks", "/admin", AreaRole.Admin, PageStates.OpenAnEnterprisesWebhooksAsync),
+        new("admin-enterprise-webhooks-attempts", "/admin", AreaRole.Admin, PageStates.OpenAnEnterprisesWebhookAttemptsAsync),
+
+        // Enterprise area.
+        new("enterprise-webhooks", "/enterprise/webhooks", AreaRole.Enterprise),
+        new("enterprise-webhooks-attempts", "/enterprise/webhooks", AreaRole.Enterprise, PageStates.ShowWebhookAttemptsAsync),
+        new("enterprise-webhooks-url-error", "/enterprise/webhooks", AreaRole.Enterprise, PageStates.SaveAPrivateWebhookUrlAsync),
+        new("enterprise-webhooks-rotate-dialog", "/enterprise/webhooks", AreaRole.Enterprise, PageStates.AskToRotateTheWebhookSecretAsync),
+        new("enterprise-webhooks-secret", "/enterprise/webhooks", AreaRole.Enterprise, PageStates.RotateTheWebhookSecretAsync),
     ];
 
     public static TheoryData<string, string> Cases()

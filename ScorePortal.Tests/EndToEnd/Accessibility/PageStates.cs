@@ -1,11 +1,15 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
+using ScorePortal.Data;
+using ScorePortal.Features.Enterprises;
+using ScorePortal.Features.Enterprises.Webhooks;
 using ScorePortal.Model;
 using ScorePortal.Operations;
 using ScorePortal.Tests.Infrastructure;
@@ -305,7 +309,97 @@ public static class PageStates
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, ProvinceCode = role == AreaRole.Staff ? "11" : null };
         Assert.True((await users.CreateAsync(user, password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, role.ToString())).Succeeded);
+        if (role == AreaRole.Enterprise)
+        {
+            await using var db = browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
+            db.EnterpriseMembers.Add(new EnterpriseMember { UserId = user.Id, EnterpriseId = await EnterpriseWithNoticesAsync(browser), AddedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
         return (email, password);
+    }
+
+    /// <summary>
+    /// An enterprise with a callback and two notices in its log (one failed after two attempts, one delivered), without
+    /// outbox messages: nothing is ever sent.
+    /// </summary>
+    private static async Task<int> EnterpriseWithNoticesAsync(PlaywrightFixture browser)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var n = Random.Shared.NextInt64(10_000_000_000_000, 99_999_999_999_999);
+        await using var db = browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
+        var enterprise = new Enterprise
+        {
+            Name = "无障碍测试企业", CreditCode = "9111" + n.ToString(System.Globalization.CultureInfo.InvariantCulture), ContactName = "联系人",
+            ContactEmail = "hr@example.org", Purpose = "核验员工证书", WebhookUrl = "https://hooks.example.com/scoreportal",
+            WebhookSecret = WebhookSignature.NewSecret(), CreatedAt = now,
+        };
+        db.Enterprises.Add(enterprise);
+        await db.SaveChangesAsync();
+        var failed = new WebhookDelivery
+        {
+            EnterpriseId = enterprise.Id, EventId = Guid.NewGuid(), Event = WebhookEvents.Published, EmployeeId = "E2023001",
+            IdempotencyKey = WebhookDeliveryHandler.NewIdempotencyKey(), OccurredAt = now, CreatedAt = now, Status = WebhookDeliveryStatus.Failed,
+            Attempts = 2, LastAttemptAt = now, LastStatusCode = 500, LastError = "HTTP 500",
+        };
+        failed.AttemptLog.Add(new WebhookAttempt { At = now.AddMinutes(-1), StatusCode = 503, Error = "HTTP 503", DurationMs = 41 });
+        failed.AttemptLog.Add(new WebhookAttempt { At = now, StatusCode = 500, Error = "HTTP 500", DurationMs = 38, Manual = true });
+        db.WebhookDeliveries.Add(failed);
+        var delivered = new WebhookDelivery
+        {
+            EnterpriseId = enterprise.Id, EventId = Guid.NewGuid(), Event = WebhookEvents.Superseded, EmployeeId = "E2023002",
+            IdempotencyKey = WebhookDeliveryHandler.NewIdempotencyKey(), OccurredAt = now.AddHours(-1), CreatedAt = now.AddHours(-1),
+            Status = WebhookDeliveryStatus.Delivered, Attempts = 1, LastAttemptAt = now.AddHours(-1), LastStatusCode = 204, DeliveredAt = now.AddHours(-1),
+        };
+        delivered.AttemptLog.Add(new WebhookAttempt { At = now.AddHours(-1), StatusCode = 204, DurationMs = 25 });
+        db.WebhookDeliveries.Add(delivered);
+        await db.SaveChangesAsync();
+        return enterprise.Id;
+    }
+
+    /// <summary>An admin opens one enterprise's webhook notices (the page the enterprise's detail page links to).</summary>
+    public static async Task OpenAnEnterprisesWebhooksAsync(IPage page, PlaywrightFixture browser)
+    {
+        var id = await EnterpriseWithNoticesAsync(browser);
+        await page.GotoAsync($"/admin/enterprises/{id}/webhooks");
+        await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
+        await page.WaitForSelectorAsync("[data-testid=webhook-log] tbody tr [data-testid=webhook-status]");
+    }
+
+    public static async Task OpenAnEnterprisesWebhookAttemptsAsync(IPage page, PlaywrightFixture browser)
+    {
+        await OpenAnEnterprisesWebhooksAsync(page, browser);
+        await ShowWebhookAttemptsAsync(page, browser);
+    }
+
+    /// <summary>The attempts of the log's first notice (the failed one, newest).</summary>
+    public static async Task ShowWebhookAttemptsAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.WaitForSelectorAsync("[data-testid=webhook-log] tbody tr [data-testid=webhook-attempts]");
+        await page.Locator("[data-testid=webhook-attempts]").First.ClickAsync();
+        await page.WaitForSelectorAsync("[data-testid=webhook-attempt-row]");
+    }
+
+    /// <summary>A callback inside a private network, refused with its reason under the field.</summary>
+    public static async Task SaveAPrivateWebhookUrlAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.FillAsync("[data-testid=webhook-settings] input", "https://10.0.0.8/hook");
+        await page.ClickAsync("[data-testid=webhook-url-save]");
+        await page.WaitForSelectorAsync("[data-testid=webhook-settings] .mud-input-error");
+    }
+
+    /// <summary>The confirmation before a new signing secret replaces the old one (left open).</summary>
+    public static async Task AskToRotateTheWebhookSecretAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.ClickAsync("[data-testid=webhook-secret-rotate]");
+        await page.WaitForSelectorAsync(".mud-dialog .mud-message-box__yes-button");
+    }
+
+    /// <summary>A new signing secret, shown once.</summary>
+    public static async Task RotateTheWebhookSecretAsync(IPage page, PlaywrightFixture browser)
+    {
+        await AskToRotateTheWebhookSecretAsync(page, browser);
+        await page.ClickAsync(".mud-dialog .mud-message-box__yes-button");
+        await page.WaitForSelectorAsync("[data-testid=webhook-secret]");
     }
 
     /// <summary>A staff member with an authenticator, after the password: the second-factor page.</summary>
