@@ -1,3 +1,5 @@
+using ScorePortal.Features.Enterprises.Figures;
+
 namespace ScorePortal.Features.Enterprises;
 
 /// <summary>
@@ -8,11 +10,13 @@ public static class EnterprisesExtensions
 {
     public static WebApplicationBuilder AddEnterprises(this WebApplicationBuilder builder)
     {
+        builder.AddEnterpriseFigures();
         return builder;
     }
 
     public static WebApplication MapEnterprises(this WebApplication app)
     {
+        app.MapEnterpriseFigures();
         return app;
     }
 }

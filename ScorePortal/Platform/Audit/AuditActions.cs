@@ -57,6 +57,11 @@ public static class AuditActions
     public const string ReviewDecide = "review.decide";
     public const string ReviewSlots = "review.slots";
 
+    // Enterprise department figures: roster uploads (counts only) and exports of the suppressed figures.
+    public const string EnterpriseRosterUpload = "enterprise.roster.upload";
+    public const string EnterpriseRosterUploadRefused = "enterprise.roster.upload.refused";
+    public const string EnterpriseFiguresExport = "enterprise.figures.export";
+
     public const string KeyRotation = "security.keys.rotate";
 
     // Anomaly monitors: an admin lifts an address's lookup block (reason required).
