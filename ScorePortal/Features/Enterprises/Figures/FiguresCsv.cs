@@ -19,7 +19,7 @@ public static class FiguresCsv
         ArgumentNullException.ThrowIfNull(t);
         using var stream = new MemoryStream();
         stream.Write(Encoding.UTF8.Preamble);
-        using (var writer = CsvWriter.Create(stream, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true))
+        using (var writer = CsvWriter.Create(stream, new CsvWriterOptions { Injection = CsvInjection.Escape, ValidateFieldCount = false }, leaveOpen: true))
         {
             writer.WriteRecord([t["EnterpriseFigures.Title"].Value, t["EnterpriseFigures.Export.People", view.People].Value]);
             writer.WriteRecord([t["EnterpriseFigures.Legend"].Value]);
