@@ -62,7 +62,7 @@ public sealed class AccessibilityTests(PlaywrightFixture browser)
         {
             await page.SetViewportSizeAsync(Widths[0], 900);
             await page.GotoAsync(target.Url);
-            var interactive = target.Role is AreaRole.Staff or AreaRole.Expert or AreaRole.Admin;
+            var interactive = target.Role is AreaRole.Staff or AreaRole.Expert or AreaRole.Admin or AreaRole.Enterprise;
             if (interactive) await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
             Assert.Equal(culture, await page.Locator("html").GetAttributeAsync("lang"));
             if (target.Setup is not null) await target.Setup(page, browser);
@@ -123,7 +123,10 @@ public sealed class AccessibilityTests(PlaywrightFixture browser)
     private async Task SignInAsync(IPage page, AreaRole role, string culture)
     {
         var (email, password) = await PageStates.CreateAccountAsync(browser, role);
-        var home = role switch { AreaRole.Staff => "/staff", AreaRole.Expert => "/expert", AreaRole.Admin => "/admin", _ => "/" };
+        var home = role switch
+        {
+            AreaRole.Staff => "/staff", AreaRole.Expert => "/expert", AreaRole.Admin => "/admin", AreaRole.Enterprise => "/enterprise/figures", _ => "/",
+        };
         await page.GotoAsync($"/Account/Login?returnUrl={Uri.EscapeDataString(home)}");
         await page.FillAsync("#login-email", email);
         await page.FillAsync("#login-password", password);

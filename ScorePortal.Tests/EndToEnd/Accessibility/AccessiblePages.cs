@@ -11,6 +11,9 @@ public enum AreaRole
     Staff,
     Expert,
     Admin,
+
+    /// <summary>An Enterprise account acting for an enterprise whose roster and figures exist (PageStates.CreateAccountAsync).</summary>
+    Enterprise,
 }
 
 /// <summary>
@@ -95,6 +98,10 @@ public static class AccessiblePages
         new("admin-audit", "/admin/audit", AreaRole.Admin),
         new("admin-links", "/admin/links", AreaRole.Admin),
         new("admin-links-found", "/admin/links", AreaRole.Admin, PageStates.FindARecordLinkAsync),
+
+        // Enterprise area.
+        new("enterprise-figures", "/enterprise/figures", AreaRole.Enterprise),
+        new("enterprise-figures-upload-errors", "/enterprise/figures", AreaRole.Enterprise, PageStates.UploadARosterWithBadRowsAsync),
     ];
 
     public static TheoryData<string, string> Cases()

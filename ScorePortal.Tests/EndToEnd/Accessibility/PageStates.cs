@@ -295,6 +295,27 @@ public static class PageStates
         await page.WaitForSelectorAsync("[data-testid=links-record]");
     }
 
+    /// <summary>A roster with a duplicate employee id: the refusal and its table of row errors, the stored figures unchanged.</summary>
+    public static async Task UploadARosterWithBadRowsAsync(IPage page, PlaywrightFixture browser)
+    {
+        var content = Encoding.UTF8.GetBytes("employee_id,department,performance\nE1,研发中心,80\nE1,市场部,abc\n");
+        for (var attempt = 0; ; attempt++)
+        {
+            await page.SetInputFilesAsync("[data-testid=roster-file]", new FilePayload { Name = "roster.csv", MimeType = "text/csv", Buffer = content });
+            try
+            {
+                await page.WaitForSelectorAsync("[data-testid=roster-chosen]", new() { Timeout = 3000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                await page.SetInputFilesAsync("[data-testid=roster-file]", Array.Empty<string>());
+            }
+        }
+        await page.ClickAsync("[data-testid=roster-upload]");
+        await page.WaitForSelectorAsync("[data-testid=roster-errors]");
+    }
+
     /// <summary>A fresh account of the role (staff bound to Beijing), with the demo password.</summary>
     public static async Task<(string Email, string Password)> CreateAccountAsync(PlaywrightFixture browser, AreaRole role)
     {
@@ -305,6 +326,9 @@ public static class PageStates
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, ProvinceCode = role == AreaRole.Staff ? "11" : null };
         Assert.True((await users.CreateAsync(user, password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, role.ToString())).Succeeded);
+        // An enterprise account acts for one enterprise; this one has a roster, so its figures page shows tables and charts.
+        if (role == AreaRole.Enterprise)
+            await ScorePortal.Tests.Features.Enterprises.Figures.EnterpriseTestData.EnterpriseWithFiguresAsync(browser.Portal.Services, user.Id, "无障碍测试企业 " + email[..20]);
         return (email, password);
     }
 

@@ -108,4 +108,36 @@ internal static class EnterpriseTestData
             .OrderByDescending(g => g.Select(r => r.CandidateId).Distinct().Count()).ThenBy(g => g.Key).First();
         return (best.Key, best.Select(r => r.CandidateId).Distinct().Order().Take(count).ToList());
     }
+
+    /// <summary>
+    /// Attaches an account to a new enterprise whose stored roster holds up to eight demo candidates with released
+    /// results (one department of up to six, one of two), consenting to the qualification they sat: the figures page
+    /// then shows tables, charts and "&lt;5" cells (the accessibility checks look at that state).
+    /// </summary>
+    public static async Task<int> EnterpriseWithFiguresAsync(IServiceProvider services, string userId, string name)
+    {
+        var enterpriseId = await EnterpriseAsync(services, name);
+        var (qualificationId, candidates) = await CandidatesWithResultsAsync(services, 8);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await using var db = Db(services);
+        db.EnterpriseMembers.Add(new EnterpriseMember { UserId = userId, EnterpriseId = enterpriseId, AddedAt = now });
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var employeeId = $"A11Y-{enterpriseId}-{i + 1:D2}";
+            var consent = new Consent
+            {
+                CandidateId = candidates[i], EnterpriseId = enterpriseId, EmployeeId = employeeId, Fields = ConsentFields.AllText,
+                GrantedAt = now.AddDays(-1), ExpiresAt = now.AddDays(365),
+            };
+            consent.Qualifications.Add(new ConsentQualification { QualificationId = qualificationId });
+            db.Consents.Add(consent);
+            db.RosterEntries.Add(new RosterEntry
+            {
+                EnterpriseId = enterpriseId, EmployeeId = employeeId, Department = i < candidates.Count - 2 ? "研发中心" : "市场部",
+                Performance = 70 + i * 3, YearsOfService = i, UploadedAt = now,
+            });
+        }
+        await db.SaveChangesAsync();
+        return enterpriseId;
+    }
 }
