@@ -5,9 +5,9 @@ using ScorePortal.Operations;
 namespace ScorePortal.Account;
 
 /// <summary>
-/// What a passed second verification opens, named in its cookie. <see cref="StepUp.Grant"/> gives the candidate-area
+/// What a passed second verification opens, named in its cookie. <see cref="ScorePortal.Account.StepUp.Grant"/> gives the candidate-area
 /// purposes together (one check of password and code covers the downloads and the consents to enterprises for
-/// <see cref="StepUp.Lifetime"/>); each place that needs it asks for its own purpose, so a purpose added later for a
+/// <see cref="ScorePortal.Account.StepUp.Lifetime"/>); each place that needs it asks for its own purpose, so a purpose added later for a
 /// graver act can be left out of that set and asked for separately.
 /// </summary>
 public static class StepUpPurposes

@@ -16,13 +16,13 @@ public static class ConsentText
     public static ConsentStatus StatusOf(DateTimeOffset? revokedAt, DateTimeOffset expiresAt, DateTimeOffset now) =>
         revokedAt is not null ? ConsentStatus.Revoked : now < expiresAt ? ConsentStatus.Active : ConsentStatus.Expired;
 
-    public static string StatusKey(ConsentStatus status) => "Consent.Status." + status;
+    public static string StatusKey(ConsentStatus status) => "Consents.Status." + status;
 
     /// <summary>A field's name as the candidate reads it (<see cref="ConsentFields"/>); an unknown one keeps its API name.</summary>
-    public static string? FieldKey(string field) => ConsentFields.All.Contains(field) ? "Consent.Field." + field : null;
+    public static string? FieldKey(string field) => ConsentFields.All.Contains(field) ? "Consents.Field." + field : null;
 
     /// <summary>What a field holds, said before the candidate agrees.</summary>
-    public static string FieldHelpKey(string field) => "Consent.FieldHelp." + field;
+    public static string FieldHelpKey(string field) => "Consents.FieldHelp." + field;
 
     /// <summary>The API outcomes "who looked" explains; any other code is shown as a generic refusal with its code.</summary>
     public static readonly IReadOnlySet<string> KnownOutcomes = new HashSet<string>(StringComparer.Ordinal)
@@ -31,7 +31,7 @@ public static class ConsentText
         "address_not_allowed", "rate_limited", "quota_exhausted", "invalid_request",
     };
 
-    public static string? OutcomeKey(string outcome) => KnownOutcomes.Contains(outcome) ? "Consent.Outcome." + outcome : null;
+    public static string? OutcomeKey(string outcome) => KnownOutcomes.Contains(outcome) ? "Consents.Outcome." + outcome : null;
 
     public static IEnumerable<string> FieldsOf(string stored) =>
         stored.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -39,18 +39,18 @@ public abstract record GrantConsentOutcome
 public sealed class GrantConsent(IDbContextFactory<ScorePortalDbContext> dbFactory, ConsentChoices choices, ILimitsStore limits,
     IOptions<ConsentOptions> options, AuditLog audit, TimeProvider time, ILogger<GrantConsent> logger)
 {
-    public const string EmployeeIdRequired = "Consent.Error.EmployeeIdRequired";
-    public const string EmployeeIdInvalid = "Consent.Error.EmployeeIdInvalid";
-    public const string QualificationsRequired = "Consent.Error.QualificationsRequired";
-    public const string ExpiryRequired = "Consent.Error.ExpiryRequired";
-    public const string ExpiryOutOfRange = "Consent.Error.ExpiryOutOfRange";
-    public const string AgreementRequired = "Consent.Error.AgreementRequired";
-    public const string QualificationNotYours = "Consent.Error.QualificationNotYours";
-    public const string EmployeeIdTaken = "Consent.Error.EmployeeIdTaken";
-    public const string AlreadyGranted = "Consent.Error.AlreadyGranted";
-    public const string EnterpriseUnavailable = "Consent.Error.EnterpriseUnavailable";
-    public const string NotLinked = "Consent.Error.NotLinked";
-    public const string TooManyAttempts = "Consent.Error.TooManyAttempts";
+    public const string EmployeeIdRequired = "Consents.Error.EmployeeIdRequired";
+    public const string EmployeeIdInvalid = "Consents.Error.EmployeeIdInvalid";
+    public const string QualificationsRequired = "Consents.Error.QualificationsRequired";
+    public const string ExpiryRequired = "Consents.Error.ExpiryRequired";
+    public const string ExpiryOutOfRange = "Consents.Error.ExpiryOutOfRange";
+    public const string AgreementRequired = "Consents.Error.AgreementRequired";
+    public const string QualificationNotYours = "Consents.Error.QualificationNotYours";
+    public const string EmployeeIdTaken = "Consents.Error.EmployeeIdTaken";
+    public const string AlreadyGranted = "Consents.Error.AlreadyGranted";
+    public const string EnterpriseUnavailable = "Consents.Error.EnterpriseUnavailable";
+    public const string NotLinked = "Consents.Error.NotLinked";
+    public const string TooManyAttempts = "Consents.Error.TooManyAttempts";
 
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
