@@ -69,7 +69,8 @@ internal static partial class ConsentTestSupport
         return (userId, await BindAsync(portal, userId, null));
     }
 
-    private static async Task<int> BindAsync(PortalFactory portal, string userId, string? idNumber)
+    /// <summary>Binds the account to the featured record <paramref name="idNumber"/>, or to any free record with a registration.</summary>
+    public static async Task<int> BindAsync(PortalFactory portal, string userId, string? idNumber)
     {
         await using var db = await DbAsync(portal);
         var now = DateTimeOffset.UtcNow;
