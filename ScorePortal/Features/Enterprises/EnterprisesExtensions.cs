@@ -8,6 +8,7 @@ public static class EnterprisesExtensions
 {
     public static WebApplicationBuilder AddEnterprises(this WebApplicationBuilder builder)
     {
+        Consents.ConsentsExtensions.AddConsents(builder);
         return builder;
     }
 
