@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using ScorePortal.Tests.EndToEnd.Enterprises;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.EndToEnd.Accessibility;
@@ -69,6 +70,10 @@ public static class AccessiblePages
         new("me-reviews", "/me/reviews", AreaRole.Candidate),
         new("me-reviews-apply", "/me", AreaRole.Candidate, PageStates.OpenTheReviewFormAsync),
         new("me-review-not-found", "/me/reviews/999999", AreaRole.Candidate),
+        new("me-consents", "/me/consents", AreaRole.Candidate, ConsentPageStates.OpenConsentsWithARevokeConfirmationAsync),
+        new("me-consents-search", "/me/consents/new", AreaRole.Candidate, ConsentPageStates.SearchEnterprisesAsync),
+        new("me-consents-form-errors", "/me/consents/new", AreaRole.Candidate, ConsentPageStates.SubmitAnEmptyGrantFormAsync),
+        new("me-consents-access", "/me/consents/access", AreaRole.Candidate, ConsentPageStates.OpenWhoLookedAsync),
         new("stepup", "/Account/StepUp", AreaRole.Candidate),
         new("stepup-errors", "/Account/StepUp", AreaRole.Candidate, PageStates.SubmitEmptyStepUpAsync),
         new("change-password", "/Account/Manage/ChangePassword", AreaRole.Candidate),

@@ -1,5 +1,3 @@
-using ScorePortal.Features.Enterprises.Figures;
-
 namespace ScorePortal.Features.Enterprises;
 
 /// <summary>
@@ -10,13 +8,14 @@ public static class EnterprisesExtensions
 {
     public static WebApplicationBuilder AddEnterprises(this WebApplicationBuilder builder)
     {
-        builder.AddEnterpriseFigures();
+        Consents.ConsentsExtensions.AddConsents(builder);
+        Figures.FiguresExtensions.AddEnterpriseFigures(builder);
         return builder;
     }
 
     public static WebApplication MapEnterprises(this WebApplication app)
     {
-        app.MapEnterpriseFigures();
+        Figures.FiguresExtensions.MapEnterpriseFigures(app);
         return app;
     }
 }

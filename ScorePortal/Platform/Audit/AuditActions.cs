@@ -67,6 +67,10 @@ public static class AuditActions
     // Anomaly monitors: an admin lifts an address's lookup block (reason required).
     public const string AddressBlockLift = "alert.block.lift";
 
+    // Consents to enterprises: a candidate grants (or is refused) and revokes; ids only.
+    public const string ConsentGrant = "consent.grant";
+    public const string ConsentRevoke = "consent.revoke";
+
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
     /// the newest checkpoint can be deleted from the database unseen, and these are the ones someone would delete.
