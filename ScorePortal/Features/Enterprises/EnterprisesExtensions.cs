@@ -1,3 +1,5 @@
+using ScorePortal.Features.Enterprises.Api;
+
 namespace ScorePortal.Features.Enterprises;
 
 /// <summary>
@@ -8,11 +10,13 @@ public static class EnterprisesExtensions
 {
     public static WebApplicationBuilder AddEnterprises(this WebApplicationBuilder builder)
     {
+        builder.AddEnterpriseApi();
         return builder;
     }
 
     public static WebApplication MapEnterprises(this WebApplication app)
     {
+        app.MapEnterpriseApi();
         return app;
     }
 }
