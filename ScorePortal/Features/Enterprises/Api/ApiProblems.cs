@@ -56,7 +56,7 @@ public static class ApiProblems
         var headers = context.Response.Headers;
         if (problem == InvalidKey) headers.WWWAuthenticate = "Bearer";
         if (retryAfter is { } wait)
-            headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            headers.RetryAfter = RetryAfterSeconds(wait).ToString(CultureInfo.InvariantCulture);
         headers.CacheControl = "no-store";
         var body = new ApiProblemBody(ProblemTypePrefix + problem.Code, texts[problem.TitleKey], problem.Status, texts[problem.DetailKey],
             problem.Code, System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier);
@@ -64,4 +64,7 @@ public static class ApiProblems
     }
 
     public const string ProblemContentType = "application/problem+json";
+
+    /// <summary>Whole seconds, at least 1, rounded up from whole milliseconds (a window's extra tick is not a second).</summary>
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(Math.Floor(wait.TotalMilliseconds) / 1000));
 }

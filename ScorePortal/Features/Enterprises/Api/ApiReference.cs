@@ -45,11 +45,25 @@ public static class ApiReference
                 };
                 return Task.CompletedTask;
             });
-            o.AddOperationTransformer((operation, context, _) =>
+            o.AddOperationTransformer(async (operation, context, ct) =>
             {
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
-                if (operation.RequestBody?.Content?.TryGetValue("application/json", out var request) == true)
-                    request.Example = JsonNode.Parse("""{"employee_id": "E2023001", "exam_type": "高级系统架构设计师"}""");
+                var schema = await context.GetOrCreateSchemaAsync(typeof(ExamResultRequest), null, ct);
+                schema.Required = new HashSet<string>(StringComparer.Ordinal) { "employee_id", "exam_type" };
+                schema.AdditionalPropertiesAllowed = false;
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "JSON of at most 4 KB with exactly these two members.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new()
+                        {
+                            Schema = schema,
+                            Example = JsonNode.Parse("""{"employee_id": "E2023001", "exam_type": "高级系统架构设计师"}"""),
+                        },
+                    },
+                };
                 foreach (var (status, response) in operation.Responses ?? [])
                 {
                     if (response.Content is null) continue;
@@ -59,7 +73,6 @@ public static class ApiReference
                         else if (mediaType == ApiProblems.ProblemContentType && ProblemExample(status) is { } example) content.Example = example;
                     }
                 }
-                return Task.CompletedTask;
             });
         });
     }

@@ -23,7 +23,8 @@ public sealed record ExamTypeIndex(IReadOnlyDictionary<string, ExamType> ByName)
 /// sides are compared folded (<see cref="Fold"/>): NFKC, so full-width letters, digits and spaces are the ASCII ones;
 /// lower case; white space removed. A name two qualifications share names the active one, or nothing when both are
 /// (or neither is) active. The index comes from HybridCache under the catalog's tag, so every catalog edit
-/// (<see cref="ResultCatalog.InvalidateAsync"/>) clears it with the lookup's snapshot.
+/// (<see cref="ResultCatalog.InvalidateAsync"/>) clears it with the lookup's snapshot, and a name not found reads the
+/// catalog afresh at most every ten seconds (a qualification added on another instance within the minute).
 /// </summary>
 public sealed class ExamTypes(HybridCache cache, IDbContextFactory<ScorePortalDbContext> dbFactory)
 {
@@ -31,14 +32,28 @@ public sealed class ExamTypes(HybridCache cache, IDbContextFactory<ScorePortalDb
 
     private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(1), LocalCacheExpiration = TimeSpan.FromMinutes(1) };
 
+    private const string CacheKey = "catalog:exam-types";
+
+    /// <summary>A miss reads the catalog afresh at most this often (a qualification added on another instance within the minute).</summary>
+    private const long RefreshOnMissMilliseconds = 10_000;
+
+    private long _refreshedAt = long.MinValue;
+
     /// <summary>The qualification <paramref name="examType"/> names, or null.</summary>
     public async ValueTask<ExamType?> FindAsync(string examType, CancellationToken ct)
     {
         var key = Fold(examType);
         if (key.Length == 0) return null;
-        var index = await cache.GetOrCreateAsync("catalog:exam-types", async token => await BuildAsync(token), Entry, [ResultCatalog.Tag], ct);
-        return index.ByName.GetValueOrDefault(key);
+        if ((await IndexAsync(ct)).ByName.GetValueOrDefault(key) is { } found) return found;
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _refreshedAt);
+        if (now - last < RefreshOnMissMilliseconds || Interlocked.CompareExchange(ref _refreshedAt, now, last) != last) return null;
+        await cache.RemoveAsync(CacheKey, ct);
+        return (await IndexAsync(ct)).ByName.GetValueOrDefault(key);
     }
+
+    private ValueTask<ExamTypeIndex> IndexAsync(CancellationToken ct) =>
+        cache.GetOrCreateAsync(CacheKey, async token => await BuildAsync(token), Entry, [ResultCatalog.Tag], ct);
 
     /// <summary>NFKC, lower case (invariant), every white-space character removed; empty when it cannot be normalized.</summary>
     public static string Fold(string? text)
