@@ -104,6 +104,8 @@ public static class ApiReference
                 .DisableTelemetry()
                 .DisableAgent()
                 .DisableMcp()
+                .HideDeveloperTools()
+                .HideClientButton()
                 .AddPreferredSecuritySchemes([BearerScheme]))
             .AllowAnonymous();
     }

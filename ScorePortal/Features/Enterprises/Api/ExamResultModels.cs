@@ -6,14 +6,17 @@ using System.Text.Unicode;
 
 namespace ScorePortal.Features.Enterprises.Api;
 
-/// <summary>The body of <c>POST /api/v1/exam/result</c>: one employee, one qualification. No other member is accepted.</summary>
+/// <summary>
+/// The body of <c>POST /api/v1/exam/result</c>: one employee, one qualification. No other member is accepted. Both are
+/// required; a missing one reads as null here (the endpoint answers <c>invalid_request</c>).
+/// </summary>
 /// <param name="EmployeeId">The enterprise's number for the employee, as the employee gave it when consenting (case, width and surrounding spaces do not matter).</param>
 /// <param name="ExamType">The qualification: its code (<c>S03</c>), its name (<c>系统架构设计师</c>, <c>System Architecture Designer</c>) or level and name (<c>高级系统架构设计师</c>).</param>
 public sealed record ExamResultRequest(
     [property: JsonPropertyName("employee_id"), Description("The enterprise's number for the employee, as given when consenting (case, width and surrounding spaces do not matter).")]
-    string? EmployeeId,
+    string EmployeeId,
     [property: JsonPropertyName("exam_type"), Description("The qualification: its code (S03), its name (系统架构设计师 / System Architecture Designer) or level and name (高级系统架构设计师).")]
-    string? ExamType);
+    string ExamType);
 
 /// <summary>The answer when results are disclosed: <c>{"status": "success", "data": {…}}</c>.</summary>
 public sealed record ExamResultResponse(

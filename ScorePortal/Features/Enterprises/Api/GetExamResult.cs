@@ -51,7 +51,7 @@ public sealed class GetExamResult(
 
     private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
-    /// <summary>The endpoint: a static handler, as every minimal API of the portal.</summary>
+    /// <summary>One consenting employee's result in one qualification.</summary>
     public static Task<Results<JsonHttpResult<ExamResultResponse>, JsonHttpResult<ApiProblemBody>>> HandleAsync(
         HttpContext context, [FromServices] GetExamResult useCase) => useCase.RunAsync(context);
 
