@@ -1,3 +1,7 @@
+using ScorePortal.Features.Enterprises.Api;
+using ScorePortal.Features.Enterprises.Consents;
+using ScorePortal.Features.Enterprises.Figures;
+
 namespace ScorePortal.Features.Enterprises;
 
 /// <summary>
@@ -8,14 +12,16 @@ public static class EnterprisesExtensions
 {
     public static WebApplicationBuilder AddEnterprises(this WebApplicationBuilder builder)
     {
-        Consents.ConsentsExtensions.AddConsents(builder);
-        Figures.FiguresExtensions.AddEnterpriseFigures(builder);
+        builder.AddConsents();
+        builder.AddEnterpriseApi();
+        builder.AddEnterpriseFigures();
         return builder;
     }
 
     public static WebApplication MapEnterprises(this WebApplication app)
     {
-        Figures.FiguresExtensions.MapEnterpriseFigures(app);
+        app.MapEnterpriseApi();
+        app.MapEnterpriseFigures();
         return app;
     }
 }

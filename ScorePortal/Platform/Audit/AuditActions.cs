@@ -64,6 +64,9 @@ public static class AuditActions
 
     public const string KeyRotation = "security.keys.rotate";
 
+    /// <summary>One call of the enterprise API that identified a key (ids and the outcome only; the access log holds the rest).</summary>
+    public const string EnterpriseApiCall = "enterprise.api.call";
+
     // Anomaly monitors: an admin lifts an address's lookup block (reason required).
     public const string AddressBlockLift = "alert.block.lift";
 
