@@ -1,4 +1,9 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -10,14 +15,17 @@ using static ScorePortal.Tests.Features.Enterprises.Consents.ConsentTestSupport;
 
 namespace ScorePortal.Tests.EndToEnd.Enterprises;
 
-/// <summary>A candidate gives an employer access to their results, sees who looked, and takes the access back, in Chromium.</summary>
+/// <summary>
+/// A candidate gives an employer access to their results, the employer's system calls the API, the candidate sees who
+/// looked and takes the access back, and the next call is refused: in Chromium, with the API over real HTTP.
+/// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed partial class ConsentFlowTests(PlaywrightFixture browser)
 {
     private const string Password = "consent-flow-2026";
 
     [Fact]
-    public async Task Candidate_grants_an_employer_access_after_the_second_verification_sees_who_looked_and_revokes()
+    public async Task Candidate_grants_an_employer_access_after_the_second_verification_sees_its_call_and_revokes_and_the_next_call_gets_no_consent()
     {
         var portal = browser.Portal;
         var enterpriseName = "浙江之江智能科技有限公司" + Guid.NewGuid().ToString("N")[..6];
@@ -32,7 +40,7 @@ public sealed partial class ConsentFlowTests(PlaywrightFixture browser)
             await users.AddToRoleAsync(user, Roles.Candidate);
             userId = user.Id;
         }
-        var candidateId = await BindAsync(portal, userId, null);
+        var (candidateId, qualification) = await BindWithReleasedResultAsync(portal, userId);
         var employeeId = "ZJ" + Random.Shared.Next(100000, 999999);
 
         var page = await browser.NewPageAsync();
@@ -55,7 +63,7 @@ public sealed partial class ConsentFlowTests(PlaywrightFixture browser)
         await Assertions.Expect(page.GetByTestId("consent-statement-purpose")).ToHaveTextAsync("核验员工的职业资格证书，用于岗位聘任");
         Assert.Equal(ConsentFields.All, await page.Locator("[data-testid=consent-fields] li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.field)"));
         await page.FillAsync("#consent-employee-id", employeeId.ToLowerInvariant());
-        await page.Locator("[data-testid=consent-qualification]").First.CheckAsync();
+        await page.CheckAsync($"#consent-q-{qualification.Id}");
         await page.CheckAsync("#consent-agree");
         await PlaywrightFixture.ScreenshotAsync(page, "consent-grant");
         await page.ClickAsync("[data-testid=consent-submit]");
@@ -71,7 +79,7 @@ public sealed partial class ConsentFlowTests(PlaywrightFixture browser)
         await page.ClickAsync("[data-testid=stepup-submit]");
         await page.WaitForSelectorAsync("[data-testid=consent-draft-restored]");
         await Assertions.Expect(page.Locator("#consent-employee-id")).ToHaveValueAsync(employeeId);
-        await Assertions.Expect(page.Locator("[data-testid=consent-qualification]").First).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator($"#consent-q-{qualification.Id}")).ToBeCheckedAsync();
         await Assertions.Expect(page.Locator("#consent-agree")).Not.ToBeCheckedAsync();
         await page.CheckAsync("#consent-agree");
         await page.ClickAsync("[data-testid=consent-submit]");
@@ -81,18 +89,25 @@ public sealed partial class ConsentFlowTests(PlaywrightFixture browser)
         await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "Active");
         await Assertions.Expect(row.GetByTestId("consent-employee-id")).ToHaveTextAsync(employeeId);
 
-        // The employer's call as the API logs it: the candidate sees it under "who looked".
+        // The employer's HR system calls the API with its key: the answer is the results, and the candidate sees the call
+        // under "who looked".
+        string key;
         await using (var db = await DbAsync(portal))
         {
-            var consent = db.Consents.Single(c => c.CandidateId == candidateId && c.EnterpriseId == enterpriseId);
-            db.ApiAccessLog.Add(new ApiAccess
+            var (secret, prefix, hash) = ApiKeySecrets.NewKey();
+            db.ApiKeys.Add(new ApiKey
             {
-                At = DateTimeOffset.UtcNow, EnterpriseId = enterpriseId, ApiKeyId = 1, EmployeeId = employeeId, ConsentId = consent.Id,
-                CandidateId = candidateId, QualificationId = db.ConsentQualifications.Where(q => q.ConsentId == consent.Id).Select(q => q.QualificationId).First(),
-                Outcome = "success", Fields = ConsentFields.AllText,
+                EnterpriseId = enterpriseId, Label = "HR", Prefix = prefix, Hash = hash, RateLimitPerMinute = 60, DailyQuota = 1000,
+                CreatedAt = DateTimeOffset.UtcNow,
             });
             await db.SaveChangesAsync();
+            key = secret;
         }
+        using var hr = new HttpClient { BaseAddress = browser.BaseAddress };
+        var first = await CallAsync(hr, key, employeeId, qualification.Code);
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal("success", first.Body.GetProperty("status").GetString());
+
         await page.ClickAsync("[data-testid=consents-access-link]");
         var access = page.Locator("[data-testid=access-row]");
         await Assertions.Expect(access).ToHaveCountAsync(1);
@@ -109,6 +124,51 @@ public sealed partial class ConsentFlowTests(PlaywrightFixture browser)
         await page.WaitForSelectorAsync("[data-testid=consents-notice]");
         await Assertions.Expect(page.Locator("[data-testid=consent-row]", new() { HasText = enterpriseName })).ToHaveAttributeAsync("data-status", "Revoked");
         await PlaywrightFixture.ScreenshotAsync(page, "consent-revoked");
+
+        // The next call is refused at once, and that call is listed too.
+        var second = await CallAsync(hr, key, employeeId, qualification.Code);
+        Assert.Equal(HttpStatusCode.Forbidden, second.Status);
+        Assert.Equal("no_consent", second.Body.GetProperty("code").GetString());
+        Assert.False(second.Body.TryGetProperty("data", out _));
+        await page.ClickAsync("[data-testid=consents-access-link]");
+        await Assertions.Expect(access).ToHaveCountAsync(2);
+        await Assertions.Expect(access.First.GetByTestId("access-outcome")).ToHaveTextAsync("已拒绝：授权已撤回或不含该资格");
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(HttpClient client, string key, string employeeId, string examType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/exam/result")
+        {
+            Content = JsonContent.Create(new Dictionary<string, string> { ["employee_id"] = employeeId, ["exam_type"] = examType }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await client.SendAsync(request);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, json.RootElement.Clone());
+    }
+
+    /// <summary>
+    /// Binds the account to a free demo record with released results, and names one qualification of them: the API's
+    /// answer is then the results, not "no result".
+    /// </summary>
+    private static async Task<(int CandidateId, (int Id, string Code) Qualification)> BindWithReleasedResultAsync(PortalFactory portal, string userId)
+    {
+        await using var db = await DbAsync(portal);
+        var now = DateTimeOffset.UtcNow;
+        var released = (await db.ExamSessions.AsNoTracking().ToListAsync()).Where(s => s.IsReleased(now)).Select(s => s.Id).ToList();
+        var choices = await db.SubjectScores.AsNoTracking()
+            .Where(s => s.ResultBatch.Status == ResultBatchStatus.Published && released.Contains(s.Registration.ExamSessionId)
+                && s.Registration.Candidate.UserId == null)
+            .OrderByDescending(s => s.Registration.CandidateId)
+            .Select(s => new { s.Registration.CandidateId, s.Registration.QualificationId, s.Registration.Qualification.Code })
+            .Take(200).ToListAsync();
+        foreach (var choice in choices.DistinctBy(c => c.CandidateId))
+        {
+            if (await db.Candidates.Where(c => c.Id == choice.CandidateId && c.UserId == null)
+                    .ExecuteUpdateAsync(set => set.SetProperty(c => c.UserId, userId).SetProperty(c => c.LinkedAt, now)) == 1)
+                return (choice.CandidateId, (choice.QualificationId, choice.Code));
+        }
+        throw new InvalidOperationException("No free demo record with released results left.");
     }
 
     [GeneratedRegex(@"\b\d{6}\b")]
