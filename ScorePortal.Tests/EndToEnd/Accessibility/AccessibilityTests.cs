@@ -123,7 +123,10 @@ public sealed class AccessibilityTests(PlaywrightFixture browser)
     private async Task SignInAsync(IPage page, AreaRole role, string culture)
     {
         var (email, password) = await PageStates.CreateAccountAsync(browser, role);
-        var home = role switch { AreaRole.Staff => "/staff", AreaRole.Expert => "/expert", AreaRole.Admin => "/admin", AreaRole.Enterprise => "/enterprise/webhooks", _ => "/" };
+        var home = role switch
+        {
+            AreaRole.Staff => "/staff", AreaRole.Expert => "/expert", AreaRole.Admin => "/admin", AreaRole.Enterprise => "/enterprise/figures", _ => "/",
+        };
         await page.GotoAsync($"/Account/Login?returnUrl={Uri.EscapeDataString(home)}");
         await page.FillAsync("#login-email", email);
         await page.FillAsync("#login-password", password);

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using ScorePortal.Tests.EndToEnd.Enterprises;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.EndToEnd.Accessibility;
@@ -12,7 +13,7 @@ public enum AreaRole
     Expert,
     Admin,
 
-    /// <summary>An Enterprise account acting for an enterprise of its own (with a callback and two notices in its log).</summary>
+    /// <summary>An Enterprise account acting for an enterprise whose roster and figures exist, with a callback and two notices in its log (PageStates.CreateAccountAsync).</summary>
     Enterprise,
 }
 
@@ -69,6 +70,10 @@ public static class AccessiblePages
         new("me-reviews", "/me/reviews", AreaRole.Candidate),
         new("me-reviews-apply", "/me", AreaRole.Candidate, PageStates.OpenTheReviewFormAsync),
         new("me-review-not-found", "/me/reviews/999999", AreaRole.Candidate),
+        new("me-consents", "/me/consents", AreaRole.Candidate, ConsentPageStates.OpenConsentsWithARevokeConfirmationAsync),
+        new("me-consents-search", "/me/consents/new", AreaRole.Candidate, ConsentPageStates.SearchEnterprisesAsync),
+        new("me-consents-form-errors", "/me/consents/new", AreaRole.Candidate, ConsentPageStates.SubmitAnEmptyGrantFormAsync),
+        new("me-consents-access", "/me/consents/access", AreaRole.Candidate, ConsentPageStates.OpenWhoLookedAsync),
         new("stepup", "/Account/StepUp", AreaRole.Candidate),
         new("stepup-errors", "/Account/StepUp", AreaRole.Candidate, PageStates.SubmitEmptyStepUpAsync),
         new("change-password", "/Account/Manage/ChangePassword", AreaRole.Candidate),
@@ -102,6 +107,8 @@ public static class AccessiblePages
         new("admin-enterprise-webhooks-attempts", "/admin", AreaRole.Admin, PageStates.OpenAnEnterprisesWebhookAttemptsAsync),
 
         // Enterprise area.
+        new("enterprise-figures", "/enterprise/figures", AreaRole.Enterprise),
+        new("enterprise-figures-upload-errors", "/enterprise/figures", AreaRole.Enterprise, PageStates.UploadARosterWithBadRowsAsync),
         new("enterprise-webhooks", "/enterprise/webhooks", AreaRole.Enterprise),
         new("enterprise-webhooks-attempts", "/enterprise/webhooks", AreaRole.Enterprise, PageStates.ShowWebhookAttemptsAsync),
         new("enterprise-webhooks-url-error", "/enterprise/webhooks", AreaRole.Enterprise, PageStates.SaveAPrivateWebhookUrlAsync),

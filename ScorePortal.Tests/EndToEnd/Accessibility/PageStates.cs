@@ -299,6 +299,27 @@ public static class PageStates
         await page.WaitForSelectorAsync("[data-testid=links-record]");
     }
 
+    /// <summary>A roster with a duplicate employee id: the refusal and its table of row errors, the stored figures unchanged.</summary>
+    public static async Task UploadARosterWithBadRowsAsync(IPage page, PlaywrightFixture browser)
+    {
+        var content = Encoding.UTF8.GetBytes("employee_id,department,performance\nE1,研发中心,80\nE1,市场部,abc\n");
+        for (var attempt = 0; ; attempt++)
+        {
+            await page.SetInputFilesAsync("[data-testid=roster-file]", new FilePayload { Name = "roster.csv", MimeType = "text/csv", Buffer = content });
+            try
+            {
+                await page.WaitForSelectorAsync("[data-testid=roster-chosen]", new() { Timeout = 3000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                await page.SetInputFilesAsync("[data-testid=roster-file]", Array.Empty<string>());
+            }
+        }
+        await page.ClickAsync("[data-testid=roster-upload]");
+        await page.WaitForSelectorAsync("[data-testid=roster-errors]");
+    }
+
     /// <summary>A fresh account of the role (staff bound to Beijing), with the demo password.</summary>
     public static async Task<(string Email, string Password)> CreateAccountAsync(PlaywrightFixture browser, AreaRole role)
     {
@@ -309,35 +330,50 @@ public static class PageStates
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, ProvinceCode = role == AreaRole.Staff ? "11" : null };
         Assert.True((await users.CreateAsync(user, password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, role.ToString())).Succeeded);
+        // An enterprise account acts for one enterprise; this one has a roster, so its figures page shows tables and charts,
+        // and a callback with two notices in its webhook log.
         if (role == AreaRole.Enterprise)
         {
-            await using var db = browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
-            db.EnterpriseMembers.Add(new EnterpriseMember { UserId = user.Id, EnterpriseId = await EnterpriseWithNoticesAsync(browser), AddedAt = DateTimeOffset.UtcNow });
-            await db.SaveChangesAsync();
+            var enterpriseId = await ScorePortal.Tests.Features.Enterprises.Figures.EnterpriseTestData.EnterpriseWithFiguresAsync(browser.Portal.Services, user.Id, "无障碍测试企业 " + email[..20]);
+            await WebhookNoticesAsync(browser, enterpriseId);
         }
         return (email, password);
     }
 
-    /// <summary>
-    /// An enterprise with a callback and two notices in its log (one failed after two attempts, one delivered), without
-    /// outbox messages: nothing is ever sent.
-    /// </summary>
+    /// <summary>An enterprise of its own with a callback and two notices in its log, for an admin to open.</summary>
     private static async Task<int> EnterpriseWithNoticesAsync(PlaywrightFixture browser)
     {
-        var now = DateTimeOffset.UtcNow;
         var n = Random.Shared.NextInt64(10_000_000_000_000, 99_999_999_999_999);
-        await using var db = browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
-        var enterprise = new Enterprise
+        int id;
+        await using (var db = browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext())
         {
-            Name = "无障碍测试企业", CreditCode = "9111" + n.ToString(System.Globalization.CultureInfo.InvariantCulture), ContactName = "联系人",
-            ContactEmail = "hr@example.org", Purpose = "核验员工证书", WebhookUrl = "https://hooks.example.com/scoreportal",
-            WebhookSecret = WebhookSignature.NewSecret(), CreatedAt = now,
-        };
-        db.Enterprises.Add(enterprise);
-        await db.SaveChangesAsync();
+            var enterprise = new Enterprise
+            {
+                Name = "无障碍测试企业", CreditCode = "9111" + n.ToString(System.Globalization.CultureInfo.InvariantCulture), ContactName = "联系人",
+                ContactEmail = "hr@example.org", Purpose = "核验员工证书", CreatedAt = DateTimeOffset.UtcNow,
+            };
+            db.Enterprises.Add(enterprise);
+            await db.SaveChangesAsync();
+            id = enterprise.Id;
+        }
+        await WebhookNoticesAsync(browser, id);
+        return id;
+    }
+
+    /// <summary>
+    /// A callback (a documentation address: refused at once, so nothing ever leaves the machine), a signing secret and two
+    /// notices in the enterprise's log (one failed after two attempts, one delivered), without outbox messages.
+    /// </summary>
+    private static async Task WebhookNoticesAsync(PlaywrightFixture browser, int enterpriseId)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var db = browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
+        var enterprise = await db.Enterprises.SingleAsync(e => e.Id == enterpriseId);
+        enterprise.WebhookUrl = "https://192.0.2.10/scoreportal/notices";
+        enterprise.WebhookSecret = WebhookSignature.NewSecret();
         var failed = new WebhookDelivery
         {
-            EnterpriseId = enterprise.Id, EventId = Guid.NewGuid(), Event = WebhookEvents.Published, EmployeeId = "E2023001",
+            EnterpriseId = enterpriseId, EventId = Guid.NewGuid(), Event = WebhookEvents.Published, EmployeeId = "E2023001",
             IdempotencyKey = WebhookDeliveryHandler.NewIdempotencyKey(), OccurredAt = now, CreatedAt = now, Status = WebhookDeliveryStatus.Failed,
             Attempts = 2, LastAttemptAt = now, LastStatusCode = 500, LastError = "HTTP 500",
         };
@@ -346,14 +382,13 @@ public static class PageStates
         db.WebhookDeliveries.Add(failed);
         var delivered = new WebhookDelivery
         {
-            EnterpriseId = enterprise.Id, EventId = Guid.NewGuid(), Event = WebhookEvents.Superseded, EmployeeId = "E2023002",
+            EnterpriseId = enterpriseId, EventId = Guid.NewGuid(), Event = WebhookEvents.Superseded, EmployeeId = "E2023002",
             IdempotencyKey = WebhookDeliveryHandler.NewIdempotencyKey(), OccurredAt = now.AddHours(-1), CreatedAt = now.AddHours(-1),
             Status = WebhookDeliveryStatus.Delivered, Attempts = 1, LastAttemptAt = now.AddHours(-1), LastStatusCode = 204, DeliveredAt = now.AddHours(-1),
         };
         delivered.AttemptLog.Add(new WebhookAttempt { At = now.AddHours(-1), StatusCode = 204, DurationMs = 25 });
         db.WebhookDeliveries.Add(delivered);
         await db.SaveChangesAsync();
-        return enterprise.Id;
     }
 
     /// <summary>An admin opens one enterprise's webhook notices (the page the enterprise's detail page links to).</summary>
