@@ -14,6 +14,8 @@ namespace ScorePortal.Operations;
 /// <item>No <c>Audit:CheckpointDirectory</c>: the signed audit checkpoints kept outside the database would land beside
 /// the binaries (read-only under the systemd unit) instead of on storage the database's administrators cannot
 /// rewrite.</item>
+/// <item><c>Enterprises:Webhooks:AllowLoopbackHttpForTests</c> set: webhook notices could reach the server's own loopback
+/// services over plain HTTP.</item>
 /// </list>
 /// </summary>
 public static class ProductionStartupChecks
@@ -42,6 +44,9 @@ public static class ProductionStartupChecks
         if (string.IsNullOrWhiteSpace(configuration["Reviews:FilesDirectory"]))
             yield return "Reviews:FilesDirectory must name a writable directory outside the release folder (e.g. " +
                 "/var/lib/scoreportal/review-files): candidates' review materials are kept there, encrypted, and must survive upgrades.";
+        if (bool.TryParse(configuration["Enterprises:Webhooks:AllowLoopbackHttpForTests"], out var loopback) && loopback)
+            yield return "Enterprises:Webhooks:AllowLoopbackHttpForTests lets webhook notices go over plain HTTP to loopback, for the " +
+                "test host's own listener only: remove it (notices go over HTTPS to public addresses only).";
         if (string.IsNullOrWhiteSpace(configuration["Audit:CheckpointDirectory"]))
             yield return "Audit:CheckpointDirectory must name a writable directory outside the database's reach (another volume, " +
                 "an append-only mount): every signed audit checkpoint is appended there, and verify-audit checks the database against it.";

@@ -13,6 +13,14 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
+    /// <summary>
+    /// <c>HttpContext.Items</c> key of a page's own Content-Security-Policy (a string), for the one page that needs a
+    /// script nonce (the API reference, <c>Features/Enterprises/Api/ApiReference</c>): set it before the response starts
+    /// and that response carries it instead of <see cref="ContentSecurityPolicy"/>. Every other response keeps the
+    /// portal's policy.
+    /// </summary>
+    public const string OwnPolicyItem = "SecurityHeaders.OwnContentSecurityPolicy";
+
     public static WebApplicationBuilder AddHardenedEdges(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -44,7 +52,7 @@ public static class SecurityHeaders
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
                 headers.XFrameOptions = "DENY";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = context.Items[OwnPolicyItem] as string ?? ContentSecurityPolicy;
                 return Task.CompletedTask;
             });
             return next(context);

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using ScorePortal.Tests.EndToEnd.Enterprises;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.EndToEnd.Accessibility;
@@ -12,7 +13,10 @@ public enum AreaRole
     Expert,
     Admin,
 
-    /// <summary>A person of an enterprise (with keys and a few calls, so the usage figures show).</summary>
+    /// <summary>
+    /// An Enterprise account acting for an enterprise whose roster and figures exist, with a callback and two notices in
+    /// its log, and keys with calls over the last days (PageStates.CreateAccountAsync).
+    /// </summary>
     Enterprise,
 }
 
@@ -72,6 +76,10 @@ public static class AccessiblePages
         new("me-reviews", "/me/reviews", AreaRole.Candidate),
         new("me-reviews-apply", "/me", AreaRole.Candidate, PageStates.OpenTheReviewFormAsync),
         new("me-review-not-found", "/me/reviews/999999", AreaRole.Candidate),
+        new("me-consents", "/me/consents", AreaRole.Candidate, ConsentPageStates.OpenConsentsWithARevokeConfirmationAsync),
+        new("me-consents-search", "/me/consents/new", AreaRole.Candidate, ConsentPageStates.SearchEnterprisesAsync),
+        new("me-consents-form-errors", "/me/consents/new", AreaRole.Candidate, ConsentPageStates.SubmitAnEmptyGrantFormAsync),
+        new("me-consents-access", "/me/consents/access", AreaRole.Candidate, ConsentPageStates.OpenWhoLookedAsync),
         new("stepup", "/Account/StepUp", AreaRole.Candidate),
         new("stepup-errors", "/Account/StepUp", AreaRole.Candidate, PageStates.SubmitEmptyStepUpAsync),
         new("change-password", "/Account/Manage/ChangePassword", AreaRole.Candidate),
@@ -109,9 +117,18 @@ public static class AccessiblePages
         new("admin-enterprise-networks-errors", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.SaveABadAllowListAsync),
         new("admin-enterprise-revoke-dialog", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.OpenTheRevocationOfAKeyAsync),
         new("admin-enterprise-invite-form", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.OpenTheInvitationFormAsync),
+        new("admin-enterprise-webhooks", "/admin", AreaRole.Admin, PageStates.OpenAnEnterprisesWebhooksAsync),
+        new("admin-enterprise-webhooks-attempts", "/admin", AreaRole.Admin, PageStates.OpenAnEnterprisesWebhookAttemptsAsync),
 
         // Enterprise area.
         new("enterprise", "/enterprise", AreaRole.Enterprise),
+        new("enterprise-figures", "/enterprise/figures", AreaRole.Enterprise),
+        new("enterprise-figures-upload-errors", "/enterprise/figures", AreaRole.Enterprise, PageStates.UploadARosterWithBadRowsAsync),
+        new("enterprise-webhooks", "/enterprise/webhooks", AreaRole.Enterprise),
+        new("enterprise-webhooks-attempts", "/enterprise/webhooks", AreaRole.Enterprise, PageStates.ShowWebhookAttemptsAsync),
+        new("enterprise-webhooks-url-error", "/enterprise/webhooks", AreaRole.Enterprise, PageStates.SaveAPrivateWebhookUrlAsync),
+        new("enterprise-webhooks-rotate-dialog", "/enterprise/webhooks", AreaRole.Enterprise, PageStates.AskToRotateTheWebhookSecretAsync),
+        new("enterprise-webhooks-secret", "/enterprise/webhooks", AreaRole.Enterprise, PageStates.RotateTheWebhookSecretAsync),
     ];
 
     public static TheoryData<string, string> Cases()

@@ -35,18 +35,17 @@ public static class EnterpriseAdminPageStates
         return id;
     }
 
-    /// <summary>Makes the account a member of a new enterprise that has keys and calls over the last days.</summary>
-    public static async Task MakeMemberAsync(PlaywrightFixture browser, string userId)
+    /// <summary>Two keys of the enterprise (one rotated out) and calls over the last days, for its home page.</summary>
+    public static async Task AddKeysAndCallsAsync(PlaywrightFixture browser, int enterpriseId)
     {
-        var id = await EnterpriseAsync(browser);
-        var payroll = await RunAsync<IssuedKey, IssueApiKey>(browser, h => h.HandleAsync(new IssueApiKeyRequest(id, "Payroll", 30, 1000, AdminId)));
+        var hr = await RunAsync<IssuedKey, IssueApiKey>(browser, h => h.HandleAsync(new IssueApiKeyRequest(enterpriseId, "HR system", 60, 5000, AdminId)));
+        Assert.True((await RunAsync<IssuedKey, RotateApiKey>(browser, h => h.HandleAsync(new RotateApiKeyRequest(enterpriseId, hr.Result.Id!.Value, 7, AdminId)))).Succeeded);
         var now = DateTimeOffset.UtcNow;
         await using var scope = browser.Portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScorePortalDbContext>();
-        db.EnterpriseMembers.Add(new EnterpriseMember { UserId = userId, EnterpriseId = id, AddedAt = now, AddedBy = AdminId });
         var outcomes = new[] { "success", "success", "success", "no_consent", "rate_limited" };
         for (var i = 0; i < 20; i++)
-            db.ApiAccessLog.Add(new ApiAccess { EnterpriseId = id, ApiKeyId = payroll.Result.Id!.Value, At = now.AddHours(-7 * i), Outcome = outcomes[i % outcomes.Length] });
+            db.ApiAccessLog.Add(new ApiAccess { EnterpriseId = enterpriseId, ApiKeyId = hr.Result.Id!.Value, At = now.AddHours(-7 * i), Outcome = outcomes[i % outcomes.Length] });
         await db.SaveChangesAsync();
     }
 

@@ -1,11 +1,15 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
+using ScorePortal.Data;
+using ScorePortal.Features.Enterprises;
+using ScorePortal.Features.Enterprises.Webhooks;
 using ScorePortal.Model;
 using ScorePortal.Operations;
 using ScorePortal.Tests.Infrastructure;
@@ -295,6 +299,27 @@ public static class PageStates
         await page.WaitForSelectorAsync("[data-testid=links-record]");
     }
 
+    /// <summary>A roster with a duplicate employee id: the refusal and its table of row errors, the stored figures unchanged.</summary>
+    public static async Task UploadARosterWithBadRowsAsync(IPage page, PlaywrightFixture browser)
+    {
+        var content = Encoding.UTF8.GetBytes("employee_id,department,performance\nE1,研发中心,80\nE1,市场部,abc\n");
+        for (var attempt = 0; ; attempt++)
+        {
+            await page.SetInputFilesAsync("[data-testid=roster-file]", new FilePayload { Name = "roster.csv", MimeType = "text/csv", Buffer = content });
+            try
+            {
+                await page.WaitForSelectorAsync("[data-testid=roster-chosen]", new() { Timeout = 3000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                await page.SetInputFilesAsync("[data-testid=roster-file]", Array.Empty<string>());
+            }
+        }
+        await page.ClickAsync("[data-testid=roster-upload]");
+        await page.WaitForSelectorAsync("[data-testid=roster-errors]");
+    }
+
     /// <summary>A fresh account of the role (staff bound to Beijing), with the demo password.</summary>
     public static async Task<(string Email, string Password)> CreateAccountAsync(PlaywrightFixture browser, AreaRole role)
     {
@@ -305,8 +330,113 @@ public static class PageStates
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, ProvinceCode = role == AreaRole.Staff ? "11" : null };
         Assert.True((await users.CreateAsync(user, password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, role.ToString())).Succeeded);
-        if (role == AreaRole.Enterprise) await EnterpriseAdminPageStates.MakeMemberAsync(browser, user.Id);
+        // An enterprise account acts for one enterprise; this one has a roster, so its figures page shows tables and charts,
+        // a callback with two notices in its webhook log,
+        // and keys with calls, so its home page shows usage.
+        if (role == AreaRole.Enterprise)
+        {
+            var enterpriseId = await ScorePortal.Tests.Features.Enterprises.Figures.EnterpriseTestData.EnterpriseWithFiguresAsync(browser.Portal.Services, user.Id, "无障碍测试企业 " + email[..20]);
+            await WebhookNoticesAsync(browser, enterpriseId);
+            await EnterpriseAdminPageStates.AddKeysAndCallsAsync(browser, enterpriseId);
+        }
         return (email, password);
+    }
+
+    /// <summary>An enterprise of its own with a callback and two notices in its log, for an admin to open.</summary>
+    private static async Task<int> EnterpriseWithNoticesAsync(PlaywrightFixture browser)
+    {
+        var n = Random.Shared.NextInt64(10_000_000_000_000, 99_999_999_999_999);
+        int id;
+        await using (var db = browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext())
+        {
+            var enterprise = new Enterprise
+            {
+                Name = "无障碍测试企业", CreditCode = "9111" + n.ToString(System.Globalization.CultureInfo.InvariantCulture), ContactName = "联系人",
+                ContactEmail = "hr@example.org", Purpose = "核验员工证书", CreatedAt = DateTimeOffset.UtcNow,
+            };
+            db.Enterprises.Add(enterprise);
+            await db.SaveChangesAsync();
+            id = enterprise.Id;
+        }
+        await WebhookNoticesAsync(browser, id);
+        return id;
+    }
+
+    /// <summary>
+    /// A callback (a documentation address: refused at once, so nothing ever leaves the machine), a signing secret and two
+    /// notices in the enterprise's log (one failed after two attempts, one delivered), without outbox messages.
+    /// </summary>
+    private static async Task WebhookNoticesAsync(PlaywrightFixture browser, int enterpriseId)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var db = browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
+        var enterprise = await db.Enterprises.SingleAsync(e => e.Id == enterpriseId);
+        enterprise.WebhookUrl = "https://192.0.2.10/scoreportal/notices";
+        enterprise.WebhookSecret = WebhookSignature.NewSecret();
+        var failed = new WebhookDelivery
+        {
+            EnterpriseId = enterpriseId, EventId = Guid.NewGuid(), Event = WebhookEvents.Published, EmployeeId = "E2023001",
+            IdempotencyKey = WebhookDeliveryHandler.NewIdempotencyKey(), OccurredAt = now, CreatedAt = now, Status = WebhookDeliveryStatus.Failed,
+            Attempts = 2, LastAttemptAt = now, LastStatusCode = 500, LastError = "HTTP 500",
+        };
+        failed.AttemptLog.Add(new WebhookAttempt { At = now.AddMinutes(-1), StatusCode = 503, Error = "HTTP 503", DurationMs = 41 });
+        failed.AttemptLog.Add(new WebhookAttempt { At = now, StatusCode = 500, Error = "HTTP 500", DurationMs = 38, Manual = true });
+        db.WebhookDeliveries.Add(failed);
+        var delivered = new WebhookDelivery
+        {
+            EnterpriseId = enterpriseId, EventId = Guid.NewGuid(), Event = WebhookEvents.Superseded, EmployeeId = "E2023002",
+            IdempotencyKey = WebhookDeliveryHandler.NewIdempotencyKey(), OccurredAt = now.AddHours(-1), CreatedAt = now.AddHours(-1),
+            Status = WebhookDeliveryStatus.Delivered, Attempts = 1, LastAttemptAt = now.AddHours(-1), LastStatusCode = 204, DeliveredAt = now.AddHours(-1),
+        };
+        delivered.AttemptLog.Add(new WebhookAttempt { At = now.AddHours(-1), StatusCode = 204, DurationMs = 25 });
+        db.WebhookDeliveries.Add(delivered);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>An admin opens one enterprise's webhook notices (the page the enterprise's detail page links to).</summary>
+    public static async Task OpenAnEnterprisesWebhooksAsync(IPage page, PlaywrightFixture browser)
+    {
+        var id = await EnterpriseWithNoticesAsync(browser);
+        await page.GotoAsync($"/admin/enterprises/{id}/webhooks");
+        await PlaywrightFixture.WaitForBlazorInteractiveAsync(page, "[data-interactive=true]");
+        await page.WaitForSelectorAsync("[data-testid=webhook-log] tbody tr [data-testid=webhook-status]");
+    }
+
+    public static async Task OpenAnEnterprisesWebhookAttemptsAsync(IPage page, PlaywrightFixture browser)
+    {
+        await OpenAnEnterprisesWebhooksAsync(page, browser);
+        await ShowWebhookAttemptsAsync(page, browser);
+    }
+
+    /// <summary>The attempts of the log's first notice (the failed one, newest).</summary>
+    public static async Task ShowWebhookAttemptsAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.WaitForSelectorAsync("[data-testid=webhook-log] tbody tr [data-testid=webhook-attempts]");
+        await page.Locator("[data-testid=webhook-attempts]").First.ClickAsync();
+        await page.WaitForSelectorAsync("[data-testid=webhook-attempt-row]");
+    }
+
+    /// <summary>A callback inside a private network, refused with its reason under the field.</summary>
+    public static async Task SaveAPrivateWebhookUrlAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.FillAsync("[data-testid=webhook-settings] input", "https://10.0.0.8/hook");
+        await page.ClickAsync("[data-testid=webhook-url-save]");
+        await page.WaitForSelectorAsync("[data-testid=webhook-settings] .mud-input-error");
+    }
+
+    /// <summary>The confirmation before a new signing secret replaces the old one (left open).</summary>
+    public static async Task AskToRotateTheWebhookSecretAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.ClickAsync("[data-testid=webhook-secret-rotate]");
+        await page.WaitForSelectorAsync(".mud-dialog .mud-message-box__yes-button");
+    }
+
+    /// <summary>A new signing secret, shown once.</summary>
+    public static async Task RotateTheWebhookSecretAsync(IPage page, PlaywrightFixture browser)
+    {
+        await AskToRotateTheWebhookSecretAsync(page, browser);
+        await page.ClickAsync(".mud-dialog .mud-message-box__yes-button");
+        await page.WaitForSelectorAsync("[data-testid=webhook-secret]");
     }
 
     /// <summary>A staff member with an authenticator, after the password: the second-factor page.</summary>

@@ -15,6 +15,7 @@ public static class DemoExtensions
             .Validate(o => !o.Seed || !string.IsNullOrEmpty(o.Password), "Demo:Seed needs Demo:Password.")
             .ValidateOnStart();
         builder.Services.AddPortalCommand(DemoAuthenticatorCommand.Command);
+        builder.Services.AddPortalCommand(DemoApiKeyCommand.Command);
         return builder;
     }
 
@@ -31,6 +32,8 @@ public static class DemoExtensions
         await using var db = await services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
         var result = await DemoDataSeeder.SeedAsync(db, services.GetRequiredService<BlindIndex>(),
             new DemoSeedOptions { Candidates = options.Candidates }, time, CancellationToken.None);
+        await DemoEnterprise.EnsureAsync(db, services.GetRequiredService<BlindIndex>(), services.GetRequiredService<UserManager<ApplicationUser>>(),
+            time, CancellationToken.None);
         if (result.Seeded)
             app.Logger.LogInformation("Demo data seeded: {Candidates} candidates, {Registrations} registrations, {Scores} scores in {Elapsed}",
                 result.Candidates, result.Registrations, result.SubjectScores, result.Elapsed);

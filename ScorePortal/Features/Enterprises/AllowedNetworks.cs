@@ -53,20 +53,25 @@ public static class AllowedNetworks
         return (networks, errors);
     }
 
+    /// <summary>The lines of <paramref name="text"/> that <see cref="Parse"/> refuses, as typed (trimmed, comment removed).</summary>
+    public static IReadOnlyList<string> InvalidLines(string? text) => Parse(text).Errors.Select(e => e.Text).ToList();
+
     /// <summary>The blocks as stored: canonical text, one per line.</summary>
     public static string Format(IEnumerable<IPNetwork> networks) => string.Join('\n', networks.Select(n => n.ToString()));
 
     /// <summary>
     /// Whether <paramref name="address"/> may call under the stored allow-list <paramref name="stored"/>: true when the
-    /// list is empty. Lines that do not parse (the admin page stores none) allow nothing.
+    /// list is empty or holds only comments. Lines that do not parse (the admin page stores none) allow nothing.
     /// </summary>
     public static bool Contains(string? stored, IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
         if (string.IsNullOrWhiteSpace(stored)) return true;
-        // A list with text but no readable block is not "empty": it allows nothing.
-        var networks = Parse(stored).Networks;
-        return networks.Count > 0 && Contains(networks, address);
+        // Only blank lines and comments: as good as empty. A line that does not parse matches nothing and never makes
+        // the list "empty", so a typing mistake never opens it to everyone.
+        var (networks, errors) = Parse(stored);
+        if (networks.Count == 0) return errors.Count == 0;
+        return Contains(networks, address);
     }
 
     /// <summary>

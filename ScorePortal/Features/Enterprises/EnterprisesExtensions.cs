@@ -1,4 +1,8 @@
 using ScorePortal.Features.Enterprises.Admin;
+using ScorePortal.Features.Enterprises.Api;
+using ScorePortal.Features.Enterprises.Consents;
+using ScorePortal.Features.Enterprises.Figures;
+using ScorePortal.Features.Enterprises.Webhooks;
 
 namespace ScorePortal.Features.Enterprises;
 
@@ -11,11 +15,17 @@ public static class EnterprisesExtensions
     public static WebApplicationBuilder AddEnterprises(this WebApplicationBuilder builder)
     {
         builder.AddEnterpriseAdmin();
+        builder.AddConsents();
+        builder.AddEnterpriseApi();
+        builder.AddEnterpriseFigures();
+        builder.AddWebhooks();
         return builder;
     }
 
     public static WebApplication MapEnterprises(this WebApplication app)
     {
+        app.MapEnterpriseApi();
+        app.MapEnterpriseFigures();
         return app;
     }
 }

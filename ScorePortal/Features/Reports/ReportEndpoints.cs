@@ -23,7 +23,7 @@ public static class ReportEndpoints
         UserManager<ApplicationUser> users, StepUp stepUp, IssueReport issue, IConfiguration configuration)
     {
         var userId = users.GetUserId(context.User)!;
-        if (!stepUp.IsSatisfied(context, userId))
+        if (!stepUp.IsSatisfied(context, userId, StepUpPurposes.Reports))
             return TypedResults.LocalRedirect("/Account/StepUp?returnUrl=" + Uri.EscapeDataString("/me"));
 
         var outcome = await issue.HandleAsync(new IssueReportRequest(userId, registrationId, culture, VerifyBaseUrl(context, configuration),
@@ -39,7 +39,7 @@ public static class ReportEndpoints
     private static async Task<IResult> DownloadAsync(int id, HttpContext context, UserManager<ApplicationUser> users, StepUp stepUp, MyReports reports)
     {
         var userId = users.GetUserId(context.User)!;
-        if (!stepUp.IsSatisfied(context, userId))
+        if (!stepUp.IsSatisfied(context, userId, StepUpPurposes.Reports))
             return TypedResults.LocalRedirect("/Account/StepUp?returnUrl=" + Uri.EscapeDataString($"/me/reports/{id}/file"));
         return await reports.FileAsync(userId, id, context.RequestAborted) is { } file
             ? Pdf(file.Pdf, $"score-report-{file.Code}.pdf")

@@ -55,4 +55,8 @@ public sealed record ResultSheet(
 public sealed record SubjectLine(string NameZh, string NameEn, decimal? Score, ScoreStatus Status, decimal FullMarks, decimal PassLine, bool Passed);
 
 /// <summary>A subject passed within the validity window, and the last exam year whose sittings it still counts for.</summary>
-public sealed record CarriedPass(string SubjectNameZh, string SubjectNameEn, string PassedInNameZh, string PassedInNameEn, int ValidThroughYear, decimal Score);
+public sealed record CarriedPass(string SubjectNameZh, string SubjectNameEn, string PassedInNameZh, string PassedInNameEn, int ValidThroughYear, decimal Score)
+{
+    /// <summary>The code of the session the subject was passed in (2025H2), for machines (the enterprise API).</summary>
+    public string PassedInSessionCode { get; init; } = "";
+}

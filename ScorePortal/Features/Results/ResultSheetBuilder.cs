@@ -67,7 +67,7 @@ internal static class ResultSheetBuilder
             .OrderBy(p => p.Subject.SortOrder).ThenByDescending(p => p.PassedIn.ReleaseAt)
             .DistinctBy(p => p.Subject.SortOrder)
             .Select(p => new CarriedPass(p.Subject.NameZh, p.Subject.NameEn, p.PassedIn.NameZh, p.PassedIn.NameEn,
-                p.PassedIn.Year + qualification.ScoreValidityYears - 1, p.Score))];
+                p.PassedIn.Year + qualification.ScoreValidityYears - 1, p.Score) { PassedInSessionCode = p.PassedIn.Code })];
     }
 
     /// <summary>The certificate number, when it was issued in this session or one released before it.</summary>

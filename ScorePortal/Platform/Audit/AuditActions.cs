@@ -62,6 +62,11 @@ public static class AuditActions
     public const string ReviewDecide = "review.decide";
     public const string ReviewSlots = "review.slots";
 
+    // Enterprise department figures: roster uploads (counts only) and exports of the suppressed figures.
+    public const string EnterpriseRosterUpload = "enterprise.roster.upload";
+    public const string EnterpriseRosterUploadRefused = "enterprise.roster.upload.refused";
+    public const string EnterpriseFiguresExport = "enterprise.figures.export";
+
     public const string KeyRotation = "security.keys.rotate";
 
     // Enterprises (admin): registration, details, allow-list, suspension, keys and members.
@@ -78,8 +83,21 @@ public static class AuditActions
     public const string EnterpriseMemberResend = "enterprise.member.resend";
     public const string EnterpriseMemberRemove = "enterprise.member.remove";
 
+    /// <summary>One call of the enterprise API that identified a key (ids and the outcome only; the access log holds the rest).</summary>
+    public const string EnterpriseApiCall = "enterprise.api.call";
+
     // Anomaly monitors: an admin lifts an address's lookup block (reason required).
     public const string AddressBlockLift = "alert.block.lift";
+
+    // Consents to enterprises: a candidate grants (or is refused) and revokes; ids only.
+    public const string ConsentGrant = "consent.grant";
+    public const string ConsentRevoke = "consent.revoke";
+
+    // Enterprise webhooks: the callback URL, its signing secret, test notices and re-sends (by the enterprise or an admin).
+    public const string EnterpriseWebhookUrl = "enterprise.webhook.url";
+    public const string EnterpriseWebhookSecret = "enterprise.webhook.secret";
+    public const string EnterpriseWebhookTest = "enterprise.webhook.test";
+    public const string EnterpriseWebhookResend = "enterprise.webhook.resend";
 
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -9,8 +10,9 @@ namespace ScorePortal.Platform.Outbox;
 
 /// <summary>
 /// Delivers committed outbox messages: claims due ones with a conditional update (a lease), hands each to the handler
-/// of its kind, marks it delivered, or schedules a retry with exponential backoff until
-/// <see cref="OutboxOptions.MaxAttempts"/>, after which it is dead. Runs on every instance; the lease makes sure two
+/// of its kind, marks it delivered, or schedules a retry with exponential backoff until the kind's last attempt
+/// (<see cref="OutboxOptions.MaxAttempts"/>, or the handler's own <see cref="IOutboxHandler.RetryPolicy"/>), after which
+/// it is dead. Runs on every instance; the lease makes sure two
 /// workers never hold one message. Delivery is at least once: a crash after the server accepted a message but before
 /// it was marked delivered sends it again when the lease lapses (emails carry a stable Message-Id for that case).
 /// </summary>
@@ -18,6 +20,9 @@ public sealed class OutboxWorker : BackgroundService
 {
     private readonly IDbContextFactory<ScorePortalDbContext> _factory;
     private readonly Dictionary<string, IOutboxHandler> _handlers;
+    private readonly Dictionary<string, OutboxRetryPolicy> _policies;
+    private readonly Expression<Func<OutboxMessage, bool>> _attemptsLeft;
+    private readonly Expression<Func<OutboxMessage, bool>> _attemptsUsedUp;
     private readonly OutboxSignal _signal;
     private readonly TimeProvider _time;
     private readonly OutboxOptions _options;
@@ -33,6 +38,51 @@ public sealed class OutboxWorker : BackgroundService
         _time = time;
         _options = options.Value;
         _logger = logger;
+        var fallback = OutboxRetryPolicy.From(_options);
+        _policies = _handlers.ToDictionary(h => h.Key, h => h.Value.RetryPolicy ?? fallback, StringComparer.Ordinal);
+        (_attemptsLeft, _attemptsUsedUp) = AttemptLimits(_policies, fallback);
+    }
+
+    /// <summary>
+    /// The conditions "may be attempted again" (only kinds this instance delivers) and "has used up its attempts" (any
+    /// kind; one without a policy of its own by the default), per kind's limit, as SQL the claim and the dead-letter
+    /// sweep repeat. With no handler of its own policy they are the plain <c>AttemptCount &lt; MaxAttempts</c>.
+    /// </summary>
+    private static (Expression<Func<OutboxMessage, bool>> Left, Expression<Func<OutboxMessage, bool>> UsedUp) AttemptLimits(
+        IReadOnlyDictionary<string, OutboxRetryPolicy> policies, OutboxRetryPolicy fallback)
+    {
+        var own = policies.Where(p => p.Value != fallback).Select(p => p.Key).ToArray();
+        var left = new List<Expression<Func<OutboxMessage, bool>>>();
+        var usedUp = new List<Expression<Func<OutboxMessage, bool>>>();
+        foreach (var group in policies.GroupBy(p => p.Value.MaxAttempts))
+        {
+            var kinds = group.Select(p => p.Key).ToArray();
+            var max = group.Key;
+            left.Add(m => kinds.Contains(m.Kind) && m.AttemptCount < max);
+        }
+        foreach (var kind in own)
+        {
+            var max = policies[kind].MaxAttempts;
+            usedUp.Add(m => m.Kind == kind && m.AttemptCount >= max);
+        }
+        var defaultMax = fallback.MaxAttempts;
+        usedUp.Add(m => !own.Contains(m.Kind) && m.AttemptCount >= defaultMax);
+        return (AnyOf(left), AnyOf(usedUp));
+    }
+
+    private static Expression<Func<OutboxMessage, bool>> AnyOf(List<Expression<Func<OutboxMessage, bool>>> conditions)
+    {
+        if (conditions.Count == 0) return m => false;
+        var message = conditions[0].Parameters[0];
+        var body = conditions[0].Body;
+        foreach (var condition in conditions.Skip(1))
+            body = Expression.OrElse(body, new Rebind(condition.Parameters[0], message).Visit(condition.Body));
+        return Expression.Lambda<Func<OutboxMessage, bool>>(body, message);
+    }
+
+    private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 
     /// <summary>
@@ -86,13 +136,12 @@ public sealed class OutboxWorker : BackgroundService
     private async Task<List<(OutboxMessage Message, Guid Lease)>> ClaimAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var max = _options.MaxAttempts;
-        // Only kinds this instance can deliver: a kind whose handler ships later (or lives on another instance) waits
-        // untouched instead of burning its attempts and ending up dead.
-        var kinds = _handlers.Keys.ToList();
+        // Only kinds this instance can deliver (_attemptsLeft names them): a kind whose handler ships later (or lives on
+        // another instance) waits untouched instead of burning its attempts and ending up dead.
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
         var due = await db.OutboxMessages.AsNoTracking()
-            .Where(m => kinds.Contains(m.Kind) && m.DeliveredAt == null && m.FailedAt == null && m.AttemptCount < max && m.NextAttemptAt <= now
+            .Where(_attemptsLeft)
+            .Where(m => m.DeliveredAt == null && m.FailedAt == null && m.NextAttemptAt <= now
                         && (m.LeasedUntil == null || m.LeasedUntil <= now))
             .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
             .Select(m => m.Id)
@@ -106,7 +155,8 @@ public sealed class OutboxWorker : BackgroundService
         var lease = Guid.NewGuid();
         var until = now + _options.LeaseDuration;
         await db.OutboxMessages
-            .Where(m => due.Contains(m.Id) && m.DeliveredAt == null && m.FailedAt == null && m.AttemptCount < max
+            .Where(_attemptsLeft)
+            .Where(m => due.Contains(m.Id) && m.DeliveredAt == null && m.FailedAt == null
                         && (m.LeasedUntil == null || m.LeasedUntil <= now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.LeaseId, lease)
@@ -151,8 +201,9 @@ public sealed class OutboxWorker : BackgroundService
         }
 
         var error = OutboxErrors.Describe(failure);
-        var dead = failure is PermanentDeliveryException || message.AttemptCount >= _options.MaxAttempts;
-        var next = now + _options.BackoffAfter(message.AttemptCount);
+        var policy = _policies.TryGetValue(message.Kind, out var own) ? own : OutboxRetryPolicy.From(_options);
+        var dead = failure is PermanentDeliveryException || message.AttemptCount >= policy.MaxAttempts;
+        var next = now + policy.BackoffAfter(message.AttemptCount);
         await mine.ExecuteUpdateAsync(s => s
             .SetProperty(m => m.LeaseId, (Guid?)null)
             .SetProperty(m => m.LeasedUntil, (DateTimeOffset?)null)
@@ -172,10 +223,10 @@ public sealed class OutboxWorker : BackgroundService
     private async Task DeclareDeadAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var max = _options.MaxAttempts;
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
         var count = await db.OutboxMessages
-            .Where(m => m.DeliveredAt == null && m.FailedAt == null && m.AttemptCount >= max
+            .Where(_attemptsUsedUp)
+            .Where(m => m.DeliveredAt == null && m.FailedAt == null
                         && (m.LeasedUntil == null || m.LeasedUntil <= now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.FailedAt, now)

@@ -83,5 +83,6 @@ public sealed class AllowedNetworksTests
     public void A_stored_line_that_no_longer_parses_allows_nothing_rather_than_everything()
     {
         Assert.False(AllowedNetworks.Contains("garbage", IPAddress.Parse("192.0.2.1")));
+        Assert.True(AllowedNetworks.Contains("# nothing but a comment", IPAddress.Parse("192.0.2.1")));
     }
 }
