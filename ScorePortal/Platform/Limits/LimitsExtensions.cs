@@ -19,9 +19,6 @@ public static class LimitsExtensions
         builder.Services.AddOptions<RedisLimitsOptions>().BindConfiguration(RedisLimitsOptions.Section)
             .Validate(RedisLimitsOptions.IsValid,
                 "Redis:Configuration must name at least one endpoint; Redis:KeyPrefix must not be empty; Redis:OperationTimeout and ReconnectInterval must be positive.")
-            .Validate<IHostEnvironment>(RedisLimitsOptions.IsSafeFor,
-                "Refusing to start in Production with a Redis reached over the network without a password and TLS " +
-                "(Redis:Configuration needs password=… and ssl=true, or a loopback endpoint): whoever reaches it could lift every limit.")
             .ValidateOnStart();
 
         if (builder.Configuration.GetSection(RedisLimitsOptions.Section).Get<RedisLimitsOptions>() is { Enabled: true })

@@ -43,16 +43,17 @@ public sealed class RedisLimitsOptions
     }
 
     /// <summary>
-    /// Production refuses a Redis reached over the network without a password or without TLS: whoever reaches it could
-    /// lift every block, reset every lock and un-spend captcha tokens. A loopback Redis (one machine, bench/scale) passes.
+    /// Production (<c>Operations/ProductionStartupChecks</c>) refuses a Redis reached over the network without a password
+    /// or without TLS: whoever reaches it could lift every block, reset every lock and un-spend captcha tokens. A loopback
+    /// Redis (one machine, bench/scale) passes.
     /// </summary>
-    internal static bool IsSafeFor(RedisLimitsOptions o, IHostEnvironment environment)
+    public bool IsSafeForProduction()
     {
-        if (!o.Enabled || !environment.IsProduction()) return true;
+        if (!Enabled) return true;
         ConfigurationOptions parsed;
         try
         {
-            parsed = ConfigurationOptions.Parse(o.Configuration!);
+            parsed = ConfigurationOptions.Parse(Configuration!);
         }
         catch (ArgumentException)
         {
