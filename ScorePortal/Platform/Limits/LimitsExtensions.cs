@@ -28,7 +28,7 @@ public static class LimitsExtensions
                 var options = sp.GetRequiredService<IOptions<RedisLimitsOptions>>().Value;
                 return new RedisLimitsStore(RedisLimitsStore.Connect(options), options, sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<IOptions<MemoryLimitsOptions>>().Value, sp.GetServices<ILimitsStoreAlarm>(),
-                    sp.GetRequiredService<ILogger<RedisLimitsStore>>());
+                    sp.GetRequiredService<ILogger<RedisLimitsStore>>(), ownsConnection: true);
             });
             builder.Services.TryAddSingleton<ILimitsStore>(sp => sp.GetRequiredService<RedisLimitsStore>());
             builder.Services.AddHealthChecks().AddCheck<SharedLimitsHealthCheck>("limits");

@@ -141,14 +141,17 @@ public sealed class RedisLimitsStore : ILimitsStore, IDisposable
     private readonly ConcurrentDictionary<string, DateTimeOffset> _spentWhileDown = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _probing = new(1, 1);
     private readonly ITimer _probeTimer;
+    private readonly bool _ownsConnection;
     private long _hitSequence;
+    private int _disposed;
     private int _down;
     private long _downSince;
 
     public RedisLimitsStore(IConnectionMultiplexer redis, RedisLimitsOptions options, TimeProvider time, MemoryLimitsOptions? memoryOptions,
-        IEnumerable<ILimitsStoreAlarm> alarms, ILogger<RedisLimitsStore> logger)
+        IEnumerable<ILimitsStoreAlarm> alarms, ILogger<RedisLimitsStore> logger, bool ownsConnection = false)
     {
         _redis = redis;
+        _ownsConnection = ownsConnection;
         _options = options;
         _time = time;
         _memoryOptions = memoryOptions ?? new();
@@ -231,7 +234,7 @@ public sealed class RedisLimitsStore : ILimitsStore, IDisposable
     public async Task<bool> ProbeAsync()
     {
         if (IsShared) return true;
-        if (!await _probing.WaitAsync(0)) return false;
+        if (Volatile.Read(ref _disposed) != 0 || !await _probing.WaitAsync(0)) return false;
         try
         {
             if (IsShared) return true;
@@ -404,7 +407,8 @@ public sealed class RedisLimitsStore : ILimitsStore, IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _probeTimer.Dispose();
-        _probing.Dispose();
+        if (_ownsConnection) _redis.Dispose();
     }
 }
