@@ -1,3 +1,5 @@
+using ScorePortal.Platform.Limits;
+
 namespace ScorePortal.Operations;
 
 /// <summary>
@@ -16,6 +18,8 @@ namespace ScorePortal.Operations;
 /// rewrite.</item>
 /// <item><c>Enterprises:Webhooks:AllowLoopbackHttpForTests</c> set: webhook notices could reach the server's own loopback
 /// services over plain HTTP.</item>
+/// <item><c>Redis:Configuration</c> reaching a Redis over the network without a password and TLS (docs/scale.md): the shared
+/// limits store holds every block, lock and spent captcha token of every instance.</item>
 /// </list>
 /// </summary>
 public static class ProductionStartupChecks
@@ -50,6 +54,9 @@ public static class ProductionStartupChecks
         if (string.IsNullOrWhiteSpace(configuration["Audit:CheckpointDirectory"]))
             yield return "Audit:CheckpointDirectory must name a writable directory outside the database's reach (another volume, " +
                 "an append-only mount): every signed audit checkpoint is appended there, and verify-audit checks the database against it.";
+        if (configuration.GetSection(RedisLimitsOptions.Section).Get<RedisLimitsOptions>() is { Enabled: true } redis && !redis.IsSafeForProduction())
+            yield return "Redis:Configuration reaches Redis over the network without a password and TLS: add password=… and ssl=true " +
+                "(or use a loopback endpoint). Whoever reaches the shared limits store could lift every block and un-spend captcha tokens.";
     }
 
     private static bool HasHttpsEndpoint(IConfiguration configuration) =>
