@@ -67,24 +67,24 @@ public sealed class GateFull
 /// What the waiting room needs of this instance's gate: its free lookup slots (admission as capacity frees), and a hint
 /// that a line is waiting, which sends newcomers to the end of the line instead of into a freed slot ahead of it.
 /// </summary>
-public sealed class GateLine(TimeProvider time)
+public sealed class GateLine(TimeProvider time, IOptions<BusyGateOptions> options)
 {
-    private Func<int>? _freeSlots;
     private long _lineUntil;
 
     /// <summary>The name of the form field that carries a queue ticket.</summary>
     public const string TicketField = "Queue.Ticket";
 
-    /// <summary>This instance's free lookup slots now (0 before the gate has started).</summary>
-    public int FreeSlots => _freeSlots?.Invoke() ?? 0;
+    /// <summary>The gate's lookup slots (<see cref="BusyGateOptions.MaxConcurrent"/>), one per lookup post in progress.</summary>
+    internal SemaphoreSlim LookupSlots { get; } = new(options.Value.MaxConcurrent, options.Value.MaxConcurrent);
+
+    /// <summary>This instance's free lookup slots now.</summary>
+    public int FreeSlots => LookupSlots.CurrentCount;
 
     /// <summary>Whether a line was seen waiting within the last hint (see <see cref="SawLine"/>).</summary>
     public bool LineWaiting => time.GetUtcNow().UtcTicks < Volatile.Read(ref _lineUntil);
 
     /// <summary>Notes that people wait in line, for the next <paramref name="hint"/>.</summary>
     public void SawLine(TimeSpan hint) => Volatile.Write(ref _lineUntil, (time.GetUtcNow() + hint).UtcTicks);
-
-    internal void Attach(Func<int> freeSlots) => _freeSlots = freeSlots;
 }
 
 /// <summary>
@@ -110,10 +110,9 @@ public sealed class BusyGate
         _next = next;
         _l = L;
         _options = options.Value;
-        _slots = new(_options.MaxConcurrent, _options.MaxConcurrent);
+        _slots = line?.LookupSlots ?? new(_options.MaxConcurrent, _options.MaxConcurrent);
         _challengeSlots = new(_options.ChallengeMaxConcurrent, _options.ChallengeMaxConcurrent);
         _line = _options.WaitingRoom ? line : null;
-        _line?.Attach(() => _slots.CurrentCount);
     }
 
     public async Task InvokeAsync(HttpContext context)

@@ -158,6 +158,7 @@ public sealed class WaitingRoom(ILimitsStore store, GateLine gate, IDataProtecti
         if (!spend) return TicketUse.Waiting;
         if (!await store.TrySpendAsync("waiting:ticket:" + Convert.ToHexString(t.Id), t.ExpiresAt)) return TicketUse.Refused;
         await store.TryLockAsync(Used(t.Number), Options.TicketLifetime);
+        await store.ReleaseLockAsync(Admitted(t.Number));
         return TicketUse.Admitted;
     }
 
