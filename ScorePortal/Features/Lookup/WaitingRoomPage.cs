@@ -64,7 +64,7 @@ internal static class WaitingRoomPage
             .Element("p", t["WaitingRoom.KeepOpen"], $" class=\"{MudClasses.Body2} mb-3\"");
 
         html.Raw("<form method=\"post\" class=\"portal-form\" data-testid=\"waiting-form\" data-waiting-room")
-            .Attr("action", http.Request.Path.ToString())
+            .Attr("action", http.Request.Path + http.Request.QueryString)
             .Attr("data-poll", "/lookup/queue/" + ticket)
             .Attr("data-interval", ((int)room.Options.PollInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture))
             .Raw(">")
