@@ -36,15 +36,18 @@ public sealed class WaitingRoomBrowserTests(PlaywrightFixture browser)
         var gate = browser.Portal.Services.GetRequiredService<GateLine>();
         var room = browser.Portal.Services.GetRequiredService<WaitingRoom>();
         var held = FillGate(gate);
+        var pages = new List<IPage>();
         try
         {
             var first = await browser.NewPageAsync();
+            pages.Add(first);
             await first.GotoAsync("/lookup");
             await FillLookupFormAsync(first, "110105199003072311", "张伟");
             await first.ClickAsync("[data-testid=lookup-submit]");
             await Assertions.Expect(first.Locator("[data-testid=waiting-place]")).ToContainTextAsync("第 1 位");
 
             var second = await browser.NewPageAsync(mobile: true, locale: "en-US");
+            pages.Add(second);
             var sockets = new List<string>();
             second.WebSocket += (_, socket) => sockets.Add(socket.Url);
             await second.GotoAsync("/lookup?culture=en-US");
@@ -77,6 +80,8 @@ public sealed class WaitingRoomBrowserTests(PlaywrightFixture browser)
         }
         finally
         {
+            // Closed pages stop polling, so the line is empty again for the next browser test.
+            foreach (var page in pages) await page.Context.CloseAsync();
             if (held > 0) gate.LookupSlots.Release(held);
             gate.SawLine(TimeSpan.Zero);
         }

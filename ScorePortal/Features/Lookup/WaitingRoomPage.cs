@@ -65,7 +65,8 @@ internal static class WaitingRoomPage
 
         html.Raw("<form method=\"post\" class=\"portal-form\" data-testid=\"waiting-form\" data-waiting-room")
             .Attr("action", http.Request.Path + http.Request.QueryString)
-            .Attr("data-poll", "/lookup/queue/" + ticket)
+            // The poll answers in the page's language, whatever told it (cookie, ?culture=, the browser's languages).
+            .Attr("data-poll", "/lookup/queue/" + ticket + "?culture=" + CultureInfo.CurrentUICulture.Name)
             .Attr("data-interval", ((int)room.Options.PollInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture))
             .Raw(">")
             .Raw("<input type=\"hidden\" name=\"__RequestVerificationToken\"").Attr("value", page.FormToken).Raw(">")
