@@ -89,8 +89,10 @@ public sealed class GateLine(TimeProvider time, IOptions<BusyGateOptions> option
 
 /// <summary>
 /// A global concurrency limit for the hot form posts. When the server is saturated, a request waits briefly for a
-/// slot and then gets a friendly 503 "系统繁忙" page with Retry-After, which re-posts the candidate's own form after a
-/// countdown: nothing typed is lost, and no request hangs until a proxy times it out.
+/// slot; then, with the waiting room on (<see cref="GateLine"/>, <see cref="BusyGateOptions.WaitingRoom"/>), it goes on
+/// without a slot marked <see cref="GateFull"/> and the lookup queues it (docs/lookup.md#the-waiting-room); without, it
+/// gets a friendly 503 "系统繁忙" page with Retry-After, which re-posts the candidate's own form after a countdown:
+/// nothing typed is lost, and no request hangs until a proxy times it out.
 /// </summary>
 public sealed class BusyGate
 {
