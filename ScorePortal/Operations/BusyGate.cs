@@ -45,18 +45,77 @@ public sealed class BusyGateOptions
 
     /// <summary>Challenge requests handled at once (drawing is CPU work: a few per core is plenty).</summary>
     public int ChallengeMaxConcurrent { get; set; } = 8;
+
+    /// <summary>
+    /// When the gate is full, a lookup post goes on without a slot to be put in the waiting room
+    /// (<c>Features/Lookup/WaitingRoom</c>, docs/lookup.md) instead of getting the 503 busy page. Off: the busy page.
+    /// </summary>
+    public bool WaitingRoom { get; set; } = true;
+}
+
+/// <summary>
+/// Set on a gated form post that found no slot (or found a line already waiting): the request runs on without a slot,
+/// and the endpoint puts the visitor in the waiting room (its <see cref="Ticket"/>) instead of doing the work.
+/// </summary>
+public sealed class GateFull
+{
+    /// <summary>The queue ticket the page carries; set by whoever queued the visitor, null while not queued.</summary>
+    public string? Ticket { get; set; }
+}
+
+/// <summary>
+/// What the waiting room needs of this instance's gate: its free lookup slots (admission as capacity frees), and a hint
+/// that a line is waiting, which sends newcomers to the end of the line instead of into a freed slot ahead of it.
+/// </summary>
+public sealed class GateLine(TimeProvider time, IOptions<BusyGateOptions> options)
+{
+    private long _lineUntil;
+
+    /// <summary>The name of the form field that carries a queue ticket.</summary>
+    public const string TicketField = "Queue.Ticket";
+
+    /// <summary>The gate's lookup slots (<see cref="BusyGateOptions.MaxConcurrent"/>), one per lookup post in progress.</summary>
+    internal SemaphoreSlim LookupSlots { get; } = new(options.Value.MaxConcurrent, options.Value.MaxConcurrent);
+
+    /// <summary>This instance's free lookup slots now.</summary>
+    public int FreeSlots => LookupSlots.CurrentCount;
+
+    /// <summary>Whether a line was seen waiting within the last hint (see <see cref="SawLine"/>).</summary>
+    public bool LineWaiting => time.GetUtcNow().UtcTicks < Volatile.Read(ref _lineUntil);
+
+    /// <summary>Notes that people wait in line, for the next <paramref name="hint"/>.</summary>
+    public void SawLine(TimeSpan hint) => Volatile.Write(ref _lineUntil, (time.GetUtcNow() + hint).UtcTicks);
 }
 
 /// <summary>
 /// A global concurrency limit for the hot form posts. When the server is saturated, a request waits briefly for a
-/// slot and then gets a friendly 503 "系统繁忙" page with Retry-After, which re-posts the candidate's own form after a
-/// countdown: nothing typed is lost, and no request hangs until a proxy times it out.
+/// slot; then, with the waiting room on (<see cref="GateLine"/>, <see cref="BusyGateOptions.WaitingRoom"/>), it goes on
+/// without a slot marked <see cref="GateFull"/> and the lookup queues it (docs/lookup.md#the-waiting-room); without, it
+/// gets a friendly 503 "系统繁忙" page with Retry-After, which re-posts the candidate's own form after a countdown:
+/// nothing typed is lost, and no request hangs until a proxy times it out.
 /// </summary>
-public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> options, IStringLocalizer<SharedResource> L)
+public sealed class BusyGate
 {
-    private readonly BusyGateOptions _options = options.Value;
-    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrent, options.Value.MaxConcurrent);
-    private readonly SemaphoreSlim _challengeSlots = new(options.Value.ChallengeMaxConcurrent, options.Value.ChallengeMaxConcurrent);
+    private readonly RequestDelegate _next;
+    private readonly IStringLocalizer<SharedResource> _l;
+    private readonly BusyGateOptions _options;
+    private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _challengeSlots;
+    private readonly GateLine? _line;
+
+    /// <param name="line">
+    /// With it (and <see cref="BusyGateOptions.WaitingRoom"/>), a lookup post that finds the gate full goes on without a
+    /// slot, marked <see cref="GateFull"/>, to be put in the waiting room; without it, the 503 busy page.
+    /// </param>
+    public BusyGate(RequestDelegate next, IOptions<BusyGateOptions> options, IStringLocalizer<SharedResource> L, GateLine? line = null)
+    {
+        _next = next;
+        _l = L;
+        _options = options.Value;
+        _slots = line?.LookupSlots ?? new(_options.MaxConcurrent, _options.MaxConcurrent);
+        _challengeSlots = new(_options.ChallengeMaxConcurrent, _options.ChallengeMaxConcurrent);
+        _line = _options.WaitingRoom ? line : null;
+    }
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -66,22 +125,52 @@ public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> opt
             : null;
         if (slots is null)
         {
-            await next(context);
+            await _next(context);
+            return;
+        }
+        var toLine = slots == _slots && _line is not null;
+        // While a line waits, a newcomer joins its end rather than take a freed slot ahead of it; a visitor of the
+        // line (their ticket in the form) goes on to wait for a slot.
+        if (toLine && _line!.LineWaiting && !await CarriesTicketAsync(context))
+        {
+            await GoOnWithoutSlotAsync(context);
             return;
         }
         if (!await slots.WaitAsync(_options.QueueTimeout, context.RequestAborted))
         {
-            if (slots == _slots) await WriteBusyPageAsync(context);
+            if (toLine) await GoOnWithoutSlotAsync(context);
+            else if (slots == _slots) await WriteBusyPageAsync(context);
             else RefuseChallenge(context);
             return;
         }
         try
         {
-            await next(context);
+            await _next(context);
         }
         finally
         {
             slots.Release();
+        }
+    }
+
+    /// <summary>The request goes on without a slot, marked full: the endpoint checks its captcha and queues it.</summary>
+    private Task GoOnWithoutSlotAsync(HttpContext context)
+    {
+        context.Features.Set(new GateFull());
+        return _next(context);
+    }
+
+    private static async Task<bool> CarriesTicketAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType) return false;
+        try
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            return form.ContainsKey(GateLine.TicketField);
+        }
+        catch (InvalidDataException)
+        {
+            return false;
         }
     }
 
@@ -113,11 +202,11 @@ public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> opt
         var seconds = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         var html = new StringBuilder(2048);
         html.Append("<!DOCTYPE html><html lang=\"").Append(CultureInfo.CurrentUICulture.Name).Append("\"><head><meta charset=\"utf-8\">")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\"><title>").Append(Encode(L["Status.503.Title"]))
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\"><title>").Append(Encode(_l["Status.503.Title"]))
             .Append("</title><link rel=\"stylesheet\" href=\"/app.css\"></head><body><main class=\"portal-main\"><div class=\"portal-narrow\">")
             .Append("<div class=\"portal-card\" style=\"background:#fff;border-radius:6px\" role=\"status\" aria-live=\"polite\">")
-            .Append("<h1>").Append(Encode(L["Status.503.Title"])).Append("</h1>")
-            .Append("<p>").Append(Encode(L["Busy.Text", "\u0000"]).Replace("\u0000", $"<span data-countdown>{seconds}</span>")).Append("</p>")
+            .Append("<h1>").Append(Encode(_l["Status.503.Title"])).Append("</h1>")
+            .Append("<p>").Append(Encode(_l["Busy.Text", "\u0000"]).Replace("\u0000", $"<span data-countdown>{seconds}</span>")).Append("</p>")
             .Append("<form method=\"post\" action=\"").Append(Encode(context.Request.Path + context.Request.QueryString)).Append("\" data-auto-retry=\"").Append(seconds).Append("\">");
         if (form is not null)
         {
@@ -131,7 +220,7 @@ public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> opt
                 }
             }
         }
-        html.Append("<button type=\"submit\" class=\"portal-button\">").Append(Encode(L["Busy.RetryNow"])).Append("</button></form>")
+        html.Append("<button type=\"submit\" class=\"portal-button\">").Append(Encode(_l["Busy.RetryNow"])).Append("</button></form>")
             .Append("</div></div></main><script src=\"/js/retry.js\"></script></body></html>");
         await context.Response.WriteAsync(html.ToString(), context.RequestAborted);
     }
@@ -147,6 +236,7 @@ public static class BusyGateExtensions
             .Validate(o => o.MaxConcurrent > 0 && o.ChallengeMaxConcurrent > 0 && o.RetryAfterSeconds > 0,
                 "BusyGate:MaxConcurrent, ChallengeMaxConcurrent and RetryAfterSeconds must be positive.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<GateLine>();
         return builder;
     }
 

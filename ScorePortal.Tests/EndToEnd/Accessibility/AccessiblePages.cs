@@ -47,6 +47,7 @@ public static class AccessiblePages
         new("lookup-not-found", "/lookup", Setup: PageStates.LookUpAnUnknownNameAsync),
         new("lookup-result-sheet", "/lookup", Setup: PageStates.LookUpYangJiAsync),
         new("lookup-busy", "/lookup", Setup: PageStates.ShowBusyPageAsync),
+        new("lookup-waiting-room", "/lookup", Setup: PageStates.WaitInTheWaitingRoomAsync),
         new("lookup-blocked", "/lookup", Setup: PageStates.LookUpFromABlockedAddressAsync),
         new("lookup-overseas", "/lookup/overseas"),
         new("lookup-overseas-errors", "/lookup/overseas", Setup: PageStates.SubmitEmptyOverseasLookupAsync),

@@ -64,6 +64,31 @@ public static class PageStates
     }
 
     /// <summary>
+    /// The waiting room's page, as a visitor sees it when every slot of the lookup gate is taken: the real form post,
+    /// queued; the page's polls are stopped so it stays as it stands, and the gate is freed again at once.
+    /// </summary>
+    public static async Task WaitInTheWaitingRoomAsync(IPage page, PlaywrightFixture browser)
+    {
+        await page.RouteAsync("**/lookup/queue/**", route => route.AbortAsync());
+        await page.SelectOptionAsync("#idtype", "ResidentId");
+        await page.FillAsync("#idnumber", "320102199211083808");
+        await page.FillAsync("#name", "杨U+20BB7");
+        await page.FillAsync("#captcha", PortalFactory.CaptchaTestAnswer);
+        var gate = browser.Portal.Services.GetRequiredService<GateLine>();
+        var held = WaitingRoomBrowserTests.FillGate(gate);
+        try
+        {
+            await page.ClickAsync("[data-testid=lookup-submit]");
+            await page.WaitForSelectorAsync("[data-testid=waiting-place]");
+        }
+        finally
+        {
+            if (held > 0) gate.LookupSlots.Release(held);
+            gate.SawLine(TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>
     /// The "系统繁忙" page as the busy gate writes it when every slot is taken: the gate of the test runs with one slot
     /// held, and the browser receives its page in answer to the real form post (styles and scripts from the portal).
     /// </summary>

@@ -11,7 +11,7 @@ namespace ScorePortal.Features.Lookup;
 /// <summary>
 /// The release-day lookup pages: /lookup (ID document or admission ticket, with name) and /lookup/overseas (passport and
 /// registered email). Each is one GET (the forms) and one POST (the answer, or the form again with what to fix), written
-/// by <see cref="LookupHtml"/>. The form posts carry the antiforgery token; a stale token gets the localized 400 page.
+/// by <see cref="LookupHtml"/>; a post the busy gate found full is queued in the waiting room (<see cref="WaitingRoomPage"/>). The form posts carry the antiforgery token; a stale token gets the localized 400 page.
 /// </summary>
 public static class LookupEndpoints
 {
@@ -24,6 +24,7 @@ public static class LookupEndpoints
         app.MapPost("/lookup", LookUpAsync).AllowAnonymous();
         app.MapGet("/lookup/overseas", ShowOverseasAsync).AllowAnonymous();
         app.MapPost("/lookup/overseas", LookUpOverseasAsync).AllowAnonymous();
+        app.MapWaitingRoom();
         return app;
     }
 
@@ -45,6 +46,7 @@ public static class LookupEndpoints
             var ticket = form["Ticket.TicketNumber"].ToString();
             var name = form["Ticket.Name"].ToString();
             var outcome = await byTicket.HandleAsync(new LookupByTicketRequest(ticket, name, form["Ticket.CaptchaToken"], form["Ticket.CaptchaAnswer"]), ct);
+            if (await WaitingRoomPage.WriteIfQueuedAsync(http, form, services)) return;
             status = TellWait(http, outcome);
             state = new LookupPageState(TicketNumber: ticket, TicketName: name, TicketChannel: true,
                 TicketErrors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
@@ -56,6 +58,7 @@ public static class LookupEndpoints
             var number = form["Input.IdNumber"].ToString();
             var name = form["Input.Name"].ToString();
             var outcome = await byId.HandleAsync(new LookupByIdRequest(session, type, number, name, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]), ct);
+            if (await WaitingRoomPage.WriteIfQueuedAsync(http, form, services)) return;
             status = TellWait(http, outcome);
             state = new LookupPageState(session, type, number, name,
                 Errors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
@@ -80,6 +83,7 @@ public static class LookupEndpoints
         var email = form["Input.Email"].ToString();
         var outcome = await handler.HandleAsync(new LookupByPassportRequest(session, passport, email, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]),
             http.RequestAborted);
+        if (await WaitingRoomPage.WriteIfQueuedAsync(http, form, services)) return;
         var status = TellWait(http, outcome);
         var state = new OverseasPageState(session, passport, email, services.Messages(outcome), outcome.ShownBelowForm ? outcome : null);
         using var html = new HtmlWriter();

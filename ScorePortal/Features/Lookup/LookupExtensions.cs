@@ -8,6 +8,12 @@ public static class LookupExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddOptions<LookupLimitsOptions>().BindConfiguration(LookupLimitsOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<LookupThrottle>();
+        builder.Services.AddOptions<WaitingRoomOptions>().BindConfiguration(WaitingRoomOptions.Section)
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.TicketLifetime > TimeSpan.Zero && o.AbandonedAfter > o.PollInterval
+                    && o.AdmittedFor > o.PollInterval && o.AdmitWindow > TimeSpan.Zero && o.LineHint > TimeSpan.Zero,
+                "WaitingRoom: every duration must be positive, AbandonedAfter and AdmittedFor longer than PollInterval.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<WaitingRoom>();
         builder.Services.AddSingleton<ILookupGuard, PortalLookupGuard>();
         builder.Services.AddSingleton<LookupFlow>();
         builder.Services.AddSingleton<LookupDecoy>();

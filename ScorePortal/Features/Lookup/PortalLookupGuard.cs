@@ -9,7 +9,9 @@ namespace ScorePortal.Features.Lookup;
 /// The portal's checks before a lookup query: the captcha (spent whatever the outcome), the per-address and per-ID
 /// limits, the wrong-name lock, and the anomaly monitors; afterwards the outcome is audited (no PII) and a wrong name
 /// counts towards the lock of that ID for that address and the spacing of that ID's lookups. A refusal never says
-/// whether the ID number exists.
+/// whether the ID number exists. When the busy gate is full (<see cref="GateFull"/>) a post whose captcha passed joins
+/// the waiting room instead of going on; a post with an admitted queue ticket skips the captcha (the ticket replaced
+/// it when the visitor joined) and keeps every other check.
 /// </summary>
 internal sealed class PortalLookupGuard(
     IHttpContextAccessor http,
@@ -17,6 +19,7 @@ internal sealed class PortalLookupGuard(
     LookupThrottle throttle,
     AnomalyDetector anomalies,
     AuditLog audit,
+    WaitingRoom waitingRoom,
     TimeProvider time) : ILookupGuard
 {
     public async ValueTask<LookupRefusal?> CheckAsync(LookupAttempt attempt, CancellationToken cancellationToken)
@@ -26,15 +29,38 @@ internal sealed class PortalLookupGuard(
         // covers the lookups only (never sign-in, the candidate area or the admin areas).
         if (await anomalies.BlockedForAsync(address) is var blocked && blocked > TimeSpan.Zero)
             return new LookupRefusal("Lookup.Refused.Blocked", blocked);
-        switch (await captcha.VerifyAsync(attempt.CaptchaToken, attempt.CaptchaAnswer))
+        var full = http.HttpContext?.Features.Get<GateFull>();
+        if (QueueTicket() is { } ticket)
         {
-            case CaptchaCheck.Passed:
-                break;
-            case CaptchaCheck.Wrong:
-                await anomalies.ObserveAsync(Observation.WrongCaptcha, address);
-                return "Captcha.Wrong";
-            default:
-                return "Captcha.Expired";
+            switch (await waitingRoom.UseAsync(ticket, spend: full is null))
+            {
+                case TicketUse.Admitted:
+                    break;
+                case TicketUse.Waiting:
+                    if (full is null) http.HttpContext!.Features.Set(full = new GateFull());
+                    full.Ticket = ticket;
+                    return WaitingRoomPage.Queued;
+                default:
+                    return "WaitingRoom.TicketExpired";
+            }
+        }
+        else
+        {
+            switch (await captcha.VerifyAsync(attempt.CaptchaToken, attempt.CaptchaAnswer))
+            {
+                case CaptchaCheck.Passed:
+                    break;
+                case CaptchaCheck.Wrong:
+                    await anomalies.ObserveAsync(Observation.WrongCaptcha, address);
+                    return "Captcha.Wrong";
+                default:
+                    return "Captcha.Expired";
+            }
+            if (full is not null)
+            {
+                full.Ticket = await waitingRoom.JoinAsync();
+                return WaitingRoomPage.Queued;
+            }
         }
 
         if (await throttle.AddressWaitAsync(address) is var wait && wait > TimeSpan.Zero) return new LookupRefusal("Lookup.Refused.Wait", wait);
@@ -65,6 +91,12 @@ internal sealed class PortalLookupGuard(
             Data: new Dictionary<string, string?> { ["channel"] = attempt.Channel, ["result"] = matched ? "matched" : "no-match" }),
             cancellationToken);
     }
+
+    /// <summary>The queue ticket the waiting page's form carries; null on a first post.</summary>
+    private string? QueueTicket() =>
+        http.HttpContext?.Request is { HasFormContentType: true } request && request.Form[GateLine.TicketField].ToString() is { Length: > 0 } ticket
+            ? ticket
+            : null;
 
     /// <summary>The client's limit key: the forwarded address behind a trusted proxy, an IPv6 client's /64.</summary>
     private string? Address() => http.HttpContext is { } context ? ClientAddress.LimitKey(context) : null;
