@@ -52,9 +52,13 @@ public sealed class BusyGateOptions
 /// slot and then gets a friendly 503 "系统繁忙" page with Retry-After, which re-posts the candidate's own form after a
 /// countdown: nothing typed is lost, and no request hangs until a proxy times it out.
 /// </summary>
-public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> options, IStringLocalizer<SharedResource> L)
+public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> options, IStringLocalizer<SharedResource> L,
+    GateOccupancy? occupancy = null)
 {
     private readonly BusyGateOptions _options = options.Value;
+
+    /// <summary>What the gate holds, for /metrics and the status page (DI's singleton; a gate built alone keeps its own).</summary>
+    private readonly GateOccupancy _occupancy = occupancy ?? new();
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrent, options.Value.MaxConcurrent);
     private readonly SemaphoreSlim _challengeSlots = new(options.Value.ChallengeMaxConcurrent, options.Value.ChallengeMaxConcurrent);
 
@@ -69,7 +73,18 @@ public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> opt
             await next(context);
             return;
         }
-        if (!await slots.WaitAsync(_options.QueueTimeout, context.RequestAborted))
+        var counters = slots == _slots ? _occupancy.Lookups : _occupancy.Challenges;
+        counters.StartWaiting();
+        var admitted = false;
+        try
+        {
+            admitted = await slots.WaitAsync(_options.QueueTimeout, context.RequestAborted);
+        }
+        finally
+        {
+            counters.StopWaiting(admitted);
+        }
+        if (!admitted)
         {
             if (slots == _slots) await WriteBusyPageAsync(context);
             else RefuseChallenge(context);
@@ -82,6 +97,7 @@ public sealed class BusyGate(RequestDelegate next, IOptions<BusyGateOptions> opt
         finally
         {
             slots.Release();
+            counters.Leave();
         }
     }
 
@@ -143,6 +159,7 @@ public static class BusyGateExtensions
 {
     public static WebApplicationBuilder AddBusyGate(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<GateOccupancy>();
         builder.Services.AddOptions<BusyGateOptions>().BindConfiguration(BusyGateOptions.Section)
             .Validate(o => o.MaxConcurrent > 0 && o.ChallengeMaxConcurrent > 0 && o.RetryAfterSeconds > 0,
                 "BusyGate:MaxConcurrent, ChallengeMaxConcurrent and RetryAfterSeconds must be positive.")

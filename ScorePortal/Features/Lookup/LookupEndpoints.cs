@@ -5,6 +5,7 @@ using ScorePortal.Features.Captcha;
 using ScorePortal.Features.Results;
 using ScorePortal.Localization;
 using ScorePortal.Model;
+using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Lookup;
 
@@ -38,13 +39,17 @@ public static class LookupEndpoints
         LookupById byId, LookupByTicket byTicket)
     {
         var ct = http.RequestAborted;
+        var started = services.Time.GetTimestamp();
         LookupPageState state;
+        ResultOutcome answered;
+        string channel;
         int status;
         if (form["_handler"] == "lookup-ticket")
         {
             var ticket = form["Ticket.TicketNumber"].ToString();
             var name = form["Ticket.Name"].ToString();
             var outcome = await byTicket.HandleAsync(new LookupByTicketRequest(ticket, name, form["Ticket.CaptchaToken"], form["Ticket.CaptchaAnswer"]), ct);
+            (answered, channel) = (outcome, "ticket");
             status = TellWait(http, outcome);
             state = new LookupPageState(TicketNumber: ticket, TicketName: name, TicketChannel: true,
                 TicketErrors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
@@ -56,6 +61,7 @@ public static class LookupEndpoints
             var number = form["Input.IdNumber"].ToString();
             var name = form["Input.Name"].ToString();
             var outcome = await byId.HandleAsync(new LookupByIdRequest(session, type, number, name, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]), ct);
+            (answered, channel) = (outcome, "id");
             status = TellWait(http, outcome);
             state = new LookupPageState(session, type, number, name,
                 Errors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
@@ -64,6 +70,7 @@ public static class LookupEndpoints
         // A match writes no form, so it needs neither sessions, antiforgery token nor captcha.
         LookupHtml.MainPage(html, state.Outcome is ResultOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
         await html.WriteToAsync(http.Response, status);
+        services.Measured(channel, answered, started);
     }
 
     private static async Task ShowOverseasAsync(HttpContext http, PageServices services)
@@ -75,6 +82,7 @@ public static class LookupEndpoints
 
     private static async Task LookUpOverseasAsync(HttpContext http, [FromForm] IFormCollection form, PageServices services, LookupByPassport handler)
     {
+        var started = services.Time.GetTimestamp();
         var session = form["Input.SessionCode"].ToString();
         var passport = form["Input.PassportNumber"].ToString();
         var email = form["Input.Email"].ToString();
@@ -85,6 +93,7 @@ public static class LookupEndpoints
         using var html = new HtmlWriter();
         LookupHtml.OverseasPage(html, state.Outcome is ResultOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
         await html.WriteToAsync(http.Response, status);
+        services.Measured("passport", outcome, started);
     }
 
     /// <summary>
@@ -102,8 +111,15 @@ public static class LookupEndpoints
     internal static int WaitSeconds(TimeSpan wait) => (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
 
     /// <summary>The singletons every lookup page uses, injected as one.</summary>
-    internal sealed class PageServices(CachedTexts texts, SessionCatalog sessions, CaptchaService captcha, IAntiforgery antiforgery)
+    internal sealed class PageServices(CachedTexts texts, SessionCatalog sessions, CaptchaService captcha, IAntiforgery antiforgery,
+        TimeProvider time, PortalMetrics metrics)
     {
+        public TimeProvider Time => time;
+
+        /// <summary>Counts the lookup and records its duration (the status page's p95 and /metrics read it): the outcome's kind only.</summary>
+        public void Measured(string channel, ResultOutcome outcome, long started) =>
+            metrics.Lookup(channel, outcome.GetType().Name, time.GetElapsedTime(started));
+
         public async Task<LookupPageContext> PageAsync(HttpContext http)
         {
             var all = await sessions.AllAsync(http.RequestAborted);
