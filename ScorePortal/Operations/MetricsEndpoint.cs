@@ -30,8 +30,13 @@ public sealed class MetricsEndpoint : IDisposable
         Registry = Metrics.NewCustomRegistry();
         _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
+            // Both: the factory is where the adapter creates its series (its default is the process-wide registry).
             Registry = Registry,
+            MetricFactory = Metrics.WithCustomRegistry(Registry),
             InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter.Scope, meters) || instrument.Meter.Name == "System.Runtime",
+            ResolveHistogramBuckets = instrument => instrument.Meter.Name == PortalMetrics.MeterName && instrument.Name == PortalMetrics.LookupDurationName
+                ? PortalMetrics.LookupDurationBuckets
+                : MeterAdapterOptions.DefaultHistogramBuckets,
         });
     }
 

@@ -8,20 +8,21 @@ namespace ScorePortal.Operations;
 /// (created through <see cref="IMeterFactory"/>, which also disposes it, so two hosts in one process never mix their
 /// numbers). Operators read
 /// them at <c>/metrics</c> (<see cref="MetricsEndpoint"/>); the public status page reads the lookup duration through a
-/// listener of its own. Tags carry kinds and outcomes only, never an ID number, a name or an address.
+/// listener of its own. Tags carry kinds and outcomes only, never an ID number, a name or an address. Prometheus sees
+/// meter and instrument together: <c>lookups</c> is <c>scoreportal_lookups</c>.
 /// </summary>
 public sealed class PortalMetrics
 {
     public const string MeterName = "ScorePortal";
-    public const string LookupsName = "scoreportal.lookups";
-    public const string LookupDurationName = "scoreportal.lookup.duration";
-    public const string CaptchaImagesName = "scoreportal.captcha.images";
-    public const string ApiCallsName = "scoreportal.api.calls";
-    public const string OutboxBacklogName = "scoreportal.outbox.backlog";
-    public const string GateInsideName = "scoreportal.gate.inside";
-    public const string GateWaitingName = "scoreportal.gate.waiting";
-    public const string GateCapacityName = "scoreportal.gate.capacity";
-    public const string GateRefusedName = "scoreportal.gate.refused";
+    public const string LookupsName = "lookups";
+    public const string LookupDurationName = "lookup.duration";
+    public const string CaptchaImagesName = "captcha.images";
+    public const string ApiCallsName = "api.calls";
+    public const string OutboxBacklogName = "outbox.backlog";
+    public const string GateInsideName = "gate.inside";
+    public const string GateWaitingName = "gate.waiting";
+    public const string GateCapacityName = "gate.capacity";
+    public const string GateRefusedName = "gate.refused";
 
     private readonly Meter _meter;
     private readonly Counter<long> _lookups;
@@ -36,7 +37,7 @@ public sealed class PortalMetrics
         _lookups = _meter.CreateCounter<long>(LookupsName, "{lookup}", "Lookup form posts answered, by channel and outcome");
         _lookupDuration = _meter.CreateHistogram<double>(LookupDurationName, "s",
             "Time to answer a lookup post, from the endpoint's start to the page written (after the busy gate)",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LookupDurationBuckets });
         _captchaImages = _meter.CreateCounter<long>(CaptchaImagesName, "{image}", "Captcha pictures asked for, by result (served or expired)");
         _apiCalls = _meter.CreateCounter<long>(ApiCallsName, "{call}", "Enterprise API calls, by operation");
         _meter.CreateObservableGauge(OutboxBacklogName, () => Interlocked.Read(ref _outboxBacklog), "{message}",
@@ -52,6 +53,9 @@ public sealed class PortalMetrics
         _meter.CreateObservableCounter(GateRefusedName, () => GatePoints(gate, c => c.Refused), "{request}",
             "Requests the busy gate answered busy (or that gave up waiting)");
     }
+
+    /// <summary>The lookup duration's buckets in seconds, for /metrics (the advice above, which prometheus-net does not read).</summary>
+    internal static readonly double[] LookupDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
     private static Measurement<long>[] GatePoints(GateOccupancy gate, Func<GateOccupancy.GateCounters, long> read) =>
     [

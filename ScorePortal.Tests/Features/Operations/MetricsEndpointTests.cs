@@ -61,8 +61,8 @@ public sealed class MetricsEndpointTests(DemoPortal portal) : IClassFixture<Demo
         {
             var (status, body) = await MetricsFromAsync(peer);
             Assert.Equal(HttpStatusCode.OK, status);
-            Assert.Matches("""(?m)^scoreportal_lookups_total\{[^}]*channel="id"[^}]*outcome="Found"[^}]*\} [1-9]""", body);
-            Assert.Contains("scoreportal_lookup_duration", body);
+            Assert.Matches("""(?m)^scoreportal_lookups\{channel="id",outcome="Found"\} [1-9]""", body);
+            Assert.Matches("""(?m)^scoreportal_lookup_duration_count\{channel="id"\} [1-9]""", body);
             Assert.Contains("scoreportal_gate_capacity", body);
         }
     }
