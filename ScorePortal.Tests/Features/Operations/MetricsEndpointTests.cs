@@ -56,6 +56,12 @@ public sealed class MetricsEndpointTests(DemoPortal portal) : IClassFixture<Demo
     public async Task Loopback_reads_the_lookup_counter_and_duration_after_a_lookup()
     {
         await LookUpAsync();
+        using (var browser = portal.CreateClient())
+        {
+            using var challenge = System.Text.Json.JsonDocument.Parse(await browser.GetStringAsync("/captcha/new"));
+            using var picture = await browser.GetAsync(challenge.RootElement.GetProperty("image").GetString());
+            Assert.Equal(HttpStatusCode.OK, picture.StatusCode);
+        }
 
         foreach (var peer in new[] { "127.0.0.1", "::1" })
         {
@@ -63,7 +69,11 @@ public sealed class MetricsEndpointTests(DemoPortal portal) : IClassFixture<Demo
             Assert.Equal(HttpStatusCode.OK, status);
             Assert.Matches("""(?m)^scoreportal_lookups\{channel="id",outcome="Found"\} [1-9]""", body);
             Assert.Matches("""(?m)^scoreportal_lookup_duration_count\{channel="id"\} [1-9]""", body);
-            Assert.Contains("scoreportal_gate_capacity", body);
+            Assert.Matches("""(?m)^scoreportal_captcha_images\{result="served"\} [1-9]""", body);
+            Assert.Matches("""(?m)^scoreportal_gate_capacity\{gate="lookup"\} 128$""", body);
+            Assert.Matches("""(?m)^scoreportal_gate_inside\{gate="lookup"\} 0$""", body);
+            Assert.Matches("""(?m)^scoreportal_gate_waiting\{gate="lookup"\} 0$""", body);
+            Assert.Matches("""(?m)^scoreportal_outbox_backlog \d+$""", body);
         }
     }
 
