@@ -108,6 +108,29 @@ public sealed class ServiceStatusPageTests(DemoPortal portal) : IClassFixture<De
         Assert.Contains("No lookups measured today yet.", await PageAsync("?culture=en-US"));
     }
 
+    [Fact]
+    public async Task The_wait_says_busy_with_the_queue_length_while_lookups_wait_at_the_gate_and_no_wait_after()
+    {
+        var gate = portal.Services.GetRequiredService<GateOccupancy>().Lookups;
+        Assert.Contains("data-busy=\"false\"", await PageAsync());
+
+        gate.StartWaiting();
+        gate.StartWaiting();
+        try
+        {
+            var busy = await PageAsync();
+            Assert.Contains("data-busy=\"true\"", busy);
+            Assert.Contains("系统繁忙：本服务器有 2 个查询正在排队，每个查询最多等待 2 秒。", busy);
+            Assert.Contains("Busy: 2 lookups are waiting on this server; each waits at most 2 seconds.", await PageAsync("?culture=en-US"));
+        }
+        finally
+        {
+            gate.StopWaiting(admitted: false);
+            gate.StopWaiting(admitted: false);
+        }
+        Assert.Contains("No wait.", await PageAsync("?culture=en-US"));
+    }
+
     private static string PortalFormatIn(string culture, DateTimeOffset value)
     {
         var previous = System.Globalization.CultureInfo.CurrentUICulture;
