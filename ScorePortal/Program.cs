@@ -14,6 +14,7 @@ using ScorePortal.Features.Me;
 using ScorePortal.Features.Reports;
 using ScorePortal.Features.Results;
 using ScorePortal.Features.Reviews;
+using ScorePortal.Features.ServiceStatus;
 using ScorePortal.Features.Sessions;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
@@ -57,6 +58,7 @@ app.MapEnterprises();
 app.MapLookup();
 app.MapReports();
 app.MapReviews();
+app.MapServiceStatus();
 app.MapPortalUi();
 
 app.Run();
@@ -106,6 +108,7 @@ public partial class Program
         builder.AddMe();
         builder.AddReports();
         builder.AddReviews();
+        builder.AddServiceStatus();
         builder.AddSessions();
         return builder;
     }

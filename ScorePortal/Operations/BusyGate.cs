@@ -103,11 +103,16 @@ public sealed class BusyGate
     private readonly SemaphoreSlim _challengeSlots;
     private readonly GateLine? _line;
 
+    /// <summary>What the gate holds, for /metrics and the status page (DI's singleton; a gate built alone keeps its own).</summary>
+    private readonly GateOccupancy _occupancy;
+
     /// <param name="line">
     /// With it (and <see cref="BusyGateOptions.WaitingRoom"/>), a lookup post that finds the gate full goes on without a
     /// slot, marked <see cref="GateFull"/>, to be put in the waiting room; without it, the 503 busy page.
     /// </param>
-    public BusyGate(RequestDelegate next, IOptions<BusyGateOptions> options, IStringLocalizer<SharedResource> L, GateLine? line = null)
+    /// <param name="occupancy">The gate's counters shared with /metrics and the status page.</param>
+    public BusyGate(RequestDelegate next, IOptions<BusyGateOptions> options, IStringLocalizer<SharedResource> L, GateLine? line = null,
+        GateOccupancy? occupancy = null)
     {
         _next = next;
         _l = L;
@@ -115,6 +120,7 @@ public sealed class BusyGate
         _slots = line?.LookupSlots ?? new(_options.MaxConcurrent, _options.MaxConcurrent);
         _challengeSlots = new(_options.ChallengeMaxConcurrent, _options.ChallengeMaxConcurrent);
         _line = _options.WaitingRoom ? line : null;
+        _occupancy = occupancy ?? new();
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -136,7 +142,18 @@ public sealed class BusyGate
             await GoOnWithoutSlotAsync(context);
             return;
         }
-        if (!await slots.WaitAsync(_options.QueueTimeout, context.RequestAborted))
+        var counters = slots == _slots ? _occupancy.Lookups : _occupancy.Challenges;
+        counters.StartWaiting();
+        var admitted = false;
+        try
+        {
+            admitted = await slots.WaitAsync(_options.QueueTimeout, context.RequestAborted);
+        }
+        finally
+        {
+            counters.StopWaiting(admitted);
+        }
+        if (!admitted)
         {
             if (toLine) await GoOnWithoutSlotAsync(context);
             else if (slots == _slots) await WriteBusyPageAsync(context);
@@ -150,6 +167,7 @@ public sealed class BusyGate
         finally
         {
             slots.Release();
+            counters.Leave();
         }
     }
 
@@ -232,6 +250,7 @@ public static class BusyGateExtensions
 {
     public static WebApplicationBuilder AddBusyGate(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<GateOccupancy>();
         builder.Services.AddOptions<BusyGateOptions>().BindConfiguration(BusyGateOptions.Section)
             .Validate(o => o.MaxConcurrent > 0 && o.ChallengeMaxConcurrent > 0 && o.RetryAfterSeconds > 0,
                 "BusyGate:MaxConcurrent, ChallengeMaxConcurrent and RetryAfterSeconds must be positive.")

@@ -19,6 +19,7 @@ public static class OperationsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddPortalMetrics();
 
         builder.Services.AddOptions<ProductionSafetyOptions>()
             .BindConfiguration("")
@@ -115,6 +116,7 @@ public static class OperationsExtensions
                 });
             },
         }).DisableHttpMetrics();
+        app.MapPortalMetrics();
         return app;
     }
 }

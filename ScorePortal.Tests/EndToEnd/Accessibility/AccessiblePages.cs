@@ -51,6 +51,7 @@ public static class AccessiblePages
         new("lookup-blocked", "/lookup", Setup: PageStates.LookUpFromABlockedAddressAsync),
         new("lookup-overseas", "/lookup/overseas"),
         new("lookup-overseas-errors", "/lookup/overseas", Setup: PageStates.SubmitEmptyOverseasLookupAsync),
+        new("service-status", "/service-status"),
         new("login", "/Account/Login"),
         new("login-errors", "/Account/Login", Setup: PageStates.SubmitLoginWithWrongPasswordAsync),
         new("login-captcha", "/Account/Login", Setup: PageStates.SubmitLoginUntilTheCaptchaIsAskedAsync),

@@ -15,7 +15,7 @@ namespace ScorePortal.Tests.Features.Components;
 /// </summary>
 public sealed partial class LightPageTests(DemoPortal portal) : IClassFixture<DemoPortal>
 {
-    public static TheoryData<string> LightPages => ["/", "/lookup", "/lookup/overseas", "result"];
+    public static TheoryData<string> LightPages => ["/", "/lookup", "/lookup/overseas", "result", "/service-status"];
 
     [Theory]
     [MemberData(nameof(LightPages))]

@@ -68,10 +68,11 @@ public static class CaptchaExtensions
         }).RequireRateLimiting(NewPolicy);
 
         // Drawn once per token (CaptchaImageCache): asking again for the same token costs a cache read, not a drawing.
-        group.MapGet("/image", (string? t, CaptchaService captcha, CaptchaImageCache images, HttpContext context) =>
+        group.MapGet("/image", (string? t, CaptchaService captcha, CaptchaImageCache images, HttpContext context, PortalMetrics metrics) =>
         {
             context.Response.Headers.CacheControl = "no-store";
             var challenge = captcha.ChallengeFor(t);
+            metrics.CaptchaImage(served: challenge is not null);
             return challenge is null
                 ? Microsoft.AspNetCore.Http.Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Captcha expired")
                 : Microsoft.AspNetCore.Http.Results.File(images.PictureOf(challenge), CaptchaImage.ContentType);

@@ -5,6 +5,7 @@ using ScorePortal.Features.Captcha;
 using ScorePortal.Features.Results;
 using ScorePortal.Localization;
 using ScorePortal.Model;
+using ScorePortal.Operations;
 
 namespace ScorePortal.Features.Lookup;
 
@@ -39,7 +40,10 @@ public static class LookupEndpoints
         LookupById byId, LookupByTicket byTicket)
     {
         var ct = http.RequestAborted;
+        var started = services.Time.GetTimestamp();
         LookupPageState state;
+        ResultOutcome answered;
+        string channel;
         int status;
         if (form["_handler"] == "lookup-ticket")
         {
@@ -47,6 +51,7 @@ public static class LookupEndpoints
             var name = form["Ticket.Name"].ToString();
             var outcome = await byTicket.HandleAsync(new LookupByTicketRequest(ticket, name, form["Ticket.CaptchaToken"], form["Ticket.CaptchaAnswer"]), ct);
             if (await WaitingRoomPage.WriteIfQueuedAsync(http, form, services)) return;
+            (answered, channel) = (outcome, "ticket");
             status = TellWait(http, outcome);
             state = new LookupPageState(TicketNumber: ticket, TicketName: name, TicketChannel: true,
                 TicketErrors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
@@ -59,6 +64,7 @@ public static class LookupEndpoints
             var name = form["Input.Name"].ToString();
             var outcome = await byId.HandleAsync(new LookupByIdRequest(session, type, number, name, form["Input.CaptchaToken"], form["Input.CaptchaAnswer"]), ct);
             if (await WaitingRoomPage.WriteIfQueuedAsync(http, form, services)) return;
+            (answered, channel) = (outcome, "id");
             status = TellWait(http, outcome);
             state = new LookupPageState(session, type, number, name,
                 Errors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
@@ -67,6 +73,7 @@ public static class LookupEndpoints
         // A match writes no form, so it needs neither sessions, antiforgery token nor captcha.
         LookupHtml.MainPage(html, state.Outcome is ResultOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
         await html.WriteToAsync(http.Response, status);
+        services.Measured(channel, answered, started);
     }
 
     private static async Task ShowOverseasAsync(HttpContext http, PageServices services)
@@ -78,6 +85,7 @@ public static class LookupEndpoints
 
     private static async Task LookUpOverseasAsync(HttpContext http, [FromForm] IFormCollection form, PageServices services, LookupByPassport handler)
     {
+        var started = services.Time.GetTimestamp();
         var session = form["Input.SessionCode"].ToString();
         var passport = form["Input.PassportNumber"].ToString();
         var email = form["Input.Email"].ToString();
@@ -89,6 +97,7 @@ public static class LookupEndpoints
         using var html = new HtmlWriter();
         LookupHtml.OverseasPage(html, state.Outcome is ResultOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
         await html.WriteToAsync(http.Response, status);
+        services.Measured("passport", outcome, started);
     }
 
     /// <summary>
@@ -106,8 +115,15 @@ public static class LookupEndpoints
     internal static int WaitSeconds(TimeSpan wait) => (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
 
     /// <summary>The singletons every lookup page uses, injected as one.</summary>
-    internal sealed class PageServices(CachedTexts texts, SessionCatalog sessions, CaptchaService captcha, IAntiforgery antiforgery)
+    internal sealed class PageServices(CachedTexts texts, SessionCatalog sessions, CaptchaService captcha, IAntiforgery antiforgery,
+        TimeProvider time, PortalMetrics metrics)
     {
+        public TimeProvider Time => time;
+
+        /// <summary>Counts the lookup and records its duration (the status page's p95 and /metrics read it): the outcome's kind only.</summary>
+        public void Measured(string channel, ResultOutcome outcome, long started) =>
+            metrics.Lookup(channel, outcome.GetType().Name, time.GetElapsedTime(started));
+
         public async Task<LookupPageContext> PageAsync(HttpContext http)
         {
             var all = await sessions.AllAsync(http.RequestAborted);

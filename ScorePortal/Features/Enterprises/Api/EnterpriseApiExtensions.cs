@@ -33,7 +33,13 @@ public static class EnterpriseApiExtensions
             .WithName("GetExamResult")
             .WithSummary("One consenting employee's result in one qualification")
             .WithDescription("Needs `Authorization: Bearer <key>` and a JSON body of at most 4 KB with exactly `employee_id` and `exam_type`.")
-            .Produces<ExamResultResponse>(StatusCodes.Status200OK, "application/json");
+            .Produces<ExamResultResponse>(StatusCodes.Status200OK, "application/json")
+            // Every call counts for /metrics (refused ones too): the operation's name only, never the key or the body.
+            .AddEndpointFilter((context, next) =>
+            {
+                context.HttpContext.RequestServices.GetRequiredService<ScorePortal.Operations.PortalMetrics>().ApiCall("exam_result");
+                return next(context);
+            });
         // The body is read by the endpoint itself (strict JSON, 4 KB), so that every bad body gets invalid_request rather
         // than the framework's 415: its schema joins the document in ApiReference.
         foreach (var status in ApiProblems.All.Select(p => p.Status).Append(ApiProblems.BodyTooLarge.Status).Append(StatusCodes.Status500InternalServerError).Distinct().Order())
