@@ -101,9 +101,14 @@ public sealed class AuditArchiver(IDbContextFactory<ScorePortalDbContext> dbFact
             logger.LogWarning("Removed the unfinished audit archive {File} ({Problem})", pending.File, problem);
         }
         // Entries missing between the archives and the table (deleted, or an archive removed): archiving would bury it.
-        var archivedEnd = manifests.Count == 0 ? 0 : manifests[^1].LastSequence;
-        if (archivedEnd + 1 < head.Sequence)
-            return new Step(null, 0, $"entries #{archivedEnd + 1} to #{head.Sequence - 1} are neither archived nor live: run verify-audit");
+        var archivedEnd = 0L;
+        foreach (var m in manifests.Append(null))
+        {
+            var next = m?.FirstSequence ?? head.Sequence;
+            if (next > archivedEnd + 1)
+                return new Step(null, 0, $"entries #{archivedEnd + 1} to #{next - 1} are neither archived nor live: run verify-audit");
+            if (m is not null) archivedEnd = Math.Max(archivedEnd, m.LastSequence);
+        }
 
         var cutoff = time.GetUtcNow() - Settings.After;
         var candidates = await db.AuditCheckpoints.AsNoTracking()

@@ -46,11 +46,12 @@ public sealed class AuditSigner : IDisposable
         }
     }
 
-    /// <summary>What an archive's manifest signs: its file, range, links, count and the file's SHA-256.</summary>
+    /// <summary>What an archive's manifest signs: every field of it: file, range, links, count, the file's SHA-256 and size, key and time.</summary>
     public static byte[] ArchiveStatement(AuditArchiveManifest m) =>
         Encoding.ASCII.GetBytes(string.Join('|', "ScorePortal audit archive", m.File,
             m.FirstSequence.ToString(CultureInfo.InvariantCulture), m.LastSequence.ToString(CultureInfo.InvariantCulture),
             m.Count.ToString(CultureInfo.InvariantCulture), m.PreviousHash, m.FirstHash, m.LastHash, m.Sha256,
+            m.Bytes.ToString(CultureInfo.InvariantCulture), m.KeyId,
             m.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)));
 
     public string SignArchive(AuditArchiveManifest manifest) =>
