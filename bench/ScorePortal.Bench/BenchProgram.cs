@@ -12,7 +12,7 @@ public static class BenchProgram
     private const string Usage = "Usage: dotnet ScorePortal.Bench.dll <command> [--option value ...] (bench/*/run.sh call it)";
 
     private static readonly PortalCommand[] Commands =
-        [BenchDataCommand.Command, BenchApiDataCommand.Command, BenchReportsCommand.Command, BenchIssueReportsCommand.Command];
+        [BenchDataCommand.Command, BenchApiDataCommand.Command, BenchReportsCommand.Command, BenchIssueReportsCommand.Command, BenchAuditSizeCommand.Command];
 
     public static async Task<int> Main(string[] args)
     {
