@@ -10,9 +10,9 @@ using ScorePortal.Platform.Audit;
 namespace ScorePortal.Bench;
 
 /// <summary>
-/// <c>bench-audit-size [--after-days N]</c> (bench/audit/run.sh, on a copy of a benchmark database): the audit log's
-/// size per row in SQLite (the table and its indexes, from <c>dbstat</c>), then the portal's own archiver run on a clock
-/// moved past Audit:Archive:After, and the compressed archive's bytes per row. Destructive: it archives and deletes rows.
+/// <c>bench-audit-size [--after-days N]</c> (bench/audit/run.sh, on a copy of a benchmark database; the script measures
+/// the SQLite side with the sqlite3 shell's <c>dbstat</c>, which the portal's bundled SQLite lacks): the portal's own
+/// archiver run on a clock moved past Audit:Archive:After, and the compressed archive's bytes per row. Destructive: it archives and deletes rows.
 /// </summary>
 public static class BenchAuditSizeCommand
 {
@@ -27,17 +27,6 @@ public static class BenchAuditSizeCommand
     private static async Task<int> RunAsync(IServiceProvider services, CommandArguments args, TextWriter output)
     {
         var dbFactory = services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>();
-        long rows;
-        long bytes;
-        await using (var db = await dbFactory.CreateDbContextAsync())
-        {
-            rows = await db.AuditEntries.LongCountAsync();
-            bytes = await db.Database.SqlQueryRaw<long>(
-                "SELECT COALESCE(SUM(pgsize), 0) AS \"Value\" FROM dbstat WHERE name = 'AuditEntries' OR name LIKE 'IX_AuditEntries_%'").SingleAsync();
-        }
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT sqlite rows={rows} bytes={bytes} bytes_per_row={(double)bytes / Math.Max(1, rows):F1} per_million_lookups_MB={(double)bytes / Math.Max(1, rows):F1}"));
-
         // The archiver needs a signed checkpoint to end at and leaves the newest entry live: sign one, then write one more.
         await services.GetRequiredService<AuditCheckpoints>().CreateAsync();
         await services.GetRequiredService<AuditLog>().WriteDurableAsync(new AuditRecord("bench.audit-size"));

@@ -32,6 +32,11 @@ dotnet build bench/ScorePortal.Bench -c Release -v q -nologo | tail -1
 BENCH="$ROOT/bench/ScorePortal.Bench/bin/Release/net10.0/ScorePortal.Bench.dll"
 APP="$ROOT/ScorePortal/bin/Release/net10.0/ScorePortal.dll"
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+sqlite3 "$WORK/copy.db" "SELECT 'RESULT sqlite rows=' || (SELECT COUNT(*) FROM AuditEntries) || ' bytes=' || SUM(pgsize)
+    || ' bytes_per_row=' || ROUND(SUM(pgsize) * 1.0 / (SELECT COUNT(*) FROM AuditEntries), 1)
+    || ' (table ' || ROUND(SUM(CASE WHEN name = 'AuditEntries' THEN pgsize END) * 1.0 / (SELECT COUNT(*) FROM AuditEntries), 1)
+    || ', indexes ' || ROUND(SUM(CASE WHEN name <> 'AuditEntries' THEN pgsize END) * 1.0 / (SELECT COUNT(*) FROM AuditEntries), 1) || ')'
+    FROM dbstat WHERE name = 'AuditEntries' OR name LIKE 'IX_AuditEntries_%';"
 (cd "$ROOT/ScorePortal" && dotnet "$BENCH" bench-audit-size)
 echo "== archive directory: $(du -sh "$WORK/archive" | cut -f1), database copy before VACUUM $(du -h "$WORK/copy.db" | cut -f1)"
 sqlite3 "$WORK/copy.db" "VACUUM"
