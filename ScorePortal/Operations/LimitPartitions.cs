@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using ScorePortal.Platform.Limits;
 
 namespace ScorePortal.Operations;
 
@@ -6,8 +7,9 @@ namespace ScorePortal.Operations;
 /// The partitions of the framework rate-limiter policies (public forms, report verification, captcha pictures and
 /// challenges), in one place: every per-address policy counts a client under <see cref="ClientAddress.LimitKey(HttpContext)"/>
 /// (an IPv6 client by its /64; an unknown address as ""), in a sliding minute of six segments without a queue.
-/// These stay framework limiters (per instance, in the request pipeline); the portal's own limits use the limits store
-/// (<c>Platform/Limits/ILimitsStore</c>).
+/// They are framework limiters in the request pipeline: per instance by default; when Redis is configured the permits
+/// are hits of a sliding window in the shared limits store (<see cref="SharedWindowLimiter"/>), so several instances
+/// count one address together. The portal's own limits use the limits store directly (<c>Platform/Limits/ILimitsStore</c>).
 /// </summary>
 public static class LimitPartitions
 {
@@ -23,15 +25,22 @@ public static class LimitPartitions
     /// <summary>No limit for this request.</summary>
     public static RateLimitPartition<string> NoLimit() => RateLimitPartition.GetNoLimiter(NoLimitKey);
 
-    /// <summary><paramref name="permits"/> requests per sliding minute per client address; no limit when 0 or less.</summary>
-    public static RateLimitPartition<string> PerAddressPerMinute(HttpContext context, int permits) =>
-        permits <= 0
-            ? NoLimit()
-            : RateLimitPartition.GetSlidingWindowLimiter(AddressKey(context), _ => new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = permits,
-                Window = TimeSpan.FromMinutes(1),
-                SegmentsPerWindow = 6,
-                QueueLimit = 0,
-            });
+    /// <summary>
+    /// <paramref name="permits"/> requests per sliding minute per client address; no limit when 0 or less.
+    /// <paramref name="policy"/> names the policy's window in the shared store (<c>rate:&lt;policy&gt;:&lt;address key&gt;</c>).
+    /// </summary>
+    public static RateLimitPartition<string> PerAddressPerMinute(HttpContext context, int permits, string policy)
+    {
+        if (permits <= 0) return NoLimit();
+        var address = AddressKey(context);
+        if (context.RequestServices.GetService<RedisLimitsStore>() is { } shared)
+            return RateLimitPartition.Get(address, key => new SharedWindowLimiter(shared, "rate:" + policy + ":" + key, permits, TimeSpan.FromMinutes(1)));
+        return RateLimitPartition.GetSlidingWindowLimiter(address, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = TimeSpan.FromMinutes(1),
+            SegmentsPerWindow = 6,
+            QueueLimit = 0,
+        });
+    }
 }

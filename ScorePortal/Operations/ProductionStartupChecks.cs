@@ -1,3 +1,5 @@
+using ScorePortal.Platform.Limits;
+
 namespace ScorePortal.Operations;
 
 /// <summary>
@@ -17,6 +19,8 @@ namespace ScorePortal.Operations;
 /// <item>No writable, absolute <c>Audit:Archive:Directory</c>: archived audit entries exist nowhere else.</item>
 /// <item><c>Enterprises:Webhooks:AllowLoopbackHttpForTests</c> set: webhook notices could reach the server's own loopback
 /// services over plain HTTP.</item>
+/// <item><c>Redis:Configuration</c> reaching a Redis over the network without a password and TLS (docs/scale.md): the shared
+/// limits store holds every block, lock and spent captcha token of every instance.</item>
 /// </list>
 /// </summary>
 public static class ProductionStartupChecks
@@ -52,6 +56,9 @@ public static class ProductionStartupChecks
             yield return "Audit:CheckpointDirectory must name a writable directory outside the database's reach (another volume, " +
                 "an append-only mount): every signed audit checkpoint is appended there, and verify-audit checks the database against it.";
         if (ArchiveDirectoryProblem(configuration["Audit:Archive:Directory"]) is { } archive) yield return archive;
+        if (configuration.GetSection(RedisLimitsOptions.Section).Get<RedisLimitsOptions>() is { Enabled: true } redis && !redis.IsSafeForProduction())
+            yield return "Redis:Configuration reaches Redis over the network without a password and TLS: add password=… and ssl=true " +
+                "(or use a loopback endpoint). Whoever reaches the shared limits store could lift every block and un-spend captcha tokens.";
     }
 
     /// <summary>

@@ -51,9 +51,9 @@ public static class PublicFormLimits
                 return ValueTask.CompletedTask;
             };
             limiter.AddPolicy(FormPosts, context => HttpMethods.IsPost(context.Request.Method)
-                ? LimitPartitions.PerAddressPerMinute(context, options.PostsPerAddressPerMinute)
+                ? LimitPartitions.PerAddressPerMinute(context, options.PostsPerAddressPerMinute, FormPosts)
                 : LimitPartitions.NoLimit());
-            limiter.AddPolicy(Verification, context => LimitPartitions.PerAddressPerMinute(context, options.VerificationsPerAddressPerMinute));
+            limiter.AddPolicy(Verification, context => LimitPartitions.PerAddressPerMinute(context, options.VerificationsPerAddressPerMinute, Verification));
         });
         return builder;
     }

@@ -1,3 +1,4 @@
+using ScorePortal.Platform.Limits;
 using ScorePortal.Security;
 
 namespace ScorePortal.Features.Alerts;
@@ -14,6 +15,7 @@ public static class AlertExtensions
         builder.Services.AddSingleton<LiftAddressBlock>();
         builder.Services.AddSingleton<FieldIntegrityAlerts>();
         builder.Services.AddSingleton<IIntegrityAlarm>(sp => sp.GetRequiredService<FieldIntegrityAlerts>());
+        builder.Services.AddSingleton<ILimitsStoreAlarm, LimitsStoreAlerts>();
         return builder;
     }
 }

@@ -24,8 +24,8 @@ public static class CaptchaExtensions
         var options = builder.Configuration.GetSection(CaptchaOptions.Section).Get<CaptchaOptions>() ?? new();
         builder.Services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(ImagePolicy, new PerAddressPolicy(options.ImagesPerAddressPerMinute));
-            limiter.AddPolicy(NewPolicy, new PerAddressPolicy(options.NewPerAddressPerMinute));
+            limiter.AddPolicy(ImagePolicy, new PerAddressPolicy(options.ImagesPerAddressPerMinute, ImagePolicy));
+            limiter.AddPolicy(NewPolicy, new PerAddressPolicy(options.NewPerAddressPerMinute, NewPolicy));
         });
         return builder;
     }
@@ -40,7 +40,7 @@ public static class CaptchaExtensions
     /// A sliding minute per client address. A refusal is a bare 429 with Retry-After: the status page is not drawn for a
     /// request that is an image or a script's call, and drawing it would feed a flood.
     /// </summary>
-    private sealed class PerAddressPolicy(int permitsPerMinute) : IRateLimiterPolicy<string>
+    private sealed class PerAddressPolicy(int permitsPerMinute, string name) : IRateLimiterPolicy<string>
     {
         public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = (rejected, _) =>
         {
@@ -53,7 +53,7 @@ public static class CaptchaExtensions
         };
 
         public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-            LimitPartitions.PerAddressPerMinute(httpContext, permitsPerMinute);
+            LimitPartitions.PerAddressPerMinute(httpContext, permitsPerMinute, name);
     }
 
     public static WebApplication MapCaptcha(this WebApplication app)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ScorePortal.Platform.Limits;
 
@@ -6,7 +7,8 @@ public static class LimitsExtensions
 {
     /// <summary>
     /// The limits store every limiter, monitor and single-use token uses (<see cref="ILimitsStore"/>): in memory per
-    /// instance. A shared store for several instances replaces this registration (release-day-at-scale issue).
+    /// instance, or shared by every instance through Redis when <c>Redis:Configuration</c> is set
+    /// (<see cref="RedisLimitsStore"/>, which falls back to memory while Redis is down; docs/scale.md).
     /// </summary>
     public static WebApplicationBuilder AddLimits(this WebApplicationBuilder builder)
     {
@@ -14,8 +16,25 @@ public static class LimitsExtensions
             .Validate(o => o.MaxTimesPerWindow > 0 && o.MaxMembersPerWindow > 0 && o.SweepInterval > TimeSpan.Zero,
                 "Limits:Memory:MaxTimesPerWindow, MaxMembersPerWindow and SweepInterval must be positive.")
             .ValidateOnStart();
+        builder.Services.AddOptions<RedisLimitsOptions>().BindConfiguration(RedisLimitsOptions.Section)
+            .Validate(RedisLimitsOptions.IsValid,
+                "Redis:Configuration must name at least one endpoint; Redis:KeyPrefix must not be empty; Redis:OperationTimeout and ReconnectInterval must be positive.")
+            .ValidateOnStart();
+
+        if (builder.Configuration.GetSection(RedisLimitsOptions.Section).Get<RedisLimitsOptions>() is { Enabled: true })
+        {
+            builder.Services.TryAddSingleton<RedisLimitsStore>(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<RedisLimitsOptions>>().Value;
+                return new RedisLimitsStore(RedisLimitsStore.Connect(options), options, sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<IOptions<MemoryLimitsOptions>>().Value, sp.GetServices<ILimitsStoreAlarm>(),
+                    sp.GetRequiredService<ILogger<RedisLimitsStore>>(), ownsConnection: true);
+            });
+            builder.Services.TryAddSingleton<ILimitsStore>(sp => sp.GetRequiredService<RedisLimitsStore>());
+            builder.Services.AddHealthChecks().AddCheck<SharedLimitsHealthCheck>("limits");
+        }
         builder.Services.TryAddSingleton<ILimitsStore>(sp => new MemoryLimitsStore(
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MemoryLimitsOptions>>().Value));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MemoryLimitsOptions>>().Value));
         return builder;
     }
 }
