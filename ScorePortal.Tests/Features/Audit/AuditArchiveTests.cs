@@ -131,15 +131,62 @@ public sealed class AuditArchiveTests
         Assert.True((await portal.Services.GetRequiredService<AuditCheckpoints>().VerifyAsync()).Intact);
     }
 
-    [Fact]
-    public async Task The_archive_audit_command_archives_what_is_due_on_the_portals_clock_and_says_where()
+    /// <summary>The portal's services, with an archiver on the test's clock in place of the portal's.</summary>
+    private sealed class WithArchiver(IServiceProvider inner, AuditArchiver archiver) : IServiceProvider
     {
-        await using var portal = PortalFactory.With(new Dictionary<string, string?> { ["Audit:Archive:After"] = "1.00:00:00" });
-        await WriteAndSignAsync(portal, 5);
+        public object? GetService(Type serviceType) => serviceType == typeof(AuditArchiver) ? archiver : inner.GetService(serviceType);
+    }
+
+    [Fact]
+    public async Task The_archive_audit_command_archives_what_is_due_and_says_where()
+    {
+        await using var portal = new PortalFactory();
+        Assert.Contains(ArchiveAuditCommand.Command, portal.Services.GetServices<PortalCommand>());
+        var signed = await WriteAndSignAsync(portal, 5);
+        await WriteAsync(portal, 1);
+
         var (nothing, none) = await CommandAsync(portal, ArchiveAuditCommand.Command);
         Assert.Equal(0, nothing);
         Assert.Contains("Nothing to archive", none);
-        Assert.Contains(ArchiveAuditCommand.Command, portal.Services.GetServices<PortalCommand>());
+
+        var output = new StringWriter();
+        var exit = await ArchiveAuditCommand.Command.RunAsync(new WithArchiver(portal.Services, Archiver(portal, Later(Old))),
+            new(["--lang", "en-US"]), output);
+        Assert.Equal(0, exit);
+        Assert.Contains($"Archived entries #1 to #{signed} ({signed} entries", output.ToString());
+        Assert.Contains(Store(portal).DataPath(AuditArchiveStore.BaseName(1, signed) + AuditArchiveStore.DataSuffix), output.ToString());
+        Assert.Equal(signed + 1, (await LiveAsync(portal)).First);
+        var (verified, report) = await CommandAsync(portal, VerifyAuditCommand.Command);
+        Assert.True(verified == 0, report);
+    }
+
+    [Fact]
+    public async Task The_background_job_archives_what_became_old_on_its_own()
+    {
+        await using var portal = new PortalFactory();
+        var signed = await WriteAndSignAsync(portal, 7);
+        await WriteAsync(portal, 1);
+        var clock = Later(Old);
+        var job = new AuditArchiveService(Archiver(portal, clock), clock, portal.Services.GetRequiredService<IOptions<AuditOptions>>(),
+            NullLogger<AuditArchiveService>.Instance);
+        await job.StartAsync(CancellationToken.None);
+        try
+        {
+            // Past the job's first run, five minutes after start (the job reaches its wait on its own thread: turn the
+            // clock until it has run).
+            for (var i = 0; i < 300 && (await LiveAsync(portal)).First == 1; i++)
+            {
+                clock.Advance(TimeSpan.FromMinutes(5));
+                await Task.Delay(100);
+            }
+        }
+        finally
+        {
+            await job.StopAsync(CancellationToken.None);
+        }
+        var manifest = Assert.Single((await Store(portal).ListAsync()).Manifests);
+        Assert.Equal((1L, signed), (manifest.FirstSequence, manifest.LastSequence));
+        Assert.Equal(signed + 1, (await LiveAsync(portal)).First);
     }
 
     [Fact]

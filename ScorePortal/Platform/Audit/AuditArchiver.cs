@@ -186,9 +186,10 @@ public sealed class AuditArchiver(IDbContextFactory<ScorePortalDbContext> dbFact
         if (manifest.KeyId != signer.KeyId || !AuditSigner.VerifyArchive(signer.PublicKeyPem, manifest)) return "signature";
         var path = store.DataPath(manifest.File);
         if (!File.Exists(path) || await AuditArchiveStore.Sha256Async(path, ct) != manifest.Sha256) return "file hash";
-        var live = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence >= manifest.FirstSequence && e.Sequence <= manifest.LastSequence)
-            .OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.Hash }).ToListAsync(ct);
-        var liveHashes = live.ToDictionary(e => e.Sequence, e => e.Hash);
+        // The rows still in the table are compared as they stream by, in step with the file (a range can be a million rows).
+        await using var live = db.AuditEntries.AsNoTracking().Where(e => e.Sequence >= manifest.FirstSequence && e.Sequence <= manifest.LastSequence)
+            .OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.Hash }).AsAsyncEnumerable().GetAsyncEnumerator(ct);
+        var hasLive = await live.MoveNextAsync();
         var expected = manifest.FirstSequence;
         var previous = manifest.PreviousHash;
         try
@@ -196,7 +197,8 @@ public sealed class AuditArchiver(IDbContextFactory<ScorePortalDbContext> dbFact
             await foreach (var e in AuditArchiveStore.ReadEntriesAsync(path, ct))
             {
                 if (e.Sequence != expected++ || e.PreviousHash != previous || e.Hash != AuditChain.ComputeHash(e)) return $"entry #{e.Sequence}";
-                if (liveHashes.TryGetValue(e.Sequence, out var hash) && hash != e.Hash) return $"entry #{e.Sequence} differs from the table";
+                while (hasLive && live.Current.Sequence < e.Sequence) hasLive = await live.MoveNextAsync();
+                if (hasLive && live.Current.Sequence == e.Sequence && live.Current.Hash != e.Hash) return $"entry #{e.Sequence} differs from the table";
                 previous = e.Hash;
             }
         }
@@ -226,15 +228,21 @@ public sealed class AuditArchiver(IDbContextFactory<ScorePortalDbContext> dbFact
     }
 }
 
-/// <summary>Runs the archiver every Audit:Archive:Interval (off when zero).</summary>
+/// <summary>
+/// Runs the archiver a few minutes after start (an instance restarted more often than the interval still archives) and
+/// then every Audit:Archive:Interval; off when the interval is zero.
+/// </summary>
 internal sealed class AuditArchiveService(AuditArchiver archiver, TimeProvider time, IOptions<AuditOptions> options,
     ILogger<AuditArchiveService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.Archive.Interval <= TimeSpan.Zero) return;
-        using var timer = new PeriodicTimer(options.Value.Archive.Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var interval = options.Value.Archive.Interval;
+        var first = TimeSpan.FromMinutes(5) < interval ? TimeSpan.FromMinutes(5) : interval;
+        await Task.Delay(first, time, stoppingToken);
+        using var timer = new PeriodicTimer(interval, time);
+        do
         {
             try
             {
@@ -246,5 +254,6 @@ internal sealed class AuditArchiveService(AuditArchiver archiver, TimeProvider t
                 logger.LogError(ex, "Could not archive audit entries");
             }
         }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
