@@ -74,6 +74,7 @@ export ASPNETCORE_ENVIRONMENT=Production
 export Security__KeyFile="$OUT/keys/keys.json"
 export ConnectionStrings__ScorePortal="Data Source=$OUT/data/scoreportal.db"
 export Audit__CheckpointDirectory="$OUT/audit"
+export Audit__Archive__Directory="$OUT/data/audit-archive"
 export Reviews__FilesDirectory="$OUT/data/review-files"
 export ForwardedHeaders__KnownProxies__0=127.0.0.1
 export Portal__PublicBaseUrl="$PUBLIC_URL"

@@ -117,6 +117,7 @@ public class PortalFactory : WebApplicationFactory<Program>
             ["Security:KeyDirectory"] = Path.Combine(Directory, "keys"),
             ["Batches:WorkDirectory"] = Path.Combine(Directory, "imports"),
             ["Audit:CheckpointDirectory"] = Path.Combine(Directory, "audit-checkpoints"),
+            ["Audit:Archive:Directory"] = Path.Combine(Directory, "audit-archive"),
             ["Reviews:FilesDirectory"] = Path.Combine(Directory, "review-files"),
             ["Smtp:From"] = "noreply@scoreportal.test",
         };

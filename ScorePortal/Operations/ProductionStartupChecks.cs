@@ -16,6 +16,7 @@ namespace ScorePortal.Operations;
 /// <item>No <c>Audit:CheckpointDirectory</c>: the signed audit checkpoints kept outside the database would land beside
 /// the binaries (read-only under the systemd unit) instead of on storage the database's administrators cannot
 /// rewrite.</item>
+/// <item>No writable, absolute <c>Audit:Archive:Directory</c>: archived audit entries exist nowhere else.</item>
 /// <item><c>Enterprises:Webhooks:AllowLoopbackHttpForTests</c> set: webhook notices could reach the server's own loopback
 /// services over plain HTTP.</item>
 /// <item><c>Redis:Configuration</c> reaching a Redis over the network without a password and TLS (docs/scale.md): the shared
@@ -54,9 +55,35 @@ public static class ProductionStartupChecks
         if (string.IsNullOrWhiteSpace(configuration["Audit:CheckpointDirectory"]))
             yield return "Audit:CheckpointDirectory must name a writable directory outside the database's reach (another volume, " +
                 "an append-only mount): every signed audit checkpoint is appended there, and verify-audit checks the database against it.";
+        if (ArchiveDirectoryProblem(configuration["Audit:Archive:Directory"]) is { } archive) yield return archive;
         if (configuration.GetSection(RedisLimitsOptions.Section).Get<RedisLimitsOptions>() is { Enabled: true } redis && !redis.IsSafeForProduction())
             yield return "Redis:Configuration reaches Redis over the network without a password and TLS: add password=… and ssl=true " +
                 "(or use a loopback endpoint). Whoever reaches the shared limits store could lift every block and un-spend captcha tokens.";
+    }
+
+    /// <summary>
+    /// Audit archives hold the only copy of the entries they took out of the database: an absolute directory that exists
+    /// (or can be made) and takes a file, on storage every instance shares (its lock file is the archiving lease).
+    /// </summary>
+    internal static string? ArchiveDirectoryProblem(string? directory)
+    {
+        const string Why = "old audit entries are moved there (signed, compressed) and deleted from the database, and every instance " +
+            "must see the same directory; see docs/deploy.md.";
+        if (string.IsNullOrWhiteSpace(directory) || !Path.IsPathRooted(directory))
+            return "Audit:Archive:Directory must name an absolute, writable directory outside the release folder (e.g. " +
+                "/var/lib/scoreportal/audit-archive): " + Why;
+        try
+        {
+            Directory.CreateDirectory(directory);
+            using var probe = new FileStream(Path.Combine(directory, $".write-test-{Guid.NewGuid():N}"), FileMode.CreateNew,
+                FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            probe.WriteByte(0);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"Audit:Archive:Directory ({directory}) cannot be written by the portal ({e.GetType().Name}): " + Why;
+        }
     }
 
     private static bool HasHttpsEndpoint(IConfiguration configuration) =>

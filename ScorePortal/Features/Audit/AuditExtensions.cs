@@ -6,10 +6,11 @@ namespace ScorePortal.Features.Audit;
 
 public static class AuditExtensions
 {
-    /// <summary>The audit trail's own surface: the <c>verify-audit</c> command (the log itself is <c>AddAuditLog</c>).</summary>
+    /// <summary>The audit trail's own surface: the <c>verify-audit</c> and <c>archive-audit</c> commands (the log itself is <c>AddAuditLog</c>).</summary>
     public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {
         builder.Services.AddPortalCommand(VerifyAuditCommand.Command);
+        builder.Services.AddPortalCommand(ArchiveAuditCommand.Command);
         return builder;
     }
 

@@ -4,7 +4,7 @@ using ScorePortal.Platform.Audit;
 namespace ScorePortal.Features.Audit;
 
 /// <summary>
-/// <c>verify-audit [--checkpoints FILE]</c>: walks the whole chain, every signed checkpoint in the database and every
+/// <c>verify-audit [--checkpoints FILE]</c>: walks the whole chain (the archives in the archive directory, then the live table), every signed checkpoint in the database and every
 /// checkpoint in the file outside it (the configured one, or an exported copy), and names every finding: the first
 /// entry that was edited, deleted or moved, each malformed entry by its sequence number, checkpoints deleted or no
 /// longer matching, a truncated tail, and checkpoints that stopped. Exit code 1 when anything is wrong; never a stack trace.
@@ -45,6 +45,11 @@ public static class VerifyAuditCommand
         AuditProblemKind.CheckpointMismatch => $"Entry #{p.Sequence} no longer ends in the hash its checkpoint in the file signed: the chain was rewritten.",
         AuditProblemKind.CheckpointForged => $"Line {p.Sequence} of the checkpoint file does not carry a valid signature.",
         AuditProblemKind.CheckpointStale => $"No checkpoint has been signed since {p.Detail}, more than twice the checkpoint interval ago.",
+        AuditProblemKind.ArchiveMissing => $"Archived entries #{p.Sequence} to #{p.Detail} are missing: the archive holding them was deleted or moved out of the archive directory.",
+        AuditProblemKind.ArchiveForged => $"The manifest of archive {p.Detail} (from entry #{p.Sequence}) does not carry a valid signature: it was edited or forged.",
+        AuditProblemKind.ArchiveDamaged => p.Sequence == 0
+            ? $"The archive manifest {p.Detail} cannot be read."
+            : $"Archive {p.Detail} (from entry #{p.Sequence}) no longer matches its signed manifest or the checkpoint file's record of it: it was edited, replaced or damaged.",
         _ => p.Sequence == 0
             ? $"The checkpoint file {p.Detail} is missing although the database holds checkpoints."
             : $"Line {p.Sequence} of the checkpoint file is not a checkpoint.",

@@ -39,6 +39,11 @@ public sealed class AuditCheckpointFile(string directory)
             ["keyId"] = checkpoint.KeyId,
             ["signature"] = checkpoint.Signature,
         });
+        await AppendLineAsync(json, ct);
+    }
+
+    private async Task AppendLineAsync(string json, CancellationToken ct)
+    {
         await _append.WaitAsync(ct);
         try
         {
@@ -51,6 +56,52 @@ public sealed class AuditCheckpointFile(string directory)
         {
             _append.Release();
         }
+    }
+
+    /// <summary>One archive as the checkpoint file recorded it before its entries left the database.</summary>
+    public sealed record ArchiveLine(int Number, string File, long FirstSequence, long LastSequence, string LastHash, string Sha256);
+
+    /// <summary>Records an archive (its file, range, last hash, SHA-256 and manifest signature) and flushes it to disk.</summary>
+    public async Task AppendArchiveAsync(AuditArchiveManifest manifest, CancellationToken ct)
+    {
+        var json = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["archive"] = manifest.File,
+            ["firstSequence"] = manifest.FirstSequence,
+            ["lastSequence"] = manifest.LastSequence,
+            ["lastHash"] = manifest.LastHash,
+            ["sha256"] = manifest.Sha256,
+            ["createdAt"] = manifest.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            ["keyId"] = manifest.KeyId,
+            ["signature"] = manifest.Signature,
+        });
+        await AppendLineAsync(json, ct);
+    }
+
+    /// <summary>The archives a checkpoint file (this one or a copy) records; none when it does not exist.</summary>
+    public static async Task<List<ArchiveLine>> ReadArchivesAsync(string path, CancellationToken ct)
+    {
+        var archives = new List<ArchiveLine>();
+        if (!File.Exists(path)) return archives;
+        var number = 0;
+        foreach (var text in await File.ReadAllLinesAsync(path, ct))
+        {
+            number++;
+            if (!text.Contains("\"archive\"", StringComparison.Ordinal)) continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(text);
+                var root = doc.RootElement;
+                if (!root.TryGetProperty("archive", out var file)) continue;
+                archives.Add(new ArchiveLine(number, file.GetString()!, root.GetProperty("firstSequence").GetInt64(),
+                    root.GetProperty("lastSequence").GetInt64(), root.GetProperty("lastHash").GetString()!, root.GetProperty("sha256").GetString()!));
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or ArgumentNullException)
+            {
+                // Reported by ReadAsync as a line that is not a checkpoint.
+            }
+        }
+        return archives;
     }
 
     /// <summary>
@@ -71,6 +122,9 @@ public sealed class AuditCheckpointFile(string directory)
             {
                 using var doc = JsonDocument.Parse(text);
                 var root = doc.RootElement;
+                // An archive record (AppendArchiveAsync), read by ReadArchivesAsync.
+                if (root.TryGetProperty("archive", out var archive) && archive.ValueKind == JsonValueKind.String
+                    && root.TryGetProperty("firstSequence", out _) && root.TryGetProperty("sha256", out _)) continue;
                 var createdAt = DateTimeOffset.ParseExact(root.GetProperty("createdAt").GetString()!, "yyyy-MM-ddTHH:mm:ss.fffZ",
                     CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
                 lines.Add(new Line(number, root.GetProperty("upToSequence").GetInt64(), root.GetProperty("hash").GetString()!,

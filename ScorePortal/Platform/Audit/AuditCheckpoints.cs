@@ -34,6 +34,21 @@ public enum AuditProblemKind
     /// signed covers them, so they could be deleted unseen (checkpoints stopped, or were never made).
     /// </summary>
     EntriesUncovered,
+
+    /// <summary>
+    /// Archived entries are gone: an archive between two others (or between the archives and the table) was deleted, or
+    /// an archive the checkpoint file recorded is missing. <see cref="AuditProblem.Detail"/> is the last missing entry.
+    /// </summary>
+    ArchiveMissing,
+
+    /// <summary>An archive's manifest does not carry a valid signature. <see cref="AuditProblem.Detail"/> is the archive file.</summary>
+    ArchiveForged,
+
+    /// <summary>
+    /// An archive file no longer matches its manifest (SHA-256, entries, count) or the checkpoint file's record of it,
+    /// or cannot be read. <see cref="AuditProblem.Detail"/> is the archive file.
+    /// </summary>
+    ArchiveDamaged,
 }
 
 /// <param name="Kind">What is wrong.</param>
@@ -52,7 +67,7 @@ public sealed record AuditVerification(long Entries, long? FirstBrokenSequence, 
 /// — and verifies the whole log against its chain, its checkpoints and that file.
 /// </summary>
 public sealed class AuditCheckpoints(IDbContextFactory<ScorePortalDbContext> dbFactory, AuditSigner signer, TimeProvider time,
-    AuditCheckpointFile file, IOptions<AuditOptions> options)
+    AuditCheckpointFile file, IOptions<AuditOptions> options, AuditArchiveStore? archives = null)
 {
     private const string EntryColumns =
         "\"Sequence\", \"At\", \"ActorUserId\", \"ActorRole\", \"Action\", \"TargetType\", \"TargetId\", \"SourceIpHash\", \"DataJson\", \"PreviousHash\", \"Hash\"";
@@ -124,33 +139,90 @@ public sealed class AuditCheckpoints(IDbContextFactory<ScorePortalDbContext> dbF
         DateTimeOffset? firstAt = null;
         var previousHash = AuditChain.Genesis;
         var expected = 1L;
+        void Walk(AuditEntry entry)
+        {
+            count++;
+            firstAt ??= entry.At;
+            if (entry.Sequence > covered) firstUncoveredAt ??= entry.At;
+            lastSequence = entry.Sequence;
+            if (signedAt.Contains(entry.Sequence)) hashes[entry.Sequence] = entry.Hash;
+            if (broken is null && (entry.Sequence != expected || entry.PreviousHash != previousHash || entry.Hash != AuditChain.ComputeHash(entry)))
+                broken = expected;
+            previousHash = entry.Hash;
+            expected = entry.Sequence + 1;
+        }
+
+        // The archives first, in order: each manifest's signature, its file's hash, the chain inside it and its links.
+        var archivedEnd = 0L;
+        if (archives is not null)
+        {
+            var (manifests, unreadableManifests) = await archives.ListAsync(ct);
+            problems.AddRange(unreadableManifests.Select(name => new AuditProblem(AuditProblemKind.ArchiveDamaged, 0, name)));
+            foreach (var m in manifests)
+            {
+                if (m.FirstSequence > expected)
+                    problems.Add(new AuditProblem(AuditProblemKind.ArchiveMissing, expected, (m.FirstSequence - 1).ToString(CultureInfo.InvariantCulture)));
+                if (m.KeyId != signer.KeyId || !AuditSigner.VerifyArchive(signer.PublicKeyPem, m))
+                    problems.Add(new AuditProblem(AuditProblemKind.ArchiveForged, m.FirstSequence, m.File));
+                var path = archives.DataPath(m.File);
+                var readable = File.Exists(path);
+                if (!readable)
+                    problems.Add(new AuditProblem(AuditProblemKind.ArchiveMissing, m.FirstSequence, m.LastSequence.ToString(CultureInfo.InvariantCulture)));
+                else if (await AuditArchiveStore.Sha256Async(path, ct) != m.Sha256)
+                    problems.Add(new AuditProblem(AuditProblemKind.ArchiveDamaged, m.FirstSequence, m.File));
+                if (readable)
+                {
+                    try
+                    {
+                        await foreach (var entry in AuditArchiveStore.ReadEntriesAsync(path, ct)) Walk(entry);
+                    }
+                    catch (InvalidDataException)
+                    {
+                        problems.Add(new AuditProblem(AuditProblemKind.ArchiveDamaged, m.FirstSequence, m.File));
+                        broken ??= expected;
+                    }
+                }
+                if (expected != m.LastSequence + 1 || previousHash != m.LastHash)
+                {
+                    if (readable) problems.Add(new AuditProblem(AuditProblemKind.ArchiveDamaged, m.FirstSequence, m.File));
+                    count += Math.Max(0, m.LastSequence + 1 - expected);
+                    expected = m.LastSequence + 1;
+                    previousHash = m.LastHash;
+                }
+                archivedEnd = Math.Max(archivedEnd, m.LastSequence);
+            }
+            // Every archive the checkpoint file recorded must still be there, as it was recorded.
+            foreach (var recorded in await AuditCheckpointFile.ReadArchivesAsync(checkpointFile, ct))
+            {
+                if (manifests.FirstOrDefault(m => m.File == recorded.File) is not { } m)
+                    problems.Add(new AuditProblem(AuditProblemKind.ArchiveMissing, recorded.FirstSequence,
+                        recorded.LastSequence.ToString(CultureInfo.InvariantCulture)));
+                else if (m.Sha256 != recorded.Sha256 || m.LastHash != recorded.LastHash)
+                    problems.Add(new AuditProblem(AuditProblemKind.ArchiveDamaged, m.FirstSequence, m.File));
+            }
+        }
+
+        // Then the live table, from where the archives end (rows an interrupted archiving run left behind are in both).
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT {EntryColumns} FROM \"AuditEntries\" ORDER BY \"Sequence\"";
+            command.CommandText = $"SELECT {EntryColumns} FROM \"AuditEntries\" WHERE \"Sequence\" > {archivedEnd.ToString(CultureInfo.InvariantCulture)} ORDER BY \"Sequence\"";
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                count++;
                 var entry = Read(reader, out var readSequence, out var malformed);
                 var sequence = readSequence ?? expected;
                 if (entry is null)
                 {
+                    count++;
                     problems.Add(new AuditProblem(AuditProblemKind.MalformedEntry, sequence, malformed!));
                     broken ??= sequence;
                     previousHash = reader.IsDBNull(10) ? "" : Convert.ToString(reader.GetValue(10), CultureInfo.InvariantCulture) ?? "";
                     expected = sequence + 1;
                     continue;
                 }
-                firstAt ??= entry.At;
-                if (entry.Sequence > covered) firstUncoveredAt ??= entry.At;
-                lastSequence = entry.Sequence;
-                if (signedAt.Contains(entry.Sequence)) hashes[entry.Sequence] = entry.Hash;
-                if (broken is null && (entry.Sequence != expected || entry.PreviousHash != previousHash || entry.Hash != AuditChain.ComputeHash(entry)))
-                    broken = expected;
-                previousHash = entry.Hash;
-                expected = entry.Sequence + 1;
+                Walk(entry);
             }
         }
 

@@ -13,6 +13,9 @@ public static class AuditLogExtensions
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
             .Validate(o => development || !string.IsNullOrWhiteSpace(o.SigningKeyPem),
                 "Audit:SigningKeyPem (an ECDSA P-256 private key, PEM) must be configured outside Development.")
+            .Validate(o => o.Archive.After >= TimeSpan.FromDays(1) && o.Archive.Interval >= TimeSpan.Zero && o.Archive.MaxEntriesPerFile > 0
+                           && !string.IsNullOrWhiteSpace(o.Archive.Directory),
+                "Audit:Archive needs After of at least one day, an Interval of zero (off) or more, MaxEntriesPerFile above zero and a Directory.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
         {
@@ -25,6 +28,10 @@ public static class AuditLogExtensions
         builder.Services.AddSingleton(sp => new AuditCheckpointFile(Path.Combine(contentRoot,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value.CheckpointDirectory)));
         builder.Services.AddSingleton<AuditCheckpoints>();
+        builder.Services.AddSingleton(sp => new AuditArchiveStore(Path.Combine(contentRoot,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value.Archive.Directory)));
+        builder.Services.AddSingleton<AuditArchiver>();
+        builder.Services.AddHostedService<AuditArchiveService>();
         builder.Services.AddHostedService<AuditWriter>();
         builder.Services.AddHostedService<AuditCheckpointService>();
         return builder;
@@ -50,4 +57,7 @@ public sealed class AuditOptions
     /// the host; <c>verify-audit --checkpoints FILE</c> checks the log against any copy.
     /// </summary>
     public string CheckpointDirectory { get; set; } = "App_Data/audit-checkpoints";
+
+    /// <summary>Archiving of old entries to signed, compressed files (Audit:Archive:*).</summary>
+    public AuditArchiveOptions Archive { get; set; } = new();
 }

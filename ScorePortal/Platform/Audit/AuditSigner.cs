@@ -46,6 +46,31 @@ public sealed class AuditSigner : IDisposable
         }
     }
 
+    /// <summary>What an archive's manifest signs: every field of it: file, range, links, count, the file's SHA-256 and size, key and time.</summary>
+    public static byte[] ArchiveStatement(AuditArchiveManifest m) =>
+        Encoding.ASCII.GetBytes(string.Join('|', "ScorePortal audit archive", m.File,
+            m.FirstSequence.ToString(CultureInfo.InvariantCulture), m.LastSequence.ToString(CultureInfo.InvariantCulture),
+            m.Count.ToString(CultureInfo.InvariantCulture), m.PreviousHash, m.FirstHash, m.LastHash, m.Sha256,
+            m.Bytes.ToString(CultureInfo.InvariantCulture), m.KeyId,
+            m.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)));
+
+    public string SignArchive(AuditArchiveManifest manifest) =>
+        Convert.ToBase64String(_key.SignData(ArchiveStatement(manifest), HashAlgorithmName.SHA256));
+
+    public static bool VerifyArchive(string publicKeyPem, AuditArchiveManifest manifest)
+    {
+        using var key = ECDsa.Create();
+        key.ImportFromPem(publicKeyPem);
+        try
+        {
+            return key.VerifyData(ArchiveStatement(manifest), Convert.FromBase64String(manifest.Signature), HashAlgorithmName.SHA256);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     public static string NewPrivateKeyPem()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
