@@ -110,15 +110,7 @@ public sealed class AuditArchiveStore(string directory)
     {
         json.Reset();
         json.WriteStartObject();
-        json.WriteNumber("seq", e.Sequence);
-        json.WriteString("at", e.At.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
-        json.WriteString("actor", e.ActorUserId);
-        json.WriteString("role", e.ActorRole);
-        json.WriteString("action", e.Action);
-        json.WriteString("targetType", e.TargetType);
-        json.WriteString("targetId", e.TargetId);
-        json.WriteString("ip", e.SourceIpHash);
-        json.WriteString("data", e.DataJson);
+        AuditChain.WriteFields(json, e);
         json.WriteString("prev", e.PreviousHash);
         json.WriteString("hash", e.Hash);
         json.WriteEndObject();

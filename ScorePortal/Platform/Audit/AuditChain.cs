@@ -19,15 +19,7 @@ public static class AuditChain
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteNumber("seq", e.Sequence);
-            json.WriteString("at", e.At.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
-            json.WriteString("actor", e.ActorUserId);
-            json.WriteString("role", e.ActorRole);
-            json.WriteString("action", e.Action);
-            json.WriteString("targetType", e.TargetType);
-            json.WriteString("targetId", e.TargetId);
-            json.WriteString("ip", e.SourceIpHash);
-            json.WriteString("data", e.DataJson);
+            WriteFields(json, e);
             json.WriteEndObject();
         }
         var previous = Encoding.ASCII.GetBytes(e.PreviousHash);
@@ -35,6 +27,26 @@ public static class AuditChain
         buffer.WrittenSpan.CopyTo(input);
         previous.CopyTo(input, buffer.WrittenCount);
         return Convert.ToHexStringLower(SHA256.HashData(input));
+    }
+
+    /// <summary>
+    /// The fields the hash covers, as properties of the object <paramref name="json"/> is writing, in canonical order
+    /// and formats. The archive's JSON lines (<see cref="AuditArchiveStore.WriteLine"/>) write the same, so an archived entry re-hashes
+    /// to its stored hash.
+    /// </summary>
+    public static void WriteFields(Utf8JsonWriter json, AuditEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(e);
+        json.WriteNumber("seq", e.Sequence);
+        json.WriteString("at", e.At.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        json.WriteString("actor", e.ActorUserId);
+        json.WriteString("role", e.ActorRole);
+        json.WriteString("action", e.Action);
+        json.WriteString("targetType", e.TargetType);
+        json.WriteString("targetId", e.TargetId);
+        json.WriteString("ip", e.SourceIpHash);
+        json.WriteString("data", e.DataJson);
     }
 
     /// <summary>Canonical JSON of an entry's details: keys sorted, values as strings.</summary>
