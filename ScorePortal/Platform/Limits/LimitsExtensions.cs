@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace ScorePortal.Platform.Limits;
 
@@ -23,12 +24,16 @@ public static class LimitsExtensions
 
         if (builder.Configuration.GetSection(RedisLimitsOptions.Section).Get<RedisLimitsOptions>() is { Enabled: true })
         {
+            // One connection per instance, shared by everything that keeps state in Redis (limits, cache invalidation,
+            // leases): inject IConnectionMultiplexer and put RedisLimitsOptions.KeyPrefix before every key.
+            builder.Services.TryAddSingleton<IConnectionMultiplexer>(sp =>
+                RedisLimitsStore.Connect(sp.GetRequiredService<IOptions<RedisLimitsOptions>>().Value));
             builder.Services.TryAddSingleton<RedisLimitsStore>(sp =>
             {
                 var options = sp.GetRequiredService<IOptions<RedisLimitsOptions>>().Value;
-                return new RedisLimitsStore(RedisLimitsStore.Connect(options), options, sp.GetRequiredService<TimeProvider>(),
+                return new RedisLimitsStore(sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<IOptions<MemoryLimitsOptions>>().Value, sp.GetServices<ILimitsStoreAlarm>(),
-                    sp.GetRequiredService<ILogger<RedisLimitsStore>>(), ownsConnection: true);
+                    sp.GetRequiredService<ILogger<RedisLimitsStore>>());
             });
             builder.Services.TryAddSingleton<ILimitsStore>(sp => sp.GetRequiredService<RedisLimitsStore>());
             builder.Services.AddHealthChecks().AddCheck<SharedLimitsHealthCheck>("limits");
