@@ -19,6 +19,7 @@ public static class CaptchaExtensions
         builder.Services.AddSingleton<CaptchaService>();
         builder.Services.AddSingleton<CaptchaImage>();
         builder.Services.AddSingleton<CaptchaImageCache>();
+        builder.Services.AddSingleton<InlineCaptcha>();
         builder.Services.AddSingleton<CaptchaAudio>();
 
         var options = builder.Configuration.GetSection(CaptchaOptions.Section).Get<CaptchaOptions>() ?? new();
