@@ -78,7 +78,7 @@ public sealed class RedisLimitsStore : ILimitsStore, IDisposable
         end
         """;
 
-    private const string HitScript = Window + """
+    private const string HitScript = Window + "\n" + """
         local now = tonumber(ARGV[1]) local win = tonumber(ARGV[2]) local limit = tonumber(ARGV[3]) local cap = tonumber(ARGV[5])
         local entries, extra = trim(KEYS[1], now - win)
         local n = entries + extra
@@ -100,7 +100,7 @@ public sealed class RedisLimitsStore : ILimitsStore, IDisposable
         return {1, n + 1, 0}
         """;
 
-    private const string HitsScript = Window + """
+    private const string HitsScript = Window + "\n" + """
         local entries, extra = trim(KEYS[1], tonumber(ARGV[1]) - tonumber(ARGV[2]))
         return entries + extra
         """;
