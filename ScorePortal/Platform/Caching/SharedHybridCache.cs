@@ -218,9 +218,9 @@ public sealed class SharedHybridCache : HybridCache, IDisposable
         {
             _redis.GetSubscriber().Unsubscribe(_channel, _handler, CommandFlags.FireAndForget);
         }
-        catch (ObjectDisposedException)
+        catch (Exception ex) when (ex is ObjectDisposedException or RedisConnectionException)
         {
-            // The connection went first.
+            // The connection went first, or is down: the subscription ends with it.
         }
         (Local as IDisposable)?.Dispose();
     }
