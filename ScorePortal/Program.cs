@@ -19,6 +19,7 @@ using ScorePortal.Features.Sessions;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Caching;
 using ScorePortal.Platform.Limits;
 using ScorePortal.Platform.Notices;
 using ScorePortal.Platform.Outbox;
@@ -99,6 +100,7 @@ public partial class Program
         builder.AddPortalFonts();
         builder.AddAuditLog();
         builder.AddLimits();
+        builder.AddCaches();
         builder.AddOutbox();
         builder.AddNotices();
         builder.AddPortalUi();
