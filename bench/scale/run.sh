@@ -133,7 +133,8 @@ mkdir -p "$BENCH_DIR"
 cp "$OUT/lookups.csv" "$BENCH_DIR/lookups.csv"
 seconds=${DURATION%s}
 
-# run_visits PHASE URL PID...: warm-up, then $CONNECTIONS visitors for $DURATION; RESULT lines; CPU of the given processes.
+# run_visits PHASE URL PID...: warm-up, then $CONNECTIONS visitors for $DURATION; RESULT lines; the CPU time of the given
+# processes (the ones serving the phase: portal instances, redis-server, nginx workers) and Redis's commands, per visit.
 run_visits() {
     local phase=$1 url=$2
     shift 2
@@ -141,8 +142,11 @@ run_visits() {
     wrk -t16 -c16 -d5s -s bench/visit/visit.lua "$url" > /dev/null 2>&1 || true
     rm -f "$BENCH_DIR"/visit-[0-9]*.txt
     for pid in "${pids[@]}"; do before=$((before + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done
+    local commands_before
+    commands_before=$(redis_commands)
     wrk -t"$CONNECTIONS" -c"$CONNECTIONS" -d"$DURATION" -s bench/visit/visit.lua "$url" > "$WORK/$phase-wrk.txt" 2> "$WORK/$phase-errors.txt" || true
     for pid in "${pids[@]}"; do after=$((after + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done
+    local commands=$(($(redis_commands) - commands_before))
     local line visits n
     line=$(grep '^VISITS' "$WORK/$phase-wrk.txt" || echo "VISITS none")
     visits=$(printf '%s' "$line" | grep -o 'visits_per_s=[0-9]*' | cut -d= -f2 || echo 0)
@@ -158,8 +162,14 @@ run_visits() {
     done
     rm -f "$WORK/step.txt"
     awk -v c="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="${n:-0}" -v p="$phase" -v v="${visits:-0}" \
-        'BEGIN { printf "RESULT phase=%s visits_per_s=%d portal_cpu_ms_per_visit=%.2f\n", p, v, n > 0 ? c * 1000 / hz / n : 0 }'
+        -v r="$commands" 'BEGIN { printf "RESULT phase=%s visits_per_s=%d cpu_ms_per_visit=%.2f redis_commands_per_visit=%.1f\n", p, v,
+            (n > 0 ? c * 1000 / hz / n : 0), (n > 0 ? r / n : 0) }'
     echo "   load: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# Commands Redis has run so far (0 while it is not started).
+redis_commands() {
+    { redis-cli -p "$REDIS_PORT" info stats 2>/dev/null || true; } | tr -d '\r' | awk -F: '$1 == "total_commands_processed" { print $2; found = 1 } END { if (!found) print 0 }'
 }
 
 has_phase() { [[ " $PHASES " == *" $1 "* ]]; }
@@ -203,7 +213,7 @@ site() {
         -e "s|@HTTPS_PORT_SUFFIX@|:$HTTPS_PORT|g" -e "s|@SERVER_NAME@|portal.test|g" \
         -e "s|@TLS_CERTIFICATE@|$WORK/tls/site.crt|g" -e "s|@TLS_CERTIFICATE_KEY@|$WORK/tls/site.key|g" \
         "$ROOT/deploy/nginx/scoreportal.conf" > "$WORK/nginx/scoreportal.conf"
-    ! grep -q '@' "$WORK/nginx/scoreportal.conf" || { echo "a placeholder is left in the site"; grep -n '@' "$WORK/nginx/scoreportal.conf"; exit 1; }
+    ! grep -qE '@[A-Z_]+@' "$WORK/nginx/scoreportal.conf" || { echo "a placeholder is left in the site"; grep -nE '@[A-Z_]+@' "$WORK/nginx/scoreportal.conf"; exit 1; }
 }
 cat > "$NGINX_CONF" <<EOF
 # A private nginx for the scale bench: its own pid, logs and temporary files under $WORK/nginx.
