@@ -35,7 +35,7 @@ internal static class WaitingRoomPage
 
     /// <summary>
     /// The place of a ticket as JSON: <c>{"state":"waiting","place":3,"waitSeconds":12,"pollMs":2000}</c>, pollMs saying
-    /// when to ask again (<see cref="WaitingRoom.PollAfter"/>); never cached.
+    /// when to ask again (<c>WaitingRoom.PollAfter</c>); never cached.
     /// </summary>
     private static async Task<IResult> PollAsync(string ticket, HttpContext http, WaitingRoom room, CachedTexts t)
     {

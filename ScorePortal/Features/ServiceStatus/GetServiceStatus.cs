@@ -36,7 +36,7 @@ public sealed record ServiceStatusSnapshot(DateTimeOffset At, IReadOnlyList<Sess
 /// <summary>
 /// The status page's figures: the sessions and their release times (the results read model's
 /// <see cref="SessionCatalog"/>), the busy gate's occupancy on this instance (<see cref="GateOccupancy"/>), the
-/// waiting room's line and its estimated wait across instances (<see cref="WaitingRoom.LineAsync"/>: two reads of the
+/// waiting room's line and its estimated wait across instances (<c>WaitingRoom.LineAsync</c>: two reads of the
 /// shared counters), today's lookup p95 on this instance (<see cref="LookupLatencyToday"/>). Computed at most once per
 /// <see cref="ServiceStatusOptions.CacheFor"/> on an instance, so a crowd refreshing the page costs no more than one.
 /// Nothing here is personal: it is the same for everyone.
