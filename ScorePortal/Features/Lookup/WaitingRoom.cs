@@ -85,7 +85,8 @@ public enum TicketUse
 /// places are admitted in the order they were given, whichever instance gave them or admits them. The estimate is the
 /// place divided by the pace the head moved lately (<see cref="LinePace"/>: the shared head sampled by this instance,
 /// so it counts every instance's admissions, at no extra store operation). A place not heard from lately is passed
-/// over (the tab was closed); an admitted place is held for <see cref="WaitingRoomOptions.AdmittedFor"/>. The form itself stays in the visitor's page, never here.
+/// over (the tab was closed); an admitted place is held for <see cref="WaitingRoomOptions.AdmittedFor"/>. The form
+/// itself stays in the visitor's page, never here.
 /// </summary>
 public sealed class WaitingRoom(ILimitsStore store, GateLine gate, IDataProtectionProvider protection, TimeProvider time,
     IOptions<WaitingRoomOptions> options)
