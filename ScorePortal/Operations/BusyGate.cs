@@ -64,12 +64,22 @@ public sealed class GateFull
 }
 
 /// <summary>
-/// What the waiting room needs of this instance's gate: its free lookup slots (admission as capacity frees), and a hint
-/// that a line is waiting, which sends newcomers to the end of the line instead of into a freed slot ahead of it.
+/// What the waiting room needs of this instance's gate: its free lookup slots and how fast they free (admission keeps
+/// up with the gate's real throughput), and a hint that a line is waiting, which sends newcomers to the end of the line
+/// instead of into a freed slot ahead of it.
 /// </summary>
 public sealed class GateLine(TimeProvider time, IOptions<BusyGateOptions> options)
 {
+    /// <summary>The shortest admission window: a bound on admissions per second (slots / 10 ms) whatever the measure says.</summary>
+    internal static readonly TimeSpan MinAdmitWindow = TimeSpan.FromMilliseconds(10);
+
     private long _lineUntil;
+
+    /// <summary>The mean time a lookup holds a slot (an exponentially weighted mean, in <see cref="TimeSpan"/> ticks); 0 before the first.</summary>
+    private long _holdTicks;
+
+    /// <summary>When this instance admitted from the line lately (<see cref="TimeProvider.GetTimestamp"/>), oldest first.</summary>
+    private readonly Queue<long> _admitted = new();
 
     /// <summary>The name of the form field that carries a queue ticket.</summary>
     public const string TicketField = "Queue.Ticket";
@@ -85,6 +95,44 @@ public sealed class GateLine(TimeProvider time, IOptions<BusyGateOptions> option
 
     /// <summary>Notes that people wait in line, for the next <paramref name="hint"/>.</summary>
     public void SawLine(TimeSpan hint) => Volatile.Write(ref _lineUntil, (time.GetUtcNow() + hint).UtcTicks);
+
+    /// <summary>The time <see cref="Held"/> measures from.</summary>
+    internal long Now() => time.GetTimestamp();
+
+    /// <summary>A lookup that started at <paramref name="since"/> (<see cref="Now"/>) gave its slot back.</summary>
+    internal void Held(long since)
+    {
+        var sample = time.GetElapsedTime(since).Ticks;
+        var mean = Volatile.Read(ref _holdTicks);
+        // A lost update under contention only drops one sample of the mean.
+        Volatile.Write(ref _holdTicks, mean == 0 ? sample : mean + (sample - mean) / 16);
+    }
+
+    /// <summary>The mean time a lookup holds a slot lately; null before the first.</summary>
+    public TimeSpan? MeanHold => Volatile.Read(ref _holdTicks) is > 0 and var ticks ? TimeSpan.FromTicks(ticks) : null;
+
+    /// <summary>
+    /// Takes one admission from the line if this instance has room for it: within the last window, no more admissions
+    /// than it has free slots, the window being the mean time a slot is held (at least <see cref="MinAdmitWindow"/>, at
+    /// most <paramref name="longestWindow"/>, which also applies before any lookup was measured). So the line is
+    /// admitted as fast as slots free, which is the gate's throughput, and not faster than they free; a full gate
+    /// admits nobody. Per instance: each instance lends its own slots, so two instances admit twice as fast.
+    /// </summary>
+    public bool TryAdmit(TimeSpan longestWindow)
+    {
+        var free = FreeSlots;
+        if (free <= 0) return false;
+        var window = MeanHold is { } hold ? TimeSpan.FromTicks(Math.Clamp(hold.Ticks, MinAdmitWindow.Ticks, Math.Max(MinAdmitWindow.Ticks, longestWindow.Ticks)))
+            : longestWindow;
+        var now = time.GetTimestamp();
+        lock (_admitted)
+        {
+            while (_admitted.TryPeek(out var oldest) && time.GetElapsedTime(oldest, now) >= window) _admitted.Dequeue();
+            if (_admitted.Count >= free) return false;
+            _admitted.Enqueue(now);
+            return true;
+        }
+    }
 }
 
 /// <summary>
@@ -160,6 +208,7 @@ public sealed class BusyGate
             else RefuseChallenge(context);
             return;
         }
+        var began = _line?.Now() ?? 0;
         try
         {
             await _next(context);
@@ -168,6 +217,7 @@ public sealed class BusyGate
         {
             slots.Release();
             counters.Leave();
+            if (slots == _slots) _line?.Held(began);
         }
     }
 

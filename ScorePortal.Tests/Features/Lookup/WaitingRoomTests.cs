@@ -64,7 +64,8 @@ public sealed class WaitingRoomTests
         // The third visitor's poll moves the line: the first is admitted, not the one who asked.
         Assert.Equal(PlaceState.Waiting, (await _room.CheckAsync(third)).State);
         Assert.Equal(PlaceState.Admitted, (await _room.CheckAsync(first)).State);
-        Assert.Equal(new QueuePlace(PlaceState.Waiting, 1, TimeSpan.FromSeconds(60)), await _room.CheckAsync(second));
+        // No estimate yet: the line's pace is measured over at least a second.
+        Assert.Equal(new QueuePlace(PlaceState.Waiting, 1), await _room.CheckAsync(second));
         Assert.Equal(2, (await _room.CheckAsync(third)).Place);
     }
 
@@ -86,6 +87,62 @@ public sealed class WaitingRoomTests
         await _room.CheckAsync(tickets[4]);
         Assert.Equal(PlaceState.Admitted, (await _room.CheckAsync(tickets[1])).State);
         Assert.Equal(PlaceState.Waiting, (await _room.CheckAsync(tickets[2])).State);
+    }
+
+    [Fact]
+    public async Task Admission_keeps_up_with_the_measured_slot_time_not_a_fixed_window()
+    {
+        FillGate();
+        var tickets = new List<string>();
+        for (var i = 0; i < 6; i++) tickets.Add(await _room.JoinAsync());
+        // Lookups lately held their slot 20 ms each.
+        var began = _gate.Now();
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        _gate.Held(began);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), _gate.MeanHold);
+
+        FreeSlot();
+        FreeSlot();
+        await _room.CheckAsync(tickets[5]);
+        // Two free slots, two admitted; 20 ms later the slots have freed again as far as the line knows: two more,
+        // long before the longest window (500 ms) would allow.
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        await _room.CheckAsync(tickets[5]);
+        var states = new List<PlaceState>();
+        foreach (var ticket in tickets) states.Add((await _room.CheckAsync(ticket)).State);
+        Assert.Equal([PlaceState.Admitted, PlaceState.Admitted, PlaceState.Admitted, PlaceState.Admitted, PlaceState.Waiting, PlaceState.Waiting], states);
+    }
+
+    [Fact]
+    public async Task The_estimate_follows_the_pace_of_the_line_and_far_places_poll_less_often()
+    {
+        FillGate();
+        var tickets = new List<string>();
+        for (var i = 0; i < 10; i++) tickets.Add(await _room.JoinAsync());
+        Assert.Null((await _room.CheckAsync(tickets[9])).Estimate);
+
+        // One admission a second for four seconds.
+        for (var i = 0; i < 4; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            FreeSlot();
+            await _room.CheckAsync(tickets[9]);
+            FillGate();
+        }
+        // Sampled once a second as the polls read the head: four places in five seconds, 0.8 a second.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var last = await _room.CheckAsync(tickets[9]);
+        Assert.Equal(new QueuePlace(PlaceState.Waiting, 6, TimeSpan.FromSeconds(8)), last);
+        var line = await _room.LineAsync();
+        Assert.Equal(6, line.Waiting);
+        Assert.Equal(0.8, line.PerSecond);
+        // A newcomer would be seventh: 8.75 s, said as 9.
+        Assert.Equal(TimeSpan.FromSeconds(9), line.Estimate);
+
+        Assert.Equal(_options.PollInterval, _room.PollAfter(last));
+        Assert.Equal(_options.LongestPollInterval, _room.PollAfter(new QueuePlace(PlaceState.Waiting, 900, TimeSpan.FromMinutes(15))));
+        Assert.Equal(TimeSpan.FromSeconds(5), _room.PollAfter(new QueuePlace(PlaceState.Waiting, 20, TimeSpan.FromSeconds(20))));
+        Assert.Equal(_options.PollInterval, _room.PollAfter(new QueuePlace(PlaceState.Admitted)));
     }
 
     [Fact]

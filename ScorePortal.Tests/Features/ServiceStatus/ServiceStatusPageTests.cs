@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
+using ScorePortal.Features.Lookup;
 using ScorePortal.Features.Results;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
@@ -129,6 +130,52 @@ public sealed class ServiceStatusPageTests(DemoPortal portal) : IClassFixture<De
             gate.StopWaiting(admitted: false);
         }
         Assert.Contains("No wait.", await PageAsync("?culture=en-US"));
+    }
+
+    [Fact]
+    public async Task The_estimated_wait_of_the_line_shows_while_people_wait_and_none_when_the_line_is_empty()
+    {
+        // Past the minute the line's pace remembers, so only this test's samples count.
+        portal.Clock.Advance(TimeSpan.FromMinutes(2));
+        var gate = portal.Services.GetRequiredService<GateLine>();
+        var room = portal.Services.GetRequiredService<WaitingRoom>();
+        // Lookups in progress hold all but two slots.
+        var held = 0;
+        while (gate.FreeSlots > 2 && gate.LookupSlots.Wait(0)) held++;
+        try
+        {
+            var tickets = new List<string>();
+            for (var i = 0; i < 10; i++) tickets.Add(await room.JoinAsync());
+
+            var estimating = await PageAsync();
+            Assert.Contains("data-line=\"10\"", estimating);
+            Assert.Contains("10 人正在排队等候查询，正在估算等待时间。", estimating);
+            Assert.Contains("排队队伍由所有服务器共用", estimating);
+
+            // The two free slots admit two places; ten seconds later the line has moved at 0.2 a second.
+            await room.CheckAsync(tickets[9]);
+            var zh = await PageAsync();
+            Assert.Contains("data-line=\"8\" data-wait-seconds=\"45\"", zh);
+            Assert.Contains("8 人正在排队等候查询，现在加入预计等待约 45 秒。", zh);
+            // Twenty seconds for the same two places: 0.1 a second.
+            var en = await PageAsync("?culture=en-US");
+            Assert.Contains("8 people are waiting in line to look up; someone joining now waits about 90 seconds.", en);
+            Assert.Contains("The line is one for all servers", en);
+        }
+        finally
+        {
+            gate.LookupSlots.Release(held);
+        }
+
+        // Slots free: the rest of the line is admitted (or passed over, silent), and nobody waits.
+        await room.CheckAsync((await room.JoinAsync()));
+        var empty = await PageAsync();
+        Assert.Contains("data-busy=\"false\" data-line=\"0\"", empty);
+        Assert.Contains("无需等待。", empty);
+        Assert.DoesNotContain("正在排队等候查询", empty);
+        var emptyEn = await PageAsync("?culture=en-US");
+        Assert.Contains("No wait.", emptyEn);
+        Assert.DoesNotContain("waiting in line to look up", emptyEn);
     }
 
     private static string PortalFormatIn(string culture, DateTimeOffset value)

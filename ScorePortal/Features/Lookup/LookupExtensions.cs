@@ -10,8 +10,9 @@ public static class LookupExtensions
         builder.Services.AddSingleton<LookupThrottle>();
         builder.Services.AddOptions<WaitingRoomOptions>().BindConfiguration(WaitingRoomOptions.Section)
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.TicketLifetime > TimeSpan.Zero && o.AbandonedAfter > o.PollInterval
-                    && o.AdmittedFor > o.PollInterval && o.AdmitWindow > TimeSpan.Zero && o.LineHint > TimeSpan.Zero,
-                "WaitingRoom: every duration must be positive, AbandonedAfter and AdmittedFor longer than PollInterval.")
+                    && o.AdmittedFor > o.PollInterval && o.AdmitWindow > TimeSpan.Zero && o.LineHint > TimeSpan.Zero
+                    && o.LongestPollInterval >= o.PollInterval,
+                "WaitingRoom: every duration must be positive, AbandonedAfter and AdmittedFor longer than PollInterval, LongestPollInterval not shorter.")
             .ValidateOnStart();
         builder.Services.AddSingleton<WaitingRoom>();
         builder.Services.AddSingleton<ILookupGuard, PortalLookupGuard>();

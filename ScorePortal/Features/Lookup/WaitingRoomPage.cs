@@ -33,16 +33,20 @@ internal static class WaitingRoomPage
         return app;
     }
 
-    /// <summary>The place of a ticket as JSON: <c>{"state":"waiting","place":3,"waitSeconds":12}</c>; never cached.</summary>
+    /// <summary>
+    /// The place of a ticket as JSON: <c>{"state":"waiting","place":3,"waitSeconds":12,"pollMs":2000}</c>, pollMs saying
+    /// when to ask again (<c>WaitingRoom.PollAfter</c>); never cached.
+    /// </summary>
     private static async Task<IResult> PollAsync(string ticket, HttpContext http, WaitingRoom room, CachedTexts t)
     {
         http.Response.Headers.CacheControl = "no-store";
         var place = await room.CheckAsync(ticket);
         return Microsoft.AspNetCore.Http.Results.Json(new PlaceAnswer(
-            place.State.ToString().ToLowerInvariant(), place.Place, Seconds(place.Estimate), PlaceText(t, place)));
+            place.State.ToString().ToLowerInvariant(), place.Place, Seconds(place.Estimate), PlaceText(t, place),
+            (int)room.PollAfter(place).TotalMilliseconds));
     }
 
-    private sealed record PlaceAnswer(string State, long Place, int? WaitSeconds, string Text);
+    private sealed record PlaceAnswer(string State, long Place, int? WaitSeconds, string Text, int PollMs);
 
     /// <summary>Writes the waiting page when the guard queued this post; false (nothing written) otherwise.</summary>
     public static async Task<bool> WriteIfQueuedAsync(HttpContext http, IFormCollection form, LookupEndpoints.PageServices services)

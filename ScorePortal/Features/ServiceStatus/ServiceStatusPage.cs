@@ -6,9 +6,10 @@ using ScorePortal.Localization;
 namespace ScorePortal.Features.ServiceStatus;
 
 /// <summary>
-/// /service-status: release times, whether lookups answer now, the wait at the lookup gate and today's lookup p95
-/// against the target, for everyone. Written by hand inside the portal frame like the lookup pages (no Blazor renderer,
-/// no circuit): on release day it is the page a crowd refreshes. The figures are those of the instance that answered
+/// /service-status: release times, whether lookups answer now, the waiting room's line and its estimated wait, the wait
+/// at the lookup gate and today's lookup p95 against the target, for everyone. Written by hand inside the portal frame
+/// like the lookup pages (no Blazor renderer, no circuit): on release day it is the page a crowd refreshes. The line is
+/// one for every instance (the shared store); the gate and the speed are those of the instance that answered
 /// (<see cref="GetServiceStatus"/>), and the page says so.
 /// </summary>
 public static class ServiceStatusPage
@@ -61,12 +62,27 @@ public static class ServiceStatusPage
         // The wait at the gate.
         html.Raw($"<section class=\"{MudClasses.Paper} portal-card mb-3\" aria-labelledby=\"status-wait\">")
             .Element("h2", t["ServiceStatus.Wait"], $" id=\"status-wait\" class=\"{MudClasses.H6WithGutter}\"");
-        if (s.Wait.Busy)
+        if (s.Line.Waiting > 0)
+        {
+            var people = s.Line.Waiting.ToString("N0", CultureInfo.CurrentCulture);
+            var seconds = s.Line.Estimate is { } estimate ? (int)Math.Ceiling(estimate.TotalSeconds) : (int?)null;
+            var text = seconds switch
+            {
+                null => t.Format("ServiceStatus.LineEstimating", people),
+                <= 120 => t.Format("ServiceStatus.LineSeconds", people, seconds.Value),
+                _ => t.Format("ServiceStatus.LineMinutes", people, (seconds.Value + 59) / 60),
+            };
+            html.Element("p", text, " class=\"portal-alert portal-alert--info\" data-testid=\"status-wait\" data-busy=\"true\"" +
+                $" data-line=\"{s.Line.Waiting.ToString(CultureInfo.InvariantCulture)}\"" +
+                (seconds is { } sec ? $" data-wait-seconds=\"{sec.ToString(CultureInfo.InvariantCulture)}\"" : ""));
+        }
+        else if (s.Wait.Busy)
             html.Element("p", t.Format("ServiceStatus.Busy", s.Wait.Waiting, (int)Math.Ceiling(s.Wait.MaxWait.TotalSeconds)),
-                " class=\"portal-alert portal-alert--info\" data-testid=\"status-wait\" data-busy=\"true\"");
+                " class=\"portal-alert portal-alert--info\" data-testid=\"status-wait\" data-busy=\"true\" data-line=\"0\"");
         else
-            html.Element("p", t["ServiceStatus.NoWait"], " class=\"portal-alert portal-alert--success\" data-testid=\"status-wait\" data-busy=\"false\"");
-        html.Raw("</section>");
+            html.Element("p", t["ServiceStatus.NoWait"], " class=\"portal-alert portal-alert--success\" data-testid=\"status-wait\" data-busy=\"false\" data-line=\"0\"");
+        html.Element("p", t["ServiceStatus.LineShared"], " class=\"portal-hint\" data-testid=\"status-line-shared\"")
+            .Raw("</section>");
 
         // Today's speed against the target.
         html.Raw($"<section class=\"{MudClasses.Paper} portal-card mb-3\" aria-labelledby=\"status-speed\">")

@@ -1,5 +1,5 @@
-// The waiting room: asks for the visitor's place every few seconds (GET /lookup/queue/{ticket}), says it in the live
-// region when it changes, and posts the kept form (with the queue ticket) when the turn comes. Without this script the
+// The waiting room: asks for the visitor's place every few seconds (GET /lookup/queue/{ticket}; the answer's pollMs
+// says when to ask again: less often far back in a long line), says it in the live region when it changes, and posts the kept form (with the queue ticket) when the turn comes. Without this script the
 // page still says the place, and its button tries again.
 (function () {
     const form = document.querySelector('form[data-waiting-room]');
@@ -16,6 +16,7 @@
 
     async function poll() {
         if (sent) return;
+        let next = interval;
         try {
             const response = await fetch(form.dataset.poll, { credentials: 'same-origin', cache: 'no-store', headers: { 'Accept': 'application/json' } });
             if (response.ok) {
@@ -27,11 +28,12 @@
                     return;
                 }
                 if (answer.state === 'gone') return; // the button posts the form: it comes back with a fresh captcha
+                if (Number(answer.pollMs) >= interval) next = Number(answer.pollMs);
             }
         } catch {
             // A lost connection: ask again at the next tick; the place is kept meanwhile.
         }
-        setTimeout(poll, interval);
+        setTimeout(poll, next);
     }
 
     setTimeout(poll, interval);
