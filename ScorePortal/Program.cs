@@ -19,6 +19,7 @@ using ScorePortal.Features.Sessions;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Leases;
 using ScorePortal.Platform.Limits;
 using ScorePortal.Platform.Notices;
 using ScorePortal.Platform.Outbox;
@@ -89,6 +90,7 @@ public partial class Program
         builder.AddPortalFonts();
         builder.AddAuditLog();
         builder.AddLimits();
+        builder.AddLeases();
         builder.AddOutbox();
         builder.AddNotices();
         builder.AddPortalUi();
