@@ -53,9 +53,9 @@ public sealed class RedisLeases(IConnectionMultiplexer redis, IOptions<RedisLimi
             {
                 await handle.DisposeAsync();
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException or AggregateException)
             {
-                // Redis went away while the lease was held: its key expires by itself.
+                // Redis went away while the lease was held (the release reports it wrapped): its key expires by itself.
             }
         }
     }
