@@ -76,11 +76,13 @@ internal sealed class AuditWriter(
             var seal = batch.Any(p => p.Seal || AuditActions.SealedAtOnce.Contains(p.Record.Action));
             var entries = batch.Where(p => !p.Seal).ToList();
             Exception? failure = null;
+            var retryAtOnce = false;
             // A long write transaction (a million-row import or publication holds SQLite's write lock for a minute or
             // two) makes an append time out: keep the entries and try again rather than lose them.
             for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                if (attempt > 1) await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+                if (attempt > 1 && !retryAtOnce) await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+                retryAtOnce = false;
                 try
                 {
                     if (entries.Count > 0)
@@ -98,6 +100,13 @@ internal sealed class AuditWriter(
                     // Another writer may have appended (a second instance on the same database): continue from the
                     // chain's real end once; otherwise report the failure to whoever waits for durability.
                     failure = ex;
+                    if (leases.Shared)
+                    {
+                        // The shared append reads the end itself. A collision (another instance appended first: Redis
+                        // down, or a command without the lease) is retried at once, not after the busy database's pause.
+                        retryAtOnce = IsSequenceCollision(ex);
+                        continue;
+                    }
                     (sequence, previousHash) = await ChainEndAsync(CancellationToken.None);
                 }
             }
@@ -182,6 +191,15 @@ internal sealed class AuditWriter(
             if (lease is not null) await lease.DisposeAsync();
         }
     }
+
+    /// <summary>The append met an entry already at one of its sequence numbers (the unique index): the end had moved.</summary>
+    internal static bool IsSequenceCollision(Exception ex) => ex switch
+    {
+        SqliteException { SqliteErrorCode: 19 } => true, // SQLITE_CONSTRAINT
+        Microsoft.Data.SqlClient.SqlException { Number: 2601 or 2627 } => true, // duplicate key in a unique index / constraint
+        DbUpdateException { InnerException: { } inner } => IsSequenceCollision(inner),
+        _ => false,
+    };
 
     private async Task<(long Sequence, string Hash)> AppendAsync(List<AuditLog.Pending> batch, long sequence, string previousHash)
     {
