@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
+using ScorePortal.Features.Audit;
 using ScorePortal.Features.Batches;
 using ScorePortal.Model;
 using ScorePortal.Platform.Audit;
@@ -106,11 +107,13 @@ public sealed class SharedLeasesPortalTests(RedisServer redis)
 
         var written = await WriteFromBothAsync(a, b, "test.lease.chain");
 
-        // verify-audit's own check, from either instance: every link, every checkpoint (in the table and in the shared file).
+        // verify-audit, from either instance: every link, every checkpoint (in the table and in the shared file).
         foreach (var instance in new[] { a, b })
         {
-            var verification = await instance.Services.GetRequiredService<AuditCheckpoints>().VerifyAsync();
-            Assert.True(verification.Intact, string.Join("; ", verification.Problems));
+            var output = new StringWriter();
+            var exit = await VerifyAuditCommand.Command.RunAsync(instance.Services, new(["--lang", "en-US"]), output);
+            Assert.True(exit == 0, output.ToString());
+            Assert.Contains("Audit chain intact", output.ToString(), StringComparison.Ordinal);
         }
         await using var db = Db(a);
         var entries = await db.AuditEntries.AsNoTracking().Where(e => e.Action == "test.lease.chain").Select(e => e.TargetId!).ToListAsync();
@@ -151,6 +154,41 @@ public sealed class SharedLeasesPortalTests(RedisServer redis)
         Assert.True(verification.Intact, string.Join("; ", verification.Problems));
         var sequences = await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync();
         Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+    }
+
+    [Fact]
+    public async Task While_one_instance_holds_the_archive_lease_the_other_archives_nothing()
+    {
+        var (a, b) = TwoInstances();
+        await using var _a = a;
+        await using var _b = b;
+        var archiverB = b.Services.GetRequiredService<AuditArchiver>();
+
+        await using (var held = await a.Services.GetRequiredService<ILeases>().TryAcquireAsync(AuditArchiver.Lease, TimeSpan.Zero))
+        {
+            Assert.NotNull(held);
+            // No OS lock is taken here: only the lease in Redis keeps B out.
+            Assert.True((await archiverB.ArchiveAsync()).Busy);
+            var output = new StringWriter();
+            Assert.Equal(2, await ArchiveAuditCommand.Command.RunAsync(b.Services, new(["--lang", "en-US"]), output));
+            Assert.Contains("Another archiver holds the lease", output.ToString(), StringComparison.Ordinal);
+        }
+        var run = await archiverB.ArchiveAsync();
+        Assert.False(run.Busy);
+        Assert.Null(run.Refused);
+
+        await redis.StopAsync();
+        try
+        {
+            // Nobody can say who archives: nobody does.
+            var skipped = await archiverB.ArchiveAsync();
+            Assert.True(skipped.LeaseUnavailable);
+            Assert.Empty(skipped.Archived);
+        }
+        finally
+        {
+            await redis.StartAsync();
+        }
     }
 
     [Fact]
