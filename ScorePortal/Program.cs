@@ -19,6 +19,7 @@ using ScorePortal.Features.Sessions;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Caching;
 using ScorePortal.Platform.Leases;
 using ScorePortal.Platform.Limits;
 using ScorePortal.Platform.Notices;
@@ -27,12 +28,22 @@ using ScorePortal.Security;
 
 if (GenerateKeysCommand.Matches(args)) return GenerateKeysCommand.Run(args, Console.Out);
 
-var app = Program.CreateBuilder(new WebApplicationOptions { Args = args }).Build();
+WebApplication app;
+try
+{
+    app = Program.CreateBuilder(new WebApplicationOptions { Args = args }).Build();
+}
+catch (Exception failure) when (StartupRefusal.IsAboutSettings(failure))
+{
+    return StartupRefusal.Report(failure, Console.Error);
+}
 
 // A verb runs its command with only what it needs (Operations/PortalCommands.cs): an unknown one lists the commands
-// and exits 2. Without a verb the database is prepared in full and the portal serves.
+// and exits 2. Without a verb every setting is checked before anything touches the database (one message, exit 1:
+// Operations/StartupRefusal.cs), then the database is prepared in full and the portal serves.
 var preparation = Program.Preparation(app);
 if (await app.RunCommandAsync(args, preparation) is { } exitCode) return exitCode;
+if (app.RefuseMisconfiguredStart(Console.Error) is { } misconfigured) return misconfigured;
 await preparation.RunAsync(CommandNeeds.DemoData);
 
 app.UseTrustedProxies();
@@ -90,6 +101,7 @@ public partial class Program
         builder.AddPortalFonts();
         builder.AddAuditLog();
         builder.AddLimits();
+        builder.AddCaches();
         builder.AddLeases();
         builder.AddOutbox();
         builder.AddNotices();

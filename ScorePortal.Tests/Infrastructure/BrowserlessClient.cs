@@ -51,7 +51,7 @@ public sealed partial class BrowserlessClient(PortalFactory factory) : IDisposab
         return HiddenFields(html, formName);
     }
 
-    private static Dictionary<string, string> HiddenFields(string html, string formName)
+    public static Dictionary<string, string> HiddenFields(string html, string formName)
     {
         var form = FormMarkup(html, formName);
         var values = new Dictionary<string, string>();

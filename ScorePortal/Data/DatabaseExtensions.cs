@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using ScorePortal.Operations;
 
 namespace ScorePortal.Data;
 
@@ -10,7 +11,7 @@ public static class DatabaseExtensions
     public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
-        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        var options = builder.Configuration.ReadWhileBuilding<DatabaseOptions>(DatabaseOptions.Section);
         var contentRoot = builder.Environment.ContentRootPath;
 
         // The connection string is read when the first context is made, so hosts that layer configuration

@@ -38,7 +38,7 @@ public sealed class PortalMetrics
         _lookupDuration = _meter.CreateHistogram<double>(LookupDurationName, "s",
             "Time to answer a lookup post, from the endpoint's start to the page written (after the busy gate)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LookupDurationBuckets });
-        _captchaImages = _meter.CreateCounter<long>(CaptchaImagesName, "{image}", "Captcha pictures asked for, by result (served or expired)");
+        _captchaImages = _meter.CreateCounter<long>(CaptchaImagesName, "{image}", "Captcha pictures asked for, by result (served, expired, or inline: drawn into the lookup page itself)");
         _apiCalls = _meter.CreateCounter<long>(ApiCallsName, "{call}", "Enterprise API calls, by operation");
         _meter.CreateObservableGauge(OutboxBacklogName, () => Interlocked.Read(ref _outboxBacklog), "{message}",
             "Outbox messages not yet delivered nor dead, as counted after the outbox worker's last pass on this instance");
@@ -72,6 +72,9 @@ public sealed class PortalMetrics
     }
 
     public void CaptchaImage(bool served) => _captchaImages.Add(1, new KeyValuePair<string, object?>("result", served ? "served" : "expired"));
+
+    /// <summary>A picture drawn into a lookup page instead of fetched by its URL.</summary>
+    public void CaptchaImageInline() => _captchaImages.Add(1, new KeyValuePair<string, object?>("result", "inline"));
 
     public void ApiCall(string operation) => _apiCalls.Add(1, new KeyValuePair<string, object?>("operation", operation));
 

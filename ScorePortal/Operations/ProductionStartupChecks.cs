@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Options;
 using ScorePortal.Platform.Limits;
 
 namespace ScorePortal.Operations;
 
 /// <summary>
-/// Production refuses to start, with every reason at once, when a setting is missing that would otherwise break the
+/// Production refuses to start, with every reason at once (and with every other setting's problem: <see cref="StartupRefusal"/>), when a setting is missing that would otherwise break the
 /// first request or quietly weaken it (the keys are checked by their own options, see <c>AddSecurityKeys</c>):
 /// <list type="bullet">
 /// <item>No HTTPS at all: neither an <c>https://</c> endpoint of its own (<c>urls</c>, <c>Kestrel:Endpoints</c>) nor a
@@ -30,11 +31,21 @@ public static class ProductionStartupChecks
         // These settings are what serving needs. A command (or an unknown verb, answered with the list of commands)
         // is an operator at the server's shell: it is refused by what it needs itself, not by a missing https URL.
         if (!builder.Environment.IsProduction() || (args.Length > 0 && !PortalCommands.IsOption(args[0]))) return builder;
+        // Reported with every options validation failure at once (StartupRefusal), before anything touches the database;
+        // a host started otherwise (the test host) refuses at its start.
         var problems = Problems(builder.Configuration).ToList();
-        if (problems.Count > 0)
-            throw new InvalidOperationException("Refusing to start in Production:\n - " + string.Join("\n - ", problems) +
-                "\nSee docs/deploy.md.");
+        builder.Services.AddSingleton<IValidateOptions<ProductionSettings>>(new ProductionSettingsValidation(problems));
+        builder.Services.AddOptions<ProductionSettings>().ValidateOnStart();
         return builder;
+    }
+
+    /// <summary>The settings serving needs in Production, checked as one options type so they are reported with the others.</summary>
+    internal sealed class ProductionSettings;
+
+    private sealed class ProductionSettingsValidation(IReadOnlyList<string> problems) : IValidateOptions<ProductionSettings>
+    {
+        public ValidateOptionsResult Validate(string? name, ProductionSettings options) =>
+            problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
     internal static IEnumerable<string> Problems(IConfiguration configuration)
@@ -56,7 +67,7 @@ public static class ProductionStartupChecks
             yield return "Audit:CheckpointDirectory must name a writable directory outside the database's reach (another volume, " +
                 "an append-only mount): every signed audit checkpoint is appended there, and verify-audit checks the database against it.";
         if (ArchiveDirectoryProblem(configuration["Audit:Archive:Directory"]) is { } archive) yield return archive;
-        if (configuration.GetSection(RedisLimitsOptions.Section).Get<RedisLimitsOptions>() is { Enabled: true } redis && !redis.IsSafeForProduction())
+        if (configuration.ReadWhileBuilding<RedisLimitsOptions>(RedisLimitsOptions.Section) is { Enabled: true } redis && !redis.IsSafeForProduction())
             yield return "Redis:Configuration reaches Redis over the network without a password and TLS: add password=… and ssl=true " +
                 "(or use a loopback endpoint). Whoever reaches the shared limits store could lift every block and un-spend captcha tokens.";
     }

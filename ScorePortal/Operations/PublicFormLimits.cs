@@ -37,7 +37,7 @@ public static class PublicFormLimits
         builder.Services.AddOptions<PublicFormLimitsOptions>().BindConfiguration(PublicFormLimitsOptions.Section)
             .Validate(o => o.PostsPerAddressPerMinute >= 0 && o.VerificationsPerAddressPerMinute >= 0, "PublicForms limits cannot be negative.")
             .ValidateOnStart();
-        var options = builder.Configuration.GetSection(PublicFormLimitsOptions.Section).Get<PublicFormLimitsOptions>() ?? new();
+        var options = builder.Configuration.ReadWhileBuilding<PublicFormLimitsOptions>(PublicFormLimitsOptions.Section);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

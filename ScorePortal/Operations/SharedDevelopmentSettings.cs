@@ -21,7 +21,7 @@ public static class SharedDevelopmentSettings
         var env = builder.Environment;
         if (env.IsEnvironment(TestingEnvironment) && !(bool.TryParse(builder.Configuration[TestingOptIn], out var optedIn) && optedIn))
         {
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 $"Refusing to start in environment '{TestingEnvironment}': it switches protections off and is meant for the test host " +
                 $"and the benchmark scripts only, which set {TestingOptIn}=true. Use Development on a workstation and Production on a server.");
         }

@@ -19,7 +19,7 @@ public static class SecurityExtensions
         if (builder.Configuration[$"{KeyOptions.Section}:KeyFile"] is not { Length: > 0 } file) return builder;
         var path = Path.GetFullPath(file, builder.Environment.ContentRootPath);
         if (!File.Exists(path))
-            throw new InvalidOperationException($"Security:KeyFile names {path}, which does not exist. Create it with " +
+            throw new ScorePortal.Operations.StartupRefusedException($"Security:KeyFile names {path}, which does not exist. Create it with " +
                 "'generate-keys --out <directory>' or correct the setting.");
         builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables();

@@ -2,7 +2,8 @@
 -- requests and answers alternate and each step can be timed), doing what a browser does on a first visit:
 --   1. GET /lookup without cookies (the antiforgery cookie comes with the answer);
 --   2. GET every captcha picture the page shows: each <img data-captcha-image>, except a lazy one (loading="lazy",
---      the ticket form's picture inside its closed <details>), which a browser does not load until it is opened;
+--      the ticket form's picture inside its closed <details>), which a browser does not load until it is opened, and
+--      one drawn into the page as a data: URL (checked to be a JPEG; a browser fetches nothing for it);
 --   3. POST the lookup with the page's antiforgery and captcha tokens, a (session, ID, name) of the sample, the
 --      Testing-only answer; every WRONG_NAME_EVERY-th visit has a wrong name.
 -- Every answer is checked (the page has its tokens; a picture is a 200 image; a right name gets the result sheet, a wrong
@@ -56,7 +57,7 @@ function init(args)
   out:setvbuf("line") -- a thread's Lua state is not closed at exit: nothing may wait in a buffer
   next_person = id * 7919
   wrong_every = tonumber(os.getenv("WRONG_NAME_EVERY") or "0")
-  visits, wrong, errors, pictures, lazy_skipped = 0, 0, 0, 0, 0
+  visits, wrong, errors, pictures, inline_pictures, lazy_skipped = 0, 0, 0, 0, 0, 0
   step = "form"
   queue = {}       -- the current visit's pending picture URLs
   form = nil       -- the current visit's tokens and cookie
@@ -106,28 +107,33 @@ local function parse_form(status, headers, body)
   local antiforgery = body:match('name="__RequestVerificationToken" value="([^"]+)"')
   local captcha = body:match('name="Input.CaptchaToken" value="([^"]+)"')
   if not (cookie and antiforgery and captcha) then return nil end
-  local urls = {}
+  local urls, inline = {}, 0
   for tag in body:gmatch("<img[^>]*>") do
     if tag:find("data-captcha-image", 1, true) then
       local src = tag:match('src="([^"]+)"')
       if tag:find('loading="lazy"', 1, true) then
         lazy_skipped = lazy_skipped + 1
+      elseif src and src:find("^data:") then
+        -- drawn into the page (Features/Captcha/InlineCaptcha): nothing to fetch; it must be a JPEG (base64 of FF D8 FF)
+        if not (src:find("^data:image/jpeg;base64,/9j/") and #src > 200) then return nil end
+        inline = inline + 1
       elseif src then
         urls[#urls + 1] = unescape(src)
       end
     end
   end
-  if #urls == 0 then return nil end
-  return { cookie = cookie, antiforgery = unescape(antiforgery), captcha = unescape(captcha) }, urls
+  if #urls + inline == 0 then return nil end
+  return { cookie = cookie, antiforgery = unescape(antiforgery), captcha = unescape(captcha) }, urls, inline
 end
 
 function response(status, headers, body)
   local took = now_us() - started
   if step == "form" then
-    local parsed, urls = parse_form(status, headers, body)
+    local parsed, urls, inline = parse_form(status, headers, body)
     out:write("form ", string.format("%.0f", took), parsed and " 1\n" or " 0\n")
     if not parsed then fail("form page " .. status); return end
-    form, queue, step = parsed, urls, "picture"
+    inline_pictures = inline_pictures + inline
+    form, queue, step = parsed, urls, #urls > 0 and "picture" or "lookup"
   elseif step == "picture" then
     local ctype = ""
     for k, v in pairs(headers) do if k:lower() == "content-type" then ctype = v end end
@@ -151,16 +157,17 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local v, w, e, p, l = 0, 0, 0, 0, 0
+  local v, w, e, p, i, l = 0, 0, 0, 0, 0, 0
   for _, t in ipairs(threads) do
     v = v + t:get("visits")
     w = w + t:get("wrong")
     e = e + t:get("errors")
     p = p + t:get("pictures")
+    i = i + t:get("inline_pictures")
     l = l + t:get("lazy_skipped")
   end
   local seconds = summary.duration / 1e6
-  io.write(string.format("VISITS visits=%d seconds=%.2f visits_per_s=%.0f requests=%d pictures=%d lazy_pictures_not_loaded=%d wrong_names=%d errors=%d non2xx=%d socket_errors=%d\n",
-    v, seconds, v / seconds, summary.requests, p, l, w, e, summary.errors.status,
+  io.write(string.format("VISITS visits=%d seconds=%.2f visits_per_s=%.0f requests=%d pictures=%d inline_pictures=%d lazy_pictures_not_loaded=%d wrong_names=%d errors=%d non2xx=%d socket_errors=%d\n",
+    v, seconds, v / seconds, summary.requests, p, i, l, w, e, summary.errors.status,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -154,39 +153,9 @@ public sealed class CommandLineTests
         public void Dispose() => services.Dispose();
     }
 
-    private sealed record Run(int ExitCode, string Output, string Error);
-
     /// <summary>The built portal as its own process, in Testing with the factory's settings (the factory is never started).</summary>
-    private static Task<Run> RunPortalAsync(PortalFactory portal, params string[] args) => RunPortalInAsync("Testing", portal, args);
+    private static Task<PortalProcess.Run> RunPortalAsync(PortalFactory portal, params string[] args) => PortalProcess.RunAsync("Testing", portal, args);
 
-    private static async Task<Run> RunPortalInAsync(string environment, PortalFactory portal, params string[] args)
-    {
-        var app = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(app)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(app);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_ENVIRONMENT"] = start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
-        foreach (var (key, value) in portal.Settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{string.Join(' ', args)}' did not exit (serving?):\n{await output}\n{await error}");
-        }
-        return new Run(process.ExitCode, await output, await error);
-    }
+    private static Task<PortalProcess.Run> RunPortalInAsync(string environment, PortalFactory portal, params string[] args) =>
+        PortalProcess.RunAsync(environment, portal, args);
 }

@@ -103,15 +103,17 @@ public sealed class GenerateKeysTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_key_file_stops_the_start_with_its_path()
+    public async Task A_missing_key_file_stops_the_start_with_its_path()
     {
         var missing = Path.Combine(_directory, "absent.json");
-        using var portal = new ProductionWithKeyFile(missing);
+        await using var portal = new ProductionWithKeyFile(missing);
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var run = await PortalProcess.RunAsync("Production", portal, []);
 
-        Assert.Contains(missing, error.ToString());
-        Assert.Contains("generate-keys", error.ToString());
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(missing, run.Error);
+        Assert.Contains("generate-keys", run.Error);
+        Assert.DoesNotContain("   at ", run.Error);
     }
 
     public void Dispose()

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Options;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Operations;
@@ -54,118 +53,118 @@ public sealed class ProductionSafetyTests
     private static readonly string DataProtectionKey = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 3 + 11)).ToArray());
 
     [Fact]
-    public void Production_refuses_to_start_with_demo_data_switched_on()
+    public async Task Production_refuses_to_start_with_demo_data_switched_on()
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "true", ["Demo:Password"] = "Demo#2026pass", ["Security:BlindIndexKey"] = Key });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "true", ["Demo:Password"] = "Demo#2026pass", ["Security:BlindIndexKey"] = Key });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Demo:Seed", Flatten(error));
+        Assert.Contains("Demo:Seed", error);
     }
 
     [Fact]
-    public void Production_refuses_to_start_with_a_captcha_test_answer()
+    public async Task Production_refuses_to_start_with_a_captcha_test_answer()
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Captcha:TestAnswer"] = "TEST", ["Security:BlindIndexKey"] = Key });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Captcha:TestAnswer"] = "TEST", ["Security:BlindIndexKey"] = Key });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Captcha:TestAnswer", Flatten(error));
+        Assert.Contains("Captcha:TestAnswer", error);
     }
 
     [Fact]
-    public void Production_refuses_to_start_without_field_encryption_keys()
+    public async Task Production_refuses_to_start_without_field_encryption_keys()
     {
-        using var portal = new ProductionPortal(new()
+        await using var portal = new ProductionPortal(new()
         {
             ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key,
             ["Security:EncryptionKeys:t1"] = null, ["Security:EncryptionKeys:t2"] = null,
         });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Security:EncryptionKeys", Flatten(error));
+        Assert.Contains("Security:EncryptionKeys", error);
     }
 
     [Fact]
-    public void Production_refuses_to_start_without_an_audit_signing_key()
+    public async Task Production_refuses_to_start_without_an_audit_signing_key()
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Audit:SigningKeyPem"] = null });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Audit:SigningKeyPem"] = null });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Audit:SigningKeyPem", Flatten(error));
+        Assert.Contains("Audit:SigningKeyPem", error);
     }
 
     [Fact]
-    public void Production_refuses_to_start_without_a_report_signing_certificate()
+    public async Task Production_refuses_to_start_without_a_report_signing_certificate()
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Reports:SigningCertificatePath"] = null });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Reports:SigningCertificatePath"] = null });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Reports:SigningCertificatePath", Flatten(error));
+        Assert.Contains("Reports:SigningCertificatePath", error);
     }
 
     [Fact]
-    public void Production_refuses_to_start_with_a_report_certificate_it_cannot_open()
+    public async Task Production_refuses_to_start_with_a_report_certificate_it_cannot_open()
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Reports:SigningCertificatePassword"] = "wrong" });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Reports:SigningCertificatePassword"] = "wrong" });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Reports:SigningCertificatePassword", Flatten(error));
+        Assert.Contains("Reports:SigningCertificatePassword", error);
     }
 
     [Fact]
-    public void Production_refuses_to_start_without_a_configured_blind_index_key()
+    public async Task Production_refuses_to_start_without_a_configured_blind_index_key()
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false" });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false" });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Security:BlindIndexKey", Flatten(error));
+        Assert.Contains("Security:BlindIndexKey", error);
     }
 
     [Fact]
-    public void Production_refuses_to_start_without_a_configured_derivation_key()
+    public async Task Production_refuses_to_start_without_a_configured_derivation_key()
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Security:DerivationKey"] = null });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Security:DerivationKey"] = null });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Security:DerivationKey", Flatten(error));
+        Assert.Contains("Security:DerivationKey", error);
     }
 
     [Fact]
-    public void Production_refuses_to_start_without_a_review_files_directory()
+    public async Task Production_refuses_to_start_without_a_review_files_directory()
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Reviews:FilesDirectory"] = "" });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Reviews:FilesDirectory"] = "" });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Reviews:FilesDirectory", Flatten(error));
+        Assert.Contains("Reviews:FilesDirectory", error);
     }
 
     [Fact]
-    public void Production_refuses_to_start_without_an_audit_checkpoint_directory()
+    public async Task Production_refuses_to_start_without_an_audit_checkpoint_directory()
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Audit:CheckpointDirectory"] = "" });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Audit:CheckpointDirectory"] = "" });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Audit:CheckpointDirectory", Flatten(error));
+        Assert.Contains("Audit:CheckpointDirectory", error);
     }
 
     [Fact]
-    public void Production_refuses_to_start_without_https_or_a_trusted_proxy()
+    public async Task Production_refuses_to_start_without_https_or_a_trusted_proxy()
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["ForwardedHeaders:KnownProxies:0"] = null });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["ForwardedHeaders:KnownProxies:0"] = null });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("ForwardedHeaders:KnownProxies", Flatten(error));
-        Assert.Contains("https://", Flatten(error));
+        Assert.Contains("ForwardedHeaders:KnownProxies", error);
+        Assert.Contains("https://", error);
     }
 
     [Theory]
@@ -188,23 +187,23 @@ public sealed class ProductionSafetyTests
     [InlineData(null)]
     [InlineData("http://scores.example.org/")]
     [InlineData("scores.example.org")]
-    public void Production_refuses_to_start_without_a_public_https_address(string? publicBaseUrl)
+    public async Task Production_refuses_to_start_without_a_public_https_address(string? publicBaseUrl)
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Portal:PublicBaseUrl"] = publicBaseUrl });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Portal:PublicBaseUrl"] = publicBaseUrl });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Portal:PublicBaseUrl", Flatten(error));
+        Assert.Contains("Portal:PublicBaseUrl", error);
     }
 
     [Fact]
-    public void Production_refuses_to_start_without_a_data_protection_key()
+    public async Task Production_refuses_to_start_without_a_data_protection_key()
     {
-        using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Security:DataProtectionKey"] = null });
+        await using var portal = new ProductionPortal(new() { ["Demo:Seed"] = "false", ["Security:BlindIndexKey"] = Key, ["Security:DataProtectionKey"] = null });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var error = await RefusedAsync(portal);
 
-        Assert.Contains("Security:DataProtectionKey", Flatten(error));
+        Assert.Contains("Security:DataProtectionKey", error);
     }
 
     [Fact]
@@ -305,7 +304,15 @@ public sealed class ProductionSafetyTests
         Assert.False(kestrel.AddServerHeader);
     }
 
-    private static string Flatten(Exception e) =>
-        e is OptionsValidationException v ? string.Join(";", v.Failures) + e.Message
-        : e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
+    /// <summary>
+    /// Runs the portal binary in Production with <paramref name="portal"/>'s settings, as an operator would start it: it
+    /// must refuse (exit 1) with its reasons on standard error, no stack trace (Operations/StartupRefusal).
+    /// </summary>
+    private static async Task<string> RefusedAsync(PortalFactory portal)
+    {
+        var run = await PortalProcess.RunAsync("Production", portal, []);
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}: {run.Error}");
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+        return run.Error;
+    }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using ScorePortal.Operations;
 using ScorePortal.Tests.Infrastructure;
 
@@ -11,25 +10,27 @@ namespace ScorePortal.Tests.Features.Operations;
 public sealed class TestingEnvironmentTests
 {
     [Fact]
-    public void Testing_without_the_opt_in_refuses_to_start_and_says_which_setting_is_missing()
+    public async Task Testing_without_the_opt_in_refuses_to_start_and_says_which_setting_is_missing()
     {
-        using var portal = PortalFactory.With(new Dictionary<string, string?> { [SharedDevelopmentSettings.TestingOptIn] = null });
+        await using var portal = new PortalFactory();
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var run = await PortalProcess.RunAsync("Testing", portal, [], new Dictionary<string, string?> { [SharedDevelopmentSettings.TestingOptIn] = null });
 
-        var message = Flatten(error);
-        Assert.Contains("Testing:AllowProtectionsOff", message);
-        Assert.Contains("Refusing to start in environment 'Testing'", message);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Refusing to start in environment 'Testing'", run.Error);
+        Assert.Contains("Testing:AllowProtectionsOff", run.Error);
+        Assert.DoesNotContain("   at ", run.Error);
     }
 
     [Fact]
-    public void Testing_with_the_opt_in_set_to_anything_but_true_refuses_to_start()
+    public async Task Testing_with_the_opt_in_set_to_anything_but_true_refuses_to_start()
     {
-        using var portal = PortalFactory.With(new Dictionary<string, string?> { [SharedDevelopmentSettings.TestingOptIn] = "false" });
+        await using var portal = new PortalFactory();
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var run = await PortalProcess.RunAsync("Testing", portal, [], new Dictionary<string, string?> { [SharedDevelopmentSettings.TestingOptIn] = "false" });
 
-        Assert.Contains("Testing:AllowProtectionsOff", Flatten(error));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Testing:AllowProtectionsOff", run.Error);
     }
 
     [Fact]
@@ -43,8 +44,4 @@ public sealed class TestingEnvironmentTests
         Assert.Equal("true", portal.Settings[SharedDevelopmentSettings.TestingOptIn]);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
-
-    private static string Flatten(Exception e) =>
-        e is OptionsValidationException v ? string.Join(";", v.Failures) + e.Message
-        : e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
 }

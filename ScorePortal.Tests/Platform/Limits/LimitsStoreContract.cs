@@ -11,7 +11,10 @@ public abstract class LimitsStoreContract
 {
     protected readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 23, 1, 0, 0, TimeSpan.Zero));
 
-    protected abstract ILimitsStore Store();
+    protected ILimitsStore Store() => Store(null);
+
+    /// <param name="options">The caps on one key's growth (<see cref="MemoryLimitsOptions"/>); both stores honour them.</param>
+    protected abstract ILimitsStore Store(MemoryLimitsOptions? options);
 
     /// <summary>Runs the store's background clean-up where it has one, beside the callers.</summary>
     protected virtual void Sweep(ILimitsStore store)
@@ -84,6 +87,44 @@ public abstract class LimitsStoreContract
         Assert.Equal(new WindowHit(false, 3, TimeSpan.FromSeconds(29) + TimeSpan.FromTicks(1)), await store.HitAsync("s", minute, 3));
         _clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(0, await store.HitsAsync("s", minute));
+    }
+
+    [Fact]
+    public async Task Past_its_cap_of_times_a_window_still_counts_every_hit_and_honours_a_higher_limit()
+    {
+        var store = Store(new MemoryLimitsOptions { MaxTimesPerWindow = 100 });
+        var minute = TimeSpan.FromMinutes(1);
+
+        for (var i = 1; i <= 150; i++)
+        {
+            Assert.Equal(new WindowHit(true, i), await store.HitAsync("flood", minute));
+            Assert.Equal(new WindowHit(true, i), await store.HitAsync("limited", minute, 1_000));
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+        Assert.Equal(new WindowHit(false, 150, TimeSpan.FromSeconds(45) + TimeSpan.FromTicks(1)), await store.HitAsync("limited", minute, 150));
+
+        // The first 99 hits kept their own times and leave one by one; the rest joined the 100th time and leave with it.
+        _clock.Advance(TimeSpan.FromSeconds(60) - TimeSpan.FromMilliseconds(15_000 - 9_900));
+        Assert.Equal(150 - 99, await store.HitsAsync("flood", minute));
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(0, await store.HitsAsync("flood", minute));
+    }
+
+    [Fact]
+    public async Task Past_its_cap_of_members_a_window_forgets_the_longest_unseen()
+    {
+        var store = Store(new MemoryLimitsOptions { MaxMembersPerWindow = 3 });
+        var window = TimeSpan.FromMinutes(5);
+
+        foreach (var (member, distinct) in new[] { ("a", 1), ("b", 2), ("c", 3), ("d", 3), ("e", 3) })
+        {
+            Assert.Equal(new WindowMember(true, distinct), await store.AddMemberAsync("many", member, window));
+            _clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        // a and b were forgotten (the longest unseen), c, d and e are remembered.
+        Assert.Equal(new WindowMember(false, 3), await store.AddMemberAsync("many", "c", window));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new WindowMember(true, 3), await store.AddMemberAsync("many", "a", window));
     }
 
     [Fact]

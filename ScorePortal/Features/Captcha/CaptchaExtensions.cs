@@ -19,9 +19,10 @@ public static class CaptchaExtensions
         builder.Services.AddSingleton<CaptchaService>();
         builder.Services.AddSingleton<CaptchaImage>();
         builder.Services.AddSingleton<CaptchaImageCache>();
+        builder.Services.AddSingleton<InlineCaptcha>();
         builder.Services.AddSingleton<CaptchaAudio>();
 
-        var options = builder.Configuration.GetSection(CaptchaOptions.Section).Get<CaptchaOptions>() ?? new();
+        var options = builder.Configuration.ReadWhileBuilding<CaptchaOptions>(CaptchaOptions.Section);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(ImagePolicy, new PerAddressPolicy(options.ImagesPerAddressPerMinute, ImagePolicy));

@@ -40,6 +40,13 @@ public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOp
 
     public (string Token, DateTimeOffset ExpiresAt) Issue()
     {
+        var (token, challenge) = IssueChallenge();
+        return (token, challenge.ExpiresAt);
+    }
+
+    /// <summary>A fresh token and what it holds, for a page that draws its picture at once (<see cref="InlineCaptcha"/>).</summary>
+    public (string Token, OpenChallenge Challenge) IssueChallenge()
+    {
         var answer = RandomNumberGenerator.GetString(Alphabet, Options.Length);
         var expires = time.GetUtcNow() + Options.Lifetime;
         var answerBytes = Encoding.ASCII.GetBytes(answer);
@@ -47,7 +54,7 @@ public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOp
         RandomNumberGenerator.Fill(payload.AsSpan(0, IdLength));
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(IdLength, 8), expires.ToUnixTimeMilliseconds());
         answerBytes.CopyTo(payload, IdLength + 8);
-        return (Base64Url(Seal(payload)), expires);
+        return (Base64Url(Seal(payload)), new OpenChallenge(new Guid(payload.AsSpan(0, IdLength)), expires, answer));
     }
 
     /// <summary>The answer inside a token, for drawing its image; null when the token is forged or expired.</summary>

@@ -115,8 +115,8 @@ public static class LookupEndpoints
     internal static int WaitSeconds(TimeSpan wait) => (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
 
     /// <summary>The singletons every lookup page uses, injected as one.</summary>
-    internal sealed class PageServices(CachedTexts texts, SessionCatalog sessions, CaptchaService captcha, IAntiforgery antiforgery,
-        TimeProvider time, PortalMetrics metrics)
+    internal sealed class PageServices(CachedTexts texts, SessionCatalog sessions, CaptchaService captcha, InlineCaptcha inline,
+        IAntiforgery antiforgery, TimeProvider time, PortalMetrics metrics)
     {
         public TimeProvider Time => time;
 
@@ -128,7 +128,8 @@ public static class LookupEndpoints
         {
             var all = await sessions.AllAsync(http.RequestAborted);
             return new LookupPageContext(http, texts, antiforgery.GetAndStoreTokens(http).RequestToken,
-                all.Count > SessionsOffered ? all.Take(SessionsOffered).ToList() : all, captcha);
+                all.Count > SessionsOffered ? all.Take(SessionsOffered).ToList() : all, captcha,
+                await inline.AllowedAsync(http) ? inline : null);
         }
 
         public LookupPageContext AnswerOnly(HttpContext http) => new(http, texts, null, [], captcha);

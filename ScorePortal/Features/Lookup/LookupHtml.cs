@@ -43,7 +43,9 @@ internal sealed class FormErrors(string formId, IReadOnlyList<FormError>? errors
 }
 
 /// <summary>Everything a lookup page needs besides its state: texts, the form token, sessions, fresh captchas.</summary>
-internal sealed record LookupPageContext(HttpContext Http, CachedTexts T, string? FormToken, IReadOnlyList<SessionInfo> Sessions, CaptchaService Captcha);
+/// <param name="Inline">Set when the page may draw its first captcha picture into itself (<see cref="InlineCaptcha"/>).</param>
+internal sealed record LookupPageContext(HttpContext Http, CachedTexts T, string? FormToken, IReadOnlyList<SessionInfo> Sessions, CaptchaService Captcha,
+    InlineCaptcha? Inline = null);
 
 /// <summary>
 /// The release-day lookup pages as plain server-rendered HTML: no circuit, no component tree, no persisted state, so
@@ -69,7 +71,7 @@ internal static class LookupHtml
             TextField(html, "idnumber", "Input.IdNumber", t["Lookup.IdNumber"], state.IdNumber, 64, "autocomplete=\"off\"",
                 describedBy: errors.For("IdNumber", "ResidentId", "Permit", "Passport"));
             NameField(html, t, "name", "Input.Name", state.Name, hintId: "name-hint", errors.For("Name"));
-            CaptchaField(html, page, "captcha", "Input.CaptchaAnswer", "Input.CaptchaToken", errors.For("Captcha"));
+            CaptchaField(html, page, "captcha", "Input.CaptchaAnswer", "Input.CaptchaToken", errors.For("Captcha"), inline: true);
             html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button\" data-testid=\"lookup-submit\"").Raw("</form>");
 
             var ticketOpen = state.TicketChannel || state.TicketErrors is { Count: > 0 };
@@ -100,7 +102,7 @@ internal static class LookupHtml
                 describedBy: errors.For("Passport", "IdNumber"));
             TextField(html, "email", "Input.Email", t["Overseas.Email"], state.Email, 254, "type=\"email\" autocomplete=\"email\"",
                 describedBy: errors.For("Email"));
-            CaptchaField(html, page, "captcha", "Input.CaptchaAnswer", "Input.CaptchaToken", errors.For("Captcha"));
+            CaptchaField(html, page, "captcha", "Input.CaptchaAnswer", "Input.CaptchaToken", errors.For("Captcha"), inline: true);
             html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button\" data-testid=\"overseas-submit\"").Raw("</form>")
                 .Raw("<p class=\"portal-hint\">").Element("a", t["Overseas.BackToMain"], " href=\"/lookup\"").Raw("</p>");
         });
@@ -241,18 +243,27 @@ internal static class LookupHtml
     /// <summary>A fresh single-use captcha; wwwroot/js/captcha.js refreshes it before it expires and on the button.</summary>
     /// <param name="lazy">The picture loads only once it is shown (a form inside a closed disclosure); browsers without
     /// script load it at once, so the form works either way.</param>
+    /// <param name="inline">The page's first form: its picture is drawn into the page when <see cref="LookupPageContext.Inline"/>
+    /// allows it (one request less per visit), else linked.</param>
     private static void CaptchaField(HtmlWriter html, LookupPageContext page, string id, string answerName, string tokenName, string? errorIds,
-        bool lazy = false)
+        bool lazy = false, bool inline = false)
     {
         var t = page.T;
-        var (token, expiresAt) = page.Captcha.Issue();
+        string token, picture;
+        DateTimeOffset expiresAt;
+        if (inline && page.Inline is { } drawn) (token, expiresAt, picture) = drawn.Issue();
+        else
+        {
+            (token, expiresAt) = page.Captcha.Issue();
+            picture = CaptchaExtensions.ImageUrl(token);
+        }
         html.Raw("<div class=\"portal-field portal-captcha\" data-captcha").Attr("data-expires", expiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))
             .Raw("><label").Attr("for", id).Raw(">").Text(t["Captcha.Label"]).Raw("</label><div class=\"portal-captcha__row\">")
             .Raw("<input").Attr("id", id).Attr("name", answerName)
             .Raw(" type=\"text\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"8\" aria-required=\"true\"");
         Invalid(html, errorIds, id + "-hint");
         html.Raw(" class=\"portal-captcha__input\">")
-            .Raw("<img").Attr("src", CaptchaExtensions.ImageUrl(token))
+            .Raw("<img src=\"").Raw(picture).Raw("\"")
             .Attr("width", CaptchaImage.Width.ToString(CultureInfo.InvariantCulture)).Attr("height", CaptchaImage.Height.ToString(CultureInfo.InvariantCulture))
             .Attr("alt", t["Captcha.ImageAlt"]).Raw(lazy ? " loading=\"lazy\"" : "").Raw(" data-captcha-image class=\"portal-captcha__image\">")
             .Raw("<button type=\"button\" class=\"portal-captcha__refresh\" data-captcha-refresh").Attr("title", t["Captcha.Refresh"])

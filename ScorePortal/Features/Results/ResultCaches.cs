@@ -4,7 +4,8 @@ namespace ScorePortal.Features.Results;
 
 /// <summary>
 /// The caches that hold figures derived from published results. Whoever changes which scores are current (publication,
-/// retraction, a review decision, a pass-line edit) clears them after its commit, so the next read recomputes.
+/// retraction, a review decision, a pass-line edit) clears them after its commit, so the next read recomputes; with
+/// several instances on one Redis the removal reaches every instance (<c>Platform/Caching/SharedHybridCache</c>).
 /// </summary>
 public static class ResultCaches
 {

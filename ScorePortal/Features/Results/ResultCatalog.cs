@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScorePortal.Data;
+using ScorePortal.Platform.Caching;
 
 namespace ScorePortal.Features.Results;
 
@@ -18,7 +19,8 @@ public sealed record CatalogSnapshot(IReadOnlyDictionary<int, QualificationInfo>
 /// <summary>
 /// What a result sheet shows of the catalog (qualifications with level and subjects, exam-center contacts), from
 /// HybridCache: a lookup reads only the candidate's own rows. Entries live a minute; every catalog and exam-center edit
-/// calls <see cref="InvalidateAsync"/> after its commit so a changed pass line shows at once.
+/// calls <see cref="InvalidateAsync"/> after its commit so a changed pass line shows at once, on every instance when
+/// several share one Redis (the removal travels through <c>Platform/Caching/SharedHybridCache</c>).
 /// </summary>
 public sealed class ResultCatalog(HybridCache cache, IDbContextFactory<ScorePortalDbContext> dbFactory)
 {
@@ -45,5 +47,9 @@ public sealed class ResultCatalog(HybridCache cache, IDbContextFactory<ScorePort
                 centers.ToDictionary(p => p.Code, p => p.Contact, StringComparer.Ordinal));
         }, Entry, [Tag], ct);
 
+    /// <summary>After a catalog edit: every instance reads the catalog afresh (through Redis when several share it).</summary>
     public ValueTask InvalidateAsync(CancellationToken ct = default) => cache.RemoveByTagAsync(Tag, ct);
+
+    /// <summary>This instance reads the catalog afresh: a snapshot lacked a row it was asked for (added moments ago elsewhere).</summary>
+    public ValueTask RefreshHereAsync(CancellationToken ct = default) => cache.RemoveTagHereAsync(Tag, ct);
 }

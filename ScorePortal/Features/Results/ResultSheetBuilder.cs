@@ -19,8 +19,9 @@ internal static class ResultSheetBuilder
         var snapshot = await catalog.GetAsync(ct);
         if (!snapshot.Qualifications.ContainsKey(registration.QualificationId) || !snapshot.Centers.ContainsKey(registration.ProvinceCode))
         {
-            // Added less than a minute ago on another instance: read the catalog afresh once.
-            await catalog.InvalidateAsync(ct);
+            // Added moments ago on another instance (its removal not heard yet, or Redis down): read the catalog afresh
+            // here once; the other instances need not.
+            await catalog.RefreshHereAsync(ct);
             snapshot = await catalog.GetAsync(ct);
         }
         var qualification = snapshot.Qualifications[registration.QualificationId];

@@ -26,7 +26,8 @@ public sealed record SessionList(IReadOnlyList<SessionInfo> Items);
 
 /// <summary>
 /// Exam sessions for the release-day pages, from HybridCache: a lookup costs no session query. Entries live a minute;
-/// publishing or editing a session calls <see cref="InvalidateAsync"/> so the change shows at once.
+/// publishing or editing a session calls <see cref="InvalidateAsync"/> so the change shows at once, on every instance when
+/// several share one Redis (<c>Platform/Caching/SharedHybridCache</c>).
 /// </summary>
 public sealed class SessionCatalog(HybridCache cache, IDbContextFactory<ScorePortalDbContext> dbFactory)
 {

@@ -1,6 +1,5 @@
-using Microsoft.Extensions.Options;
+using ScorePortal.Operations;
 using ScorePortal.Platform.Limits;
-using StackExchange.Redis;
 
 namespace ScorePortal.Platform.Leases;
 
@@ -15,9 +14,8 @@ public static class LeasesExtensions
         builder.Services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section)
             .Validate(o => o.Expiry >= TimeSpan.FromSeconds(1), "Leases:Expiry must be at least one second.")
             .ValidateOnStart();
-        if (builder.Configuration.GetSection(RedisLimitsOptions.Section).Get<RedisLimitsOptions>() is { Enabled: true })
-            builder.Services.AddSingleton<ILeases>(sp => new RedisLeases(sp.GetRequiredService<IConnectionMultiplexer>(),
-                sp.GetRequiredService<IOptions<RedisLimitsOptions>>(), sp.GetRequiredService<IOptions<LeaseOptions>>()));
+        if (builder.Configuration.ReadWhileBuilding<RedisLimitsOptions>(RedisLimitsOptions.Section) is { Enabled: true })
+            builder.Services.AddSingleton<ILeases, RedisLeases>();
         else
             builder.Services.AddSingleton<ILeases, MemoryLeases>();
         return builder;

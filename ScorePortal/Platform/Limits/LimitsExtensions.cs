@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using ScorePortal.Operations;
 
 namespace ScorePortal.Platform.Limits;
 
@@ -22,7 +23,7 @@ public static class LimitsExtensions
                 "Redis:Configuration must name at least one endpoint; Redis:KeyPrefix must not be empty; Redis:OperationTimeout and ReconnectInterval must be positive.")
             .ValidateOnStart();
 
-        if (builder.Configuration.GetSection(RedisLimitsOptions.Section).Get<RedisLimitsOptions>() is { Enabled: true })
+        if (builder.Configuration.ReadWhileBuilding<RedisLimitsOptions>(RedisLimitsOptions.Section) is { Enabled: true })
         {
             // One connection per instance, shared by everything that keeps state in Redis (limits, cache invalidation,
             // leases): inject IConnectionMultiplexer and put RedisLimitsOptions.KeyPrefix before every key.

@@ -51,23 +51,58 @@ public sealed class RedisLimitsStore : ILimitsStore, IDisposable
         return tonumber(r[1])
         """;
 
-    private const string HitScript = Lib + """
-        local now = tonumber(ARGV[1]) local win = tonumber(ARGV[2]) local limit = tonumber(ARGV[3])
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. s(now - win))
-        local n = redis.call('ZCARD', KEYS[1])
+    // A sliding window is a sorted set of hit times (member = a unique hit id, score = its time), capped like the memory
+    // store's (MaxTimesPerWindow): past the cap a hit joins the newest time instead of adding one (its member renamed
+    // "<id>*<weight>"), and the hits so joined are counted by the member "#" whose score is minus their number: below
+    // every time, so trimming by time never touches it. Count = entries + joined hits; a key holds at most cap + 1
+    // members however fast it is hit (an unlimited anomaly window included).
+    private const string Window = Lib + """
+        local function trim(k, since)
+          local x = redis.call('ZSCORE', k, '#')
+          local extra = 0
+          if x then
+            extra = -tonumber(x)
+            local gone = redis.call('ZRANGEBYSCORE', k, 0, '(' .. s(since))
+            for i = 1, #gone do
+              local w = string.match(gone[i], '%*(%d+)$')
+              if w then extra = extra - (tonumber(w) - 1) end
+            end
+          end
+          redis.call('ZREMRANGEBYSCORE', k, 0, '(' .. s(since))
+          if x then
+            if extra > 0 then redis.call('ZADD', k, s(-extra), '#') else redis.call('ZREM', k, '#') extra = 0 end
+          end
+          local entries = redis.call('ZCARD', k)
+          if extra > 0 then entries = entries - 1 end
+          return entries, extra
+        end
+        """;
+
+    private const string HitScript = Window + "\n" + """
+        local now = tonumber(ARGV[1]) local win = tonumber(ARGV[2]) local limit = tonumber(ARGV[3]) local cap = tonumber(ARGV[5])
+        local entries, extra = trim(KEYS[1], now - win)
+        local n = entries + extra
         if n >= limit then
           if n == 0 then return {0, 0, win} end
-          local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+          local oldest = tonumber(redis.call('ZRANGEBYSCORE', KEYS[1], 0, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)[2])
           return {0, n, math.max(1, oldest + win + 1 - now)}
         end
-        redis.call('ZADD', KEYS[1], s(now), ARGV[4])
+        if entries >= cap then
+          local last = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', 0, 'WITHSCORES', 'LIMIT', 0, 1)
+          local w = tonumber(string.match(last[1], '%*(%d+)$') or '1')
+          redis.call('ZREM', KEYS[1], last[1])
+          redis.call('ZADD', KEYS[1], last[2], string.match(last[1], '^[^*]*') .. '*' .. (w + 1))
+          redis.call('ZADD', KEYS[1], s(-(extra + 1)), '#')
+        else
+          redis.call('ZADD', KEYS[1], s(now), ARGV[4])
+        end
         redis.call('PEXPIRE', KEYS[1], s(math.floor(win / 10000) + 1000))
         return {1, n + 1, 0}
         """;
 
-    private const string HitsScript = Lib + """
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. s(tonumber(ARGV[1]) - tonumber(ARGV[2])))
-        return redis.call('ZCARD', KEYS[1])
+    private const string HitsScript = Window + "\n" + """
+        local entries, extra = trim(KEYS[1], tonumber(ARGV[1]) - tonumber(ARGV[2]))
+        return entries + extra
         """;
 
     private const string MemberScript = Lib + """
@@ -291,7 +326,7 @@ public sealed class RedisLimitsStore : ILimitsStore, IDisposable
         {
             var member = _hitPrefix + N(Interlocked.Increment(ref _hitSequence));
             var r = (RedisResult[])(await db.ScriptEvaluateAsync(HitScript, [Key("h:", key)],
-                [N(Now()), N(window.Ticks), N(limit), member]))!;
+                [N(Now()), N(window.Ticks), N(limit), member, N(_memoryOptions.MaxTimesPerWindow)]))!;
             return (long)r[0] == 1
                 ? new WindowHit(true, (int)r[1])
                 : new WindowHit(false, (int)r[1], TimeSpan.FromTicks((long)r[2]));

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScorePortal.Data;
 using ScorePortal.Features.Results;
+using ScorePortal.Platform.Caching;
 
 namespace ScorePortal.Features.Enterprises.Api;
 
@@ -48,7 +49,7 @@ public sealed class ExamTypes(HybridCache cache, IDbContextFactory<ScorePortalDb
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref _refreshedAt);
         if (now - last < RefreshOnMissMilliseconds || Interlocked.CompareExchange(ref _refreshedAt, now, last) != last) return null;
-        await cache.RemoveAsync(CacheKey, ct);
+        await cache.RemoveHereAsync(CacheKey, ct);
         return (await IndexAsync(ct)).ByName.GetValueOrDefault(key);
     }
 
