@@ -20,6 +20,7 @@ using ScorePortal.Localization;
 using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
 using ScorePortal.Platform.Caching;
+using ScorePortal.Platform.Leases;
 using ScorePortal.Platform.Limits;
 using ScorePortal.Platform.Notices;
 using ScorePortal.Platform.Outbox;
@@ -101,6 +102,7 @@ public partial class Program
         builder.AddAuditLog();
         builder.AddLimits();
         builder.AddCaches();
+        builder.AddLeases();
         builder.AddOutbox();
         builder.AddNotices();
         builder.AddPortalUi();

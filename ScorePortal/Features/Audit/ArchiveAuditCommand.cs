@@ -31,7 +31,12 @@ public static class ArchiveAuditCommand
         }
         if (run.Busy)
         {
-            output.WriteLine("Another archiver holds the lease (archive.lock in the archive directory): nothing was archived.");
+            output.WriteLine("Another archiver holds the lease (in Redis, or archive.lock in the archive directory): nothing was archived.");
+            return 2;
+        }
+        if (run.LeaseUnavailable && run.Archived.Count == 0)
+        {
+            output.WriteLine("The archive lease cannot be taken (Redis does not answer): nothing was archived.");
             return 2;
         }
         foreach (var m in run.Archived)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScorePortal.Data;
+using ScorePortal.Platform.Leases;
 
 namespace ScorePortal.Platform.Audit;
 
@@ -27,26 +28,56 @@ public sealed class AuditArchiveOptions
 
 /// <summary>What one archiving run did.</summary>
 /// <param name="Busy">Another archiver held the lease; this one did nothing.</param>
-public sealed record AuditArchiveRun(IReadOnlyList<AuditArchiveManifest> Archived, long Deleted, bool Busy, string? Refused = null);
+/// <param name="LeaseUnavailable">The archive lease could not be asked for (Redis down); this one did nothing.</param>
+public sealed record AuditArchiveRun(IReadOnlyList<AuditArchiveManifest> Archived, long Deleted, bool Busy, string? Refused = null,
+    bool LeaseUnavailable = false);
 
 /// <summary>
 /// Archives contiguous ranges of entries older than <see cref="AuditArchiveOptions.After"/> that end at a signed
 /// checkpoint: writes the entries (gzip JSON lines) and a signed manifest, reads both back and checks them against the
 /// rows, records the archive in the checkpoint file, and only then deletes the rows in one transaction. A crash at any
 /// point leaves either partial files (removed by the next run) or a complete archive whose rows are still live (the
-/// next run checks it again and finishes the deletion). Only one archiver runs at a time: an exclusive OS lock on
-/// <c>archive.lock</c> in the shared archive directory (released by the OS when a process dies), and the deletion is
-/// conditional on the range still being the live table's head.
+/// next run checks it again and finishes the deletion). Only one archiver runs at a time: the archive lease
+/// (<see cref="Lease"/>, in Redis when several instances run), then an exclusive OS lock on <c>archive.lock</c> in the
+/// shared archive directory (released by the OS when a process dies; it also keeps out a command started without the
+/// Redis settings), and the deletion is conditional on the range still being the live table's head. Archive records go
+/// into the checkpoint file under the checkpoint lease, like checkpoints.
 /// </summary>
 public sealed class AuditArchiver(IDbContextFactory<ScorePortalDbContext> dbFactory, AuditSigner signer, TimeProvider time,
-    AuditCheckpointFile checkpointFile, AuditArchiveStore store, IOptions<AuditOptions> options, ILogger<AuditArchiver> logger)
+    AuditCheckpointFile checkpointFile, AuditArchiveStore store, IOptions<AuditOptions> options, ILogger<AuditArchiver> logger,
+    ILeases? leases = null, AuditCheckpoints? checkpoints = null)
 {
     public const string LockFile = "archive.lock";
+
+    /// <summary>The lease an archiving run holds from start to end.</summary>
+    public const string Lease = "audit:archive";
 
     private AuditArchiveOptions Settings => options.Value.Archive;
 
     /// <summary>Archives every range that qualifies, or nothing when another archiver holds the lease.</summary>
     public async Task<AuditArchiveRun> ArchiveAsync(CancellationToken ct = default)
+    {
+        ILease? shared = null;
+        if (leases is not null)
+        {
+            try
+            {
+                shared = await leases.TryAcquireAsync(Lease, TimeSpan.Zero, ct);
+            }
+            catch (LeaseUnavailableException)
+            {
+                return new AuditArchiveRun([], 0, Busy: false, LeaseUnavailable: true);
+            }
+            if (shared is null) return new AuditArchiveRun([], 0, Busy: true);
+        }
+        await using (shared)
+        {
+            // Lost (Redis gone past the lease's expiry): another instance may start; stop before the next range.
+            return await ArchiveLeasedAsync(shared?.Lost ?? CancellationToken.None, ct);
+        }
+    }
+
+    private async Task<AuditArchiveRun> ArchiveLeasedAsync(CancellationToken lost, CancellationToken ct)
     {
         System.IO.Directory.CreateDirectory(store.Directory);
         FileStream lease;
@@ -67,6 +98,7 @@ public sealed class AuditArchiver(IDbContextFactory<ScorePortalDbContext> dbFact
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
+                if (lost.IsCancellationRequested) return new AuditArchiveRun(archived, deleted, false, LeaseUnavailable: true);
                 var step = await NextAsync(ct);
                 if (step.Refused is not null) return new AuditArchiveRun(archived, deleted, false, step.Refused);
                 if (step.Manifest is null) return new AuditArchiveRun(archived, deleted, false);
@@ -212,8 +244,11 @@ public sealed class AuditArchiver(IDbContextFactory<ScorePortalDbContext> dbFact
     /// <summary>Records the archive in the checkpoint file (once) and deletes its rows in one conditional transaction.</summary>
     private async Task<long> CompleteAsync(ScorePortalDbContext db, AuditArchiveManifest manifest, long head, CancellationToken ct)
     {
-        if (!(await AuditCheckpointFile.ReadArchivesAsync(checkpointFile.Path, ct)).Any(a => a.File == manifest.File))
-            await checkpointFile.AppendArchiveAsync(manifest, ct);
+        await using (checkpoints is null ? null : await checkpoints.TakeLeaseAsync(ct))
+        {
+            if (!(await AuditCheckpointFile.ReadArchivesAsync(checkpointFile.Path, ct)).Any(a => a.File == manifest.File))
+                await checkpointFile.AppendArchiveAsync(manifest, ct);
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var deleted = await db.AuditEntries.Where(e => e.Sequence >= head && e.Sequence <= manifest.LastSequence).ExecuteDeleteAsync(ct);
         // Conditional: the range must still be the whole live head; otherwise someone else changed it meanwhile.
@@ -248,6 +283,9 @@ internal sealed class AuditArchiveService(AuditArchiver archiver, TimeProvider t
             {
                 var run = await archiver.ArchiveAsync(stoppingToken);
                 if (run.Refused is { } reason) logger.LogError("Audit archiving refused: {Reason}", reason);
+                else if (run.LeaseUnavailable)
+                    logger.LogWarning("Audit archiving skipped this turn: the archive lease cannot be taken or kept (Redis down)");
+                else if (run.Busy) logger.LogInformation("Audit archiving skipped this turn: another instance archives");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScorePortal.Data;
+using ScorePortal.Platform.Leases;
 
 namespace ScorePortal.Platform.Audit;
 
@@ -64,11 +65,44 @@ public sealed record AuditVerification(long Entries, long? FirstBrokenSequence, 
 
 /// <summary>
 /// Makes signed checkpoints — in the database and, appended, in a file outside it (<see cref="AuditCheckpointFile"/>)
-/// — and verifies the whole log against its chain, its checkpoints and that file.
+/// — and verifies the whole log against its chain, its checkpoints and that file. Checkpoints are made under the
+/// checkpoint lease (<see cref="Lease"/>), so instances sharing the database and the checkpoint file never sign the same
+/// end twice nor write the file at the same time.
 /// </summary>
 public sealed class AuditCheckpoints(IDbContextFactory<ScorePortalDbContext> dbFactory, AuditSigner signer, TimeProvider time,
-    AuditCheckpointFile file, IOptions<AuditOptions> options, AuditArchiveStore? archives = null)
+    AuditCheckpointFile file, IOptions<AuditOptions> options, AuditArchiveStore? archives = null, ILeases? leases = null)
 {
+    /// <summary>The lease under which checkpoints are signed and the checkpoint file is written (archive records too).</summary>
+    public const string Lease = "audit:checkpoints";
+
+    // Signing takes milliseconds; a holder that keeps the lease longer is stuck, and the caller reports the failure.
+    private static readonly TimeSpan LeaseWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Takes the checkpoint lease (nothing to take without leases). Throws <see cref="LeaseUnavailableException"/> when
+    /// Redis is down, and <see cref="TimeoutException"/> when another instance holds it past the wait.
+    /// </summary>
+    internal async Task<IAsyncDisposable?> TakeLeaseAsync(CancellationToken ct)
+    {
+        if (leases is null) return null;
+        return await leases.TryAcquireAsync(Lease, LeaseWait, ct)
+            ?? throw new TimeoutException($"Another instance held the audit checkpoint lease for {LeaseWait.TotalSeconds:0} s.");
+    }
+
+    /// <summary>
+    /// The periodic checkpoint (the signing service, every <see cref="AuditOptions.CheckpointInterval"/>): signs the
+    /// chain's end, or renews the newest signature into the file when nothing was appended. With several instances each
+    /// runs the service; the first of a period signs and the others find a checkpoint in the file younger than half the
+    /// interval and leave it at that (null, Skipped), so the file gets one line per period, not one per instance.
+    /// </summary>
+    public async Task<(AuditCheckpoint? Checkpoint, bool Skipped)> CreatePeriodicAsync(CancellationToken ct = default)
+    {
+        await using var lease = await TakeLeaseAsync(ct);
+        if (leases is { Shared: true } && await AuditCheckpointFile.ReadAsync(file.Path, ct) is { } read
+            && read.Lines.Count > 0 && time.GetUtcNow() - read.Lines.Max(l => l.CreatedAt) < options.Value.CheckpointInterval / 2)
+            return (null, true);
+        return (await CreateUnderLeaseAsync(renew: true, ct), false);
+    }
     private const string EntryColumns =
         "\"Sequence\", \"At\", \"ActorUserId\", \"ActorRole\", \"Action\", \"TargetType\", \"TargetId\", \"SourceIpHash\", \"DataJson\", \"PreviousHash\", \"Hash\"";
 
@@ -78,6 +112,12 @@ public sealed class AuditCheckpoints(IDbContextFactory<ScorePortalDbContext> dbF
     /// keeps one checkpoint per entry), so a quiet log still shows that checkpoints keep being made.
     /// </summary>
     public async Task<AuditCheckpoint?> CreateAsync(bool renew = false, CancellationToken ct = default)
+    {
+        await using var lease = await TakeLeaseAsync(ct);
+        return await CreateUnderLeaseAsync(renew, ct);
+    }
+
+    private async Task<AuditCheckpoint?> CreateUnderLeaseAsync(bool renew, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var end = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
@@ -321,10 +361,19 @@ public sealed class AuditCheckpoints(IDbContextFactory<ScorePortalDbContext> dbF
     }
 }
 
-/// <summary>Signs a checkpoint every Audit:CheckpointInterval (an hour by default) when the log has grown.</summary>
+/// <summary>
+/// Signs a checkpoint every Audit:CheckpointInterval (an hour by default) when the log has grown, and renews the
+/// newest one into the file when it has not. Every instance runs it; the checkpoint lease makes one of them sign per
+/// period (<see cref="AuditCheckpoints.CreatePeriodicAsync"/>).
+/// </summary>
 internal sealed class AuditCheckpointService(AuditCheckpoints checkpoints, TimeProvider time,
     Microsoft.Extensions.Options.IOptions<AuditOptions> options, ILogger<AuditCheckpointService> logger) : BackgroundService
 {
+    private long _runs;
+
+    /// <summary>Periodic turns finished since start, signed or skipped (tests wait on it instead of sleeping).</summary>
+    public long CompletedRuns => Interlocked.Read(ref _runs);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CheckpointInterval, time);
@@ -333,13 +382,21 @@ internal sealed class AuditCheckpointService(AuditCheckpoints checkpoints, TimeP
             try
             {
                 // renew: a quiet log still gets a fresh signed line in the file, so a stopped service shows as stale.
-                if (await checkpoints.CreateAsync(renew: true, ct: stoppingToken) is { } c)
-                    logger.LogInformation("Audit checkpoint signed up to entry {Sequence}", c.UpToSequence);
+                var (c, skipped) = await checkpoints.CreatePeriodicAsync(stoppingToken);
+                if (c is not null) logger.LogInformation("Audit checkpoint signed up to entry {Sequence}", c.UpToSequence);
+                else if (skipped) logger.LogDebug("Audit checkpoint of this period already signed by another instance");
+            }
+            catch (LeaseUnavailableException ex)
+            {
+                // Nobody can say whether another instance signs right now: skip this turn rather than sign twice. A
+                // shutdown, a sealed event or the next turn signs; verify-audit reports a checkpoint more than two periods old.
+                logger.LogWarning(ex, "Audit checkpoint skipped this period: the checkpoint lease cannot be taken (Redis down)");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Could not sign an audit checkpoint");
             }
+            Interlocked.Increment(ref _runs);
         }
     }
 }

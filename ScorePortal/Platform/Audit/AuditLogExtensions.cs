@@ -33,7 +33,9 @@ public static class AuditLogExtensions
         builder.Services.AddSingleton<AuditArchiver>();
         builder.Services.AddHostedService<AuditArchiveService>();
         builder.Services.AddHostedService<AuditWriter>();
-        builder.Services.AddHostedService<AuditCheckpointService>();
+        // One instance, also resolvable by type (tests read its progress).
+        builder.Services.AddSingleton<AuditCheckpointService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointService>());
         return builder;
     }
 }

@@ -2,24 +2,38 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
+using ScorePortal.Platform.Leases;
 using ScorePortal.Security;
 
 namespace ScorePortal.Platform.Audit;
 
 /// <summary>
 /// The only code that appends audit entries: one reader, so sequence numbers and the hash chain are assigned
-/// in order without locks, and each batch is one transaction.
+/// in order without locks, and each batch is one transaction. Several instances on one database keep one chain: each
+/// batch is appended under the chain lease (<see cref="ChainLease"/>) from the chain's end read again under it
+/// (<see cref="AppendSharedAsync"/>); one instance alone keeps the end in memory as before.
 /// </summary>
 internal sealed class AuditWriter(
     AuditLog log,
     IDbContextFactory<ScorePortalDbContext> dbFactory,
     SourceAddressHasher addresses,
     IServiceProvider services,
+    ILeases leases,
     ILogger<AuditWriter> logger) : BackgroundService, ScorePortal.Operations.IRunsDuringCommands
 {
     private const int MaxBatch = 1000;
     private const int MaxAttempts = 20;
     private static readonly TimeSpan GroupCommitWindow = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The lease every instance's writer takes for one batch: one appender at a time on the shared chain.</summary>
+    public const string ChainLease = "audit:chain";
+
+    // A holder keeps the lease for one commit (milliseconds); one held longer is stuck behind the database's own write
+    // lock, where waiting on the lease gains nothing over waiting on the database.
+    private static readonly TimeSpan ChainLeaseWait = TimeSpan.FromSeconds(5);
+
+    // Whether the last batch was appended without the lease (Redis down): logged once per outage.
+    private bool _unleased;
 
     // Whether this process appended anything: a command that wrote nothing (generate-keys before any database or key
     // exists) signs nothing at its end and never needs the signing key.
@@ -62,16 +76,20 @@ internal sealed class AuditWriter(
             var seal = batch.Any(p => p.Seal || AuditActions.SealedAtOnce.Contains(p.Record.Action));
             var entries = batch.Where(p => !p.Seal).ToList();
             Exception? failure = null;
+            var retryAtOnce = false;
             // A long write transaction (a million-row import or publication holds SQLite's write lock for a minute or
             // two) makes an append time out: keep the entries and try again rather than lose them.
             for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                if (attempt > 1) await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+                if (attempt > 1 && !retryAtOnce) await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+                retryAtOnce = false;
                 try
                 {
                     if (entries.Count > 0)
                     {
-                        (sequence, previousHash) = await AppendAsync(entries, sequence, previousHash);
+                        (sequence, previousHash) = leases.Shared
+                            ? await AppendSharedAsync(entries)
+                            : await AppendAsync(entries, sequence, previousHash);
                         _appended = true;
                     }
                     failure = null;
@@ -82,6 +100,13 @@ internal sealed class AuditWriter(
                     // Another writer may have appended (a second instance on the same database): continue from the
                     // chain's real end once; otherwise report the failure to whoever waits for durability.
                     failure = ex;
+                    if (leases.Shared)
+                    {
+                        // The shared append reads the end itself. A collision (another instance appended first: Redis
+                        // down, or a command without the lease) is retried at once, not after the busy database's pause.
+                        retryAtOnce = IsSequenceCollision(ex);
+                        continue;
+                    }
                     (sequence, previousHash) = await ChainEndAsync(CancellationToken.None);
                 }
             }
@@ -104,6 +129,12 @@ internal sealed class AuditWriter(
             if (await services.GetRequiredService<AuditCheckpoints>().CreateAsync(ct: CancellationToken.None) is { } c)
                 logger.LogInformation("Audit checkpoint signed up to entry {Sequence} ({Reason})", c.UpToSequence, reason);
         }
+        catch (LeaseUnavailableException ex)
+        {
+            // Redis down: nobody can say whether another instance signs right now, so this one does not (the file and
+            // the table must not get the same end twice). The next checkpoint after Redis is back covers the entries.
+            logger.LogWarning(ex, "Audit checkpoint skipped ({Reason}): the checkpoint lease cannot be taken (Redis down)", reason);
+        }
         catch (Exception ex)
         {
             // The entries are committed; the hourly checkpoint will cover them, and verify-audit reports the delay.
@@ -118,6 +149,57 @@ internal sealed class AuditWriter(
             .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
         return last is null ? (0L, AuditChain.Genesis) : (last.Sequence, last.Hash);
     }
+
+    /// <summary>
+    /// Appends a batch when other instances append to the same chain. Under the chain lease the chain's end is read
+    /// again from the database (another instance may have appended since this one last did), so the instances take
+    /// turns without colliding. Without the lease — Redis down, or its holder stuck longer than the wait — the batch is
+    /// appended all the same, from the end just read: the lease only spares collisions, the database keeps the chain
+    /// whole. An entry's sequence number is unique and its previous hash is the hash of the entry one before it as this
+    /// writer read or wrote it, so two entries with the same predecessor (a fork) would need the same sequence number:
+    /// a batch appended from a stale end collides with the entry already there and is rolled back whole, and the retry
+    /// starts from the real end. The entries of requests keep being stored while Redis is down (the audit log is never
+    /// the part that stops), and the lookup never waits for any of it (it queues its record and goes on).
+    /// </summary>
+    private async Task<(long Sequence, string Hash)> AppendSharedAsync(List<AuditLog.Pending> batch)
+    {
+        ILease? lease = null;
+        try
+        {
+            lease = await leases.TryAcquireAsync(ChainLease, ChainLeaseWait, CancellationToken.None);
+            if (_unleased)
+            {
+                _unleased = false;
+                logger.LogWarning("The audit chain lease answers again: instances take turns appending");
+            }
+        }
+        catch (LeaseUnavailableException ex)
+        {
+            if (!_unleased)
+            {
+                _unleased = true;
+                logger.LogWarning(ex, "The audit chain lease cannot be taken (Redis down): appending without it, from the chain's end read before each batch; the unique sequence number keeps one chain");
+            }
+        }
+        try
+        {
+            var (sequence, previousHash) = await ChainEndAsync(CancellationToken.None);
+            return await AppendAsync(batch, sequence, previousHash);
+        }
+        finally
+        {
+            if (lease is not null) await lease.DisposeAsync();
+        }
+    }
+
+    /// <summary>The append met an entry already at one of its sequence numbers (the unique index): the end had moved.</summary>
+    internal static bool IsSequenceCollision(Exception ex) => ex switch
+    {
+        SqliteException { SqliteErrorCode: 19 } => true, // SQLITE_CONSTRAINT
+        Microsoft.Data.SqlClient.SqlException { Number: 2601 or 2627 } => true, // duplicate key in a unique index / constraint
+        DbUpdateException { InnerException: { } inner } => IsSequenceCollision(inner),
+        _ => false,
+    };
 
     private async Task<(long Sequence, string Hash)> AppendAsync(List<AuditLog.Pending> batch, long sequence, string previousHash)
     {
