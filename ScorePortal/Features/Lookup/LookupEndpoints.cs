@@ -29,10 +29,15 @@ public static class LookupEndpoints
         return app;
     }
 
-    private static async Task ShowAsync(HttpContext http, PageServices services)
+    private static async Task ShowAsync(HttpContext http, PageServices services, ResultCatalog catalog)
     {
         using var html = new HtmlWriter();
-        LookupHtml.MainPage(html, await services.PageAsync(http), new LookupPageState());
+        var page = await services.PageAsync(http);
+        // A provincial site's link (ProvincialEntry): the session chosen and the site named; a plain visit reads no query.
+        var state = http.Request.QueryString.HasValue
+            ? new LookupPageState(SessionCode: ProvincialEntry.Session(http, page.Sessions), Sender: await ProvincialEntry.SenderAsync(http, catalog, http.RequestAborted))
+            : new LookupPageState();
+        LookupHtml.MainPage(html, page, state);
         await html.WriteToAsync(http.Response);
     }
 

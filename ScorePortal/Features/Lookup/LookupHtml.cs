@@ -12,7 +12,7 @@ internal sealed record LookupPageState(
     string? SessionCode = null, IdType? IdType = ScorePortal.Model.IdType.ResidentId, string? IdNumber = null, string? Name = null,
     string? TicketNumber = null, string? TicketName = null,
     IReadOnlyList<FormError>? Errors = null, IReadOnlyList<FormError>? TicketErrors = null, bool TicketChannel = false,
-    ResultOutcome? Outcome = null, MissOffice? Office = null);
+    ResultOutcome? Outcome = null, MissOffice? Office = null, ExamCenterContact? Sender = null);
 
 internal sealed record OverseasPageState(
     string? SessionCode = null, string? PassportNumber = null, string? Email = null,
@@ -55,6 +55,9 @@ internal static class LookupHtml
     public static void MainPage(HtmlWriter html, LookupPageContext page, LookupPageState state) =>
         Page(html, page, "Lookup.Title", "Lookup.Intro", "/lookup", state.Outcome, state.Office, t =>
         {
+            if (state.Sender is { } sender)
+                html.Element("p", t.Format("Lookup.Entry.From", PortalFormat.Name(sender.NameZh, sender.NameEn)),
+                    " class=\"portal-alert portal-alert--info\" data-testid=\"lookup-sender\"");
             FormStart(html, page, "lookup", "lookup-form");
             var errors = new FormErrors("lookup", state.Errors);
             Errors(html, errors);
@@ -86,7 +89,8 @@ internal static class LookupHtml
             html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button portal-button--secondary\"").Raw("</form></details>");
 
             html.Raw("<p class=\"portal-hint\" style=\"margin-top:.75rem\">")
-                .Element("a", t["Overseas.Link"], " href=\"/lookup/overseas?culture=en-US\" lang=\"en\" data-testid=\"overseas-link\"").Raw("</p>");
+                .Element("a", t["Overseas.Link"], " href=\"/lookup/overseas?culture=en-US\" lang=\"en\" data-testid=\"overseas-link\"").Raw(" · ")
+                .Element("a", t["Faq.Link"], " href=\"/faq\" data-testid=\"lookup-faq\"").Raw("</p>");
         });
 
     public static void OverseasPage(HtmlWriter html, LookupPageContext page, OverseasPageState state) =>
