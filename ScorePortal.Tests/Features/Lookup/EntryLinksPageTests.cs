@@ -37,6 +37,7 @@ public sealed class EntryLinksPageTests : PortalTestContext, IAsyncLifetime
     {
         var sessions = await _portal.Services.GetRequiredService<SessionCatalog>().AllAsync();
         var copy = JSInterop.SetupVoid("navigator.clipboard.writeText", _ => true);
+        copy.SetVoidResult();
 
         var cut = Render<EntryLinksPage>();
 

@@ -70,7 +70,7 @@ public static class PortalDocument
                 var label = t.Format("Nav.ReviewBadge", count);
                 using var markup = new HtmlWriter();
                 markup.Raw("<span class=\"portal-badge\" data-testid=\"nav-staff-badge\"").Attr("title", label).Raw(">")
-                    .Text(count.ToString(CultureInfo.CurrentCulture)).Raw("<span class=\"visually-hidden\"> ").Text(label).Raw("</span></span>");
+                    .Text(count.ToString(CultureInfo.CurrentCulture)).Raw("<span class=\"visually-hidden\">").Text(label).Raw("</span></span>");
                 return markup.ToString();
             });
         }
