@@ -26,12 +26,24 @@ public sealed class AccessibilityTests(PlaywrightFixture browser)
 
     /// <summary>
     /// HTML_CodeSniffer's WCAG2AA standard over the whole document, errors only (type 1); messages in English whatever
-    /// the page's language, so a failure reads the same in both runs.
+    /// the page's language, so a failure reads the same in both runs. One engine bug is corrected, not excused: looking
+    /// for a text's background, 2.5.1 walks up past "transparent" and "rgba(0, 0, 0, 0)" only, so a fully transparent
+    /// colour of another hue (a focused MudBlazor text button's rgba(26, 77, 143, 0)) stops the walk and the text is
+    /// measured against itself (1:1). Such a contrast error is dropped; axe-core measures the same text against what is
+    /// really behind it.
     /// </summary>
     private const string RunHtmlcs = """
         () => new Promise((resolve, reject) => {
+            const measuredAgainstNothing = element => {
+                for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+                    const background = getComputedStyle(node).backgroundColor;
+                    if (background !== 'transparent' && background !== 'rgba(0, 0, 0, 0)') return /^rgba\(.*,\s*0\)$/.test(background);
+                }
+                return false;
+            };
             HTMLCS.process('WCAG2AA', document, () => resolve(HTMLCS.getMessages()
                 .filter(m => m.type === HTMLCS.ERROR)
+                .filter(m => !(m.code.includes('1_4_3') && m.element && m.element.nodeType === 1 && measuredAgainstNothing(m.element)))
                 .map(m => ({
                     code: m.code, message: m.msg,
                     html: (m.element && m.element.outerHTML ? m.element.outerHTML : (m.element ? m.element.nodeName : '')).slice(0, 300),
