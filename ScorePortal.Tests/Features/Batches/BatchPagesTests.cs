@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Bunit.TestDoubles;
+using AngleSharp.Dom;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,6 +66,22 @@ public sealed class BatchPagesTests : PortalTestContext, IAsyncLifetime
         // The demo data's published batches are listed too, and the import card offers the template.
         Assert.Contains("-results-v1.csv", cut.Find("[data-testid=batches]").TextContent);
         Assert.Equal("/admin/batches/template.csv", cut.Find("[data-testid=template-link]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Batches_page_renders_no_stray_brace_after_its_table()
+    {
+        await ImportThreeCandidatesAsync("brace.csv");
+        SignedInAs(_importer);
+
+        var cut = Render<BatchesPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("brace.csv", cut.Find("[data-testid=batches]").TextContent));
+        // A brace left after the @code block renders as a text node of its own under the table.
+        var texts = cut.Nodes.SelectMany(n => n.GetDescendantsAndSelf()).OfType<AngleSharp.Dom.IText>()
+            .Where(t => t.ParentElement?.LocalName is not ("script" or "style"))
+            .Select(t => t.Text.Trim());
+        Assert.DoesNotContain(texts, t => t is "}" or "{");
     }
 
     [Fact]

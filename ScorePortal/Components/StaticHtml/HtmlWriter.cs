@@ -21,6 +21,23 @@ public sealed class HtmlWriter : IDisposable
 
     private StringBuilder Html => _html ?? throw new ObjectDisposedException(nameof(HtmlWriter));
 
+    // Markup known only after an await (a count from the database), filled in by WriteToAsync at the marked place.
+    private int _deferredAt = -1;
+    private Func<CancellationToken, Task<string>>? _deferred;
+
+    /// <summary>
+    /// Marks the current place for markup that needs an await (the staff link's count in the header): the page is written
+    /// synchronously, and <see cref="WriteToAsync"/> awaits <paramref name="markup"/> and puts its result here before
+    /// sending. One per page; the markup must be encoded by its producer (build it with another writer).
+    /// </summary>
+    public HtmlWriter Deferred(Func<CancellationToken, Task<string>> markup)
+    {
+        if (_deferred is not null) throw new InvalidOperationException("A page has one deferred place.");
+        _deferredAt = Html.Length;
+        _deferred = markup;
+        return this;
+    }
+
     public HtmlWriter Raw(string markup)
     {
         Html.Append(markup);
@@ -66,6 +83,11 @@ public sealed class HtmlWriter : IDisposable
         response.StatusCode = statusCode;
         response.ContentType = "text/html; charset=utf-8";
         response.Headers.CacheControl = "no-store";
+        if (_deferred is { } deferred)
+        {
+            _deferred = null;
+            Html.Insert(_deferredAt, await deferred(response.HttpContext.RequestAborted));
+        }
         var body = response.BodyWriter;
         var utf8 = Encoding.UTF8.GetEncoder();
         var chunks = Html.GetChunks();

@@ -48,8 +48,33 @@ public static class PortalDocument
         var user = context.User;
         if (user.IsInRole(Roles.Candidate)) html.Element("a", t["Nav.Me"], " class=\"portal-nav__link\" href=\"/me\"");
         if (user.IsInRole(Roles.Admin)) html.Element("a", t["Nav.Admin"], " class=\"portal-nav__link\" href=\"/admin\"");
-        if (user.IsInRole(Roles.Staff)) html.Element("a", t["Nav.Staff"], " class=\"portal-nav__link\" href=\"/staff\"");
+        if (user.IsInRole(Roles.Staff)) StaffLink(html, context, t);
         if (user.IsInRole(Roles.Expert)) html.Element("a", t["Nav.Expert"], " class=\"portal-nav__link\" href=\"/expert\"");
+        if (user.IsInRole(Roles.Enterprise)) html.Element("a", t["Nav.Enterprise"], " class=\"portal-nav__link\" href=\"/enterprise\" data-testid=\"nav-enterprise\"");
+    }
+
+    /// <summary>
+    /// The staff link with its count (<see cref="INavigationBadge"/>), as AreaLinks writes it. Only a signed-in staff
+    /// account gets here: an anonymous visitor has no roles, so its page asks no badge and touches no database.
+    /// </summary>
+    private static void StaffLink(HtmlWriter html, HttpContext context, CachedTexts t)
+    {
+        html.Raw("<a class=\"portal-nav__link\" href=\"/staff\" data-testid=\"nav-staff\">").Text(t["Nav.Staff"]);
+        if (context.RequestServices.GetServices<INavigationBadge>().FirstOrDefault(b => b.Role == Roles.Staff) is { } badge)
+        {
+            var user = context.User;
+            html.Deferred(async ct =>
+            {
+                var count = await badge.CountAsync(user, ct);
+                if (count <= 0) return "";
+                var label = t.Format("Nav.ReviewBadge", count);
+                using var markup = new HtmlWriter();
+                markup.Raw("<span class=\"portal-badge\" data-testid=\"nav-staff-badge\"").Attr("title", label).Raw(">")
+                    .Text(count.ToString(CultureInfo.CurrentCulture)).Raw("<span class=\"visually-hidden\">").Text(label).Raw("</span></span>");
+                return markup.ToString();
+            });
+        }
+        html.Raw("</a>");
     }
 
     private static void LanguageSwitch(HtmlWriter html, HttpContext context)

@@ -29,15 +29,20 @@ public static class LookupEndpoints
         return app;
     }
 
-    private static async Task ShowAsync(HttpContext http, PageServices services)
+    private static async Task ShowAsync(HttpContext http, PageServices services, ResultCatalog catalog)
     {
         using var html = new HtmlWriter();
-        LookupHtml.MainPage(html, await services.PageAsync(http), new LookupPageState());
+        var page = await services.PageAsync(http);
+        // A provincial site's link (ProvincialEntry): the session chosen and the site named; a plain visit reads no query.
+        var state = http.Request.QueryString.HasValue
+            ? new LookupPageState(SessionCode: ProvincialEntry.Session(http, page.Sessions), Sender: await ProvincialEntry.SenderAsync(http, catalog, http.RequestAborted))
+            : new LookupPageState();
+        LookupHtml.MainPage(html, page, state);
         await html.WriteToAsync(http.Response);
     }
 
     private static async Task LookUpAsync(HttpContext http, [FromForm] IFormCollection form, PageServices services,
-        LookupById byId, LookupByTicket byTicket)
+        LookupById byId, LookupByTicket byTicket, ResultCatalog catalog)
     {
         var ct = http.RequestAborted;
         var started = services.Time.GetTimestamp();
@@ -54,7 +59,8 @@ public static class LookupEndpoints
             (answered, channel) = (outcome, "ticket");
             status = TellWait(http, outcome);
             state = new LookupPageState(TicketNumber: ticket, TicketName: name, TicketChannel: true,
-                TicketErrors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
+                TicketErrors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null,
+                Office: outcome is ResultOutcome.NotFound ? await MissOffice.ForTicketAsync(catalog, ticket, ct) : null);
         }
         else
         {
@@ -67,7 +73,8 @@ public static class LookupEndpoints
             (answered, channel) = (outcome, "id");
             status = TellWait(http, outcome);
             state = new LookupPageState(session, type, number, name,
-                Errors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null);
+                Errors: services.Messages(outcome), Outcome: outcome.ShownBelowForm ? outcome : null,
+                Office: outcome is ResultOutcome.NotFound ? await MissOffice.ForIdAsync(catalog, type, number, ct) : null);
         }
         using var html = new HtmlWriter();
         // A match writes no form, so it needs neither sessions, antiforgery token nor captcha.
@@ -93,7 +100,8 @@ public static class LookupEndpoints
             http.RequestAborted);
         if (await WaitingRoomPage.WriteIfQueuedAsync(http, form, services)) return;
         var status = TellWait(http, outcome);
-        var state = new OverseasPageState(session, passport, email, services.Messages(outcome), outcome.ShownBelowForm ? outcome : null);
+        var state = new OverseasPageState(session, passport, email, services.Messages(outcome), outcome.ShownBelowForm ? outcome : null,
+            outcome is ResultOutcome.NotFound ? MissOffice.Overseas : null);
         using var html = new HtmlWriter();
         LookupHtml.OverseasPage(html, state.Outcome is ResultOutcome.Found ? services.AnswerOnly(http) : await services.PageAsync(http), state);
         await html.WriteToAsync(http.Response, status);

@@ -12,11 +12,11 @@ internal sealed record LookupPageState(
     string? SessionCode = null, IdType? IdType = ScorePortal.Model.IdType.ResidentId, string? IdNumber = null, string? Name = null,
     string? TicketNumber = null, string? TicketName = null,
     IReadOnlyList<FormError>? Errors = null, IReadOnlyList<FormError>? TicketErrors = null, bool TicketChannel = false,
-    ResultOutcome? Outcome = null);
+    ResultOutcome? Outcome = null, MissOffice? Office = null, ExamCenterContact? Sender = null);
 
 internal sealed record OverseasPageState(
     string? SessionCode = null, string? PassportNumber = null, string? Email = null,
-    IReadOnlyList<FormError>? Errors = null, ResultOutcome? Outcome = null);
+    IReadOnlyList<FormError>? Errors = null, ResultOutcome? Outcome = null, MissOffice? Office = null);
 
 /// <summary>
 /// A message said at a form: its resource key (which tells the field it concerns) and its text; a wait (per-address
@@ -55,8 +55,11 @@ internal sealed record LookupPageContext(HttpContext Http, CachedTexts T, string
 internal static class LookupHtml
 {
     public static void MainPage(HtmlWriter html, LookupPageContext page, LookupPageState state) =>
-        Page(html, page, "Lookup.Title", "Lookup.Intro", "/lookup", state.Outcome, t =>
+        Page(html, page, "Lookup.Title", "Lookup.Intro", "/lookup", state.Outcome, state.Office, t =>
         {
+            if (state.Sender is { } sender)
+                html.Element("p", t.Format("Lookup.Entry.From", PortalFormat.Name(sender.NameZh, sender.NameEn)),
+                    " class=\"portal-alert portal-alert--info\" data-testid=\"lookup-sender\"");
             FormStart(html, page, "lookup", "lookup-form");
             var errors = new FormErrors("lookup", state.Errors);
             Errors(html, errors);
@@ -88,11 +91,12 @@ internal static class LookupHtml
             html.Element("button", t["Lookup.Submit"], " type=\"submit\" class=\"portal-button portal-button--secondary\"").Raw("</form></details>");
 
             html.Raw("<p class=\"portal-hint\" style=\"margin-top:.75rem\">")
-                .Element("a", t["Overseas.Link"], " href=\"/lookup/overseas?culture=en-US\" lang=\"en\" data-testid=\"overseas-link\"").Raw("</p>");
+                .Element("a", t["Overseas.Link"], " href=\"/lookup/overseas?culture=en-US\" lang=\"en\" data-testid=\"overseas-link\"").Raw(" · ")
+                .Element("a", t["Faq.Link"], " href=\"/faq\" data-testid=\"lookup-faq\"").Raw("</p>");
         });
 
     public static void OverseasPage(HtmlWriter html, LookupPageContext page, OverseasPageState state) =>
-        Page(html, page, "Overseas.Title", "Overseas.Intro", "/lookup/overseas", state.Outcome, t =>
+        Page(html, page, "Overseas.Title", "Overseas.Intro", "/lookup/overseas", state.Outcome, state.Office, t =>
         {
             FormStart(html, page, "lookup-overseas", "overseas-form");
             var errors = new FormErrors("overseas", state.Errors);
@@ -112,7 +116,7 @@ internal static class LookupHtml
     /// nothing to print twice): no form, no fresh captcha, a link to look up again.
     /// </summary>
     private static void Page(HtmlWriter html, LookupPageContext page, string titleKey, string introKey, string againHref,
-        ResultOutcome? outcome, Action<CachedTexts> forms)
+        ResultOutcome? outcome, MissOffice? office, Action<CachedTexts> forms)
     {
         var t = page.T;
         PortalDocument.Begin(html, page.Http, t, t[titleKey]);
@@ -129,6 +133,7 @@ internal static class LookupHtml
             html.Raw("</div>");
         }
         Outcome(html, page, outcome);
+        office?.Write(html, t);
         html.Raw("</div>");
         PortalDocument.End(html, page.Http, t);
     }
@@ -233,7 +238,7 @@ internal static class LookupHtml
     private static void NameField(HtmlWriter html, CachedTexts t, string id, string name, string? value, string? hintId, string? errorIds)
     {
         html.Raw("<div class=\"portal-field\"><label").Attr("for", id).Raw(">").Text(t["Lookup.Name"]).Raw("</label>")
-            .Raw("<input").Attr("id", id).Attr("name", name).Raw(" autocomplete=\"name\" maxlength=\"600\"");
+            .Raw("<input").Attr("id", id).Attr("name", name).Raw(" type=\"text\" autocomplete=\"name\" maxlength=\"600\"");
         Invalid(html, errorIds, hintId);
         html.Attr("value", value).Raw("><small class=\"portal-hint\"");
         if (hintId is not null) html.Attr("id", hintId);

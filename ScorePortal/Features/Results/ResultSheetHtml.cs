@@ -34,18 +34,25 @@ public static class ResultSheetHtml
             case ResultOutcome.NoScores ns:
                 var c = ns.Center;
                 html.Raw("<div class=\"portal-alert portal-alert--info\" role=\"status\" data-testid=\"lookup-no-scores\">")
-                    .Element("p", t.Format("Lookup.NoScores", PortalFormat.Name(ns.SessionNameZh, ns.SessionNameEn)), " class=\"mt-0\"")
-                    .Element("strong", PortalFormat.Name(c.NameZh, c.NameEn)).Raw("<ul class=\"portal-contact\">");
-                if (c.Phone is { } phone) html.Raw("<li>").Text(t["Lookup.Contact.Phone"]).Raw(": <a").Attr("href", "tel:" + phone).Raw(">").Text(phone).Raw("</a></li>");
-                if (c.Email is { } email) html.Raw("<li>").Text(t["Lookup.Contact.Email"]).Raw(": <a").Attr("href", "mailto:" + email).Raw(">").Text(email).Raw("</a></li>");
-                if (c.Address is { } address) html.Raw("<li>").Text(t["Lookup.Contact.Address"]).Raw(": ").Text(address).Raw("</li>");
-                if (c.Website is { } site) html.Raw("<li>").Text(t["Lookup.Contact.Website"]).Raw(": ").Text(site).Raw("</li>");
-                html.Raw("</ul></div>");
+                    .Element("p", t.Format("Lookup.NoScores", PortalFormat.Name(ns.SessionNameZh, ns.SessionNameEn)), " class=\"mt-0\"");
+                Contact(html, t, c);
+                html.Raw("</div>");
                 break;
             case ResultOutcome.Found f:
                 Sheet(html, t, f.Sheet, generatedAt);
                 break;
         }
+    }
+
+    /// <summary>An exam center's name and contact details (phone, email, address, website), each value encoded.</summary>
+    public static void Contact(HtmlWriter html, CachedTexts t, ExamCenterContact c)
+    {
+        html.Element("strong", PortalFormat.Name(c.NameZh, c.NameEn)).Raw("<ul class=\"portal-contact\">");
+        if (c.Phone is { } phone) html.Raw("<li>").Text(t["Lookup.Contact.Phone"]).Raw(": <a").Attr("href", "tel:" + phone).Raw(">").Text(phone).Raw("</a></li>");
+        if (c.Email is { } email) html.Raw("<li>").Text(t["Lookup.Contact.Email"]).Raw(": <a").Attr("href", "mailto:" + email).Raw(">").Text(email).Raw("</a></li>");
+        if (c.Address is { } address) html.Raw("<li>").Text(t["Lookup.Contact.Address"]).Raw(": ").Text(address).Raw("</li>");
+        if (c.Website is { } site) html.Raw("<li>").Text(t["Lookup.Contact.Website"]).Raw(": ").Text(site).Raw("</li>");
+        html.Raw("</ul>");
     }
 
     /// <summary>
