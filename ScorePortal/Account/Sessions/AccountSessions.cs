@@ -71,7 +71,9 @@ public sealed class AccountSessions(IDbContextFactory<ScorePortalDbContext> dbFa
     public async ValueTask<bool> ValidateAsync(string userId, string sessionId, bool remembered = true, CancellationToken ct = default)
     {
         var id = RowId(sessionId);
-        if (remembered && cache.TryGetValue<DateTimeOffset>(CacheKey(id), out _)) return true;
+        // The memory's own expiry runs on the machine's clock; the portal's decides (tests move it).
+        if (remembered && cache.TryGetValue<DateTimeOffset>(CacheKey(id), out var checkedAt) && time.GetUtcNow() - checkedAt < CheckInterval)
+            return true;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.AccountSessions.AsNoTracking().Where(s => s.Id == id && s.UserId == userId)
             .Select(s => new { s.LastSeenAt }).FirstOrDefaultAsync(ct);
