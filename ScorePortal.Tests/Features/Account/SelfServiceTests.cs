@@ -1,8 +1,11 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ScorePortal.Account;
 using ScorePortal.Account.Sessions;
 using ScorePortal.Model;
@@ -127,6 +130,29 @@ public sealed partial class SelfServiceTests(DemoPortal portal) : IClassFixture<
         using var refused = await ended.Http.GetAsync("/Account/Manage/Sessions");
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync("/Account/Manage/Sessions")).Status);
+    }
+
+    [Fact]
+    public async Task An_open_circuit_of_an_ended_session_loses_its_sign_in_at_its_next_check()
+    {
+        var (email, _) = await CreateCandidateAsync();
+        var sessions = portal.Services.GetRequiredService<AccountSessions>();
+        ClaimsPrincipal principal;
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<ApplicationUser>>();
+            principal = await signIn.CreateUserPrincipalAsync((await signIn.UserManager.FindByEmailAsync(email))!);
+        }
+        var userId = await UserIdAsync(email);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(AccountSessions.ClaimType, await sessions.StartAsync(userId, new DefaultHttpContext())));
+        var circuit = new RevalidatingIdentityAuthenticationStateProvider(portal.Services.GetRequiredService<ILoggerFactory>(),
+            portal.Services.GetRequiredService<IServiceScopeFactory>(), portal.Services.GetRequiredService<IOptions<IdentityOptions>>(),
+            new CircuitActivity(portal.Clock), portal.Clock);
+        Assert.True(await circuit.IsStillValidAsync(principal));
+
+        await sessions.EndOthersAsync(userId, keep: null);
+
+        Assert.False(await circuit.IsStillValidAsync(principal));
     }
 
     [Fact]
