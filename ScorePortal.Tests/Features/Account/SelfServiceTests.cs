@@ -156,6 +156,28 @@ public sealed partial class SelfServiceTests(DemoPortal portal) : IClassFixture<
     }
 
     [Fact]
+    public async Task Signing_out_ends_the_session_on_the_server()
+    {
+        var (email, password) = await CreateCandidateAsync();
+        using var client = new BrowserlessClient(portal);
+        using (await client.SignInAsync(email, password)) { }
+        var (_, html) = await client.GetAsync("/Account/Manage/Sessions");
+        var sessions = portal.Services.GetRequiredService<AccountSessions>();
+        var userId = await UserIdAsync(email);
+        Assert.Single(await sessions.ListAsync(userId, new ClaimsPrincipal(), null));
+
+        var token = LogoutToken().Match(html).Groups["token"].Value;
+        using var signOut = await client.Http.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["returnUrl"] = "/",
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Empty(await sessions.ListAsync(userId, new ClaimsPrincipal(), null));
+    }
+
+    [Fact]
     public async Task A_session_of_another_account_cannot_be_ended_from_this_one()
     {
         var (mallory, _) = await CreateCandidateAsync();
@@ -268,6 +290,9 @@ public sealed partial class SelfServiceTests(DemoPortal portal) : IClassFixture<
 
     [GeneratedRegex("data-testid=\"forgot-result\">(?<text>[^<]*)<")]
     private static partial Regex ForgotResult();
+
+    [GeneratedRegex("action=\"/Account/Logout\".*?name=\"__RequestVerificationToken\" value=\"(?<token>[^\"]+)\"", RegexOptions.Singleline)]
+    private static partial Regex LogoutToken();
 
     [GeneratedRegex("data-testid=\"session-item\"")]
     private static partial Regex SessionItem();
