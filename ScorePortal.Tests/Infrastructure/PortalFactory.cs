@@ -59,6 +59,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         ["Anomaly:WrongNamesPerAddress"] = "0",
         ["PublicForms:PostsPerAddressPerMinute"] = "0",
         ["PublicForms:VerificationsPerAddressPerMinute"] = "0",
+        ["PublicForms:PasswordResetsPerAddressPerMinute"] = "0",
         ["Captcha:ImagesPerAddressPerMinute"] = "0",
         ["Captcha:NewPerAddressPerMinute"] = "0",
         ["Me:LinkLimits:WrongPerAddressPerHour"] = "0",

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using ScorePortal.Account.Sessions;
 using ScorePortal.Data;
 using ScorePortal.Localization;
 using ScorePortal.Model;
@@ -16,6 +17,9 @@ public static class AccountExtensions
 {
     /// <summary>How long a staff, expert or admin session survives without a request.</summary>
     public static readonly TimeSpan StaffIdleTimeout = TimeSpan.FromMinutes(20);
+
+    /// <summary>How long a sign-in cookie lives without a request (sliding); session rows are kept as long (<see cref="AccountSessions.Retention"/>).</summary>
+    public static readonly TimeSpan CookieLifetime = TimeSpan.FromHours(8);
 
     public static WebApplicationBuilder AddAccount(this WebApplicationBuilder builder)
     {
@@ -43,7 +47,7 @@ public static class AccountExtensions
             // Plain http is only for the local demo and tests; everywhere else the cookie never travels unencrypted.
             o.Cookie.SecurePolicy = builder.Environment.IsDevelopmentOrTesting()
                 ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.ExpireTimeSpan = CookieLifetime;
             o.SlidingExpiration = true;
             // Staff, expert and admin sessions end after a short idle time: the ticket's own lifetime is what the
             // sliding expiration renews, so a privileged ticket slides by StaffIdleTimeout instead of 8 hours.
@@ -56,8 +60,11 @@ public static class AccountExtensions
                     context.Properties.ExpiresUtc = now + StaffIdleTimeout;
                     context.Properties.IsPersistent = false;
                 }
-                return Task.CompletedTask;
+                // Every sign-in is a session of the account, listed on /Account/Manage/Sessions and ended there.
+                return AccountSessionCookie.OnSigningInAsync(context);
             };
+            // A cookie counts only while its session does (then Identity's security stamp check, as by default).
+            o.Events.OnValidatePrincipal = AccountSessionCookie.OnValidatePrincipalAsync;
         });
         services.Configure<SecurityStampValidatorOptions>(o =>
         {
@@ -71,6 +78,7 @@ public static class AccountExtensions
                 {
                     foreach (var amr in current.FindAll(MfaRequirement.AmrClaim).Where(c => !identity.HasClaim(c.Type, c.Value)).ToList())
                         identity.AddClaim(new System.Security.Claims.Claim(amr.Type, amr.Value));
+                    AccountSessionCookie.KeepSession(current, identity);
                 }
                 return Task.CompletedTask;
             };
@@ -133,6 +141,22 @@ public static class AccountExtensions
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<OneTimeCodes>();
         services.AddSingleton<StepUp>();
+        services.AddMemoryCache();
+        services.AddSingleton<AccountSessions>();
+        services.AddHostedService<AccountSessionsCleanup>();
+        services.AddOptions<SelfServiceOptions>().BindConfiguration(SelfServiceOptions.Section)
+            .Validate(o => o.PasswordResetLinkLifetime >= TimeSpan.FromMinutes(5) && o.PasswordResetLinkLifetime <= TimeSpan.FromHours(24),
+                "Account:SelfService:PasswordResetLinkLifetime must be between 5 minutes and 24 hours.")
+            .Validate(o => o.EmailChangeLinkLifetime >= TimeSpan.FromHours(1) && o.EmailChangeLinkLifetime <= TimeSpan.FromDays(7),
+                "Account:SelfService:EmailChangeLinkLifetime must be between one hour and 7 days.")
+            .Validate(o => o.PasswordResetsPerAccountPerHour >= 1 && o.EmailChangesPerAccountPerHour >= 1,
+                "Account:SelfService limits per account must be at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<AccountLinks>();
+        services.AddScoped<RequestPasswordReset>();
+        services.AddScoped<ResetPasswordWithLink>();
+        services.AddScoped<RequestEmailChange>();
+        services.AddScoped<ChangeEmailWithLink>();
         services.AddSingleton<IKeyRotationStep, UserTokensRotation>();
         foreach (var command in AccountCommands.All) services.AddPortalCommand(command);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, EnrollmentRedirectResultHandler>();
@@ -157,10 +181,13 @@ public static class AccountExtensions
 
     public static WebApplication MapAccount(this WebApplication app)
     {
-        app.MapPost("/Account/Logout", async (SignInManager<ApplicationUser> signInManager, AuditLog audit, HttpContext context,
-            [FromForm] string? returnUrl) =>
+        app.MapPost("/Account/Logout", async (SignInManager<ApplicationUser> signInManager, AccountSessions sessions, AuditLog audit,
+            HttpContext context, [FromForm] string? returnUrl) =>
         {
             var userId = signInManager.UserManager.GetUserId(context.User);
+            // Signing out ends this session on the server too: a copy of the cookie signs nobody in afterwards.
+            if (userId is not null && context.User.FindFirst(AccountSessions.ClaimType)?.Value is { } sessionId)
+                await sessions.EndAsync(userId, AccountSessions.RowId(sessionId));
             await signInManager.SignOutAsync();
             if (userId is not null)
                 await audit.WriteAsync(new(AuditActions.SignOut, ActorUserId: userId, TargetType: "user", TargetId: userId,

@@ -12,7 +12,7 @@ namespace ScorePortal.Account;
 /// <summary>
 /// Interactive circuits outlive the request that started them, and their clicks renew no cookie. Every few minutes
 /// the circuit's sign-in is checked again, with the same rules as a request: the account still exists and is not
-/// locked, its security stamp is unchanged (a password change, a reset authenticator, a change of roles rotate it),
+/// locked, its session was not ended, its security stamp is unchanged (a password change, a reset authenticator, a change of roles rotate it),
 /// the roles the circuit acts with are still the account's, and a staff, expert or admin circuit has not been idle
 /// for <see cref="AccountExtensions.StaffIdleTimeout"/> (no click, key or navigation in it). A circuit that fails
 /// loses its sign-in: its pages show the sign-in prompt instead of the area.
@@ -41,6 +41,10 @@ internal sealed class RevalidatingIdentityAuthenticationStateProvider(
         var user = await users.GetUserAsync(principal);
         if (user is null) return false;
         if (await users.IsLockedOutAsync(user)) return false;
+        // A session its owner ended (another device, a password reset) ends in its open circuits too.
+        if (principal.FindFirstValue(Sessions.AccountSessions.ClaimType) is not { } sessionId
+            || !await scope.ServiceProvider.GetRequiredService<Sessions.AccountSessions>().ValidateAsync(user.Id, sessionId, remembered: false))
+            return false;
         var principalStamp = principal.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
         if (principalStamp != await users.GetSecurityStampAsync(user)) return false;
 

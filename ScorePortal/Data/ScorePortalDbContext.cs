@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
+using ScorePortal.Account.Sessions;
 using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Enterprises;
 using ScorePortal.Features.Reports;
@@ -52,6 +53,7 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<RosterEntry> RosterEntries => Set<RosterEntry>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<AccountSession> AccountSessions => Set<AccountSession>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -15,6 +15,12 @@ public sealed class PublicFormLimitsOptions
 
     /// <summary>Report verifications (by code or by file) one address may ask per minute (0 = no limit).</summary>
     public int VerificationsPerAddressPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Forgotten-password requests one address may post per minute (0 = no limit): each may send an email, so fewer
+    /// than other forms; the account's own hourly limit (Account:SelfService) keeps one mailbox from being flooded.
+    /// </summary>
+    public int PasswordResetsPerAddressPerMinute { get; set; } = 5;
 }
 
 /// <summary>
@@ -32,10 +38,13 @@ public static class PublicFormLimits
     /// <summary>Counts every request: a verification by code is a GET (the QR code's link).</summary>
     public const string Verification = "report-verification";
 
+    /// <summary>Counts the posts of the forgotten-password form (they send mail).</summary>
+    public const string PasswordReset = "password-reset";
+
     public static WebApplicationBuilder AddPublicFormLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<PublicFormLimitsOptions>().BindConfiguration(PublicFormLimitsOptions.Section)
-            .Validate(o => o.PostsPerAddressPerMinute >= 0 && o.VerificationsPerAddressPerMinute >= 0, "PublicForms limits cannot be negative.")
+            .Validate(o => o.PostsPerAddressPerMinute >= 0 && o.VerificationsPerAddressPerMinute >= 0 && o.PasswordResetsPerAddressPerMinute >= 0, "PublicForms limits cannot be negative.")
             .ValidateOnStart();
         var options = builder.Configuration.ReadWhileBuilding<PublicFormLimitsOptions>(PublicFormLimitsOptions.Section);
         builder.Services.AddRateLimiter(limiter =>
@@ -52,6 +61,9 @@ public static class PublicFormLimits
             };
             limiter.AddPolicy(FormPosts, context => HttpMethods.IsPost(context.Request.Method)
                 ? LimitPartitions.PerAddressPerMinute(context, options.PostsPerAddressPerMinute, FormPosts)
+                : LimitPartitions.NoLimit());
+            limiter.AddPolicy(PasswordReset, context => HttpMethods.IsPost(context.Request.Method)
+                ? LimitPartitions.PerAddressPerMinute(context, options.PasswordResetsPerAddressPerMinute, PasswordReset)
                 : LimitPartitions.NoLimit());
             limiter.AddPolicy(Verification, context => LimitPartitions.PerAddressPerMinute(context, options.VerificationsPerAddressPerMinute, Verification));
         });

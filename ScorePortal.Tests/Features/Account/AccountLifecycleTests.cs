@@ -117,6 +117,10 @@ public sealed partial class AccountLifecycleTests(DemoPortal portal) : IClassFix
         await using var scope = portal.Services.CreateAsyncScope();
         var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<ApplicationUser>>();
         var user = await signIn.CreateUserPrincipalAsync((await signIn.UserManager.FindByEmailAsync(email))!);
+        // A circuit's sign-in came from a cookie, and every sign-in cookie names its session.
+        var sessionId = await portal.Services.GetRequiredService<ScorePortal.Account.Sessions.AccountSessions>()
+            .StartAsync(signIn.UserManager.GetUserId(user)!, new Microsoft.AspNetCore.Http.DefaultHttpContext());
+        ((ClaimsIdentity)user.Identity!).AddClaim(new Claim(ScorePortal.Account.Sessions.AccountSessions.ClaimType, sessionId));
         var activity = new CircuitActivity(portal.Clock);
         var circuit = new RevalidatingIdentityAuthenticationStateProvider(portal.Services.GetRequiredService<ILoggerFactory>(),
             portal.Services.GetRequiredService<IServiceScopeFactory>(), portal.Services.GetRequiredService<IOptions<IdentityOptions>>(),

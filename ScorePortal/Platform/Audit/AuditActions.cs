@@ -15,6 +15,11 @@ public static class AuditActions
     public const string EnrollAuthenticator = "account.mfa.enroll";
     public const string ConfirmAuthenticator = "account.mfa.confirm";
     public const string ChangePassword = "account.password.change";
+    public const string PasswordResetRequest = "account.password.reset.request";
+    public const string PasswordReset = "account.password.reset";
+    public const string EmailChangeRequest = "account.email.change.request";
+    public const string EmailChange = "account.email.change";
+    public const string SessionEnd = "account.session.end";
     public const string CreateAccount = "account.create";
     public const string ChangeRoles = "account.roles";
 

@@ -19,10 +19,14 @@ public static class NoticeTemplates
         new MessageTemplate("Mail.LinkReleased"),
         new MessageTemplate("Mail.StepUpCode"),
         new MessageTemplate("Mail.Review"),
+        new MessageTemplate("SelfService.EmailChangedMail"),
         // The account's emails: one link to follow, as text and as HTML with a button.
         new ActionTemplate("Email.Confirm", GreetingKey: "Email.Confirm.Greeting", ButtonKey: "Email.Confirm.Button", CopyLinkKey: "Email.Confirm.CopyLink"),
         new ActionTemplate("Email.Registered", GreetingKey: null, ButtonKey: "Account.SignIn", CopyLinkKey: null),
         new ActionTemplate("Email.Invite", GreetingKey: "Email.Confirm.Greeting", ButtonKey: "Email.Invite.Button", CopyLinkKey: "Email.Confirm.CopyLink"),
+        // A person's own account: a forgotten password, a new address.
+        new ActionTemplate("SelfService.ResetMail", GreetingKey: "Email.Confirm.Greeting", ButtonKey: "SelfService.ResetMail.Button", CopyLinkKey: "Email.Confirm.CopyLink"),
+        new ActionTemplate("SelfService.NewEmailMail", GreetingKey: "Email.Confirm.Greeting", ButtonKey: "SelfService.NewEmailMail.Button", CopyLinkKey: "Email.Confirm.CopyLink"),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static IEnumerable<string> Names => ByName.Keys;

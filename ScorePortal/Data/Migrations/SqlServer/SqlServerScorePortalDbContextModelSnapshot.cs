@@ -222,6 +222,53 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.ToTable("OneTimeCodes");
                 });
 
+            modelBuilder.Entity("ScorePortal.Account.Sessions.AccountSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<string>("Browser")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Mobile")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Network")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<string>("System")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("AccountSessions", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Alerts.Alert", b =>
                 {
                     b.Property<long>("Id")
@@ -1949,6 +1996,15 @@ namespace ScorePortal.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("ScorePortal.Account.OneTimeCode", b =>
+                {
+                    b.HasOne("ScorePortal.Model.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScorePortal.Account.Sessions.AccountSession", b =>
                 {
                     b.HasOne("ScorePortal.Model.ApplicationUser", null)
                         .WithMany()

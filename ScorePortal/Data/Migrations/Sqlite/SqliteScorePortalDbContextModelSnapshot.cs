@@ -208,6 +208,53 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.ToTable("OneTimeCodes");
                 });
 
+            modelBuilder.Entity("ScorePortal.Account.Sessions.AccountSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Browser")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Mobile")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Network")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("System")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("AccountSessions", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Alerts.Alert", b =>
                 {
                     b.Property<long>("Id")
@@ -1883,6 +1930,15 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("ScorePortal.Account.OneTimeCode", b =>
+                {
+                    b.HasOne("ScorePortal.Model.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScorePortal.Account.Sessions.AccountSession", b =>
                 {
                     b.HasOne("ScorePortal.Model.ApplicationUser", null)
                         .WithMany()
