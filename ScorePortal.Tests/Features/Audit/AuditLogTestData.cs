@@ -10,7 +10,7 @@ namespace ScorePortal.Tests.Features.Audit;
 
 /// <summary>
 /// A few entries of the people the audit page names, on two days: the second admin approves batch 41 and Shanghai
-/// staff screen review 77 on the first day; two days later the demo candidate signs in and files a review whose
+/// staff screen review 77 on the first day, when the demo candidate also signs out; two days later the demo candidate signs in and files a review whose
 /// target a spreadsheet would read as a formula.
 /// </summary>
 internal sealed record AuditLogTestData(string AdminId, string Admin2Id, string StaffId, string CandidateId, DateOnly FirstDay, DateOnly SecondDay)
@@ -29,6 +29,7 @@ internal sealed record AuditLogTestData(string AdminId, string Admin2Id, string 
         await audit.WriteDurableAsync(new AuditRecord(AuditActions.BatchApprove, data.Admin2Id, Roles.Admin, "batch", "41"));
         await audit.WriteDurableAsync(new AuditRecord(AuditActions.ReviewScreen, data.StaffId, Roles.Staff, "review", "77",
             Data: new Dictionary<string, string?> { ["decision"] = "Accept" }));
+        await audit.WriteDurableAsync(new AuditRecord(AuditActions.SignOut, data.CandidateId, null, "user", data.CandidateId));
         portal.Clock.Advance(TimeSpan.FromDays(2));
         await audit.WriteDurableAsync(new AuditRecord(AuditActions.SignIn, data.CandidateId, null, "user", data.CandidateId));
         await audit.WriteDurableAsync(new AuditRecord(AuditActions.ReviewApply, data.CandidateId, Roles.Candidate, "review", FormulaTarget));

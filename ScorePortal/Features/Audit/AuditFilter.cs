@@ -88,16 +88,18 @@ public sealed record AuditFilter(
             else query = query.Where(e => e.ActorUserId == actorId);
         }
 
-        // Days in China time, as the page shows every time: [from 00:00, to + 1 day 00:00).
+        // Days in China time, as the page shows every time: [from 00:00, to + 1 day 00:00). The log is appended in time
+        // order by one writer, so a range of days is a range of sequence numbers: found by bisection on the unique
+        // sequence index, it keeps every page and export an index range (and SQLite cannot compare the stored instants).
         if (From is { } from)
         {
-            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), PortalFormat.ChinaOffset);
-            query = query.Where(e => e.At >= start);
+            var first = await FirstSequenceFromAsync(db, new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), PortalFormat.ChinaOffset), ct);
+            query = query.Where(e => e.Sequence >= first);
         }
         if (To is { } to)
         {
-            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), PortalFormat.ChinaOffset);
-            query = query.Where(e => e.At < end);
+            var end = await FirstSequenceFromAsync(db, new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), PortalFormat.ChinaOffset), ct);
+            query = query.Where(e => e.Sequence < end);
         }
 
         string? objectId = null;
@@ -115,6 +117,25 @@ public sealed record AuditFilter(
 
         if (none) query = query.Where(e => false);
         return new Applied(query, actorId, objectId, none);
+    }
+
+    /// <summary>The sequence number of the first entry at or after <paramref name="instant"/>; one past the last entry when none is.</summary>
+    internal static async Task<long> FirstSequenceFromAsync(ScorePortalDbContext db, DateTimeOffset instant, CancellationToken ct)
+    {
+        var entries = db.AuditEntries.AsNoTracking();
+        var ends = await entries.OrderBy(e => e.Sequence).Select(e => (long?)e.Sequence).FirstOrDefaultAsync(ct);
+        if (ends is not { } low) return 0;
+        var high = await entries.MaxAsync(e => e.Sequence, ct) + 1;
+        while (low < high)
+        {
+            var middle = low + (high - low) / 2;
+            // The first entry from the middle on (archiving removes a prefix; a gap is not assumed away).
+            var probe = await entries.Where(e => e.Sequence >= middle).OrderBy(e => e.Sequence)
+                .Select(e => new { e.Sequence, e.At }).FirstAsync(ct);
+            if (probe.At >= instant) high = middle;
+            else low = probe.Sequence + 1;
+        }
+        return low;
     }
 
     /// <summary>A batch by its number, a review by its number or case number (FH…), an account by its email or id.</summary>

@@ -84,10 +84,13 @@ internal sealed class DemoWork(IServiceProvider services, IOptions<DemoOptions> 
         {
             return null;
         }
+        // The latest released session whose review window is still open (instants compared here: SQLite cannot).
         var now = time.GetUtcNow();
-        return await db.Registrations.AsNoTracking()
-            .Where(r => r.CandidateId == record.Id && r.ExamSession.PublishedAt != null && r.ExamSession.ReviewClosesAt > now)
-            .OrderByDescending(r => r.ExamSession.ReleaseAt).Select(r => (int?)r.Id).FirstOrDefaultAsync(ct);
+        var registrations = await db.Registrations.AsNoTracking()
+            .Where(r => r.CandidateId == record.Id && r.ExamSession.PublishedAt != null)
+            .Select(r => new { r.Id, r.ExamSession.ReleaseAt, r.ExamSession.ReviewClosesAt })
+            .ToListAsync(ct);
+        return registrations.Where(r => r.ReviewClosesAt > now).OrderByDescending(r => r.ReleaseAt).Select(r => (int?)r.Id).FirstOrDefault();
     }
 
     private static async Task ReviewsAsync(IServiceProvider sp, IDbContextFactory<ScorePortalDbContext> dbFactory, int registrationId,
@@ -165,8 +168,8 @@ internal sealed class DemoWork(IServiceProvider services, IOptions<DemoOptions> 
         var csv = new StringBuilder(string.Join(',', BatchFile.Columns)).Append('\n');
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var session = await db.ExamSessions.AsNoTracking().Where(s => s.PublishedAt == null).OrderBy(s => s.ReleaseAt)
-                .Select(s => new { s.Id, s.Code }).FirstOrDefaultAsync(ct);
+            var session = (await db.ExamSessions.AsNoTracking().Where(s => s.PublishedAt == null)
+                .Select(s => new { s.Id, s.Code, s.ReleaseAt }).ToListAsync(ct)).MinBy(s => s.ReleaseAt);
             if (session is null || await db.ResultBatches.AnyAsync(b => b.ExamSessionId == session.Id, ct)) return;
             code = session.Code;
             // Whole entities, so the encrypted names and ID numbers open as they load.
