@@ -45,6 +45,9 @@ public sealed class AuditLogPageTests : PortalTestContext, IAsyncLifetime
         await _portal.DisposeAsync();
     }
 
+    /// <summary>Generous: the machine is shared, and the table loads from a real database after a debounce.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
     private static IElement Input(IRenderedComponent<AuditPage> cut, string testId) =>
         cut.Find($"[data-testid={testId}]") is { TagName: "INPUT" } input ? input : cut.Find($"[data-testid={testId}] input");
 
@@ -56,7 +59,7 @@ public sealed class AuditLogPageTests : PortalTestContext, IAsyncLifetime
     {
         var cut = Render<AuditPage>();
 
-        cut.WaitForAssertion(() => Assert.Contains("c***@scoreportal.demo", cut.Find("[data-testid=audit-entries]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("c***@scoreportal.demo", cut.Find("[data-testid=audit-entries]").TextContent), Wait);
         var actors = cut.FindAll("[data-testid=audit-actor]").Select(a => a.TextContent).ToList();
         Assert.Contains(actors, a => a.Contains("staff.shanghai@scoreportal.demo", StringComparison.Ordinal));
         Assert.Contains(actors, a => a.Contains("admin2@scoreportal.demo", StringComparison.Ordinal));
@@ -69,21 +72,26 @@ public sealed class AuditLogPageTests : PortalTestContext, IAsyncLifetime
     public void Typing_an_actors_email_narrows_the_log_to_that_account_and_the_export_link_carries_the_filter()
     {
         var cut = Render<AuditPage>();
-        cut.WaitForAssertion(() => Assert.Contains(AuditActions.ReviewScreen, Actions(cut)));
+        cut.WaitForAssertion(() => Assert.Contains(AuditActions.ReviewScreen, Actions(cut)), Wait);
 
         Input(cut, "audit-filter-actor").Input(" Staff.Shanghai@ScorePortal.demo ");
 
-        cut.WaitForAssertion(() => Assert.Equal([AuditActions.ReviewScreen], Actions(cut)), TimeSpan.FromSeconds(5));
-        Assert.Equal("共 1 条", cut.Find("[data-testid=audit-count]").TextContent.Trim());
-        Assert.Equal("/admin/audit/export.csv?actor=Staff.Shanghai%40ScorePortal.demo",
-            cut.Find("[data-testid=audit-export-csv]").GetAttribute("href"));
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal([AuditActions.ReviewScreen], Actions(cut));
+            Assert.Equal("共 1 条", cut.Find("[data-testid=audit-count]").TextContent.Trim());
+            Assert.Equal("/admin/audit/export.csv?actor=Staff.Shanghai%40ScorePortal.demo",
+                cut.Find("[data-testid=audit-export-csv]").GetAttribute("href"));
+        }, Wait);
 
         // An address with no account finds nothing (never "everyone"), and the page says why.
         Input(cut, "audit-filter-actor").Input("nobody@scoreportal.demo");
-        cut.WaitForAssertion(() => Assert.Contains("没有邮箱为 nobody@scoreportal.demo 的账户", cut.Find("[data-testid=audit-unknown]").TextContent),
-            TimeSpan.FromSeconds(5));
-        Assert.Empty(Actions(cut));
-        Assert.Equal("共 0 条", cut.Find("[data-testid=audit-count]").TextContent.Trim());
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Contains("没有邮箱为 nobody@scoreportal.demo 的账户", cut.Find("[data-testid=audit-unknown]").TextContent);
+            Assert.Empty(Actions(cut));
+            Assert.Equal("共 0 条", cut.Find("[data-testid=audit-count]").TextContent.Trim());
+        }, Wait);
     }
 
     [Fact]
@@ -92,7 +100,7 @@ public sealed class AuditLogPageTests : PortalTestContext, IAsyncLifetime
         UseCulture("en-US");
         var cut = Render<AuditPage>();
 
-        cut.WaitForAssertion(() => Assert.Matches(@"^\d+ entries$", cut.Find("[data-testid=audit-count]").TextContent.Trim()));
+        cut.WaitForAssertion(() => Assert.Matches(@"^\d+ entries$", cut.Find("[data-testid=audit-count]").TextContent.Trim()), Wait);
         Assert.Contains("Actor's email", cut.Find("[data-testid=audit-filters]").TextContent);
         Assert.Contains("Export CSV (this filter)", cut.Find("[data-testid=audit-export-csv]").TextContent);
     }
