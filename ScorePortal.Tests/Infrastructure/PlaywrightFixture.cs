@@ -17,7 +17,7 @@ public sealed class BrowserCollection : ICollectionFixture<PlaywrightFixture>
 /// <see cref="BrowserCollection"/>. Each page gets its own browser context (cookies, storage),
 /// so tests do not see each other's sign-ins or language choice.
 /// </summary>
-public sealed class PlaywrightFixture : IAsyncLifetime
+public class PlaywrightFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -40,13 +40,25 @@ public sealed class PlaywrightFixture : IAsyncLifetime
     /// End-to-end flows (sign-in, TOTP enrollment, lookups) need the demo accounts and some candidates;
     /// 200 keep the start within a second or two.
     /// </summary>
-    public PortalFactory Portal { get; } = PortalFactory.With(new Dictionary<string, string?>
+    public PortalFactory Portal { get; }
+
+    public PlaywrightFixture() : this(new Dictionary<string, string?>())
     {
-        [PortalFactory.DemoSeed] = "true",
-        [PortalFactory.DemoCandidates] = "200",
-        // The admin flow watches a live alert arrive: this monitor keeps its production threshold here.
-        ["Anomaly:WrongCaptchasPerAddress"] = "20",
-    });
+    }
+
+    /// <param name="settings">More settings for this fixture's portal, over the browser tests' own (a fixture of its own).</param>
+    protected PlaywrightFixture(IReadOnlyDictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            [PortalFactory.DemoSeed] = "true",
+            [PortalFactory.DemoCandidates] = "200",
+            // The admin flow watches a live alert arrive: this monitor keeps its production threshold here.
+            ["Anomaly:WrongCaptchasPerAddress"] = "20",
+        };
+        foreach (var (key, value) in settings) all[key] = value;
+        Portal = PortalFactory.With(all);
+    }
 
     public Uri BaseAddress { get; private set; } = null!;
 

@@ -23,6 +23,9 @@ public class PortalFactory : WebApplicationFactory<Program>
     public const string DemoSeed = "Demo:Seed";
     public const string DemoCandidates = "Demo:Candidates";
 
+    /// <summary>The first start's work for every demo role (<c>DemoWork</c>): off unless a test asks, since many tests walk 李娜's review themselves.</summary>
+    public const string DemoWork = "Demo:Work";
+
     /// <summary>Every captcha also accepts this answer in tests (Captcha:TestAnswer; refused outside Development/Testing).</summary>
     public const string CaptchaTestAnswer = "TEST";
 
@@ -38,6 +41,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         [ScorePortal.Operations.SharedDevelopmentSettings.TestingOptIn] = "true",
         [DemoSeed] = "false",
         [DemoCandidates] = "200",
+        [DemoWork] = "false",
         ["Database:Provider"] = "Sqlite",
         ["Database:MigrateOnStart"] = "true",
         // EF caches one model per process, so every host in the test run shares one field-encryption key ring

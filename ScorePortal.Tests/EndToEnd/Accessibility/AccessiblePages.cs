@@ -122,6 +122,7 @@ public static class AccessiblePages
         new("admin-catalog-empty", "/admin/catalog", AreaRole.Admin, PageStates.SearchCatalogForNothingAsync),
         new("admin-provinces", "/admin/provinces", AreaRole.Admin),
         new("admin-audit", "/admin/audit", AreaRole.Admin),
+        new("admin-audit-filtered", "/admin/audit", AreaRole.Admin, AuditPageStates.FilterToAnUnknownActorAsync),
         new("admin-links", "/admin/links", AreaRole.Admin),
         new("admin-links-found", "/admin/links", AreaRole.Admin, PageStates.FindARecordLinkAsync),
         new("admin-entry-links", "/admin/entry-links", AreaRole.Admin),

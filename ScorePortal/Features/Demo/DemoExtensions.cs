@@ -16,6 +16,8 @@ public static class DemoExtensions
             .ValidateOnStart();
         builder.Services.AddPortalCommand(DemoAuthenticatorCommand.Command);
         builder.Services.AddPortalCommand(DemoApiKeyCommand.Command);
+        // After the audit writer (a platform service, registered first) and before the server starts serving.
+        builder.Services.AddHostedService<DemoWork>();
         return builder;
     }
 

@@ -9,6 +9,12 @@ public sealed class DemoOptions
 
     public int Candidates { get; set; } = 3000;
 
+    /// <summary>
+    /// With <see cref="Seed"/>: give every demo role work on the first start (a linked record, reviews in the staff
+    /// queue and with the experts, a batch awaiting a second admin; <c>DemoWork</c>).
+    /// </summary>
+    public bool Work { get; set; } = true;
+
     /// <summary>Password of every demo account; required when Seed is on.</summary>
     public string? Password { get; set; }
 }

@@ -104,6 +104,9 @@ public static class AuditActions
     public const string EnterpriseWebhookTest = "enterprise.webhook.test";
     public const string EnterpriseWebhookResend = "enterprise.webhook.resend";
 
+    /// <summary>An admin downloads the audit log (or part of it) as CSV: the filter as ids, and the number of entries.</summary>
+    public const string AuditExport = "audit.export";
+
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
     /// the newest checkpoint can be deleted from the database unseen, and these are the ones someone would delete.
