@@ -96,7 +96,6 @@ public sealed partial class AccountsAdminFlowTests(PlaywrightFixture browser)
 
         // The second admin's page, open all along, loses its sign-in and is sent to the sign-in form.
         await second.WaitForURLAsync(new Regex("/Account/Login"), new() { Timeout = 15_000 });
-        await second.GotoAsync("/admin/accounts");
         await Assertions.Expect(second.Locator("#login-email")).ToBeVisibleAsync();
     }
 

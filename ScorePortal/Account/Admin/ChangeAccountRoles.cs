@@ -38,8 +38,6 @@ public sealed class ChangeAccountRoles(IServiceScopeFactory scopes, Notices noti
 
         var user = await users.FindByIdAsync(request.UserId);
         if (user is null) return AccountAdminResult.Refused(AccountAdminErrors.NotFound);
-        if (desired.Count == 0 && !(await users.GetRolesAsync(user)).Except(ManagedRoles.All).Any())
-            return AccountAdminResult.Refused(AccountAdminErrors.RoleRequired, "Roles");
         if (await ManagedRoles.CheckProvinceAsync(db, desired, request.ProvinceCode, ct) is { } provinceError)
             return AccountAdminResult.Refused(provinceError, "Province");
 
@@ -73,6 +71,8 @@ public sealed class ChangeAccountRoles(IServiceScopeFactory scopes, Notices noti
             }
             if (refused is not null)
             {
+                // The audit log writes on its own connection: the write lock is given back first.
+                await transaction.RollbackAsync(ct);
                 await audit.WriteDurableAsync(AccountAdminAudit.Record(AuditActions.ChangeRoles, request.Actor, user.Id,
                     new() { ["result"] = AccountAdminErrors.AuditResult(refused) }), CancellationToken.None);
                 return AccountAdminResult.Refused(refused, "Roles");

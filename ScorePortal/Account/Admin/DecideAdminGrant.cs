@@ -54,7 +54,11 @@ public sealed class DecideAdminGrant(IServiceScopeFactory scopes, InviteUser inv
             var user = grant.UserId is null ? null : await users.FindByIdAsync(grant.UserId);
             if (request.Approve && (user is null || DisabledAccounts.IsDisabled(user))) return await RefuseAsync(request, grant, AccountAdminErrors.NotFound);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (await DecideAsync(db, ct) == 0) return await RefuseAsync(request, grant, AccountAdminErrors.GrantNotPending);
+            if (await DecideAsync(db, ct) == 0)
+            {
+                await transaction.RollbackAsync(ct); // the audit log writes on its own connection
+                return await RefuseAsync(request, grant, AccountAdminErrors.GrantNotPending);
+            }
             if (request.Approve && !await users.IsInRoleAsync(user!, Roles.Admin))
             {
                 var added = await users.AddToRoleAsync(user!, Roles.Admin); // rotates the stamp

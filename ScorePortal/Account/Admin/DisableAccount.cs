@@ -42,6 +42,8 @@ public sealed class DisableAccount(IServiceScopeFactory scopes, Notices notices,
                 refused = AccountAdminErrors.LastAdmin;
             if (refused is not null)
             {
+                // The audit log writes on its own connection: the write lock is given back first.
+                await transaction.RollbackAsync(ct);
                 await audit.WriteDurableAsync(AccountAdminAudit.Record(action, request.Actor, user.Id,
                     new() { ["result"] = AccountAdminErrors.AuditResult(refused) }), CancellationToken.None);
                 return AccountAdminResult.Refused(refused);
