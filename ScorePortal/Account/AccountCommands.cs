@@ -78,6 +78,9 @@ public static class AccountCommands
             output.WriteLine(string.Join(" ", result.Errors.Select(e => L[e.Key, e.Args].Value)));
             return 1;
         }
+        // The use case saved through its own scope: this one's copy of the account is stale (its concurrency stamp).
+        await using var fresh = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        users = fresh.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         user = (await users.FindByIdAsync(user.Id))!;
         var other = IdentityResult.Success;
         if (remove is not null && !ManagedRoles.All.Contains(remove) && await users.IsInRoleAsync(user, remove)) other = await users.RemoveFromRoleAsync(user, remove);
