@@ -1,4 +1,5 @@
 using ScorePortal.Account;
+using ScorePortal.Account.Admin;
 using ScorePortal.Components;
 using ScorePortal.Data;
 using ScorePortal.Features.Alerts;
@@ -110,6 +111,7 @@ public partial class Program
         // Features, one line each, named after their folder.
         builder.AddResults();
         builder.AddAccount();
+        builder.AddAccountAdmin();
         builder.AddAlerts();
         builder.AddAnalytics();
         builder.AddAudit();

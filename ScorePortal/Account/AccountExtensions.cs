@@ -68,10 +68,12 @@ public static class AccountExtensions
         });
         services.Configure<SecurityStampValidatorOptions>(o =>
         {
-            o.ValidationInterval = TimeSpan.FromMinutes(5);
+            // A disabled account, a reset authenticator or a change of roles rotates the stamp: the cookie of every
+            // session of that account stops working within a minute (Account/Admin).
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
             // The check rebuilds the principal from the database, which knows nothing of how the session was
             // established: without this, amr=mfa is dropped and every admin, staff member and expert loses their area
-            // five minutes after signing in with their authenticator.
+            // a minute after signing in with their authenticator.
             o.OnRefreshingPrincipal = context =>
             {
                 if (context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity && context.CurrentPrincipal is { } current)

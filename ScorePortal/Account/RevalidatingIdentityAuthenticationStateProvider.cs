@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using ScorePortal.Account.Admin;
 using ScorePortal.Model;
 using ScorePortal.Security;
 
@@ -17,15 +18,54 @@ namespace ScorePortal.Account;
 /// for <see cref="AccountExtensions.StaffIdleTimeout"/> (no click, key or navigation in it). A circuit that fails
 /// loses its sign-in: its pages show the sign-in prompt instead of the area.
 /// </summary>
-internal sealed class RevalidatingIdentityAuthenticationStateProvider(
-    ILoggerFactory loggerFactory,
-    IServiceScopeFactory scopeFactory,
-    IOptions<IdentityOptions> options,
-    CircuitActivity activity,
-    TimeProvider time)
-    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+internal sealed class RevalidatingIdentityAuthenticationStateProvider : RevalidatingServerAuthenticationStateProvider
 {
+    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly IOptions<IdentityOptions> _options;
+    private readonly CircuitActivity _activity;
+    private readonly TimeProvider _time;
+    private readonly OpenCircuits _circuits;
+    private IDisposable? _registration;
+
+    public RevalidatingIdentityAuthenticationStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopeFactory,
+        IOptions<IdentityOptions> options, CircuitActivity activity, TimeProvider time, OpenCircuits circuits)
+        : base(loggerFactory)
+    {
+        _scopeFactory = scopeFactory;
+        _options = options;
+        _activity = activity;
+        _time = time;
+        _circuits = circuits;
+        // An admin's change to this account (Account/Admin) has the circuit check at once (OpenCircuits).
+        AuthenticationStateChanged += Register;
+    }
+
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+
+    private void Register(Task<AuthenticationState> state)
+    {
+        _registration?.Dispose();
+        _registration = null;
+        if (state.IsCompletedSuccessfully && state.Result.User.FindFirstValue(_options.Value.ClaimsIdentity.UserIdClaimType) is { } userId)
+            _registration = _circuits.Register(userId, RecheckAsync);
+    }
+
+    private async Task RecheckAsync()
+    {
+        var state = await GetAuthenticationStateAsync();
+        if (state.User.Identity?.IsAuthenticated == true && !await IsStillValidAsync(state.User))
+            SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            AuthenticationStateChanged -= Register;
+            _registration?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
 
     protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken cancellationToken) =>
         IsStillValidAsync(state.User);
@@ -34,9 +74,9 @@ internal sealed class RevalidatingIdentityAuthenticationStateProvider(
     internal async Task<bool> IsStillValidAsync(ClaimsPrincipal principal)
     {
         var privileged = Roles.Privileged.Any(principal.IsInRole);
-        if (privileged && time.GetUtcNow() - activity.LastActivity >= AccountExtensions.StaffIdleTimeout) return false;
+        if (privileged && _time.GetUtcNow() - _activity.LastActivity >= AccountExtensions.StaffIdleTimeout) return false;
 
-        await using var scope = scopeFactory.CreateAsyncScope();
+        await using var scope = _scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.GetUserAsync(principal);
         if (user is null) return false;
@@ -45,10 +85,10 @@ internal sealed class RevalidatingIdentityAuthenticationStateProvider(
         if (principal.FindFirstValue(Sessions.AccountSessions.ClaimType) is not { } sessionId
             || !await scope.ServiceProvider.GetRequiredService<Sessions.AccountSessions>().ValidateAsync(user.Id, sessionId, remembered: false))
             return false;
-        var principalStamp = principal.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
+        var principalStamp = principal.FindFirstValue(_options.Value.ClaimsIdentity.SecurityStampClaimType);
         if (principalStamp != await users.GetSecurityStampAsync(user)) return false;
 
-        var roleClaim = options.Value.ClaimsIdentity.RoleClaimType;
+        var roleClaim = _options.Value.ClaimsIdentity.RoleClaimType;
         var claimed = principal.FindAll(roleClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         return claimed.SetEquals(await users.GetRolesAsync(user));
     }

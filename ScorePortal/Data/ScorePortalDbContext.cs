@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Account;
+using ScorePortal.Account.Admin;
 using ScorePortal.Account.Sessions;
 using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Enterprises;
@@ -45,6 +46,7 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<Enterprise> Enterprises => Set<Enterprise>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<EnterpriseMember> EnterpriseMembers => Set<EnterpriseMember>();
+    public DbSet<AdminGrant> AdminGrants => Set<AdminGrant>();
     public DbSet<Consent> Consents => Set<Consent>();
     public DbSet<ConsentQualification> ConsentQualifications => Set<ConsentQualification>();
     public DbSet<ApiAccess> ApiAccessLog => Set<ApiAccess>();

@@ -134,6 +134,10 @@ public static class AccessiblePages
         new("admin-enterprise-networks-errors", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.SaveABadAllowListAsync),
         new("admin-enterprise-revoke-dialog", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.OpenTheRevocationOfAKeyAsync),
         new("admin-enterprise-invite-form", "/admin/enterprises", AreaRole.Admin, EnterpriseAdminPageStates.OpenTheInvitationFormAsync),
+        new("admin-accounts", "/admin/accounts", AreaRole.Admin, AccountsAdminPageStates.ListAPendingGrantAsync),
+        new("admin-accounts-empty", "/admin/accounts", AreaRole.Admin, AccountsAdminPageStates.SearchAccountsForNothingAsync),
+        new("admin-accounts-code", "/admin/accounts", AreaRole.Admin, AccountsAdminPageStates.AskForTheCodeOfACreationAsync),
+        new("admin-account", "/admin/accounts", AreaRole.Admin, AccountsAdminPageStates.OpenAStaffAccountAsync),
         new("admin-enterprise-webhooks", "/admin", AreaRole.Admin, PageStates.OpenAnEnterprisesWebhooksAsync),
         new("admin-enterprise-webhooks-attempts", "/admin", AreaRole.Admin, PageStates.OpenAnEnterprisesWebhookAttemptsAsync),
 

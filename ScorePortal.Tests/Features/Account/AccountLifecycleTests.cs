@@ -60,7 +60,7 @@ public sealed partial class AccountLifecycleTests(DemoPortal portal) : IClassFix
     public async Task An_account_an_admin_created_changes_its_initial_password_before_anything_else()
     {
         var email = $"expert.{Guid.NewGuid():N}@example.org";
-        var created = await RunAsync("create-account", "--email", email, "--role", "Expert");
+        var created = await RunAsync("create-account", "--email", email, "--role", "Expert", "--province", "11");
         Assert.Equal(0, created.ExitCode);
         var initial = created.Output.TrimEnd().Split('\n')[^1].Trim();
 
@@ -124,7 +124,7 @@ public sealed partial class AccountLifecycleTests(DemoPortal portal) : IClassFix
         var activity = new CircuitActivity(portal.Clock);
         var circuit = new RevalidatingIdentityAuthenticationStateProvider(portal.Services.GetRequiredService<ILoggerFactory>(),
             portal.Services.GetRequiredService<IServiceScopeFactory>(), portal.Services.GetRequiredService<IOptions<IdentityOptions>>(),
-            activity, portal.Clock);
+            activity, portal.Clock, portal.Services.GetRequiredService<ScorePortal.Account.Admin.OpenCircuits>());
         return (circuit, activity, user);
     }
 

@@ -147,7 +147,7 @@ public sealed partial class SelfServiceTests(DemoPortal portal) : IClassFixture<
         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(AccountSessions.ClaimType, await sessions.StartAsync(userId, new DefaultHttpContext())));
         var circuit = new RevalidatingIdentityAuthenticationStateProvider(portal.Services.GetRequiredService<ILoggerFactory>(),
             portal.Services.GetRequiredService<IServiceScopeFactory>(), portal.Services.GetRequiredService<IOptions<IdentityOptions>>(),
-            new CircuitActivity(portal.Clock), portal.Clock);
+            new CircuitActivity(portal.Clock), portal.Clock, portal.Services.GetRequiredService<ScorePortal.Account.Admin.OpenCircuits>());
         Assert.True(await circuit.IsStillValidAsync(principal));
 
         await sessions.EndOthersAsync(userId, keep: null);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using ScorePortal.Security;
 using ScorePortal.Tests.Infrastructure;
 
@@ -11,28 +10,30 @@ public sealed class EncryptionKeyRingTests
     private static readonly string KeyB = Convert.ToBase64String(Enumerable.Range(51, 32).Select(i => (byte)i).ToArray());
 
     [Fact]
-    public void Several_keys_without_a_current_key_id_refuse_to_start_naming_the_setting()
+    public async Task Several_keys_without_a_current_key_id_refuse_to_start_naming_the_setting()
     {
-        using var portal = PortalFactory.With(new Dictionary<string, string?>
+        await using var portal = PortalFactory.With(new Dictionary<string, string?>
         {
             ["Security:EncryptionKeys:t1"] = null, ["Security:EncryptionKeys:t2"] = null,
             ["Security:EncryptionKeys:k9"] = KeyA, ["Security:EncryptionKeys:k10"] = KeyB,
             ["Security:CurrentEncryptionKeyId"] = null,
         });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var run = await PortalProcess.RunAsync("Testing", portal, []);
 
-        Assert.Contains("Security:CurrentEncryptionKeyId", Flatten(error));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Security:CurrentEncryptionKeyId", run.Error);
     }
 
     [Fact]
-    public void A_current_key_id_that_is_not_in_the_ring_refuses_to_start()
+    public async Task A_current_key_id_that_is_not_in_the_ring_refuses_to_start()
     {
-        using var portal = PortalFactory.With(new Dictionary<string, string?> { ["Security:CurrentEncryptionKeyId"] = "t3" });
+        await using var portal = PortalFactory.With(new Dictionary<string, string?> { ["Security:CurrentEncryptionKeyId"] = "t3" });
 
-        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        var run = await PortalProcess.RunAsync("Testing", portal, []);
 
-        Assert.Contains("Security:CurrentEncryptionKeyId", Flatten(error));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Security:CurrentEncryptionKeyId", run.Error);
     }
 
     [Fact]
@@ -74,8 +75,4 @@ public sealed class EncryptionKeyRingTests
             Directory.Delete(directory, recursive: true);
         }
     }
-
-    private static string Flatten(Exception e) =>
-        e is OptionsValidationException v ? string.Join(";", v.Failures) + e.Message
-        : e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
 }

@@ -28,6 +28,13 @@ public static class AuditActions
     public const string InviteResend = "account.invite.resend";
     public const string InviteAccept = "account.invite.accept";
 
+    // Accounts in the admin area (/admin/accounts): each change is made with the acting admin's fresh authenticator code.
+    public const string AccountDisable = "account.disable";
+    public const string AccountEnable = "account.enable";
+    public const string AccountResetAuthenticator = "account.mfa.reset";
+    public const string AdminGrantRequest = "account.admin.request";
+    public const string AdminGrantDecide = "account.admin.decide";
+
     /// <summary>The authenticator code a status-changing command (import, approve, …) asks of its admin.</summary>
     public const string CommandSecondFactor = "command.2fa";
     public const string ScoreLookup = "score.lookup";
@@ -116,5 +123,7 @@ public static class AuditActions
         BatchPublish, BatchRetract, ReviewDecide, KeyRotation, ChangeRoles,
         // A key or an account given to an outside party is what someone would want to have never happened.
         ApiKeyIssue, ApiKeyRotate, EnterpriseMemberInvite, InviteAccount,
+        // Who became an admin, and whose authenticator was reset.
+        AdminGrantDecide, AccountResetAuthenticator,
     };
 }

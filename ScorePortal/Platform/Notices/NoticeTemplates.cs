@@ -20,6 +20,8 @@ public static class NoticeTemplates
         new MessageTemplate("Mail.StepUpCode"),
         new MessageTemplate("Mail.Review"),
         new MessageTemplate("SelfService.EmailChangedMail"),
+        // An admin changed the recipient's account (roles, province, disabled, authenticator reset).
+        new MessageTemplate("AccountsAdmin.Mail"),
         // The account's emails: one link to follow, as text and as HTML with a button.
         new ActionTemplate("Email.Confirm", GreetingKey: "Email.Confirm.Greeting", ButtonKey: "Email.Confirm.Button", CopyLinkKey: "Email.Confirm.CopyLink"),
         new ActionTemplate("Email.Registered", GreetingKey: null, ButtonKey: "Account.SignIn", CopyLinkKey: null),
