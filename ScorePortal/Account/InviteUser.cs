@@ -84,12 +84,19 @@ public sealed class InviteUser(IServiceScopeFactory scopes, InviteTokens tokens,
             }
             catch (DbUpdateException)
             {
-                return await RefusedInUseAsync(request); // the same address invited at the same moment
+                // The same address invited at the same moment. The refusal is audited after the rollback: the audit
+                // writer must not wait for this transaction's lock (on SQLite it would, up to the busy timeout).
+                await transaction.RollbackAsync(CancellationToken.None);
+                return await RefusedInUseAsync(request);
             }
             if (!created.Succeeded)
             {
                 var duplicate = new[] { users.ErrorDescriber.DuplicateEmail(email).Code, users.ErrorDescriber.DuplicateUserName(email).Code };
-                if (created.Errors.Any(e => duplicate.Contains(e.Code))) return await RefusedInUseAsync(request);
+                if (created.Errors.Any(e => duplicate.Contains(e.Code)))
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                    return await RefusedInUseAsync(request);
+                }
                 return new InviteOutcome(null, created.Errors.Select(e => new EditError("Email", IdentityRefused, e.Description)).ToList());
             }
             var roles = await users.AddToRolesAsync(user, request.Roles);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using ScorePortal.Account.Admin;
 using ScorePortal.Model;
 
 namespace ScorePortal.Account;
@@ -35,11 +36,11 @@ public sealed class PortalUserManager(
         await RotateStampAfterAsync(user, await base.RemoveFromRolesAsync(user, roles));
 
     /// <summary>
-    /// A wrong code never shortens the lockout of a disabled account (<see cref="Admin.DisabledAccounts"/>) to the
+    /// A wrong code never shortens the lockout of a disabled account (<see cref="DisabledAccounts"/>) to the
     /// 15 minutes of a wrong-code lockout.
     /// </summary>
     public override async Task<IdentityResult> AccessFailedAsync(ApplicationUser user) =>
-        Admin.DisabledAccounts.IsDisabled(user) ? IdentityResult.Success : await base.AccessFailedAsync(user);
+        DisabledAccounts.IsDisabled(user) ? IdentityResult.Success : await base.AccessFailedAsync(user);
 
     /// <summary>
     /// A new authenticator secret for an enrollment that has not happened yet: a secret shown earlier (to whoever
