@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Features.Captcha;
 using ScorePortal.Tests.Infrastructure;
 using SkiaSharp;
@@ -29,7 +30,7 @@ public sealed partial class InlineCaptchaTests
     [Theory]
     [InlineData("/lookup")]
     [InlineData("/lookup/overseas")]
-    public async Task The_first_forms_picture_is_in_the_page_and_is_the_tokens_one_drawing(string path)
+    public async Task The_first_forms_picture_is_in_the_page_and_is_the_tokens_only_drawing(string path)
     {
         await using var portal = new PortalFactory();
         using var client = portal.CreateClient();
@@ -44,10 +45,14 @@ public sealed partial class InlineCaptchaTests
             Assert.Equal(CaptchaImage.Width, bitmap.Width);
             Assert.Equal(CaptchaImage.Height, bitmap.Height);
         }
-        // The token's own URL serves the very same drawing (one picture per token, never a second look at its answer).
+        // The token's own URL draws no second picture of the same answer (one picture per token); its spoken code still plays.
         using var fetched = await client.GetAsync(CaptchaExtensions.ImageUrl(tokens[0]));
-        Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
-        Assert.Equal(bytes, await fetched.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotFound, fetched.StatusCode);
+        if (portal.Services.GetRequiredService<CaptchaAudio>().IsAvailable)
+        {
+            using var audio = await client.GetAsync(CaptchaExtensions.AudioUrl(tokens[0]));
+            Assert.Equal(HttpStatusCode.OK, audio.StatusCode);
+        }
         // The main page's ticket form (in its closed disclosure) keeps a lazy link: it is drawn only if opened.
         if (path == "/lookup") Assert.Equal(CaptchaExtensions.ImageUrl(tokens[1]), pictures[1]);
     }
@@ -65,5 +70,6 @@ public sealed partial class InlineCaptchaTests
         Assert.StartsWith("data:image/jpeg;base64,", first.Pictures[0]);
         Assert.StartsWith("data:image/jpeg;base64,", second.Pictures[0]);
         Assert.Equal(CaptchaExtensions.ImageUrl(third.Tokens[0]), third.Pictures[0]);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync(CaptchaExtensions.ImageUrl(first.Tokens[0]))).StatusCode);
     }
 }

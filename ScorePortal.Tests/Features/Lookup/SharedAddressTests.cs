@@ -76,13 +76,14 @@ public sealed class SharedAddressTests
         return client;
     }
 
-    /// <summary>What a browser does: the page, its captcha picture, then the post.</summary>
+    /// <summary>What a browser does: the page, its captcha picture (drawn into the page, or fetched when the page links it), then the post.</summary>
     private static async Task<(HttpStatusCode Status, string Html, HttpResponseMessage Response)> LookUpAsync(BrowserlessClient client,
         string session, IdType type, string idNumber, string name, string answer = PortalFactory.CaptchaTestAnswer, string path = "/lookup")
     {
-        var form = await client.ReadFormAsync(path, "lookup");
-        using (var picture = await client.Http.GetAsync(CaptchaExtensions.ImageUrl(form["Input.CaptchaToken"])))
-            Assert.Equal(HttpStatusCode.OK, picture.StatusCode);
+        var (pageStatus, page) = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, pageStatus);
+        var form = BrowserlessClient.HiddenFields(page, "lookup");
+        await ShowsPictureAsync(client, page);
         form["Input.SessionCode"] = session;
         form["Input.IdType"] = type.ToString();
         form["Input.IdNumber"] = idNumber;
@@ -90,6 +91,16 @@ public sealed class SharedAddressTests
         form["Input.CaptchaAnswer"] = answer;
         var response = await client.Http.PostAsync(path, new FormUrlEncodedContent(form));
         return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), response);
+    }
+
+    /// <summary>The page's first captcha picture shows: drawn into the page (a JPEG), or linked and served.</summary>
+    private static async Task ShowsPictureAsync(BrowserlessClient client, string html)
+    {
+        var src = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "<img src=\"([^\"]*)\"[^>]*data-captcha-image").Groups[1].Value);
+        if (src.StartsWith("data:image/jpeg;base64,", StringComparison.Ordinal)) return;
+        Assert.StartsWith("/captcha/image?t=", src);
+        using var picture = await client.Http.GetAsync(src);
+        Assert.Equal(HttpStatusCode.OK, picture.StatusCode);
     }
 
     /// <summary>A valid resident ID number nobody is registered under (an enumerator's guess).</summary>
@@ -187,8 +198,7 @@ public sealed class SharedAddressTests
         Assert.DoesNotContain("result-sheet", html);
         var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"Input.CaptchaToken\" value=\"([^\"]+)\"").Groups[1].Value;
         Assert.NotEmpty(token);
-        using var picture = await client.Http.GetAsync(CaptchaExtensions.ImageUrl(token));
-        Assert.Equal(HttpStatusCode.OK, picture.StatusCode);
+        await ShowsPictureAsync(client, html);
 
         // The same address in English.
         using var english = From(portal, Nat);

@@ -74,7 +74,8 @@ public static class CaptchaExtensions
             context.Response.Headers.CacheControl = "no-store";
             var challenge = captcha.ChallengeFor(t);
             metrics.CaptchaImage(served: challenge is not null);
-            return challenge is null
+            // A token whose picture was drawn into its page (InlineCaptcha) gets no second drawing here.
+            return challenge is null || challenge.DrawnInPage
                 ? Microsoft.AspNetCore.Http.Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Captcha expired")
                 : Microsoft.AspNetCore.Http.Results.File(images.PictureOf(challenge), CaptchaImage.ContentType);
         }).RequireRateLimiting(ImagePolicy);

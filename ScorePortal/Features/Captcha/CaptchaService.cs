@@ -8,7 +8,9 @@ using Microsoft.Extensions.Options;
 namespace ScorePortal.Features.Captcha;
 
 /// <summary>What a live captcha token holds.</summary>
-public sealed record OpenChallenge(Guid Id, DateTimeOffset ExpiresAt, string Answer);
+/// <param name="DrawnInPage">Its picture was drawn into the page that carries it (<see cref="InlineCaptcha"/>): its URL
+/// draws nothing (one picture per token).</param>
+public sealed record OpenChallenge(Guid Id, DateTimeOffset ExpiresAt, string Answer, bool DrawnInPage = false);
 
 public enum CaptchaCheck
 {
@@ -33,6 +35,7 @@ public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOp
     private const int IdLength = 16;
     private const int NonceSize = 12;
     private const int TagSize = 16;
+    private const int DrawnInPageBit = 0x80;
 
     private readonly byte[] _key = secrets.DeriveKey("ScorePortal captcha token v2");
 
@@ -44,17 +47,22 @@ public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOp
         return (token, challenge.ExpiresAt);
     }
 
-    /// <summary>A fresh token and what it holds, for a page that draws its picture at once (<see cref="InlineCaptcha"/>).</summary>
-    public (string Token, OpenChallenge Challenge) IssueChallenge()
+    /// <summary>
+    /// A fresh token and what it holds. <paramref name="drawnInPage"/>: the page draws its picture itself
+    /// (<see cref="InlineCaptcha"/>); the token says so (the id's first bit, sealed with it), so its URL draws no second
+    /// picture of the same answer.
+    /// </summary>
+    public (string Token, OpenChallenge Challenge) IssueChallenge(bool drawnInPage = false)
     {
         var answer = RandomNumberGenerator.GetString(Alphabet, Options.Length);
         var expires = time.GetUtcNow() + Options.Lifetime;
         var answerBytes = Encoding.ASCII.GetBytes(answer);
         var payload = new byte[IdLength + 8 + answerBytes.Length];
         RandomNumberGenerator.Fill(payload.AsSpan(0, IdLength));
+        payload[0] = drawnInPage ? (byte)(payload[0] | DrawnInPageBit) : (byte)(payload[0] & ~DrawnInPageBit);
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(IdLength, 8), expires.ToUnixTimeMilliseconds());
         answerBytes.CopyTo(payload, IdLength + 8);
-        return (Base64Url(Seal(payload)), new OpenChallenge(new Guid(payload.AsSpan(0, IdLength)), expires, answer));
+        return (Base64Url(Seal(payload)), new OpenChallenge(new Guid(payload.AsSpan(0, IdLength)), expires, answer, drawnInPage));
     }
 
     /// <summary>The answer inside a token, for drawing its image; null when the token is forged or expired.</summary>
@@ -62,7 +70,9 @@ public sealed class CaptchaService(KeyDerivation secrets, TimeProvider time, IOp
 
     /// <summary>A live token's id, expiry and answer (for drawing and caching its picture); null when forged or expired.</summary>
     public OpenChallenge? ChallengeFor(string? token) =>
-        TryOpen(token, out var id, out var expires, out var answer) && expires > time.GetUtcNow() ? new OpenChallenge(id, expires, answer) : null;
+        TryOpen(token, out var id, out var expires, out var answer) && expires > time.GetUtcNow()
+            ? new OpenChallenge(id, expires, answer, (id.ToByteArray()[0] & DrawnInPageBit) != 0)
+            : null;
 
     /// <summary>Checks an answer and spends the token, whatever the outcome: a token gets exactly one try.</summary>
     public async ValueTask<CaptchaCheck> VerifyAsync(string? token, string? input)
