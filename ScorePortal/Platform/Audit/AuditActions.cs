@@ -111,6 +111,17 @@ public static class AuditActions
     public const string EnterpriseWebhookTest = "enterprise.webhook.test";
     public const string EnterpriseWebhookResend = "enterprise.webhook.resend";
 
+    // Privacy (PIPL): copies of a person's data, closing an account, the retention job and the notice.
+    public const string PrivacyExportRequest = "privacy.export.request";
+    public const string PrivacyExportDownload = "privacy.export.download";
+    /// <summary>An admin prepares the same copy for a request made on paper (reason required).</summary>
+    public const string PrivacyExportForRequest = "privacy.export.admin";
+    public const string AccountClose = "account.close";
+    public const string PrivacyNoticeAccept = "privacy.notice.accept";
+    /// <summary>One run of the retention job: per kind of data, how many rows it removed or pseudonymized (never the data).</summary>
+    public const string RetentionRun = "privacy.retention";
+    public const string DataSecurityReportPublish = "privacy.report.publish";
+
     /// <summary>An admin downloads the audit log (or part of it) as CSV: the filter as ids, and the number of entries.</summary>
     public const string AuditExport = "audit.export";
 
