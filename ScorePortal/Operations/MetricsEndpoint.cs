@@ -33,7 +33,8 @@ public sealed class MetricsEndpoint : IDisposable
             // Both: the factory is where the adapter creates its series (its default is the process-wide registry).
             Registry = Registry,
             MetricFactory = Metrics.WithCustomRegistry(Registry),
-            InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter.Scope, meters) || instrument.Meter.Name == "System.Runtime",
+            InstrumentFilterPredicate = instrument => (ReferenceEquals(instrument.Meter.Scope, meters) && !PerCallMeters.Contains(instrument.Meter.Name))
+                || instrument.Meter.Name == "System.Runtime",
             ResolveHistogramBuckets = instrument => instrument.Meter.Name == PortalMetrics.MeterName && instrument.Name == PortalMetrics.LookupDurationName
                 ? PortalMetrics.LookupDurationBuckets
                 : MeterAdapterOptions.DefaultHistogramBuckets,
@@ -41,6 +42,14 @@ public sealed class MetricsEndpoint : IDisposable
     }
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>
+    /// ASP.NET Core meters that record on every buffer, route match or authentication of every request and say little to
+    /// an operator that the hosting and Kestrel meters do not: an adapter listening to them cost a fifth of a form
+    /// page's time (bench/RESULTS.md, "whole visit"). Not listened to, their instruments record nothing.
+    /// </summary>
+    internal static readonly HashSet<string> PerCallMeters =
+        ["Microsoft.AspNetCore.MemoryPool", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization"];
 
     public void Dispose() => _adapter.Dispose();
 

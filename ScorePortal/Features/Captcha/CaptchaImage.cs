@@ -26,7 +26,7 @@ public sealed class CaptchaImage(PortalFonts fonts)
     public const string ContentType = "image/bmp";
 
     private const byte Background = 0xF4;
-    private const int RowBytes = (Width + 1) / 2 + 3 & ~3; // 4 bits a pixel, rows padded to 4 bytes
+    private const int RowBytes = Width / 2 + 3 & ~3; // 4 bits a pixel (the width is even), rows padded to 4 bytes
     private const int PaletteOffset = 14 + 40;
     private const int PixelOffset = PaletteOffset + 16 * 4;
     public const int FileLength = PixelOffset + RowBytes * Height;
@@ -77,13 +77,13 @@ public sealed class CaptchaImage(PortalFonts fonts)
             var source = pixels.Slice(y * Width, Width);
             var row = file.AsSpan(PixelOffset + (Height - 1 - y) * RowBytes, RowBytes);
             for (var x = 0; x < Width; x += 2)
-                row[x >> 1] = (byte)(Level(source[x]) << 4 | (x + 1 < Width ? Level(source[x + 1]) : 0));
+                row[x >> 1] = (byte)(Levels[source[x]] << 4 | Levels[source[x + 1]]);
         }
         return file;
     }
 
-    /// <summary>The nearest of the 16 grays 0, 17, …, 255.</summary>
-    private static int Level(byte gray) => (gray + 8) / 17;
+    /// <summary>For each gray, the nearest of the 16 palette grays 0, 17, …, 255.</summary>
+    private static readonly byte[] Levels = [.. Enumerable.Range(0, 256).Select(gray => (byte)((gray + 8) / 17))];
 
     private static byte[] BuildHeader()
     {
