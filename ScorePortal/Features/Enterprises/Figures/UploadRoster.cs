@@ -77,7 +77,8 @@ public sealed class UploadRoster(IDbContextFactory<ScorePortalDbContext> dbFacto
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        return await db.InTransactionAsync<UploadRosterOutcome>(async (transaction, ct) =>
+        {
         // Read inside the transaction that writes: a consent revoked a moment ago is not kept.
         var consenting = (await db.Consents.AsNoTracking()
                 .Where(c => c.EnterpriseId == enterpriseId && c.RevokedAt == null && c.ClosedAt == null && c.ExpiresAt > now)
@@ -95,6 +96,7 @@ public sealed class UploadRoster(IDbContextFactory<ScorePortalDbContext> dbFacto
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return new UploadRosterOutcome.Stored(rows.Count, kept.Count, rows.Count - kept.Count);
+        }, ct);
     }
 
     /// <summary>The limit in whole megabytes for the message (2 MB, not 2097152 bytes).</summary>
