@@ -31,7 +31,8 @@ public static partial class DemoDataSeeder
 
         var started = time.GetTimestamp();
         var qualificationsFile = DemoCatalog.LoadQualifications();
-        var sessions = PlanSessions(time.GetUtcNow(), qualificationsFile.Sittings);
+        var plannedAt = time.GetUtcNow();
+        var sessions = PlanSessions(plannedAt, qualificationsFile.Sittings);
 
         if (await db.Qualifications.AnyAsync(ct))
             return new DemoSeedResult(false, 0, 0, 0, 0, time.GetElapsedTime(started), DescribeFeatured(sessions, qualificationsFile));
@@ -42,6 +43,8 @@ public static partial class DemoDataSeeder
         {
             return await db.InTransactionAsync(async (tx, ct) =>
             {
+                // Planned afresh in every attempt: a retried attempt must not meet the failed one's entities.
+                var sessions = PlanSessions(plannedAt, qualificationsFile.Sittings);
 
                 // Catalog.
                 var levels = DemoCatalog.Levels(qualificationsFile);
