@@ -79,23 +79,23 @@ public sealed class UploadRoster(IDbContextFactory<ScorePortalDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.InTransactionAsync<UploadRosterOutcome>(async (transaction, ct) =>
         {
-        // Read inside the transaction that writes: a consent revoked a moment ago is not kept.
-        var consenting = (await db.Consents.AsNoTracking()
-                .Where(c => c.EnterpriseId == enterpriseId && c.RevokedAt == null && c.ClosedAt == null && c.ExpiresAt > now)
-                .Select(c => c.EmployeeId)
-                .ToListAsync(ct))
-            .ToHashSet(StringComparer.Ordinal);
-        var kept = rows.Where(r => consenting.Contains(r.EmployeeId)).ToList();
+            // Read inside the transaction that writes: a consent revoked a moment ago is not kept.
+            var consenting = (await db.Consents.AsNoTracking()
+                    .Where(c => c.EnterpriseId == enterpriseId && c.RevokedAt == null && c.ClosedAt == null && c.ExpiresAt > now)
+                    .Select(c => c.EmployeeId)
+                    .ToListAsync(ct))
+                .ToHashSet(StringComparer.Ordinal);
+            var kept = rows.Where(r => consenting.Contains(r.EmployeeId)).ToList();
 
-        await db.RosterEntries.Where(r => r.EnterpriseId == enterpriseId).ExecuteDeleteAsync(ct);
-        db.RosterEntries.AddRange(kept.Select(r => new RosterEntry
-        {
-            EnterpriseId = enterpriseId, EmployeeId = r.EmployeeId, Department = r.Department,
-            Performance = r.Performance, YearsOfService = r.YearsOfService, UploadedAt = now,
-        }));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return new UploadRosterOutcome.Stored(rows.Count, kept.Count, rows.Count - kept.Count);
+            await db.RosterEntries.Where(r => r.EnterpriseId == enterpriseId).ExecuteDeleteAsync(ct);
+            db.RosterEntries.AddRange(kept.Select(r => new RosterEntry
+            {
+                EnterpriseId = enterpriseId, EmployeeId = r.EmployeeId, Department = r.Department,
+                Performance = r.Performance, YearsOfService = r.YearsOfService, UploadedAt = now,
+            }));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return new UploadRosterOutcome.Stored(rows.Count, kept.Count, rows.Count - kept.Count);
         }, ct);
     }
 
