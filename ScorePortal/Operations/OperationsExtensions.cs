@@ -20,6 +20,7 @@ public static class OperationsExtensions
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.AddPortalMetrics();
+        builder.AddPortalRequestTimeouts();
 
         builder.Services.AddOptions<ProductionSafetyOptions>()
             .BindConfiguration("")
@@ -42,6 +43,7 @@ public static class OperationsExtensions
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.Use(ProblemDetailsForMachines);
         app.Use(RenderErrorPagesAsGet);
+        app.UsePortalRequestTimeouts();
         return app;
     }
 
