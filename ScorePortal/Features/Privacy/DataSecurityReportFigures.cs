@@ -48,13 +48,14 @@ public sealed class DataSecurityReportFigures(IDbContextFactory<ScorePortalDbCon
     {
         var now = time.GetUtcNow();
         var (from, end) = YearBounds(year);
+        // The current year is counted up to now (and says so); nothing is stamped later than now, so filters use the year's end.
         var to = end < now ? end : now;
         var tally = new Tally();
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Entries are in time order along their sequence: the year is a range of sequence numbers (no scan by date).
         var first = await AuditFilter.FirstSequenceFromAsync(db, from, ct);
-        var last = await AuditFilter.FirstSequenceFromAsync(db, to, ct);
+        var last = await AuditFilter.FirstSequenceFromAsync(db, end, ct);
         var liveFrom = await db.AuditEntries.MinAsync(e => (long?)e.Sequence, ct) ?? long.MaxValue;
         long live = 0;
         await foreach (var e in db.AuditEntries.AsNoTracking()
@@ -76,7 +77,7 @@ public sealed class DataSecurityReportFigures(IDbContextFactory<ScorePortalDbCon
             {
                 await foreach (var e in AuditArchiveStore.ReadEntriesAsync(archives.DataPath(manifest.File), ct))
                 {
-                    if (e.Sequence >= liveFrom || e.At < from || e.At >= to || !Counted.Contains(e.Action)) continue;
+                    if (e.Sequence >= liveFrom || e.At < from || e.At >= end || !Counted.Contains(e.Action)) continue;
                     tally.Add(e.Action, e.DataJson);
                     archived++;
                 }
@@ -96,10 +97,10 @@ public sealed class DataSecurityReportFigures(IDbContextFactory<ScorePortalDbCon
 
         // Alerts are few and never archived; their time column is compared here, the same on both providers.
         var alerts = (await db.Alerts.AsNoTracking().Select(a => new { a.RaisedAt, a.Kind, a.Severity, a.AcknowledgedAt }).ToListAsync(ct))
-            .Where(a => a.RaisedAt >= from && a.RaisedAt < to).ToList();
+            .Where(a => a.RaisedAt >= from && a.RaisedAt < end).ToList();
         bool IsBlock(string kind, AlertSeverity severity) => severity == AlertSeverity.Critical && kind.StartsWith("lookup.", StringComparison.Ordinal);
 
-        var calls = await db.ApiAccessLog.AsNoTracking().Where(a => a.At >= from && a.At < to)
+        var calls = await db.ApiAccessLog.AsNoTracking().Where(a => a.At >= from && a.At < end)
             .GroupBy(a => new { a.Outcome, a.Fields }).Select(g => new { g.Key.Outcome, g.Key.Fields, Count = g.LongCount() }).ToListAsync(ct);
         const string success = "success";
         figures.Add(new("protection", "addressBlocks", alerts.LongCount(a => IsBlock(a.Kind, a.Severity))));
