@@ -3,6 +3,9 @@ using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using ScorePortal.Account.Admin;
 using ScorePortal.Data;
 using ScorePortal.Features.Alerts;
@@ -154,5 +157,36 @@ public sealed class DataSecurityReportTests(DemoPortal portal) : IClassFixture<D
 
         using var missing = await client.Http.GetAsync($"/data-security/{year - 5}/report.pdf");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Entries_moved_to_the_signed_archives_are_still_counted_so_a_year_never_shrinks()
+    {
+        await using var fresh = new PortalFactory();
+        var s = fresh.Services;
+        var log = s.GetRequiredService<AuditLog>();
+        for (var i = 0; i < 5; i++)
+            await log.WriteDurableAsync(new AuditRecord(AuditActions.ScoreLookup, Data: new Dictionary<string, string?> { ["channel"] = "web", ["result"] = "matched" }));
+        await s.GetRequiredService<AuditCheckpoints>().CreateAsync();
+        await log.WriteDurableAsync(new AuditRecord(AuditActions.KeyRotation, Data: new Dictionary<string, string?> { ["rows"] = "1" }));
+        var counter = s.GetRequiredService<DataSecurityReportFigures>();
+        var year = counter.CurrentYear;
+        var before = await counter.CountAsync(year);
+        Assert.Equal(5, before["lookups", "served"]);
+        Assert.Equal(0, before.ArchivedEntries);
+
+        // The archiver on a clock 91 days on: everything up to the checkpoint leaves the live table for a signed file.
+        var options = s.GetRequiredService<IOptions<AuditOptions>>().Value;
+        var archiver = new AuditArchiver(s.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>(), s.GetRequiredService<AuditSigner>(),
+            new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromDays(91)), s.GetRequiredService<AuditCheckpointFile>(),
+            s.GetRequiredService<AuditArchiveStore>(), Options.Create(options), NullLogger<AuditArchiver>.Instance);
+        Assert.NotEmpty((await archiver.ArchiveAsync()).Archived);
+        await using (var db = await s.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync())
+            Assert.False(await db.AuditEntries.AnyAsync(e => e.Action == AuditActions.ScoreLookup));
+
+        var after = await counter.CountAsync(year);
+        Assert.Equal(before.Figures, after.Figures);
+        Assert.Equal(5, after.ArchivedEntries);
+        Assert.Equal(0, after.ArchivesUnreadable);
     }
 }
