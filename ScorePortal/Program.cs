@@ -71,6 +71,7 @@ app.MapAnalytics();
 app.MapCaptcha();
 app.MapEnterprises();
 app.MapLookup();
+app.MapPrivacy();
 app.MapReports();
 app.MapReviews();
 app.MapServiceStatus();

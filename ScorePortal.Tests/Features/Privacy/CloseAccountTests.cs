@@ -19,11 +19,13 @@ namespace ScorePortal.Tests.Features.Privacy;
 /// <summary>Closing one's own account at /me/close: after the second verification and a confirmation, for good.</summary>
 public sealed class CloseAccountTests(DemoPortal portal) : IClassFixture<DemoPortal>
 {
-    private static Dictionary<string, string> Confirmation(string word, bool tick)
+    /// <summary>Posts the closing form of /me/close (its antiforgery token) to its endpoint, as a browser does.</summary>
+    private static async Task<HttpResponseMessage> ConfirmAsync(BrowserlessClient client, string word, bool tick)
     {
-        var fields = new Dictionary<string, string> { ["Input.Word"] = word };
-        if (tick) fields["Input.Understood"] = "true";
-        return fields;
+        var fields = await client.ReadFormAsync("/me/close", "close-account");
+        fields["word"] = word;
+        if (tick) fields["understood"] = "true";
+        return await client.Http.PostAsync(CloseAccountEndpoint.Path, new FormUrlEncodedContent(fields));
     }
 
     [Fact]
@@ -46,11 +48,10 @@ public sealed class CloseAccountTests(DemoPortal portal) : IClassFixture<DemoPor
         Assert.Contains("data-testid=\"close-submit\"", form);
         foreach (var (word, tick) in new[] { ("删除", true), ("注销", false), ("", true) })
         {
-            using var refused = await candidate.Client.SubmitAsync("/me/close", "close-account", Confirmation(word, tick));
-            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
-            var html = await refused.Content.ReadAsStringAsync();
+            using var refused = await ConfirmAsync(candidate.Client, word, tick);
+            Assert.Equal("/me/close?error=confirm", refused.RedirectTarget());
+            var (_, html) = await candidate.Client.GetAsync(refused.RedirectTarget());
             Assert.Contains("请输入“注销”并勾选确认", html);
-            Assert.DoesNotContain("data-testid=\"close-done\"", html);
         }
 
         await using var db = await DbAsync(portal);
@@ -90,10 +91,10 @@ public sealed class CloseAccountTests(DemoPortal portal) : IClassFixture<DemoPor
         Assert.True(registrations > 0 && scores > 0);
 
         await CandidateTestSupport.PassStepUpAsync(candidate.Client, portal, candidate.Email);
-        using (var closed = await candidate.Client.SubmitAsync("/me/close", "close-account", Confirmation(" 注销 ", tick: true)))
+        using (var closed = await ConfirmAsync(candidate.Client, " 注销 ", tick: true))
         {
-            Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
-            Assert.Contains("data-testid=\"close-done\"", await closed.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
+            Assert.Equal("/privacy?closed=1", closed.RedirectTarget());
         }
 
         await using (var db = await DbAsync(portal))
@@ -125,6 +126,10 @@ public sealed class CloseAccountTests(DemoPortal portal) : IClassFixture<DemoPor
             Assert.Contains("\"consentsRevoked\":\"1\"", entry.DataJson);
             Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == AuditActions.CandidateLinkRelease && e.TargetId == candidate.CandidateId.ToString()));
         }
+
+        var (_, done) = await candidate.Client.GetAsync("/privacy?closed=1");
+        Assert.Contains("data-testid=\"close-done\"", done);
+        Assert.Contains("data-testid=\"sign-in\"", done);
 
         // The other browser is signed out; the account cannot sign in again; the address may register anew.
         using (var response = await other.Http.GetAsync("/me"))
