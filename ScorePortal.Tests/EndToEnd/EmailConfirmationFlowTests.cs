@@ -22,6 +22,7 @@ public sealed partial class EmailConfirmationFlowTests(PlaywrightFixture browser
         await page.Locator("#reg-email").FillAsync(email);
         await page.Locator("#reg-password").FillAsync("correct horse 42");
         await page.Locator("#reg-confirm").FillAsync("correct horse 42");
+        await page.GetByTestId("register-accept-notice").CheckAsync();
         await page.GetByTestId("register-submit").ClickAsync();
         // Registration answers "check your email" (the same for an address that has an account) and signs nobody in.
         await page.WaitForURLAsync("**/Account/RegisterConfirmation**");

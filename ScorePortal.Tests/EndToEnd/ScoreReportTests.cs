@@ -21,6 +21,7 @@ public sealed partial class ScoreReportTests(PlaywrightFixture browser)
         await page.FillAsync("#reg-email", email);
         await page.FillAsync("#reg-password", Password);
         await page.FillAsync("#reg-confirm", Password);
+        await page.CheckAsync("[data-testid=register-accept-notice]");
         var mailBefore = browser.Mailbox.MessagesTo(email);
         await page.ClickAsync("[data-testid=register-submit]");
         var confirmation = await browser.Mailbox.WaitForMessageAsync(m => SmtpTestServer.IsTo(m, email) && !mailBefore.Contains(m), TimeSpan.FromSeconds(30));

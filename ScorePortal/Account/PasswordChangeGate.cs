@@ -44,14 +44,20 @@ public static class PasswordChangeGate
     }
 }
 
-/// <summary>Identity's claims, plus <see cref="PasswordChangeGate.ClaimType"/> while an admin-given password is unchanged.</summary>
-public sealed class PortalClaimsPrincipalFactory(UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+/// <summary>
+/// Identity's claims, plus <see cref="PasswordChangeGate.ClaimType"/> while an admin-given password is unchanged and
+/// <see cref="PrivacyNoticeGate.ClaimType"/> while a newer privacy notice waits to be accepted.
+/// </summary>
+public sealed class PortalClaimsPrincipalFactory(UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options,
+    ICurrentPrivacyNotice privacyNotice)
     : UserClaimsPrincipalFactory<ApplicationUser, IdentityRole>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ApplicationUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
         if (user.MustChangePassword) identity.AddClaim(new Claim(PasswordChangeGate.ClaimType, PasswordChangeGate.Required));
+        if (PrivacyNoticeGate.MustAccept(user.PrivacyNoticeVersion, privacyNotice))
+            identity.AddClaim(new Claim(PrivacyNoticeGate.ClaimType, PrivacyNoticeGate.Required));
         return identity;
     }
 }

@@ -18,8 +18,11 @@ public static class StepUpPurposes
     /// <summary>Granting an enterprise access to results (<c>/me/consents/*</c>).</summary>
     public const string Consents = "consents";
 
+    /// <summary>Closing the account (<c>/me/close</c>); the page asks for a typed confirmation on top.</summary>
+    public const string CloseAccount = "close-account";
+
     /// <summary>What a verification at <c>/Account/StepUp</c> covers.</summary>
-    public static readonly IReadOnlyList<string> CandidateArea = [Reports, Consents];
+    public static readonly IReadOnlyList<string> CandidateArea = [Reports, Consents, CloseAccount];
 }
 
 /// <summary>

@@ -29,12 +29,14 @@ internal static class FoldedMigrations
             if (await ScalarAsync(connection, $"SELECT COUNT(*) FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" IN ({ids})", ct) != SqliteFolded.Length)
                 return false;
 
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") SELECT {SqliteFold}, \"ProductVersion\" FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = {SqliteFolded[^1]}", ct);
-            await db.Database.ExecuteSqlAsync(
-                $"DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" IN ({SqliteFolded[0]}, {SqliteFolded[1]}, {SqliteFolded[2]})", ct);
-            await transaction.CommitAsync(ct);
+            await db.InTransactionAsync(async (transaction, ct) =>
+            {
+                await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") SELECT {SqliteFold}, \"ProductVersion\" FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = {SqliteFolded[^1]}", ct);
+                await db.Database.ExecuteSqlAsync(
+                    $"DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" IN ({SqliteFolded[0]}, {SqliteFolded[1]}, {SqliteFolded[2]})", ct);
+                await transaction.CommitAsync(ct);
+            }, ct);
             return true;
         }
         finally

@@ -22,6 +22,20 @@ public sealed class ApplicationUser : IdentityUser
     /// (the account feature's password-change gate). Self-registered candidates and the demo accounts chose or know theirs.
     /// </summary>
     public bool MustChangePassword { get; set; }
+
+    /// <summary>
+    /// The version of the privacy notice the holder accepted (at registration, or when a new version was put to them at
+    /// sign-in); null when none was recorded (an account made by an admin or an invitation).
+    /// </summary>
+    public int? PrivacyNoticeVersion { get; set; }
+
+    public DateTimeOffset? PrivacyNoticeAcceptedAt { get; set; }
+
+    /// <summary>
+    /// The holder closed the account: the row is pseudonymized and locked for good, kept only so that the records the
+    /// exam rules and the law keep (scores, reports, audit) still name an account id. Never reopened.
+    /// </summary>
+    public DateTimeOffset? ClosedAt { get; set; }
 }
 
 internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<ApplicationUser>

@@ -190,6 +190,7 @@ public sealed partial class EmailConfirmationTests(EmailConfirmationTests.Portal
     private static Task<HttpResponseMessage> RegisterAsync(BrowserlessClient client, string email) =>
         client.SubmitAsync("/Account/Register", "register", new Dictionary<string, string>
         {
+            ["Input.AcceptNotice"] = "true",
             ["Input.Email"] = email,
             ["Input.Password"] = Password,
             ["Input.ConfirmPassword"] = Password,

@@ -83,6 +83,7 @@ public sealed class RegistrationAtomicityTests(RegistrationAtomicityTests.Portal
     private static Task<HttpResponseMessage> RegisterAsync(BrowserlessClient client, string email) =>
         client.SubmitAsync("/Account/Register", "register", new Dictionary<string, string>
         {
+            ["Input.AcceptNotice"] = "true",
             ["Input.Email"] = email,
             ["Input.Password"] = "correct horse 42",
             ["Input.ConfirmPassword"] = "correct horse 42",

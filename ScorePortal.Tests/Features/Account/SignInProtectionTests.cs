@@ -207,6 +207,7 @@ public sealed partial class SignInProtectionTests(DemoPortal portal) : IClassFix
             using var client = new BrowserlessClient(portal);
             using var response = await client.SubmitAsync("/Account/Register", "register", new Dictionary<string, string>
             {
+                ["Input.AcceptNotice"] = "true",
                 ["Input.Email"] = email, ["Input.Password"] = "another password 7", ["Input.ConfirmPassword"] = "another password 7",
             });
             return await AnswerAsync(response);

@@ -137,6 +137,7 @@ public sealed partial class SignInTests(DemoPortal portal) : IClassFixture<DemoP
 
         using var response = await client.SubmitAsync("/Account/Register", "register", new Dictionary<string, string>
         {
+            ["Input.AcceptNotice"] = "true",
             ["Input.Email"] = "weak@example.com", ["Input.Password"] = "short", ["Input.ConfirmPassword"] = "short",
         });
 
@@ -154,6 +155,7 @@ public sealed partial class SignInTests(DemoPortal portal) : IClassFixture<DemoP
 
         using var response = await client.SubmitAsync("/Account/Register", "register", new Dictionary<string, string>
         {
+            ["Input.AcceptNotice"] = "true",
             ["Input.Email"] = "new.candidate@example.com", ["Input.Password"] = password, ["Input.ConfirmPassword"] = password,
         });
 
@@ -196,6 +198,7 @@ public sealed partial class SignInTests(DemoPortal portal) : IClassFixture<DemoP
         const string password = "stamp test password 9";
         using (var created = await client.SubmitAsync("/Account/Register", "register", new Dictionary<string, string>
                {
+                   ["Input.AcceptNotice"] = "true",
                    ["Input.Email"] = email, ["Input.Password"] = password, ["Input.ConfirmPassword"] = password,
                }))
             Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);

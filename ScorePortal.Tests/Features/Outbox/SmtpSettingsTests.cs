@@ -38,6 +38,7 @@ public sealed class SmtpSettingsTests
 
         using var registered = await client.SubmitAsync("/Account/Register", "register", new Dictionary<string, string>
         {
+            ["Input.AcceptNotice"] = "true",
             ["Input.Email"] = email,
             ["Input.Password"] = "correct horse 42",
             ["Input.ConfirmPassword"] = "correct horse 42",

@@ -35,7 +35,9 @@ public sealed class DisableAccount(IServiceScopeFactory scopes, Notices notices,
         var refused = await db.InTransactionAsync(async (transaction, ct) =>
         {
             string? refused = null;
-            if (DisabledAccounts.IsDisabled(user) == request.Disable) refused = AccountAdminErrors.AlreadyInState;
+            // A closed account (Features/Privacy) is pseudonymized and locked for good: never enabled again.
+            if (user.ClosedAt is not null) refused = AccountAdminErrors.NotManaged;
+            else if (DisabledAccounts.IsDisabled(user) == request.Disable) refused = AccountAdminErrors.AlreadyInState;
             else if (request.Disable && request.Actor.UserId == user.Id) refused = AccountAdminErrors.OwnAccount;
             else if (request.Disable && await users.IsInRoleAsync(user, Roles.Admin)
                      && !(await DisabledAccounts.EnabledAdminIdsAsync(users)).Any(id => id != user.Id))

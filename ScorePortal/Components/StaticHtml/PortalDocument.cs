@@ -38,6 +38,7 @@ public static class PortalDocument
         html.Raw("</main>\n<footer class=\"portal-footer\" role=\"contentinfo\">")
             .Element("span", t["Layout.Footer"], $" class=\"{MudClasses.Caption}\"")
             .Raw(" ").Element("a", t["ServiceStatus.FooterLink"], " class=\"portal-footer__link\" href=\"/service-status\" data-testid=\"footer-status\"")
+            .Raw(" ").Element("a", t["Privacy.FooterLink"], " class=\"portal-footer__link\" href=\"/privacy\" data-testid=\"footer-privacy\"")
             .Raw("</footer>\n<script").Attr("src", Assets(context).CaptchaScript.Path).Raw("></script></body></html>");
     }
 

@@ -130,6 +130,9 @@ internal static class LookupHtml
             html.Raw($"<div class=\"{MudClasses.Paper} portal-card portal-lookup__forms\">");
             Heading(html, t[titleKey], t[introKey]);
             forms(t);
+            // One line naming the privacy notice (PIPL): static text from the cached tables, nothing to wait for.
+            html.Raw("<p class=\"portal-hint\" data-testid=\"lookup-privacy\">").Text(t["Privacy.LookupLine"]).Raw(" ")
+                .Element("a", t["Privacy.Title"], " href=\"/privacy\"").Raw("</p>");
             html.Raw("</div>");
         }
         Outcome(html, page, outcome);

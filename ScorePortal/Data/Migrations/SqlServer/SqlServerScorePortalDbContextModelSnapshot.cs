@@ -1217,6 +1217,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("nvarchar(max)");
@@ -1263,6 +1266,12 @@ namespace ScorePortal.Data.Migrations.SqlServer
 
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset?>("PrivacyNoticeAcceptedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("PrivacyNoticeVersion")
+                        .HasColumnType("int");
 
                     b.Property<string>("ProvinceCode")
                         .HasMaxLength(2)

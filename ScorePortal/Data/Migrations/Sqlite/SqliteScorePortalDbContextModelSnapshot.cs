@@ -1175,6 +1175,9 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -1220,6 +1223,12 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("PhoneNumberConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("PrivacyNoticeAcceptedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PrivacyNoticeVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ProvinceCode")
