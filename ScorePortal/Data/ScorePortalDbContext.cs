@@ -57,12 +57,6 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<AccountSession> AccountSessions => Set<AccountSession>();
 
-    /// <summary>
-    /// Identity's schema version 3 (passkeys, <c>AspNetUserPasskeys</c>), fixed here rather than read from the host's
-    /// Identity options, so the design-time factories that generate migrations build the same model as the portal.
-    /// </summary>
-    protected override Version SchemaVersion => Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3;
-
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
