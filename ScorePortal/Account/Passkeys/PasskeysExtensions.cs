@@ -26,9 +26,12 @@ public static class PasskeysExtensions
                 "Passkeys:ServerDomain must be a host name (e.g. scores.example.org): no scheme, port or path, never an IP address.")
             .Validate(o => o.MaxPerAccount is >= 1 and <= 100, "Passkeys:MaxPerAccount must be between 1 and 100.")
             .ValidateOnStart();
-        services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<PasskeysOptions>>((o, portal) =>
+        services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<PasskeysOptions>, IConfiguration>((o, portal, configuration) =>
         {
             o.ServerDomain = portal.Value.ServerDomain;
+            var publicOrigin = Uri.TryCreate(configuration["Portal:PublicBaseUrl"], UriKind.Absolute, out var publicBase)
+                ? publicBase.GetLeftPart(UriPartial.Authority) : null;
+            o.ValidateOrigin = context => ValueTask.FromResult(IsAllowedOrigin(context, publicOrigin));
             // Fingerprint, face or device PIN every time: what makes a passkey count as multi-factor (PortalSignInManager).
             o.UserVerificationRequirement = "required";
             // Discoverable credentials: "sign in with a passkey" asks for no email first.
@@ -36,6 +39,18 @@ public static class PasskeysExtensions
         });
         services.TryAddScoped<IPasskeyHandler<ApplicationUser>, PasskeyHandler<ApplicationUser>>();
         return services;
+    }
+
+    /// <summary>
+    /// The page the browser answered for (signed into the credential by the authenticator) must be the portal's public
+    /// address (<c>Portal:PublicBaseUrl</c>, set in Production); without one (development, tests), the origin the request
+    /// itself came from. Never a frame of another site.
+    /// </summary>
+    internal static bool IsAllowedOrigin(PasskeyOriginValidationContext context, string? publicOrigin)
+    {
+        if (context.CrossOrigin || !Uri.TryCreate(context.Origin, UriKind.Absolute, out var origin)) return false;
+        var allowed = publicOrigin ?? (context.HttpContext.Request.Headers.Origin is [var requestOrigin] ? requestOrigin : null);
+        return allowed is not null && Uri.TryCreate(allowed, UriKind.Absolute, out var expected) && origin.Equals(expected);
     }
 
     public static WebApplication MapPasskeys(this WebApplication app)
