@@ -72,7 +72,8 @@ public sealed class PasskeySignInTests(PortalFactory portal) : IClassFixture<Por
         if (!response.Headers.TryGetValues("Set-Cookie", out var headers)) return null;
         var cookies = Microsoft.Net.Http.Headers.SetCookieHeaderValue.ParseList(headers.ToList())
             .Where(c => c.Expires is null || c.Expires > DateTimeOffset.UtcNow)
-            .ToDictionary(c => c.Name.ToString(), c => c.Value.ToString());
+            .GroupBy(c => c.Name.ToString())
+            .ToDictionary(g => g.Key, g => g.First().Value.ToString());
         if (!cookies.TryGetValue("ScorePortal.Auth", out var value)) return null;
         if (value.StartsWith("chunks-", StringComparison.Ordinal))
             value = string.Concat(Enumerable.Range(1, int.Parse(value["chunks-".Length..], System.Globalization.CultureInfo.InvariantCulture))
