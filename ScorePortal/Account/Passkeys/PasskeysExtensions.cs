@@ -77,8 +77,8 @@ public static class PasskeysExtensions
                 var users = signIn.UserManager;
                 var user = await users.GetUserAsync(context.User);
                 if (user is null) return Results.Unauthorized();
-                if (!PasskeyRules.MayAdd(context, stepUp, user.Id)) return Results.Forbid();
-                if ((await users.GetPasskeysAsync(user)).Count >= options.Value.MaxPerAccount) return Results.Conflict();
+                if (!PasskeyRules.MayAdd(context, stepUp, user.Id)) return Results.StatusCode(StatusCodes.Status403Forbidden);
+                if ((await users.GetPasskeysAsync(user)).Count >= options.Value.MaxPerAccount) return Results.StatusCode(StatusCodes.Status409Conflict);
                 var name = user.Email ?? user.UserName ?? user.Id;
                 var json = await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity
                 {

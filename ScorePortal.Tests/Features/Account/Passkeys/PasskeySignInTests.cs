@@ -217,6 +217,9 @@ public sealed class PasskeySignInTests(PortalFactory portal) : IClassFixture<Por
         using var signIn = await client.SignInAsync(user.Email!, Password);
         Assert.Equal("/", signIn.RedirectTarget());
         const string Path = "/Account/StepUp?returnUrl=%2Fme%2Freports";
+        // A password alone does not add a passkey: the creation options are refused until the second verification.
+        using (var refusedOptions = await client.Http.PostAsync(PasskeysExtensions.CreationOptionsPath, null))
+            Assert.Equal(HttpStatusCode.Forbidden, refusedOptions.StatusCode);
 
         // Another account's passkey opens nothing here.
         var (_, html) = await client.GetAsync(Path);
@@ -238,6 +241,9 @@ public sealed class PasskeySignInTests(PortalFactory portal) : IClassFixture<Por
         // And it opens the passkeys page's "add" for ten minutes: the cookie goes there too.
         var cookies = Microsoft.Net.Http.Headers.SetCookieHeaderValue.ParseList(response.Headers.GetValues("Set-Cookie").ToList());
         Assert.Contains(cookies, c => c.Name == StepUp.CookieName && c.Path == StepUp.PasskeysPath);
+        using var creation = await client.Http.PostAsync(PasskeysExtensions.CreationOptionsPath, null);
+        Assert.Equal(HttpStatusCode.OK, creation.StatusCode);
+        Assert.Contains(System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(user.Id)), await creation.Content.ReadAsStringAsync());
     }
 
     private bool StepUpSatisfied(HttpResponseMessage response, string userId, string purpose)
