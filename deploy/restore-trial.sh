@@ -10,7 +10,7 @@ PORT=${APP_PORT:-5097}
 DB="$OUT/data/scoreportal.db"
 command -v sqlite3 >/dev/null || { echo "sqlite3 is missing: apt-get install -y sqlite3"; exit 2; }
 export ASPNETCORE_ENVIRONMENT=Production Security__KeyFile="$OUT/keys/keys.json" ConnectionStrings__ScorePortal="Data Source=$DB" Audit__CheckpointDirectory="$OUT/audit" Audit__Archive__Directory="$OUT/data/audit-archive" Reviews__FilesDirectory="$OUT/data/review-files"
-export ForwardedHeaders__KnownProxies__0=127.0.0.1 Portal__PublicBaseUrl=https://portal.test Smtp__Host=127.0.0.1 Smtp__Port=2525 Smtp__From=noreply@portal.test
+export ForwardedHeaders__KnownProxies__0=127.0.0.1 Portal__PublicBaseUrl=https://portal.test Passkeys__ServerDomain=portal.test Smtp__Host=127.0.0.1 Smtp__Port=2525 Smtp__From=noreply@portal.test
 
 start() {
     (cd "$OUT/publish" && exec dotnet ScorePortal.dll --urls "http://127.0.0.1:$PORT") >"$OUT/restore-trial.log" 2>&1 &

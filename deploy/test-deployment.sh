@@ -78,6 +78,7 @@ export Audit__Archive__Directory="$OUT/data/audit-archive"
 export Reviews__FilesDirectory="$OUT/data/review-files"
 export ForwardedHeaders__KnownProxies__0=127.0.0.1
 export Portal__PublicBaseUrl="$PUBLIC_URL"
+export Passkeys__ServerDomain="$SERVER_NAME"
 export Smtp__Host=127.0.0.1 Smtp__Port=2525 Smtp__From=noreply@portal.test
 export Logging__Console__FormatterName=json
 

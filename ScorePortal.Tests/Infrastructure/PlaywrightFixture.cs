@@ -62,6 +62,9 @@ public class PlaywrightFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The host name the browser uses for the portal instead of the bound address (null: the address).</summary>
+    protected virtual string? HostName => null;
+
     /// <summary>The SMTP server the portal sends to: a browser test reads the mail a person would get.</summary>
     public SmtpTestServer Mailbox => Portal.Mailbox;
 
@@ -77,6 +80,8 @@ public class PlaywrightFixture : IAsyncLifetime
         var address = addresses?.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel started without reporting a listening address.");
         BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        // Kestrel reports the address it bound (127.0.0.1); a fixture may name the same socket by host name instead.
+        if (HostName is { } host) BaseAddress = new UriBuilder(BaseAddress) { Host = host }.Uri;
 
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException(

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using ScorePortal.Account.Passkeys;
 using ScorePortal.Account.Sessions;
 using ScorePortal.Data;
 using ScorePortal.Localization;
@@ -104,13 +105,15 @@ public static class AccountExtensions
                 o.Tokens.AuthenticatorTokenProvider = OtpNetAuthenticatorTokenProvider.ProviderName;
                 o.Tokens.EmailConfirmationTokenProvider = EmailConfirmationTokenProvider.ProviderName;
                 o.Stores.MaxLengthForKeys = 128;
+                // Version 3: passkeys (AspNetUserPasskeys), Account/Passkeys.
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ScorePortalDbContext>()
             .AddUserStore<PortalUserStore>()
             .AddUserManager<PortalUserManager>()
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
-            .AddSignInManager()
+            .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<OtpNetAuthenticatorTokenProvider>(OtpNetAuthenticatorTokenProvider.ProviderName)
             .AddTokenProvider<EmailConfirmationTokenProvider>(EmailConfirmationTokenProvider.ProviderName)
@@ -164,6 +167,7 @@ public static class AccountExtensions
         services.AddScoped<RequestEmailChange>();
         services.AddScoped<ChangeEmailWithLink>();
         services.AddSingleton<IKeyRotationStep, UserTokensRotation>();
+        services.AddPasskeys();
         foreach (var command in AccountCommands.All) services.AddPortalCommand(command);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, EnrollmentRedirectResultHandler>();
         services.AddAuthorizationBuilder()
@@ -200,6 +204,7 @@ public static class AccountExtensions
                     SourceIp: context.Connection.RemoteIpAddress?.ToString()));
             return TypedResults.LocalRedirect(LocalizationExtensions.SafeLocalUrl(returnUrl));
         });
+        app.MapPasskeys();
         return app;
     }
 }

@@ -16,6 +16,8 @@ namespace ScorePortal.Account;
 /// the portal secret, so a database copy cannot be used to sign in. Other tokens stay as Identity writes them.
 /// Values written before this store existed still work: a plain key is read as is, a plain recovery code is
 /// accepted once and the remaining codes are stored hashed; <c>rotate-keys</c> migrates the rest.
+/// Passkeys (<see cref="IUserPasskeyStore{TUser}"/>, <c>AspNetUserPasskeys</c> of Identity's schema version 3) are
+/// Identity's own: a passkey row holds a public key and a name, no secret, so nothing is sealed there.
 /// </summary>
 public sealed class PortalUserStore(ScorePortalDbContext context, FieldProtector protector, KeyDerivation keys, IdentityErrorDescriber? describer = null)
     : UserStore<ApplicationUser, IdentityRole, ScorePortalDbContext>(context, describer)

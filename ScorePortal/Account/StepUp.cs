@@ -21,8 +21,11 @@ public static class StepUpPurposes
     /// <summary>Closing the account (<c>/me/close</c>); the page asks for a typed confirmation on top.</summary>
     public const string CloseAccount = "close-account";
 
-    /// <summary>What a verification at <c>/Account/StepUp</c> covers.</summary>
-    public static readonly IReadOnlyList<string> CandidateArea = [Reports, Consents, CloseAccount];
+    /// <summary>Adding a passkey (<c>/Account/Manage/Passkeys</c>): a new way in asks for the second verification first.</summary>
+    public const string Passkeys = "passkeys";
+
+    /// <summary>What a verification at <c>/Account/StepUp</c> (or a passkey sign-in) covers.</summary>
+    public static readonly IReadOnlyList<string> CandidateArea = [Reports, Consents, CloseAccount, Passkeys];
 }
 
 /// <summary>
@@ -36,6 +39,9 @@ public sealed class StepUp(IDataProtectionProvider dataProtection, TimeProvider 
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
     public const string CookieName = "ScorePortal.StepUp";
     public const string Path = "/me";
+
+    /// <summary>The same cookie, also sent to the passkeys page (<see cref="StepUpPurposes.Passkeys"/>) and its endpoints.</summary>
+    public const string PasskeysPath = "/Account/Manage/Passkeys";
 
     /// <summary>The one-time code purpose of the emailed step-up codes (not a <see cref="StepUpPurposes"/> value).</summary>
     public const string Purpose = "step-up";
@@ -53,15 +59,16 @@ public sealed class StepUp(IDataProtectionProvider dataProtection, TimeProvider 
             string.Join(',', StepUpPurposes.CandidateArea)));
         var secure = context.Request.IsHttps || !environment.IsDevelopmentOrTesting();
         context.Response.Cookies.Delete(CookieName, new CookieOptions { Path = FormerPath, Secure = secure, SameSite = SameSiteMode.Strict, HttpOnly = true });
-        context.Response.Cookies.Append(CookieName, value, new CookieOptions
-        {
-            HttpOnly = true,
-            Secure = secure,
-            SameSite = SameSiteMode.Strict,
-            Path = Path,
-            MaxAge = Lifetime,
-            IsEssential = true,
-        });
+        foreach (var path in new[] { Path, PasskeysPath })
+            context.Response.Cookies.Append(CookieName, value, new CookieOptions
+            {
+                HttpOnly = true,
+                Secure = secure,
+                SameSite = SameSiteMode.Strict,
+                Path = path,
+                MaxAge = Lifetime,
+                IsEssential = true,
+            });
     }
 
     /// <summary>Whether this request carries a passed verification of <paramref name="userId"/>, still valid, for <paramref name="purpose"/>.</summary>

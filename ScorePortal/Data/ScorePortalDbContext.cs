@@ -59,12 +59,38 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<AccountSession> AccountSessions => Set<AccountSession>();
     public DbSet<DataSecurityReport> DataSecurityReports => Set<DataSecurityReport>();
 
+    /// <summary>
+    /// Identity shapes its tables from the host's <c>IdentityOptions.Stores</c> (schema version 3 with passkeys, 128-character
+    /// keys: <c>AddAccount</c>), read through the context's application services. A context made without a host
+    /// (<c>dotnet ef</c>'s design-time factories, a test's own) reads the same store options from
+    /// <see cref="IdentityStoreModel"/>, so every context of the portal has one model and the migrations match it.
+    /// </summary>
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        if (optionsBuilder.Options.FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>()?.ApplicationServiceProvider is null)
+            optionsBuilder.UseApplicationServiceProvider(IdentityStoreModel.Services);
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(ScorePortalDbContext).Assembly);
         builder.ApplyFieldEncryption();
     }
+}
+
+/// <summary>The Identity store options of <c>AddAccount</c>, for contexts made without the web host.</summary>
+internal static class IdentityStoreModel
+{
+    public const int MaxLengthForKeys = 128;
+
+    public static readonly IServiceProvider Services = new ServiceCollection()
+        .Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(o =>
+        {
+            o.Stores.MaxLengthForKeys = MaxLengthForKeys;
+            o.Stores.SchemaVersion = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3;
+        })
+        .BuildServiceProvider();
 }
 
 public sealed class SqliteScorePortalDbContext(DbContextOptions<SqliteScorePortalDbContext> options)

@@ -12,6 +12,7 @@ namespace ScorePortal.Operations;
 /// antiforgery would answer 500 on every page.</item>
 /// <item>No public address (<c>Portal:PublicBaseUrl</c>, https): QR codes and links in emails would be built from the
 /// request's Host header, which a client chooses.</item>
+/// <item>No <c>Passkeys:ServerDomain</c> (a host name, the public address's host or a parent of it): passkeys are bound to it.</item>
 /// <item>No <c>Reviews:FilesDirectory</c>: review materials would be stored inside the release folder and lost at the
 /// next upgrade.</item>
 /// <item>No <c>Audit:CheckpointDirectory</c>: the signed audit checkpoints kept outside the database would land beside
@@ -57,6 +58,7 @@ public static class ProductionStartupChecks
         if (!Uri.TryCreate(configuration["Portal:PublicBaseUrl"], UriKind.Absolute, out var publicBase) || publicBase.Scheme != Uri.UriSchemeHttps)
             yield return "Portal:PublicBaseUrl must be the portal's public https:// address (e.g. https://scores.example.org): " +
                 "QR codes on score reports and links in emails use it, never the request's Host header.";
+        if (PasskeyDomainProblem(configuration["Passkeys:ServerDomain"], publicBase) is { } passkeys) yield return passkeys;
         if (string.IsNullOrWhiteSpace(configuration["Reviews:FilesDirectory"]))
             yield return "Reviews:FilesDirectory must name a writable directory outside the release folder (e.g. " +
                 "/var/lib/scoreportal/review-files): candidates' review materials are kept there, encrypted, and must survive upgrades.";
@@ -70,6 +72,23 @@ public static class ProductionStartupChecks
         if (configuration.ReadWhileBuilding<RedisLimitsOptions>(RedisLimitsOptions.Section) is { Enabled: true } redis && !redis.IsSafeForProduction())
             yield return "Redis:Configuration reaches Redis over the network without a password and TLS: add password=… and ssl=true " +
                 "(or use a loopback endpoint). Whoever reaches the shared limits store could lift every block and un-spend captcha tokens.";
+    }
+
+    /// <summary>
+    /// Passkeys are bound to one relying-party id for good: it is set, a host name (a browser refuses an IP address), and
+    /// the public address's host or a parent domain of it, or no browser would create or use a passkey.
+    /// </summary>
+    internal static string? PasskeyDomainProblem(string? domain, Uri? publicBase)
+    {
+        const string What = "Passkeys:ServerDomain must be the portal's host name (e.g. scores.example.org, no scheme or port, " +
+            "never an IP address): every passkey is bound to it for good, and the request's Host header is chosen by the client.";
+        if (string.IsNullOrWhiteSpace(domain)) return What;
+        if (Uri.CheckHostName(domain) != UriHostNameType.Dns || System.Net.IPAddress.TryParse(domain, out _)) return What;
+        if (publicBase is not null && !publicBase.Host.Equals(domain, StringComparison.OrdinalIgnoreCase)
+            && !publicBase.Host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase))
+            return $"Passkeys:ServerDomain ({domain}) must be Portal:PublicBaseUrl's host ({publicBase.Host}) or a parent domain " +
+                "of it: browsers create and use passkeys only for the site's own domain.";
+        return null;
     }
 
     /// <summary>

@@ -106,6 +106,8 @@ public static class AccessiblePages
         new("confirm-email-change-invalid", "/Account/ConfirmEmailChange?userId=nobody&code=nothing"),
         new("sessions", "/Account/Manage/Sessions", AreaRole.Candidate),
         new("sessions-confirm", "/Account/Manage/Sessions", AreaRole.Candidate, SelfServicePageStates.AskToSignOutAnotherSessionAsync),
+        new("passkeys", "/Account/Manage/Passkeys", AreaRole.Candidate),
+        new("passkeys-confirm", "/Account/Manage/Passkeys", AreaRole.Candidate, PasskeyPageStates.AskToRemoveAPasskeyAsync),
         new("verify", "/verify"),
         new("verify-not-found", "/verify?code=0000-0000-0000-0000-0000"),
         new("verify-file-verdict", "/verify", Setup: PageStates.UploadAFileThatIsNotAReportAsync),

@@ -19,6 +19,7 @@ public sealed class ProductionSafetyTests
             settings.TryAdd("Captcha:TestAnswer", null); // the tests' shared default, which Production refuses
             settings.TryAdd("ForwardedHeaders:KnownProxies:0", "127.0.0.1"); // a TLS-terminating proxy on this host
             settings.TryAdd("Portal:PublicBaseUrl", "https://scores.example.org/");
+            settings.TryAdd("Passkeys:ServerDomain", "scores.example.org");
             // A test that names a trusted proxy with null means "none configured".
             if (settings.TryGetValue("ForwardedHeaders:KnownProxies:0", out var proxy) && proxy is null) settings.Remove("ForwardedHeaders:KnownProxies:0");
             return settings;

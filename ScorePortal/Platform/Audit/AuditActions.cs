@@ -125,6 +125,12 @@ public static class AuditActions
     /// <summary>An admin downloads the audit log (or part of it) as CSV: the filter as ids, and the number of entries.</summary>
     public const string AuditExport = "audit.export";
 
+    // Passkeys (/Account/Manage/Passkeys): a way into the account added, renamed or removed by its owner. Signing in with
+    // one is a SignIn (or SignInSecondFactor, StepUp) entry with method=passkey.
+    public const string PasskeyAdd = "account.passkey.add";
+    public const string PasskeyRename = "account.passkey.rename";
+    public const string PasskeyRemove = "account.passkey.remove";
+
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
     /// the newest checkpoint can be deleted from the database unseen, and these are the ones someone would delete.

@@ -28,7 +28,8 @@ public sealed class StepUpPurposeTests
         var context = new DefaultHttpContext();
         _stepUp.Grant(context, userId);
         var all = SetCookieHeaderValue.ParseList(context.Response.Headers.SetCookie.OfType<string>().ToList());
-        return (all.Single(c => c.Name == StepUp.CookieName && c.Expires is null), all.ToList());
+        // The same value also goes to the passkeys page (adding a passkey asks for the verification first).
+        return (all.Single(c => c.Name == StepUp.CookieName && c.Expires is null && c.Path == StepUp.Path), all.ToList());
     }
 
     private static HttpContext Carrying(SetCookieHeaderValue cookie)
@@ -50,6 +51,7 @@ public sealed class StepUpPurposeTests
         Assert.Equal(StepUp.Lifetime, cookie.MaxAge);
         // The cookie of the reports-only days is cleared, so it can never shadow this one under /me/reports.
         Assert.Contains(all, c => c.Name == StepUp.CookieName && c.Path == "/me/reports" && c.Expires < DateTimeOffset.UtcNow);
+        Assert.Contains(all, c => c.Name == StepUp.CookieName && c.Path == StepUp.PasskeysPath && c.Value == cookie.Value && c.HttpOnly);
 
         var request = Carrying(cookie);
         Assert.True(_stepUp.IsSatisfied(request, "user-a", StepUpPurposes.Reports));
