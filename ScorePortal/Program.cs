@@ -17,6 +17,7 @@ using ScorePortal.Features.Results;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Features.ServiceStatus;
 using ScorePortal.Features.Sessions;
+using ScorePortal.Features.Sms;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
@@ -72,6 +73,7 @@ app.MapLookup();
 app.MapReports();
 app.MapReviews();
 app.MapServiceStatus();
+app.MapSms();
 app.MapPortalUi();
 
 app.Run();
@@ -126,6 +128,7 @@ public partial class Program
         builder.AddReviews();
         builder.AddServiceStatus();
         builder.AddSessions();
+        builder.AddSms();
         return builder;
     }
 

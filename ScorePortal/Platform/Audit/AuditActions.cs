@@ -125,6 +125,14 @@ public static class AuditActions
     /// <summary>An admin downloads the audit log (or part of it) as CSV: the filter as ids, and the number of entries.</summary>
     public const string AuditExport = "audit.export";
 
+    // SMS query (docs/sms.md): never the number or the text, only a keyed reference of the sender and the outcome.
+    /// <summary>A signed SMS callback: the outcome (answered, fixed reply, limited, capped, unreadable sender), never the text.</summary>
+    public const string SmsInbound = "sms.inbound";
+    /// <summary>A callback refused before reading it: bad or missing signature, stale timestamp, replay.</summary>
+    public const string SmsCallbackRefused = "sms.callback.refused";
+    /// <summary>One SMS handed to the adapter: its outbox id, sender reference and length in messages, never the body.</summary>
+    public const string SmsSend = "sms.send";
+
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
     /// the newest checkpoint can be deleted from the database unseen, and these are the ones someone would delete.
