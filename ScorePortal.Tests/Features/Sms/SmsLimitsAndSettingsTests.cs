@@ -26,7 +26,7 @@ public sealed class SmsLimitsAndSettingsTests
         var sent = await SmsPortal.SentAsync(portal);
         Assert.Equal(["+8613800000001", "+8613800000002"], sent.Select(s => s.To).Order());
         Assert.Equal(2, (await SmsPortal.AuditAsync(portal, AuditActions.SmsInbound)).Count(e => e.DataJson.Contains("\"capped\"")));
-        Directory.Delete(folder, recursive: true);
+        System.IO.Directory.Delete(folder, recursive: true);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class SmsLimitsAndSettingsTests
         {
             const string password = "report-pfx-password";
             var certificate = Path.Combine(Path.GetTempPath(), "scoreportal-tests", $"sms-report-signing-{Guid.NewGuid():N}.pfx");
-            Directory.CreateDirectory(Path.GetDirectoryName(certificate)!);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(certificate)!);
             File.WriteAllBytes(certificate, ScorePortal.Features.Reports.ReportSigningCertificate.CreateSelfSignedPkcs12("CN=SMS test report signing", password));
             settings.TryAdd("Demo:Seed", "false");
             settings.TryAdd("Security:BlindIndexKey", Key);

@@ -52,7 +52,7 @@ public sealed class SmsPortal : IAsyncLifetime
         ["Sms:DailyCap"] = cap.ToString(CultureInfo.InvariantCulture),
     };
 
-    public async ValueTask InitializeAsync()
+    public async Task InitializeAsync()
     {
         Session = await ImportTestData.ScheduledSessionAsync(Portal);
         var bad = new StringBuilder("ticket_no,id_type,id_number,name,province_code,qualification_code,subject_code,score,status,email,Mobile\n")
@@ -89,7 +89,7 @@ public sealed class SmsPortal : IAsyncLifetime
         return path;
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task DisposeAsync()
     {
         await Portal.DisposeAsync();
         try { Directory.Delete(Folder, recursive: true); } catch (DirectoryNotFoundException) { }
