@@ -1,10 +1,16 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Notices.Sms;
+using ScorePortal.Platform.Outbox;
 using ScorePortal.Tests.Infrastructure;
 
 namespace ScorePortal.Tests.Features.Sms;
@@ -41,15 +47,38 @@ public sealed class SmsLimitsAndSettingsTests
         Assert.DoesNotContain(Problems(null), p => p.Contains("Sms:", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Sms_on_without_a_callback_secret_refuses_to_start()
+    private static IServiceProvider ChannelIn(string environment, Dictionary<string, string?> settings)
     {
-        await using var portal = PortalFactory.With(new Dictionary<string, string?> { ["Sms:Adapter"] = "Folder" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = Path.GetTempPath() });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddSmsChannel();
+        // Only the channel is asked for: the services the rest of the portal would register are not there.
+        builder.Host.UseDefaultServiceProvider(o => o.ValidateOnBuild = false);
+        return builder.Build().Services;
+    }
 
-        var failure = Record.Exception(() => portal.CreateClient());
+    [Fact]
+    public void Sms_on_without_a_callback_secret_is_refused()
+    {
+        var services = ChannelIn(SharedDevelopmentSettings.TestingEnvironment, new() { ["Sms:Adapter"] = "Folder" });
 
-        Assert.NotNull(failure);
-        Assert.Contains("CallbackSecret", failure.ToString());
+        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SmsOptions>>().Value);
+        Assert.Contains("CallbackSecret", failure.Message);
+    }
+
+    [Theory]
+    [InlineData("Staging")]
+    [InlineData("Production")]
+    public void Outside_development_and_testing_the_folder_adapter_cannot_be_selected(string environment)
+    {
+        var services = ChannelIn(environment, new() { ["Sms:Adapter"] = "Folder", ["Sms:CallbackSecret"] = SmsPortal.Secret });
+
+        Assert.Null(services.GetService<ISmsSender>());
+        Assert.Null(services.GetService<SmsFolder>());
+        Assert.DoesNotContain(services.GetServices<IOutboxHandler>(), h => h.Kind == SmsOutbox.Kind);
+        if (environment == "Staging")
+            Assert.Contains("Development and Testing only",
+                Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SmsOptions>>().Value).Message);
     }
 
     [Fact]

@@ -91,7 +91,8 @@ public sealed class SmsQueryTests(SmsPortal fixture) : IClassFixture<SmsPortal>
     [InlineData("RKCX")]
     [InlineData("RKCX+")]
     [InlineData("RKC+110105199001010010")]
-    [InlineData("RKCX+1101051990")]
+    [InlineData("RKCX+1234")]
+    [InlineData("RKCX+110105199001010010 please")]
     [InlineData("CXRK+110105199001010010")]
     [InlineData("")]
     public void A_text_that_is_not_a_query_names_no_id(string text) => Assert.Empty(SmsQueryText.Parse(text));
