@@ -18,6 +18,7 @@ using ScorePortal.Features.Results;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Features.ServiceStatus;
 using ScorePortal.Features.Sessions;
+using ScorePortal.Features.Sms;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
@@ -77,6 +78,7 @@ app.MapReports();
 app.MapDataSecurityReport();
 app.MapReviews();
 app.MapServiceStatus();
+app.MapSms();
 app.MapPortalUi();
 
 app.Run();
@@ -134,6 +136,7 @@ public partial class Program
         builder.AddReviews();
         builder.AddServiceStatus();
         builder.AddSessions();
+        builder.AddSms();
         return builder;
     }
 

@@ -29,6 +29,16 @@ public sealed class Candidate : RowBound
     [Encrypted]
     public string? Email { get; set; }
 
+    /// <summary>
+    /// Registered mobile, E.164 (<see cref="CandidateMobile"/>), from the result import's optional <c>mobile</c> column: the
+    /// only number an SMS query is answered with data (docs/sms.md). Sensitive: encrypted at rest, bound to its row.
+    /// </summary>
+    [Encrypted]
+    public string? Mobile { get; set; }
+
+    /// <summary>HMAC-SHA256 blind index of <see cref="Mobile"/> (<see cref="BlindIndex.ComputeMobile"/>); null without a mobile.</summary>
+    public byte[]? MobileIndex { get; set; }
+
     /// <summary>The portal account bound to this candidate after a verified sign-up, if any.</summary>
     public string? UserId { get; set; }
 
@@ -50,6 +60,9 @@ internal sealed class CandidateConfiguration : IEntityTypeConfiguration<Candidat
 
         builder.HasIndex(c => new { c.IdType, c.IdNumberIndex }).IsUnique();
         builder.HasIndex(c => c.UserId).IsUnique();
+        // Not unique: a family may register one phone for several candidates.
+        builder.Property(c => c.MobileIndex).HasMaxLength(32).IsFixedLength();
+        builder.HasIndex(c => c.MobileIndex);
 
         // Deleting an account (personal data deletion) unbinds the candidate; results stay.
         builder.HasOne<ApplicationUser>()

@@ -113,6 +113,9 @@ public static class OperationsExtensions
                 {
                     status = report.Status.ToString(),
                     checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+                    // What a check says of itself (e.g. "SMS off: no SMS adapter configured"); checks write no PII there.
+                    notes = report.Entries.Where(e => !string.IsNullOrEmpty(e.Value.Description))
+                        .ToDictionary(e => e.Key, e => e.Value.Description),
                     circuits = context.RequestServices.GetRequiredService<ScorePortal.Components.CircuitCounter>().Open,
                     durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
                 });

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ScorePortal.Platform.Limits;
+using ScorePortal.Platform.Notices.Sms;
 
 namespace ScorePortal.Operations;
 
@@ -23,6 +24,8 @@ namespace ScorePortal.Operations;
 /// services over plain HTTP.</item>
 /// <item><c>Redis:Configuration</c> reaching a Redis over the network without a password and TLS (docs/scale.md): the shared
 /// limits store holds every block, lock and spent captcha token of every instance.</item>
+/// <item><c>Sms:Adapter=Folder</c>: the development SMS adapter writes messages holding ID numbers and scores to a folder
+/// (docs/sms.md); Production starts with SMS off until a provider's adapter is configured.</item>
 /// </list>
 /// </summary>
 public static class ProductionStartupChecks
@@ -72,6 +75,9 @@ public static class ProductionStartupChecks
         if (configuration.ReadWhileBuilding<RedisLimitsOptions>(RedisLimitsOptions.Section) is { Enabled: true } redis && !redis.IsSafeForProduction())
             yield return "Redis:Configuration reaches Redis over the network without a password and TLS: add password=… and ssl=true " +
                 "(or use a loopback endpoint). Whoever reaches the shared limits store could lift every block and un-spend captcha tokens.";
+        if (string.Equals(configuration[$"{SmsOptions.Section}:{nameof(SmsOptions.Adapter)}"]?.Trim(), nameof(SmsAdapter.Folder), StringComparison.OrdinalIgnoreCase))
+            yield return "Sms:Adapter=Folder is the development SMS adapter (messages with ID numbers and scores written to a folder, read at " +
+                "/dev/sms): remove it. Production starts with SMS off (Sms:Adapter=Off) until a provider's adapter is configured (docs/sms.md).";
     }
 
     /// <summary>

@@ -29,4 +29,14 @@ public sealed class BlindIndex
         var message = Encoding.UTF8.GetBytes($"{(int)type}:{normalizedIdNumber}");
         return HMACSHA256.HashData(_key, message);
     }
+
+    /// <summary>
+    /// HMAC-SHA256(key, "mobile:{e164}"): a mobile number has even fewer plausible values than an ID number. Pass a
+    /// number from <see cref="CandidateMobile.Normalize"/>; the prefix keeps it apart from every ID number's index.
+    /// </summary>
+    public byte[] ComputeMobile(string e164)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(e164);
+        return HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("mobile:" + e164));
+    }
 }

@@ -79,6 +79,8 @@ public static class AccessiblePages
         new("accept-invite-invalid", "/Account/AcceptInvite?userId=nobody&code=nothing"),
         new("not-found", "/no-such-page"),
         new("too-many-requests", "/status/429"),
+        // Development and Testing only (404 elsewhere); the browser tests' portal runs in Testing with SMS off: the notice and the empty state.
+        new("dev-sms", "/dev/sms"),
 
         // Candidate area and report verification.
         new("me", "/me", AreaRole.Candidate),

@@ -23,9 +23,15 @@ public static class BatchFile
     public const string Status = "status";
     public const string Email = "email";
 
+    /// <summary>Optional: the mobile an SMS query is answered with data (docs/sms.md); any common way of writing it, CN by default.</summary>
+    public const string Mobile = "mobile";
+
     /// <summary>The columns in template order; <see cref="Row.Fields"/> follows this order whatever the file's order.</summary>
     public static readonly string[] Columns =
-        [TicketNo, IdTypeColumn, IdNumber, Name, ProvinceCode, QualificationCode, SubjectCode, Score, Status, Email];
+        [TicketNo, IdTypeColumn, IdNumber, Name, ProvinceCode, QualificationCode, SubjectCode, Score, Status, Email, Mobile];
+
+    /// <summary>Columns a file may leave out altogether: email when nobody has a passport, mobile when nobody gave one.</summary>
+    private static readonly string[] OptionalColumns = [Email, Mobile];
 
     /// <summary>
     /// Longest cell accepted, in UTF-16 units: no field of the layout comes near it (a name has at most 50 characters,
@@ -51,8 +57,8 @@ public static class BatchFile
     /// <summary>The template an admin downloads: the header and two example rows (fictitious people).</summary>
     public static string TemplateCsv() =>
         string.Join(',', Columns) + "\n" +
-        "2026H1-11-000001,resident,11010519900307231X,张伟,11,S01,ZH,52,normal,\n" +
-        "2026H1-11-000002,passport,E12345678,Maria Lopez,11,S01,ZH,,absent,maria@example.org\n";
+        "2026H1-11-000001,resident,11010519900307231X,张伟,11,S01,ZH,52,normal,,13800138000\n" +
+        "2026H1-11-000002,passport,E12345678,Maria Lopez,11,S01,ZH,,absent,maria@example.org,\n";
 
     public enum Format { Csv, Xlsx }
 
@@ -65,7 +71,7 @@ public static class BatchFile
     };
 
     /// <summary>One data row: its 1-based line in the file (the header is line 1) and the fields in <see cref="Columns"/> order.</summary>
-    public sealed record Row(int Line, string?[] Fields, bool FieldCountMismatch)
+    public sealed record Row(int Line, string?[] Fields, bool FieldCountMismatch, int HeaderColumns = 0)
     {
         public string? this[int column] => Fields[column];
     }
@@ -131,7 +137,7 @@ public static class BatchFile
             for (var c = 0; c < map.Length; c++)
                 fields[c] = map[c] < reader.FieldCount ? reader.GetString(map[c]) : null;
             CheckCellLengths(fields, (int)reader.LineNumber);
-            yield return new Row((int)reader.LineNumber, fields, reader.FieldCount != reader.Headers.Count);
+            yield return new Row((int)reader.LineNumber, fields, reader.FieldCount != reader.Headers.Count, reader.Headers.Count);
 
             var done = (double)reader.ByteOffset / length;
             if (progress is not null && done >= next)
@@ -289,8 +295,7 @@ public static class BatchFile
         for (var c = 0; c < Columns.Length; c++)
         {
             map[c] = names.IndexOf(Columns[c]);
-            // email may be left out altogether when nobody in the file has a passport.
-            if (map[c] < 0 && Columns[c] != Email) missing.Add(Columns[c]);
+            if (map[c] < 0 && !OptionalColumns.Contains(Columns[c])) missing.Add(Columns[c]);
             if (map[c] < 0) map[c] = int.MaxValue;
         }
         if (missing.Count > 0) throw new FileProblem("Batches.File.MissingColumns", string.Join(", ", missing));

@@ -10,7 +10,7 @@ public sealed record ImportError(int Line, string Column, string Key, params obj
 public sealed record ImportRow(
     int Line, string Ticket, IdType IdType, string IdNumber, string Name, string Province,
     ImportCatalog.QualificationInfo Qualification, ImportCatalog.SubjectInfo Subject,
-    decimal? Score, ScoreStatus Status, string? Email)
+    decimal? Score, ScoreStatus Status, string? Email, string? Mobile = null)
 {
     public bool Passed => Status == ScoreStatus.Normal && Score >= Subject.PassLine;
 
@@ -22,7 +22,8 @@ public sealed record ImportRow(
     {
         var before = errors.Count;
         var line = row.Line;
-        if (row.FieldCountMismatch) errors.Add(new ImportError(line, "", "Batches.Row.FieldCount", BatchFile.Columns.Length));
+        if (row.FieldCountMismatch) errors.Add(new ImportError(line, "", "Batches.Row.FieldCount",
+            row.HeaderColumns > 0 ? row.HeaderColumns : BatchFile.Columns.Length));
 
         var ticket = row[0]?.Trim() ?? "";
         if (ticket.Length == 0) errors.Add(new ImportError(line, BatchFile.TicketNo, "Batches.Row.Required"));
@@ -90,9 +91,14 @@ public sealed record ImportRow(
         else if (!CandidateIdentity.IsEmail(email))
             errors.Add(new ImportError(line, BatchFile.Email, "Batches.Row.EmailFormat"));
 
+        // Optional; E.164 when given. A number that is not one is refused, never stored as typed.
+        string? mobile = null;
+        if (!string.IsNullOrWhiteSpace(row[10]) && (mobile = CandidateMobile.Normalize(row[10])) is null)
+            errors.Add(new ImportError(line, BatchFile.Mobile, "Sms.Import.MobileFormat"));
+
         if (errors.Count > before) return null;
         return new ImportRow(line, ticket, idType!.Value, idNumber, name, province, qualification!, subject!,
-            score, status!.Value, email.Length == 0 ? null : email);
+            score, status!.Value, email.Length == 0 ? null : email, mobile);
     }
 
     /// <summary>Codes and scores are echoed in messages; a hostile 60 KB cell is not.</summary>

@@ -11,6 +11,31 @@ internal sealed class ImportStore(ScorePortalDbContext db, BlindIndex blindIndex
     private readonly Dictionary<PersonKey, int> _candidates = [];
     private readonly Dictionary<string, (int Id, bool Existed)> _registrations = new(StringComparer.Ordinal);
 
+    /// <summary>The mobile the file gives a person (the last row that gives one), or null.</summary>
+    private static string? MobileOf(List<(ImportRow Row, byte[] Index, PersonKey Key)> keyed, PersonKey key) =>
+        keyed.LastOrDefault(k => k.Key == key && k.Row.Mobile is not null).Row?.Mobile;
+
+    /// <summary>
+    /// A candidate known from an earlier session takes the mobile this file gives them: the number registered for the
+    /// latest sitting is the one an SMS query answers. A row without one leaves the stored number as it is.
+    /// </summary>
+    private async Task UpdateMobilesAsync(IEnumerable<PersonKey> knownPeople, List<(ImportRow Row, byte[] Index, PersonKey Key)> keyed, CancellationToken ct)
+    {
+        var wanted = knownPeople.Select(k => (Key: k, Mobile: MobileOf(keyed, k))).Where(p => p.Mobile is not null)
+            .ToDictionary(p => _candidates[p.Key], p => p.Mobile!);
+        if (wanted.Count == 0) return;
+        var ids = wanted.Keys.ToList();
+        // Whole entities, tracked: the interceptor seals the new value for its row.
+        foreach (var candidate in await db.Candidates.Where(c => EF.Constant(ids).Contains(c.Id)).ToListAsync(ct))
+        {
+            var mobile = wanted[candidate.Id];
+            if (candidate.Mobile == mobile) continue;
+            candidate.Mobile = mobile;
+            candidate.MobileIndex = blindIndex.ComputeMobile(mobile);
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
     public async Task AddAsync(List<ImportRow> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
@@ -33,11 +58,13 @@ internal sealed class ImportStore(ScorePortalDbContext db, BlindIndex blindIndex
                 {
                     IdType = m.Row.IdType, IdNumber = m.Row.IdNumber, IdNumberIndex = m.Index, Name = m.Row.Name,
                     Email = m.Row.Email, CreatedAt = now,
+                    Mobile = MobileOf(keyed, m.Key), MobileIndex = MobileOf(keyed, m.Key) is { } mobile ? blindIndex.ComputeMobile(mobile) : null,
                 }))
                 .ToList();
             db.Candidates.AddRange(created.Select(c => c.Entity));
             await db.SaveChangesAsync(ct);
             foreach (var (key, entity) in created) _candidates[key] = entity.Id;
+            await UpdateMobilesAsync(known.Select(c => PersonKey.From(c.IdNumberIndex)), keyed, ct);
         }
 
         // Registrations: by ticket number within the session.

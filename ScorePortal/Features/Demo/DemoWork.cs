@@ -165,7 +165,7 @@ internal sealed class DemoWork(IServiceProvider services, IOptions<DemoOptions> 
         CancellationToken ct)
     {
         string code;
-        var csv = new StringBuilder(string.Join(',', BatchFile.Columns)).Append('\n');
+        var csv = new StringBuilder(string.Join(',', BatchFile.Columns.Where(c => c != BatchFile.Mobile))).Append('\n');
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var session = (await db.ExamSessions.AsNoTracking().Where(s => s.PublishedAt == null)

@@ -130,6 +130,13 @@ public static class AuditActions
     public const string PasskeyAdd = "account.passkey.add";
     public const string PasskeyRename = "account.passkey.rename";
     public const string PasskeyRemove = "account.passkey.remove";
+    // SMS query (docs/sms.md): never the number or the text, only a keyed reference of the sender and the outcome.
+    /// <summary>A signed SMS callback: the outcome (answered, fixed reply, limited, capped, unreadable sender), never the text.</summary>
+    public const string SmsInbound = "sms.inbound";
+    /// <summary>A callback refused before reading it: bad or missing signature, stale timestamp, replay.</summary>
+    public const string SmsCallbackRefused = "sms.callback.refused";
+    /// <summary>One SMS handed to the adapter: its outbox id, sender reference and length in messages, never the body.</summary>
+    public const string SmsSend = "sms.send";
 
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after

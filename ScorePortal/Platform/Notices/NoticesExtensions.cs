@@ -1,3 +1,5 @@
+using ScorePortal.Platform.Notices.Sms;
+
 namespace ScorePortal.Platform.Notices;
 
 public static class NoticesExtensions
@@ -6,6 +8,8 @@ public static class NoticesExtensions
     public static WebApplicationBuilder AddNotices(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<Notices>();
+        // The SMS channel: off unless Sms:Adapter names an adapter (docs/sms.md).
+        builder.AddSmsChannel();
         return builder;
     }
 }

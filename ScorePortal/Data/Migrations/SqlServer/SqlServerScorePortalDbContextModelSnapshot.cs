@@ -1364,6 +1364,17 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("LinkedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<byte[]>("MobileIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("binary(32)")
+                        .IsFixedLength();
+
+                    b.Property<string>("MobileSealed")
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("Mobile");
+
                     b.Property<string>("NameSealed")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -1379,6 +1390,8 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(450)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MobileIndex");
 
                     b.HasIndex("UserId")
                         .IsUnique()

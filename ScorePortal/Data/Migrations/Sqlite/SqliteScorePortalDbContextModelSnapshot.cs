@@ -1319,6 +1319,17 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("LinkedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("MobileIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .IsFixedLength();
+
+                    b.Property<string>("MobileSealed")
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Mobile");
+
                     b.Property<string>("NameSealed")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -1334,6 +1345,8 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MobileIndex");
 
                     b.HasIndex("UserId")
                         .IsUnique();
