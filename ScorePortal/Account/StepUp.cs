@@ -18,8 +18,11 @@ public static class StepUpPurposes
     /// <summary>Granting an enterprise access to results (<c>/me/consents/*</c>).</summary>
     public const string Consents = "consents";
 
+    /// <summary>Asking for and downloading a copy of one's data (<c>/me/data</c>, Features/Privacy).</summary>
+    public const string DataCopy = "data-copy";
+
     /// <summary>What a verification at <c>/Account/StepUp</c> covers.</summary>
-    public static readonly IReadOnlyList<string> CandidateArea = [Reports, Consents];
+    public static readonly IReadOnlyList<string> CandidateArea = [Reports, Consents, DataCopy];
 }
 
 /// <summary>
