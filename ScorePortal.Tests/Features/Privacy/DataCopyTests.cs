@@ -23,8 +23,9 @@ public sealed class DataCopyTests(DemoPortal portal) : IClassFixture<DemoPortal>
     private async Task<(BrowserlessClient Client, string UserId, string Email, UsedCandidate Data, DataCopy Copy)> RequestedCopyAsync()
     {
         var (client, userId, email) = await SignedInCandidateAsync(portal);
-        var data = await DataCopyTestData.CreateAsync(portal, userId, email);
+        // Verified before the data exists: the test data's own email to this address must not be read as the code mail.
         await PassStepUpAsync(client, portal, email);
+        var data = await DataCopyTestData.CreateAsync(portal, userId, email);
         using (var request = await client.SubmitAsync("/me/data", "data-copy-request", new Dictionary<string, string>()))
         {
             Assert.Equal(HttpStatusCode.OK, request.StatusCode);
@@ -49,6 +50,8 @@ public sealed class DataCopyTests(DemoPortal portal) : IClassFixture<DemoPortal>
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
         Assert.Equal(DataCopyContent.CurrentFormat, root.GetProperty("format").GetString());
+        // Written as text, not \u escapes: what the copy must not hold is searched in the very characters.
+        Assert.Contains(data.Name, json);
 
         // Identity, in full for the owner.
         Assert.Equal(userId, root.GetProperty("account").GetProperty("id").GetString());
@@ -125,11 +128,15 @@ public sealed class DataCopyTests(DemoPortal portal) : IClassFixture<DemoPortal>
             Assert.Contains("data-copy-error", await again.Content.ReadAsStringAsync());
 
         // 24 hours later the link has expired (the page says so), and after 7 days the copy is gone.
+        // (The sign-in has ended by then too: the owner signs in again.)
         portal.Clock.Advance(TimeSpan.FromHours(25));
-        await PassStepUpAsync(client, portal, email);
-        using (var expired = await client.Http.GetAsync($"/me/data/{copy.Id}/copy.json"))
+        using var later = new BrowserlessClient(portal);
+        using (var signIn = await later.SignInAsync(email, Password))
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        await PassStepUpAsync(later, portal, email);
+        using (var expired = await later.Http.GetAsync($"/me/data/{copy.Id}/copy.json"))
             Assert.Equal(HttpStatusCode.NotFound, expired.StatusCode);
-        var (_, page) = await client.GetAsync("/me/data");
+        var (_, page) = await later.GetAsync("/me/data");
         Assert.Contains("data-state=\"Expired\"", page);
 
         portal.Clock.Advance(TimeSpan.FromDays(7));

@@ -20,7 +20,15 @@ public sealed class DataCopyPreparer(IDbContextFactory<ScorePortalDbContext> dbF
     /// <summary>How long a claim keeps other workers off a copy.</summary>
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(10);
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    /// <summary>
+    /// Indented, and Chinese written as itself rather than as \u escapes: the file is for a person and their tools,
+    /// served as an attachment of type application/json, never embedded in a page.
+    /// </summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Prepares every waiting copy (stopping early when <paramref name="stop"/> fires); returns how many are now ready.</summary>
     public async Task<int> PrepareWaitingAsync(CancellationToken ct = default, CancellationToken stop = default)
