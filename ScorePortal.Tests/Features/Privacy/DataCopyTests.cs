@@ -140,7 +140,8 @@ public sealed class DataCopyTests(DemoPortal portal) : IClassFixture<DemoPortal>
         Assert.Contains("data-state=\"Expired\"", page);
 
         portal.Clock.Advance(TimeSpan.FromDays(7));
-        Assert.True(await portal.Services.GetRequiredService<DataCopyPreparer>().DeleteOldAsync() >= 1);
+        // The worker's own turn may have deleted it first; either way it is gone.
+        await portal.Services.GetRequiredService<DataCopyPreparer>().DeleteOldAsync();
         await using var db = await portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
         Assert.False(await db.DataCopies.AnyAsync(c => c.Id == copy.Id));
     }
