@@ -71,6 +71,7 @@ app.MapAudit();
 app.MapBatches();
 app.MapAnalytics();
 app.MapCaptcha();
+app.MapDataCopies();
 app.MapEnterprises();
 app.MapLookup();
 app.MapPrivacy();
@@ -126,6 +127,7 @@ public partial class Program
         builder.AddBatches();
         builder.AddCaptcha();
         builder.AddCatalog();
+        builder.AddDataCopies();
         builder.AddDemo();
         builder.AddEnterprises();
         builder.AddLookup();

@@ -24,8 +24,11 @@ public static class StepUpPurposes
     /// <summary>Adding a passkey (<c>/Account/Manage/Passkeys</c>): a new way in asks for the second verification first.</summary>
     public const string Passkeys = "passkeys";
 
+    /// <summary>Asking for and downloading a copy of one's data (<c>/me/data</c>, Features/Privacy).</summary>
+    public const string DataCopy = "data-copy";
+
     /// <summary>What a verification at <c>/Account/StepUp</c> (or a passkey sign-in) covers.</summary>
-    public static readonly IReadOnlyList<string> CandidateArea = [Reports, Consents, CloseAccount, Passkeys];
+    public static readonly IReadOnlyList<string> CandidateArea = [Reports, Consents, CloseAccount, Passkeys, DataCopy];
 }
 
 /// <summary>

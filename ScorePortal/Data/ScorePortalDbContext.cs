@@ -58,6 +58,7 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<AccountSession> AccountSessions => Set<AccountSession>();
     public DbSet<DataSecurityReport> DataSecurityReports => Set<DataSecurityReport>();
+    public DbSet<DataCopy> DataCopies => Set<DataCopy>();
 
     /// <summary>
     /// Identity shapes its tables from the host's <c>IdentityOptions.Stores</c> (schema version 3 with passkeys, 128-character

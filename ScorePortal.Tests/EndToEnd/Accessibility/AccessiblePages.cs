@@ -99,6 +99,7 @@ public static class AccessiblePages
         new("privacy-accept-errors", "/privacy/accept", AreaRole.Candidate, PrivacyPageStates.SubmitAnUntickedAcceptanceAsync),
         new("me-close", "/me/close", AreaRole.Candidate),
         new("me-close-errors", "/me/close", AreaRole.Candidate, PrivacyPageStates.VerifyAndSubmitAnEmptyConfirmationAsync),
+        new("me-data", "/me/data", AreaRole.Candidate),
         new("stepup", "/Account/StepUp", AreaRole.Candidate),
         new("stepup-errors", "/Account/StepUp", AreaRole.Candidate, PageStates.SubmitEmptyStepUpAsync),
         new("change-password", "/Account/Manage/ChangePassword", AreaRole.Candidate),
@@ -152,6 +153,8 @@ public static class AccessiblePages
         new("admin-accounts-empty", "/admin/accounts", AreaRole.Admin, AccountsAdminPageStates.SearchAccountsForNothingAsync),
         new("admin-accounts-code", "/admin/accounts", AreaRole.Admin, AccountsAdminPageStates.AskForTheCodeOfACreationAsync),
         new("admin-account", "/admin/accounts", AreaRole.Admin, AccountsAdminPageStates.OpenAStaffAccountAsync),
+        new("admin-privacy-requests", "/admin/privacy-requests", AreaRole.Admin),
+        new("admin-privacy-requests-errors", "/admin/privacy-requests", AreaRole.Admin, PrivacyRequestPageStates.SearchForABadIdNumberAsync),
         new("admin-enterprise-webhooks", "/admin", AreaRole.Admin, PageStates.OpenAnEnterprisesWebhooksAsync),
         new("admin-enterprise-webhooks-attempts", "/admin", AreaRole.Admin, PageStates.OpenAnEnterprisesWebhookAttemptsAsync),
 
