@@ -18,7 +18,8 @@ public static class OperationsExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddSingleton<StorageHealth>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<StorageHealthCheck>("storage");
         builder.AddPortalMetrics();
 
         builder.Services.AddOptions<ProductionSafetyOptions>()
@@ -111,6 +112,9 @@ public static class OperationsExtensions
                 {
                     status = report.Status.ToString(),
                     checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+                    // What a check that is not Healthy says is wrong (a storage fault's cause): no data, no exception text.
+                    causes = report.Entries.Where(e => e.Value.Status != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy && e.Value.Description is not null)
+                        .ToDictionary(e => e.Key, e => e.Value.Description),
                     circuits = context.RequestServices.GetRequiredService<ScorePortal.Components.CircuitCounter>().Open,
                     durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
                 });
