@@ -90,7 +90,7 @@ internal sealed class AuditWriter(
                 else p.Committed?.TrySetException(new InvalidOperationException("The audit log could not be written.", failure));
             }
             if (failure is not null)
-                logger.LogCritical(StorageFaults.AuditAppendFailed, failure, "{Count} audit entries were not written before shutdown", entries.Count);
+                logger.LogCritical(StorageFaults.AuditAppendFailed, StorageFaults.Classify(failure) is null ? failure : null, "{Count} audit entries were not written before shutdown", entries.Count);
         }
         // Every shutdown (and the end of every command, which stops this writer) leaves the tail covered.
         if (_appended) await CheckpointAsync("shutdown");
@@ -133,7 +133,8 @@ internal sealed class AuditWriter(
                 {
                     failingSince = attempt;
                     if (storage.AuditFailed(ex))
-                        logger.LogError(StorageFaults.AuditAppendFailed, ex,
+                        // A storage fault's cause says it all (no stack trace in an operator's log); anything else keeps it.
+                        logger.LogError(StorageFaults.AuditAppendFailed, StorageFaults.Classify(ex) is null ? ex : null,
                             "The audit log cannot be written ({Cause}): {Count} entries held and retried; lookups answer 'temporarily unavailable' until a commit succeeds",
                             storage.AuditFailure?.Cause, entries.Count);
                     // Whoever waits for durability learns it now; the entries themselves stay and are retried.
