@@ -12,6 +12,7 @@ using ScorePortal.Features.Demo;
 using ScorePortal.Features.Enterprises;
 using ScorePortal.Features.Lookup;
 using ScorePortal.Features.Me;
+using ScorePortal.Features.Privacy;
 using ScorePortal.Features.Reports;
 using ScorePortal.Features.Results;
 using ScorePortal.Features.Reviews;
@@ -25,6 +26,7 @@ using ScorePortal.Platform.Leases;
 using ScorePortal.Platform.Limits;
 using ScorePortal.Platform.Notices;
 using ScorePortal.Platform.Outbox;
+using ScorePortal.Platform.Retention;
 using ScorePortal.Security;
 
 if (GenerateKeysCommand.Matches(args)) return GenerateKeysCommand.Run(args, Console.Out);
@@ -78,6 +80,7 @@ app.MapCaptcha();
 app.MapEnterprises();
 app.MapLookup();
 app.MapReports();
+app.MapDataSecurityReport();
 app.MapReviews();
 app.MapServiceStatus();
 app.MapPortalUi();
@@ -113,6 +116,7 @@ public partial class Program
         builder.AddCaches();
         builder.AddLeases();
         builder.AddOutbox();
+        builder.AddRetention();
         builder.AddNotices();
         builder.AddPortalUi();
 
@@ -130,6 +134,7 @@ public partial class Program
         builder.AddEnterprises();
         builder.AddLookup();
         builder.AddMe();
+        builder.AddDataSecurityReport();
         builder.AddReports();
         builder.AddReviews();
         builder.AddServiceStatus();

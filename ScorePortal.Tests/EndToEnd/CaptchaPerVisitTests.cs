@@ -37,7 +37,7 @@ public sealed class CaptchaPerVisitTests(PlaywrightFixture browser)
         // The first form's picture is in the page: shown (decoded, 132 px wide), no request for it.
         Assert.Equal(0, Count(images));
         Assert.True(await page.EvaluateAsync<bool>(
-            "() => { const img = document.querySelector('#captcha').closest('[data-captcha]').querySelector('img'); return img.src.startsWith('data:image/jpeg;base64,') && img.complete && img.naturalWidth === 132; }"));
+            "() => { const img = document.querySelector('#captcha').closest('[data-captcha]').querySelector('img'); return img.src.startsWith('data:image/bmp;base64,Qk') && img.complete && img.naturalWidth === 132; }"));
 
         await page.ClickAsync("details.portal-lookup__ticket > summary");
         await page.WaitForFunctionAsync("() => { const img = document.querySelector('#ticket-captcha').closest('[data-captcha]').querySelector('img'); return img.complete && img.naturalWidth > 0; }");

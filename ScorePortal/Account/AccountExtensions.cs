@@ -9,6 +9,7 @@ using ScorePortal.Localization;
 using ScorePortal.Model;
 using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
+using ScorePortal.Platform.Retention;
 using ScorePortal.Security;
 
 namespace ScorePortal.Account;
@@ -146,6 +147,9 @@ public static class AccountExtensions
         services.AddMemoryCache();
         services.AddSingleton<AccountSessions>();
         services.AddHostedService<AccountSessionsCleanup>();
+        services.AddRetentionRule<UnconfirmedAccountsRetention>();
+        services.AddRetentionRule<OneTimeCodesRetention>();
+        services.AddRetentionRule<SignInSessionsRetention>();
         services.AddOptions<SelfServiceOptions>().BindConfiguration(SelfServiceOptions.Section)
             .Validate(o => o.PasswordResetLinkLifetime >= TimeSpan.FromMinutes(5) && o.PasswordResetLinkLifetime <= TimeSpan.FromHours(24),
                 "Account:SelfService:PasswordResetLinkLifetime must be between 5 minutes and 24 hours.")

@@ -47,25 +47,20 @@ public sealed class ChangeEmailWithLink(UserManager<ApplicationUser> users, Scor
         if (outcome == EmailChangeOutcome.Changed)
         {
             var oldEmail = user!.Email!;
-            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            outcome = await db.InTransactionAsync(async (transaction, ct) =>
             {
                 var token = await users.GenerateChangeEmailTokenAsync(user, newEmail!);
                 var changed = await users.ChangeEmailAsync(user, newEmail!, token);
                 if (changed.Succeeded && string.Equals(user.UserName, oldEmail, StringComparison.OrdinalIgnoreCase))
                     changed = await users.SetUserNameAsync(user, newEmail);
-                if (!changed.Succeeded)
-                {
-                    // A unique index won a race with another account taking the address.
-                    outcome = EmailChangeOutcome.AddressTaken;
-                }
-                else
-                {
-                    notices.Send(db, new NoticeRecipient(oldEmail, CultureInfo.CurrentUICulture.Name),
-                        SelfServiceNotices.EmailChanged(Notices.MaskEmail(newEmail!)));
-                    await db.SaveChangesAsync(ct);
-                    await transaction.CommitAsync(ct);
-                }
-            }
+                // Not changed: a unique index won a race with another account taking the address.
+                if (!changed.Succeeded) return EmailChangeOutcome.AddressTaken;
+                notices.Send(db, new NoticeRecipient(oldEmail, CultureInfo.CurrentUICulture.Name),
+                    SelfServiceNotices.EmailChanged(Notices.MaskEmail(newEmail!)));
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return EmailChangeOutcome.Changed;
+            }, ct);
             if (outcome == EmailChangeOutcome.Changed)
             {
                 var own = keep is not null && users.GetUserId(keep) == user.Id ? keep : null;

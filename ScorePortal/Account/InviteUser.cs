@@ -75,29 +75,24 @@ public sealed class InviteUser(IServiceScopeFactory scopes, InviteTokens tokens,
         };
         // UserManager saves through this scope's context: one transaction around it makes the account, its roles, the
         // caller's rows and the email one change. Leaving without commit rolls everything back.
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        // The same address invited at the same moment ends as "in use": refused, rolled back when the work returns, and
+        // audited after that (the audit writer must not wait for this transaction's lock; on SQLite it would).
+        var (refusal, inUse) = await db.InTransactionAsync<(InviteOutcome? Refusal, bool InUse)>(async (transaction, ct) =>
         {
             IdentityResult created;
             try
             {
                 created = await users.CreateAsync(user);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex) when (!SqliteRetryingExecutionStrategy.IsTransient(ex))
             {
-                // The same address invited at the same moment. The refusal is audited after the rollback: the audit
-                // writer must not wait for this transaction's lock (on SQLite it would, up to the busy timeout).
-                await transaction.RollbackAsync(CancellationToken.None);
-                return await RefusedInUseAsync(request);
+                return (null, true);
             }
             if (!created.Succeeded)
             {
                 var duplicate = new[] { users.ErrorDescriber.DuplicateEmail(email).Code, users.ErrorDescriber.DuplicateUserName(email).Code };
-                if (created.Errors.Any(e => duplicate.Contains(e.Code)))
-                {
-                    await transaction.RollbackAsync(CancellationToken.None);
-                    return await RefusedInUseAsync(request);
-                }
-                return new InviteOutcome(null, created.Errors.Select(e => new EditError("Email", IdentityRefused, e.Description)).ToList());
+                if (created.Errors.Any(e => duplicate.Contains(e.Code))) return (null, true);
+                return (new InviteOutcome(null, created.Errors.Select(e => new EditError("Email", IdentityRefused, e.Description)).ToList()), false);
             }
             var roles = await users.AddToRolesAsync(user, request.Roles);
             if (!roles.Succeeded)
@@ -106,7 +101,10 @@ public sealed class InviteUser(IServiceScopeFactory scopes, InviteTokens tokens,
             Send(db, user, culture, request.LandingPath, request.RequestBase);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-        }
+            return (null, false);
+        }, ct);
+        if (inUse) return await RefusedInUseAsync(request);
+        if (refusal is not null) return refusal;
 
         logger.LogInformation("Admin {AdminId} invited account {UserId}", request.InvitedBy, user.Id);
         await audit.WriteDurableAsync(new AuditRecord(AuditActions.InviteAccount, ActorUserId: request.InvitedBy, ActorRole: Security.Roles.Admin,

@@ -34,14 +34,16 @@ public sealed class ResendInvite(IServiceScopeFactory scopes, InviteUser invite,
         if (IsAccepted(user)) return InviteOutcome.Refused("", AlreadyAccepted);
 
         var culture = InviteUser.Culture(request.Culture);
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        var stale = await db.InTransactionAsync(async (transaction, ct) =>
         {
             var stamped = await users.UpdateSecurityStampAsync(user);
-            if (!stamped.Succeeded) return InviteOutcome.Refused("", EditVersion.Stale); // changed meanwhile (accepted, say)
+            if (!stamped.Succeeded) return true;
             invite.Send(db, user, culture, request.LandingPath, request.RequestBase);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-        }
+            return false;
+        }, ct);
+        if (stale) return InviteOutcome.Refused("", EditVersion.Stale); // changed meanwhile (accepted, say)
         await audit.WriteDurableAsync(new AuditRecord(AuditActions.InviteResend, ActorUserId: request.ActorUserId, ActorRole: Security.Roles.Admin,
             TargetType: "user", TargetId: user.Id, Data: new Dictionary<string, string?> { ["culture"] = culture }), CancellationToken.None);
         return new InviteOutcome(user.Id, []);

@@ -11,7 +11,10 @@ public static class DatabaseExtensions
 
     public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .Validate(o => o.IsValid(), "Database:MaxRetryCount must be 0 to 20, Database:MaxRetryDelay more than 0 and at most a minute, " +
+                                        "Database:SqliteBusyTimeout 0 to a minute.")
+            .ValidateOnStart();
         var options = builder.Configuration.ReadWhileBuilding<DatabaseOptions>(DatabaseOptions.Section);
         var contentRoot = builder.Environment.ContentRootPath;
 
@@ -25,15 +28,26 @@ public static class DatabaseExtensions
             case DatabaseProvider.SqlServer:
                 builder.Services.AddPooledDbContextFactory<SqlServerScorePortalDbContext>((sp, o) =>
                     o.UseSqlServer(ConnectionString(sp, options) ?? throw new InvalidOperationException(
-                        $"Database:Provider is SqlServer but ConnectionStrings:{options.ConnectionStringName} is empty.")));
+                        $"Database:Provider is SqlServer but ConnectionStrings:{options.ConnectionStringName} is empty."),
+                        sql =>
+                        {
+                            // A failover or a dropped connection is retried a few times (the budget in DatabaseOptions).
+                            if (options.MaxRetryCount > 0) sql.EnableRetryOnFailure(options.MaxRetryCount, options.MaxRetryDelay, null);
+                        }));
                 builder.Services.AddSingleton<IDbContextFactory<ScorePortalDbContext>,
                     ForwardingDbContextFactory<SqlServerScorePortalDbContext>>();
                 break;
             default:
-                var sqliteSetup = new SqliteConnectionSetup(options.SqliteMemoryMapBytes);
+                var sqliteSetup = new SqliteConnectionSetup(options.SqliteMemoryMapBytes, options.SqliteBusyTimeout);
                 builder.Services.AddPooledDbContextFactory<SqliteScorePortalDbContext>((sp, o) =>
-                    o.UseSqlite(ResolveSqlitePath(ConnectionString(sp, options) ?? DefaultSqliteConnection, contentRoot))
-                     .AddInterceptors(sqliteSetup));
+                    o.UseSqlite(ResolveSqlitePath(ConnectionString(sp, options) ?? DefaultSqliteConnection, contentRoot), sqlite =>
+                        {
+                            // Still locked after the busy timeout: retried as SQL Server's failover is.
+                            if (options.MaxRetryCount > 0)
+                                sqlite.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d, options.MaxRetryCount, options.MaxRetryDelay));
+                        })
+                     .AddInterceptors(sqliteSetup)
+                     .AddInterceptors(sp.GetServices<DatabaseFaultInjection>().Select(f => f.Interceptor)));
                 builder.Services.AddSingleton<IDbContextFactory<ScorePortalDbContext>,
                     ForwardingDbContextFactory<SqliteScorePortalDbContext>>();
                 break;
@@ -86,6 +100,13 @@ public static class DatabaseExtensions
         // WAL is a property of the file, so setting it once here holds for every later connection.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
     }
+
+    /// <summary>
+    /// An interceptor a test registers (<c>services.AddSingleton(new DatabaseFaultInjection(interceptor))</c>) to inject a
+    /// fault into the portal's own commands: a transient error once, a command that stalls until cancelled. Nothing
+    /// registers one outside tests.
+    /// </summary>
+    public sealed record DatabaseFaultInjection(Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor Interceptor);
 
     private sealed class ForwardingDbContextFactory<TContext>(IDbContextFactory<TContext> inner)
         : IDbContextFactory<ScorePortalDbContext> where TContext : ScorePortalDbContext

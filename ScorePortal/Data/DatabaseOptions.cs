@@ -20,4 +20,21 @@ public sealed class DatabaseOptions
 
     /// <summary>SQLite only: bytes of the database file read through a memory map (0 turns it off). 1 GiB by default.</summary>
     public long SqliteMemoryMapBytes { get; set; } = 1L << 30;
+
+    /// <summary>
+    /// Retries of an operation that met a transient fault (SQL Server: a failover, a dropped connection, a deadlock;
+    /// SQLite: the database still locked after <see cref="SqliteBusyTimeout"/>), each after a growing, jittered wait of
+    /// at most <see cref="MaxRetryDelay"/>; then the error reaches the caller (a visitor gets the busy page). 0 turns
+    /// retries off. Explicit transactions run through <see cref="DatabaseTransactions"/> so that they can be retried.
+    /// </summary>
+    public int MaxRetryCount { get; set; } = 3;
+
+    /// <summary>The longest wait between two retries; with the default 3 retries the budget is a few seconds.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>SQLite only: how long SQLite itself waits for another connection's lock before it reports "busy".</summary>
+    public TimeSpan SqliteBusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    internal bool IsValid() => MaxRetryCount is >= 0 and <= 20 && MaxRetryDelay > TimeSpan.Zero && MaxRetryDelay <= TimeSpan.FromMinutes(1)
+                               && SqliteBusyTimeout >= TimeSpan.Zero && SqliteBusyTimeout <= TimeSpan.FromMinutes(1);
 }

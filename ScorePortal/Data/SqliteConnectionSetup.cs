@@ -17,7 +17,7 @@ namespace ScorePortal.Data;
 /// of 10 (bench/RESULTS.md, "Enterprise API").</item>
 /// </list>
 /// </summary>
-internal sealed class SqliteConnectionSetup(long memoryMapBytes) : DbConnectionInterceptor
+internal sealed class SqliteConnectionSetup(long memoryMapBytes, TimeSpan busyTimeout) : DbConnectionInterceptor
 {
     private readonly ConditionalWeakTable<object, object> _configured = [];
 
@@ -29,25 +29,25 @@ internal sealed class SqliteConnectionSetup(long memoryMapBytes) : DbConnectionI
         return Task.CompletedTask;
     }
 
-    /// <summary>How long SQLite itself retries a locked database before it reports SQLITE_BUSY.</summary>
+    /// <summary>How long SQLite itself retries a locked database before it reports SQLITE_BUSY, unless configured (Database:SqliteBusyTimeout).</summary>
     public const int BusyTimeoutMilliseconds = 5_000;
 
     private void Configure(DbConnection connection)
     {
         if (connection is not SqliteConnection { Handle: { } handle } sqlite) return;
         if (_configured.TryGetValue(handle, out _)) return;
-        Apply(sqlite, memoryMapBytes);
+        Apply(sqlite, memoryMapBytes, (int)busyTimeout.TotalMilliseconds);
         _configured.AddOrUpdate(handle, handle);
     }
 
     /// <summary>Applies the settings to an open connection (also used by connections opened outside EF).</summary>
-    public static void Apply(SqliteConnection connection, long memoryMapBytes)
+    public static void Apply(SqliteConnection connection, long memoryMapBytes, int busyTimeoutMilliseconds = BusyTimeoutMilliseconds)
     {
         ArgumentNullException.ThrowIfNull(connection);
         using var command = connection.CreateCommand();
         command.CommandText = memoryMapBytes > 0
-            ? $"PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA mmap_size={memoryMapBytes};"
-            : $"PRAGMA busy_timeout={BusyTimeoutMilliseconds};";
+            ? $"PRAGMA busy_timeout={busyTimeoutMilliseconds}; PRAGMA mmap_size={memoryMapBytes};"
+            : $"PRAGMA busy_timeout={busyTimeoutMilliseconds};";
         command.ExecuteNonQuery();
     }
 }

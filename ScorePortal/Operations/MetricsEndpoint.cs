@@ -33,7 +33,8 @@ public sealed class MetricsEndpoint : IDisposable
             // Both: the factory is where the adapter creates its series (its default is the process-wide registry).
             Registry = Registry,
             MetricFactory = Metrics.WithCustomRegistry(Registry),
-            InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter.Scope, meters) || instrument.Meter.Name == "System.Runtime",
+            InstrumentFilterPredicate = instrument => (ReferenceEquals(instrument.Meter.Scope, meters) && !PerCallMeters.Contains(instrument.Meter.Name))
+                || instrument.Meter.Name == "System.Runtime",
             ResolveHistogramBuckets = instrument => instrument.Meter.Name == PortalMetrics.MeterName && instrument.Name == PortalMetrics.LookupDurationName
                 ? PortalMetrics.LookupDurationBuckets
                 : MeterAdapterOptions.DefaultHistogramBuckets,
@@ -41,6 +42,19 @@ public sealed class MetricsEndpoint : IDisposable
     }
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>
+    /// ASP.NET Core meters that record on every request (or every buffer, route match or authentication of one): the
+    /// adapter looks up a series and copies the tags for each measurement, which cost a fifth of a release-day form
+    /// page's time and as much again of its lookup (bench/RESULTS.md, "whole visit"). Not listened to, their instruments
+    /// record nothing. The portal's own <c>lookup.duration</c> covers the release-day path, Kestrel's meters the
+    /// connections, and nginx's access log (<c>$request_time</c>) every request (docs/operations.md).
+    /// </summary>
+    internal static readonly HashSet<string> PerCallMeters =
+    [
+        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.MemoryPool", "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization",
+    ];
 
     public void Dispose() => _adapter.Dispose();
 

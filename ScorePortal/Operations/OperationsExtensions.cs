@@ -21,6 +21,7 @@ public static class OperationsExtensions
         builder.Services.AddSingleton<StorageHealth>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<StorageHealthCheck>("storage");
         builder.AddPortalMetrics();
+        builder.AddPortalRequestTimeouts();
 
         builder.Services.AddOptions<ProductionSafetyOptions>()
             .BindConfiguration("")
@@ -43,6 +44,7 @@ public static class OperationsExtensions
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.Use(ProblemDetailsForMachines);
         app.Use(RenderErrorPagesAsGet);
+        app.UsePortalRequestTimeouts();
         return app;
     }
 

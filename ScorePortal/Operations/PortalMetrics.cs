@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
 namespace ScorePortal.Operations;
@@ -10,6 +12,12 @@ namespace ScorePortal.Operations;
 /// them at <c>/metrics</c> (<see cref="MetricsEndpoint"/>); the public status page reads the lookup duration through a
 /// listener of its own. Tags carry kinds and outcomes only, never an ID number, a name or an address. Prometheus sees
 /// meter and instrument together: <c>lookups</c> is <c>scoreportal_lookups</c>.
+/// <para>
+/// The counters of the release-day path (lookups, captcha pictures) are observable: a request adds to a plain
+/// interlocked number and the listeners read the totals when they collect. A counter's <c>Add</c> calls every
+/// listener at once, and prometheus-net's adapter looked up its series and copied the tags for each one: 5 % of a form
+/// page's time for one counter (bench/RESULTS.md, "whole visit").
+/// </para>
 /// </summary>
 public sealed class PortalMetrics
 {
@@ -25,20 +33,27 @@ public sealed class PortalMetrics
     public const string GateRefusedName = "gate.refused";
 
     private readonly Meter _meter;
-    private readonly Counter<long> _lookups;
+    private readonly ConcurrentDictionary<(string Channel, string Outcome), StrongBox<long>> _lookups = new();
     private readonly Histogram<double> _lookupDuration;
-    private readonly Counter<long> _captchaImages;
+    private long _captchaServed, _captchaExpired, _captchaInline;
     private readonly Counter<long> _apiCalls;
     private long _outboxBacklog;
 
     public PortalMetrics(IMeterFactory meters, GateOccupancy gate, IOptions<BusyGateOptions> gateOptions)
     {
         _meter = meters.Create(MeterName);
-        _lookups = _meter.CreateCounter<long>(LookupsName, "{lookup}", "Lookup form posts answered, by channel and outcome");
+        _meter.CreateObservableCounter(LookupsName, () => _lookups.Select(pair => new Measurement<long>(Interlocked.Read(ref pair.Value.Value),
+                new KeyValuePair<string, object?>("channel", pair.Key.Channel), new KeyValuePair<string, object?>("outcome", pair.Key.Outcome))),
+            "{lookup}", "Lookup form posts answered, by channel and outcome");
         _lookupDuration = _meter.CreateHistogram<double>(LookupDurationName, "s",
             "Time to answer a lookup post, from the endpoint's start to the page written (after the busy gate)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LookupDurationBuckets });
-        _captchaImages = _meter.CreateCounter<long>(CaptchaImagesName, "{image}", "Captcha pictures asked for, by result (served, expired, or inline: drawn into the lookup page itself)");
+        _meter.CreateObservableCounter(CaptchaImagesName, () => new[]
+        {
+            new Measurement<long>(Interlocked.Read(ref _captchaServed), new KeyValuePair<string, object?>("result", "served")),
+            new Measurement<long>(Interlocked.Read(ref _captchaExpired), new KeyValuePair<string, object?>("result", "expired")),
+            new Measurement<long>(Interlocked.Read(ref _captchaInline), new KeyValuePair<string, object?>("result", "inline")),
+        }, "{image}", "Captcha pictures asked for, by result (served, expired, or inline: drawn into the lookup page itself)");
         _apiCalls = _meter.CreateCounter<long>(ApiCallsName, "{call}", "Enterprise API calls, by operation");
         _meter.CreateObservableGauge(OutboxBacklogName, () => Interlocked.Read(ref _outboxBacklog), "{message}",
             "Outbox messages not yet delivered nor dead, as counted after the outbox worker's last pass on this instance");
@@ -66,15 +81,14 @@ public sealed class PortalMetrics
     /// <summary>One lookup post answered: <paramref name="channel"/> id, ticket or passport; <paramref name="outcome"/> a kind, never data.</summary>
     public void Lookup(string channel, string outcome, TimeSpan elapsed)
     {
-        var channelTag = new KeyValuePair<string, object?>("channel", channel);
-        _lookups.Add(1, channelTag, new KeyValuePair<string, object?>("outcome", outcome));
-        _lookupDuration.Record(elapsed.TotalSeconds, channelTag);
+        Interlocked.Increment(ref _lookups.GetOrAdd((channel, outcome), static _ => new StrongBox<long>()).Value);
+        _lookupDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("channel", channel));
     }
 
-    public void CaptchaImage(bool served) => _captchaImages.Add(1, new KeyValuePair<string, object?>("result", served ? "served" : "expired"));
+    public void CaptchaImage(bool served) => Interlocked.Increment(ref served ? ref _captchaServed : ref _captchaExpired);
 
     /// <summary>A picture drawn into a lookup page instead of fetched by its URL.</summary>
-    public void CaptchaImageInline() => _captchaImages.Add(1, new KeyValuePair<string, object?>("result", "inline"));
+    public void CaptchaImageInline() => Interlocked.Increment(ref _captchaInline);
 
     public void ApiCall(string operation) => _apiCalls.Add(1, new KeyValuePair<string, object?>("operation", operation));
 

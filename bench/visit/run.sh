@@ -70,6 +70,11 @@ done
 curl -fs "$URL/healthz" >/dev/null || { echo "the portal did not start"; tail -20 "$OUT/visit-app.log"; exit 1; }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$APP_PID/stat"; }
+# The load tool's own CPU (user + system seconds), when GNU time is there: on two cores it is taken from the portal.
+rm -f "$OUT"/visit-*wrk-cpu.txt
+[ -x /usr/bin/time ] || echo "(no /usr/bin/time, apt-get install -y time: the load tool's CPU is reported as 0)"
+timed() { local out=$1; shift; if [ -x /usr/bin/time ]; then /usr/bin/time -f %U+%S -o "$out" "$@"; else "$@"; fi; }
+wrk_cpu() { [ -f "$1" ] && echo "$(tail -1 "$1")" | bc || echo 0; }
 TICKS=$(getconf CLK_TCK)
 
 echo "== antiforgery token (phase 1)"
@@ -94,7 +99,7 @@ rm -f "$OUT"/tokens-*.txt
 wrk -t2 -c32 -d"$((seconds / 3 + 5))"s -s bench/lookup/tokens.lua "$URL" | grep -E "Requests/sec" || true
 echo "   $(cat "$OUT"/tokens-*.txt | wc -l) tokens"
 BEFORE=$(cpu_ticks)
-wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/lookup/lookup.lua "$URL" | tee "$OUT/visit-lookup-wrk.txt" | grep -E "^RESULT"
+timed "$OUT/visit-lookup-wrk-cpu.txt" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/lookup/lookup.lua "$URL" | tee "$OUT/visit-lookup-wrk.txt" | grep -E "^RESULT"
 LOOKUP_CPU=$(($(cpu_ticks) - BEFORE))
 LOOKUP_LINE=$(grep '^RESULT' "$OUT/visit-lookup-wrk.txt")
 LOOKUP_RPS=$(printf '%s' "$LOOKUP_LINE" | grep -o 'rps=[0-9]*' | cut -d= -f2)
@@ -103,7 +108,7 @@ LOOKUP_N=$(printf '%s' "$LOOKUP_LINE" | grep -o 'requests=[0-9]*' | cut -d= -f2)
 echo "== phase 2, visits: $CONNECTIONS visitors (one per wrk thread) for $DURATION"
 rm -f "$OUT"/visit-[0-9]*.txt
 BEFORE=$(cpu_ticks)
-wrk -t"$CONNECTIONS" -c"$CONNECTIONS" -d"$DURATION" -s bench/visit/visit.lua "$URL" > "$OUT/visit-wrk.txt" 2> "$OUT/visit-errors.txt" || true
+timed "$OUT/visit-wrk-cpu.txt" wrk -t"$CONNECTIONS" -c"$CONNECTIONS" -d"$DURATION" -s bench/visit/visit.lua "$URL" > "$OUT/visit-wrk.txt" 2> "$OUT/visit-errors.txt" || true
 VISIT_CPU=$(($(cpu_ticks) - BEFORE))
 VISIT_LINE=$(grep '^VISITS' "$OUT/visit-wrk.txt")
 echo "$VISIT_LINE"
@@ -121,7 +126,8 @@ done
 rm -f "$OUT/visit-step.txt"
 
 PEAK_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$APP_PID/status" 2>/dev/null || echo 0)
-awk -v lr="$LOOKUP_RPS" -v vr="$VISIT_RPS" -v lc="$LOOKUP_CPU" -v ln="$LOOKUP_N" -v vc="$VISIT_CPU" -v vn="$VISIT_N" -v hz="$TICKS" -v peak="$PEAK_KB" 'BEGIN {
-    printf "RESULT lookup_only_per_s=%d visits_per_s=%d ratio=%.2f app_cpu_ms_per_lookup=%.2f app_cpu_ms_per_visit=%.2f peak_working_set_mb=%d\n",
-        lr, vr, vr / lr, lc * 1000 / hz / ln, vc * 1000 / hz / vn, peak / 1024 }'
+awk -v lr="$LOOKUP_RPS" -v vr="$VISIT_RPS" -v lc="$LOOKUP_CPU" -v ln="$LOOKUP_N" -v vc="$VISIT_CPU" -v vn="$VISIT_N" -v hz="$TICKS" -v peak="$PEAK_KB" \
+    -v lw="$(wrk_cpu "$OUT/visit-lookup-wrk-cpu.txt")" -v vw="$(wrk_cpu "$OUT/visit-wrk-cpu.txt")" 'BEGIN {
+    printf "RESULT lookup_only_per_s=%d visits_per_s=%d ratio=%.2f app_cpu_ms_per_lookup=%.2f app_cpu_ms_per_visit=%.2f load_tool_cpu_ms_per_lookup=%.2f load_tool_cpu_ms_per_visit=%.2f peak_working_set_mb=%d\n",
+        lr, vr, vr / lr, lc * 1000 / hz / ln, vc * 1000 / hz / vn, lw * 1000 / ln, vw * 1000 / vn, peak / 1024 }'
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"

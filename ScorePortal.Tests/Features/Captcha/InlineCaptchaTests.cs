@@ -8,7 +8,7 @@ using SkiaSharp;
 namespace ScorePortal.Tests.Features.Captcha;
 
 /// <summary>
-/// Issue #22 item 1: the lookup pages draw their first captcha picture into the page (a JPEG <c>data:</c> URL), so a visit
+/// Issue #22 item 1: the lookup pages draw their first captcha picture into the page (a BMP <c>data:</c> URL), so a visit
 /// is two requests, not three; the drawing is the token's only one, and a page past its address's picture budget links
 /// the picture as before.
 /// </summary>
@@ -37,7 +37,7 @@ public sealed partial class InlineCaptchaTests
 
         var (pictures, tokens) = await PageAsync(client, path);
 
-        const string prefix = "data:image/jpeg;base64,";
+        const string prefix = "data:image/bmp;base64,";
         Assert.StartsWith(prefix, pictures[0]);
         var bytes = Convert.FromBase64String(pictures[0][prefix.Length..]);
         using (var bitmap = SKBitmap.Decode(bytes))
@@ -67,8 +67,8 @@ public sealed partial class InlineCaptchaTests
         var second = await PageAsync(client, "/lookup/overseas");
         var third = await PageAsync(client, "/lookup");
 
-        Assert.StartsWith("data:image/jpeg;base64,", first.Pictures[0]);
-        Assert.StartsWith("data:image/jpeg;base64,", second.Pictures[0]);
+        Assert.StartsWith("data:image/bmp;base64,", first.Pictures[0]);
+        Assert.StartsWith("data:image/bmp;base64,", second.Pictures[0]);
         Assert.Equal(CaptchaExtensions.ImageUrl(third.Tokens[0]), third.Pictures[0]);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync(CaptchaExtensions.ImageUrl(first.Tokens[0]))).StatusCode);
     }

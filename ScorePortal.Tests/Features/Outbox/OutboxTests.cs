@@ -65,19 +65,19 @@ public sealed class OutboxTests(OutboxTests.Portal portal) : IClassFixture<Outbo
         var rolledBack = NewAddress();
         await using (var db = await NewContextAsync())
         {
-            await using (var transaction = await db.Database.BeginTransactionAsync())
+            await db.InTransactionAsync(async (transaction, ct) =>
             {
                 db.EnqueueEmail(new EmailMessage(rolledBack, "rolled back", "never sent"));
-                await db.SaveChangesAsync();
-                await transaction.RollbackAsync();
-            }
+                await db.SaveChangesAsync(ct);
+                await transaction.RollbackAsync(ct);
+            }, CancellationToken.None);
             db.ChangeTracker.Clear();
-            await using (var transaction = await db.Database.BeginTransactionAsync())
+            await db.InTransactionAsync(async (transaction, ct) =>
             {
                 db.EnqueueEmail(new EmailMessage(committed, "committed", "sent"));
-                await db.SaveChangesAsync();
-                await transaction.CommitAsync();
-            }
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            }, CancellationToken.None);
         }
 
         // The committed message passes through the same worker after the rolled-back one would have.

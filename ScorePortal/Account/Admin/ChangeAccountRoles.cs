@@ -50,9 +50,11 @@ public sealed class ChangeAccountRoles(IServiceScopeFactory scopes, Notices noti
         if (request.Actor.IsCommandLine && current.Contains(Roles.Admin) is false && desired.Contains(Roles.Admin)) add.Add(Roles.Admin);
 
         AdminGrant? grant = null;
-        string? refused = null;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        var changed = add.Count > 0 || remove.Count > 0 || provinceChanged;
+        var refused = await db.InTransactionAsync(async (transaction, ct) =>
         {
+            string? refused = null;
+            grant = null;
             if (remove.Contains(Roles.Admin))
             {
                 // Read inside the transaction that removes: two admins removing each other at once cannot both succeed.
@@ -69,16 +71,9 @@ public sealed class ChangeAccountRoles(IServiceScopeFactory scopes, Notices noti
                         UserId = user.Id, Culture = InviteUser.Culture(request.Culture), RequestedBy = request.Actor.UserId!, RequestedAt = time.GetUtcNow(),
                     });
             }
-            if (refused is not null)
-            {
-                // The audit log writes on its own connection: the write lock is given back first.
-                await transaction.RollbackAsync(ct);
-                await audit.WriteDurableAsync(AccountAdminAudit.Record(AuditActions.ChangeRoles, request.Actor, user.Id,
-                    new() { ["result"] = AccountAdminErrors.AuditResult(refused) }), CancellationToken.None);
-                return AccountAdminResult.Refused(refused, "Roles");
-            }
+            // Refused: rolled back when this returns (the audit log writes on its own connection, after the lock is given back).
+            if (refused is not null) return refused;
 
-            var changed = add.Count > 0 || remove.Count > 0 || provinceChanged;
             if (remove.Count > 0) Ensure(await users.RemoveFromRolesAsync(user, remove));
             if (add.Count > 0) Ensure(await users.AddToRolesAsync(user, add));
             if (changed)
@@ -89,17 +84,24 @@ public sealed class ChangeAccountRoles(IServiceScopeFactory scopes, Notices noti
             }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-
-            await audit.WriteDurableAsync(AccountAdminAudit.Record(AuditActions.ChangeRoles, request.Actor, user.Id, new()
-            {
-                ["added"] = string.Join(',', add), ["removed"] = string.Join(',', remove), ["province"] = provinceChanged ? province ?? "-" : null,
-                ["result"] = changed ? "success" : "no-change",
-            }), CancellationToken.None);
-            if (grant is not null)
-                await audit.WriteDurableAsync(AccountAdminAudit.Grant(AuditActions.AdminGrantRequest, request.Actor, grant.Id, user.Id,
-                    new() { ["result"] = "pending" }), CancellationToken.None);
-            if (changed) await circuits.RecheckAsync(user.Id);
+            return null;
+        }, ct);
+        if (refused is not null)
+        {
+            await audit.WriteDurableAsync(AccountAdminAudit.Record(AuditActions.ChangeRoles, request.Actor, user.Id,
+                new() { ["result"] = AccountAdminErrors.AuditResult(refused) }), CancellationToken.None);
+            return AccountAdminResult.Refused(refused, "Roles");
         }
+
+        await audit.WriteDurableAsync(AccountAdminAudit.Record(AuditActions.ChangeRoles, request.Actor, user.Id, new()
+        {
+            ["added"] = string.Join(',', add), ["removed"] = string.Join(',', remove), ["province"] = provinceChanged ? province ?? "-" : null,
+            ["result"] = changed ? "success" : "no-change",
+        }), CancellationToken.None);
+        if (grant is not null)
+            await audit.WriteDurableAsync(AccountAdminAudit.Grant(AuditActions.AdminGrantRequest, request.Actor, grant.Id, user.Id,
+                new() { ["result"] = "pending" }), CancellationToken.None);
+        if (changed) await circuits.RecheckAsync(user.Id);
         return new AccountAdminResult([], user.Id, grant?.Id);
     }
 

@@ -53,20 +53,21 @@ public sealed class DecideAdminGrant(IServiceScopeFactory scopes, InviteUser inv
         {
             var user = grant.UserId is null ? null : await users.FindByIdAsync(grant.UserId);
             if (request.Approve && (user is null || DisabledAccounts.IsDisabled(user))) return await RefuseAsync(request, grant, AccountAdminErrors.NotFound);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (await DecideAsync(db, ct) == 0)
+            var decided = await db.InTransactionAsync(async (transaction, ct) =>
             {
-                await transaction.RollbackAsync(ct); // the audit log writes on its own connection
-                return await RefuseAsync(request, grant, AccountAdminErrors.GrantNotPending);
-            }
-            if (request.Approve && !await users.IsInRoleAsync(user!, Roles.Admin))
-            {
-                var added = await users.AddToRoleAsync(user!, Roles.Admin); // rotates the stamp
-                if (!added.Succeeded) throw new InvalidOperationException("The admin role could not be given: " + string.Join(", ", added.Errors.Select(e => e.Code)));
-                notices.Tell(db, user!, grant.Culture, AccountAdminNotices.AdminGranted);
-            }
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+                // Not decided: rolled back here, as the audit log writes on its own connection.
+                if (await DecideAsync(db, ct) == 0) return false;
+                if (request.Approve && !await users.IsInRoleAsync(user!, Roles.Admin))
+                {
+                    var added = await users.AddToRoleAsync(user!, Roles.Admin); // rotates the stamp
+                    if (!added.Succeeded) throw new InvalidOperationException("The admin role could not be given: " + string.Join(", ", added.Errors.Select(e => e.Code)));
+                    notices.Tell(db, user!, grant.Culture, AccountAdminNotices.AdminGranted);
+                }
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return true;
+            }, ct);
+            if (!decided) return await RefuseAsync(request, grant, AccountAdminErrors.GrantNotPending);
         }
         else
         {

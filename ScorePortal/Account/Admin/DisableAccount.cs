@@ -32,22 +32,16 @@ public sealed class DisableAccount(IServiceScopeFactory scopes, Notices notices,
         var user = await users.FindByIdAsync(request.UserId);
         if (user is null) return AccountAdminResult.Refused(AccountAdminErrors.NotFound);
 
-        string? refused = null;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        var refused = await db.InTransactionAsync(async (transaction, ct) =>
         {
+            string? refused = null;
             if (DisabledAccounts.IsDisabled(user) == request.Disable) refused = AccountAdminErrors.AlreadyInState;
             else if (request.Disable && request.Actor.UserId == user.Id) refused = AccountAdminErrors.OwnAccount;
             else if (request.Disable && await users.IsInRoleAsync(user, Roles.Admin)
                      && !(await DisabledAccounts.EnabledAdminIdsAsync(users)).Any(id => id != user.Id))
                 refused = AccountAdminErrors.LastAdmin;
-            if (refused is not null)
-            {
-                // The audit log writes on its own connection: the write lock is given back first.
-                await transaction.RollbackAsync(ct);
-                await audit.WriteDurableAsync(AccountAdminAudit.Record(action, request.Actor, user.Id,
-                    new() { ["result"] = AccountAdminErrors.AuditResult(refused) }), CancellationToken.None);
-                return AccountAdminResult.Refused(refused);
-            }
+            // Refused: rolled back when this returns (the audit log writes on its own connection, after the lock is given back).
+            if (refused is not null) return refused;
 
             if (request.Disable)
             {
@@ -63,6 +57,13 @@ public sealed class DisableAccount(IServiceScopeFactory scopes, Notices notices,
             notices.Tell(db, user, request.Culture, request.Disable ? AccountAdminNotices.Disabled : AccountAdminNotices.Enabled);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            return null;
+        }, ct);
+        if (refused is not null)
+        {
+            await audit.WriteDurableAsync(AccountAdminAudit.Record(action, request.Actor, user.Id,
+                new() { ["result"] = AccountAdminErrors.AuditResult(refused) }), CancellationToken.None);
+            return AccountAdminResult.Refused(refused);
         }
         await audit.WriteDurableAsync(AccountAdminAudit.Record(action, request.Actor, user.Id, new() { ["result"] = "success" }), CancellationToken.None);
         await circuits.RecheckAsync(user.Id);

@@ -38,7 +38,7 @@ public sealed class ResetAuthenticator(IServiceScopeFactory scopes, Notices noti
             return AccountAdminResult.Refused(refused);
         }
 
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        await db.InTransactionAsync(async (transaction, ct) =>
         {
             Ensure(await users.SetTwoFactorEnabledAsync(user, false));
             Ensure(await users.RemoveAuthenticationTokenAsync(user, PortalUserStore.InternalLoginProvider, PortalUserStore.RecoveryCodesName));
@@ -46,7 +46,7 @@ public sealed class ResetAuthenticator(IServiceScopeFactory scopes, Notices noti
             notices.Tell(db, user, request.Culture, AccountAdminNotices.AuthenticatorReset);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-        }
+        }, ct);
         await audit.WriteDurableAsync(AccountAdminAudit.Record(AuditActions.AccountResetAuthenticator, request.Actor, user.Id,
             new() { ["result"] = "success" }), CancellationToken.None);
         await circuits.RecheckAsync(user.Id);

@@ -18,7 +18,8 @@ public static class AnalyticsExtensions
     /// <summary>The CSV export of the analytics page's figures, with the page's filters; admins only, audited.</summary>
     public static WebApplication MapAnalytics(this WebApplication app)
     {
-        app.MapGet("/admin/analytics/export.csv", ExportAsync).RequireAuthorization(Policies.AdminArea);
+        app.MapGet("/admin/analytics/export.csv", ExportAsync).RequireAuthorization(Policies.AdminArea)
+            .WithRequestTimeout(ScorePortal.Operations.RequestTimeouts.Upload);
         return app;
     }
 

@@ -31,7 +31,8 @@ public static class AuditExtensions
                 checkpoints = checkpoints.Select(c => new { c.UpToSequence, c.Hash, c.CreatedAt, c.KeyId, c.Signature }),
             });
         }).RequireAuthorization(Policies.AdminArea);
-        app.MapGet(ExportAuditLog.Path, ExportAuditLog.HandleAsync).RequireAuthorization(Policies.AdminArea);
+        app.MapGet(ExportAuditLog.Path, ExportAuditLog.HandleAsync).RequireAuthorization(Policies.AdminArea)
+            .WithRequestTimeout(ScorePortal.Operations.RequestTimeouts.Upload);
         return app;
     }
 }

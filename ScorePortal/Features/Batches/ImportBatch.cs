@@ -143,53 +143,57 @@ public sealed class ImportBatch(
         ImportCatalog catalog, string contentHash, BatchSummary summary, int totalRows, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-
-        var now = time.GetUtcNow();
-        var version = (await db.ResultBatches.Where(b => b.ExamSessionId == sessionId).MaxAsync(b => (int?)b.Version, ct) ?? 0) + 1;
-        var supersedes = await db.ResultBatches.Where(b => b.ExamSessionId == sessionId && b.Status == ResultBatchStatus.Published)
-            .OrderByDescending(b => b.Version).Select(b => (int?)b.Id).FirstOrDefaultAsync(ct);
-        var batch = new ResultBatch
+        // The whole store is one unit of work inside the execution strategy: a transient fault (SQL Server failing over,
+        // SQLite still locked after its busy timeout) rolls it back and stores the file again from its first row.
+        return await db.InTransactionAsync<ImportOutcome.Imported>(async (tx, ct) =>
         {
-            ExamSessionId = sessionId,
-            Version = version,
-            FileName = Path.GetFileName(request.FileName) is { Length: > 0 and <= 260 } name ? name : "results",
-            ContentSha256 = contentHash,
-            Fingerprint = new string('0', 64),
-            Status = ResultBatchStatus.Validated,
-            RowCount = totalRows,
-            ImportedByUserId = request.UserId,
-            ImportedAt = now,
-            SupersedesBatchId = supersedes,
-            SummaryJson = summary.ToJson(),
-        };
-        db.ResultBatches.Add(batch);
-        await db.SaveChangesAsync(ct);
 
-        var store = new ImportStore(db, blindIndex, sessionId, batch.Id, now);
-        var stored = 0;
-        var chunk = new List<ImportRow>(Chunk);
-        var scratch = new List<ImportError>();
-        await foreach (var raw in BatchFile.ReadAsync(request.FilePath, format, null, ct))
-        {
-            // The file was checked a moment ago; a row that fails now means it changed in between.
-            var row = ImportRow.Parse(raw, catalog, scratch) ?? throw new BatchFile.FileProblem("Batches.File.Changed");
-            chunk.Add(row);
-            if (chunk.Count < Chunk) continue;
+            var now = time.GetUtcNow();
+            var version = (await db.ResultBatches.Where(b => b.ExamSessionId == sessionId).MaxAsync(b => (int?)b.Version, ct) ?? 0) + 1;
+            var supersedes = await db.ResultBatches.Where(b => b.ExamSessionId == sessionId && b.Status == ResultBatchStatus.Published)
+                .OrderByDescending(b => b.Version).Select(b => (int?)b.Id).FirstOrDefaultAsync(ct);
+            var batch = new ResultBatch
+            {
+                ExamSessionId = sessionId,
+                Version = version,
+                FileName = Path.GetFileName(request.FileName) is { Length: > 0 and <= 260 } name ? name : "results",
+                ContentSha256 = contentHash,
+                Fingerprint = new string('0', 64),
+                Status = ResultBatchStatus.Validated,
+                RowCount = totalRows,
+                ImportedByUserId = request.UserId,
+                ImportedAt = now,
+                SupersedesBatchId = supersedes,
+                SummaryJson = summary.ToJson(),
+            };
+            db.ResultBatches.Add(batch);
+            await db.SaveChangesAsync(ct);
+
+            var store = new ImportStore(db, blindIndex, sessionId, batch.Id, now);
+            var stored = 0;
+            var chunk = new List<ImportRow>(Chunk);
+            var scratch = new List<ImportError>();
+            await foreach (var raw in BatchFile.ReadAsync(request.FilePath, format, null, ct))
+            {
+                // The file was checked a moment ago; a row that fails now means it changed in between.
+                var row = ImportRow.Parse(raw, catalog, scratch) ?? throw new BatchFile.FileProblem("Batches.File.Changed");
+                chunk.Add(row);
+                if (chunk.Count < Chunk) continue;
+                await store.AddAsync(chunk, ct);
+                stored += chunk.Count;
+                chunk.Clear();
+                progress?.Report(new ImportProgress(ImportPhase.Storing, (double)stored / totalRows, stored));
+            }
             await store.AddAsync(chunk, ct);
             stored += chunk.Count;
-            chunk.Clear();
-            progress?.Report(new ImportProgress(ImportPhase.Storing, (double)stored / totalRows, stored));
-        }
-        await store.AddAsync(chunk, ct);
-        stored += chunk.Count;
-        if (stored != totalRows) throw new BatchFile.FileProblem("Batches.File.Changed");
+            if (stored != totalRows) throw new BatchFile.FileProblem("Batches.File.Changed");
 
-        progress?.Report(new ImportProgress(ImportPhase.Fingerprinting, 1, stored));
-        var fingerprint = await BatchFingerprint.ComputeAsync(db, batch.Id, ct);
-        await db.ResultBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(u => u.SetProperty(b => b.Fingerprint, fingerprint), ct);
-        await tx.CommitAsync(ct);
-        return new ImportOutcome.Imported(batch.Id, sessionCode, version, fingerprint, summary);
+            progress?.Report(new ImportProgress(ImportPhase.Fingerprinting, 1, stored));
+            var fingerprint = await BatchFingerprint.ComputeAsync(db, batch.Id, ct);
+            await db.ResultBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(u => u.SetProperty(b => b.Fingerprint, fingerprint), ct);
+            await tx.CommitAsync(ct);
+            return new ImportOutcome.Imported(batch.Id, sessionCode, version, fingerprint, summary);
+        }, ct);
     }
 
     private static AuditRecord Refusal(ImportBatchRequest request, string? contentHash, string reason, int errors = 0) =>

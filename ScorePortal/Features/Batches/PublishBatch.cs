@@ -59,13 +59,16 @@ public sealed class PublishBatch(
         };
         if (error is not null) return await RefuseAsync(request, error, batch?.Fingerprint, batch?.Status);
 
-        int scores;
-        OutcomeChanges changes;
+        var scores = 0;
+        OutcomeChanges changes = default!;
         DateTimeOffset? releaseMovedFrom = null;
-        DateTimeOffset releaseAt;
+        var releaseAt = default(DateTimeOffset);
         var started = time.GetTimestamp();
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        // One unit of work inside the execution strategy: a transient fault rolls it back and runs it again (the
+        // conditional claim makes a second run after a commit that did happen refuse rather than publish twice).
+        var refusal = await db.InTransactionAsync<string?>(async (tx, ct) =>
         {
+            releaseMovedFrom = null;
             // First write of the transaction, and conditional: of two publishers at once (the scheduler on two
             // instances, or the scheduler and an admin) exactly one gets the row.
             var claimed = await db.ResultBatches
@@ -77,7 +80,7 @@ public sealed class PublishBatch(
             if (claimed == 0)
             {
                 await tx.RollbackAsync(CancellationToken.None);
-                return await RefuseAsync(request, BatchErrors.NotApproved, batch!.Fingerprint, null);
+                return BatchErrors.NotApproved;
             }
 
             var batchId = request.BatchId;
@@ -87,10 +90,7 @@ public sealed class PublishBatch(
             if (await BatchFingerprint.ComputeAsync(db, batchId, ct) != batch!.Fingerprint)
             {
                 await tx.RollbackAsync(CancellationToken.None);
-                logger.LogWarning("Batch {BatchId} not published: its stored rows no longer match the approved fingerprint", batchId);
-                // Always audited, the scheduler's attempts included: this is tampering, not a schedule.
-                await audit.WriteDurableAsync(BatchAudit.Refusal(AuditActions.BatchPublish, request.UserId, batchId, batch.Fingerprint, BatchErrors.ContentChanged), CancellationToken.None);
-                return BatchActionResult.Refused(BatchErrors.ContentChanged, batchId, batch.Fingerprint, ResultBatchStatus.Approved);
+                return BatchErrors.ContentChanged;
             }
             // Earlier versions of every (registration, subject) in this batch stop being current; they stay as history.
             // A review decision is the exception: it stays current over this batch's row for its subject (the batch
@@ -123,7 +123,16 @@ public sealed class PublishBatch(
             changes = await outcomes.RecomputeAsync(db, await Outcomes.CandidatesOfBatchAsync(db, batchId, ct), ct);
             await events.RaiseAsync(db, ResultChanged.Published(batch.ExamSessionId, batchId, now), ct);
             await tx.CommitAsync(ct);
+            return null;
+        }, ct);
+        if (refusal == BatchErrors.ContentChanged)
+        {
+            logger.LogWarning("Batch {BatchId} not published: its stored rows no longer match the approved fingerprint", request.BatchId);
+            // Always audited, the scheduler's attempts included: this is tampering, not a schedule.
+            await audit.WriteDurableAsync(BatchAudit.Refusal(AuditActions.BatchPublish, request.UserId, request.BatchId, batch!.Fingerprint, BatchErrors.ContentChanged), CancellationToken.None);
+            return BatchActionResult.Refused(BatchErrors.ContentChanged, request.BatchId, batch.Fingerprint, ResultBatchStatus.Approved);
         }
+        if (refusal is not null) return await RefuseAsync(request, refusal, batch!.Fingerprint, null);
 
         logger.LogInformation("Batch {BatchId} published ({Mode}): {Scores} scores, {Issued} certificates issued, {Revoked} revoked in {Elapsed}",
             request.BatchId, request.Mode, scores, changes.Issued, changes.Revoked, time.GetElapsedTime(started));

@@ -48,10 +48,11 @@ public sealed class RetractBatch(
 
         var now = time.GetUtcNow();
         var started = time.GetTimestamp();
-        int restored;
-        bool sessionUnpublished;
-        OutcomeChanges changes;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        var restored = 0;
+        var sessionUnpublished = false;
+        OutcomeChanges changes = default!;
+        // One unit of work inside the execution strategy: a transient fault rolls it back and runs it again.
+        var retracted = await db.InTransactionAsync(async (tx, ct) =>
         {
             var batchId = request.BatchId;
             var claimed = await db.ResultBatches
@@ -64,7 +65,7 @@ public sealed class RetractBatch(
             if (claimed == 0)
             {
                 await tx.RollbackAsync(CancellationToken.None);
-                return await RefuseAsync(request, BatchErrors.NotPublished, batch!.Fingerprint, null);
+                return false;
             }
 
             // While this batch's rows are still current they mark the pairs to restore: for each, the highest version
@@ -98,7 +99,9 @@ public sealed class RetractBatch(
             changes = await outcomes.RecomputeAsync(db, await Outcomes.CandidatesOfBatchAsync(db, batchId, ct), ct);
             await events.RaiseAsync(db, ResultChanged.Retracted(batch!.ExamSessionId, batchId, now), ct);
             await tx.CommitAsync(ct);
-        }
+            return true;
+        }, ct);
+        if (!retracted) return await RefuseAsync(request, BatchErrors.NotPublished, batch!.Fingerprint, null);
 
         logger.LogInformation("Batch {BatchId} retracted: {Restored} earlier scores restored, {Issued} certificates issued, {Revoked} revoked in {Elapsed}",
             request.BatchId, restored, changes.Issued, changes.Revoked, time.GetElapsedTime(started));

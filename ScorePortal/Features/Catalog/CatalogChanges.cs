@@ -24,24 +24,33 @@ public sealed class CatalogChanges(Outcomes outcomes, HybridCache cache, ResultC
         Func<OutcomeChanges?, AuditRecord> record, CancellationToken ct)
     {
         OutcomeChanges? changes = null;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        var cleared = false;
+        // The caller's changes are tracked before this runs, so a retry keeps them (startAfresh: false) and they are
+        // accepted only once committed. Once the recomputation has cleared them a retry has nothing left to save: it ends
+        // in an error (nothing stored) rather than committing the recomputation alone.
+        var saved = await db.InTransactionAsync(async (tx, ct) =>
         {
+            if (cleared) throw new InvalidOperationException("A catalog change failed during its recomputation; nothing was stored. Try again.");
             try
             {
-                await db.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex) when (!SqliteRetryingExecutionStrategy.IsTransient(ex))
             {
                 return false;
             }
             if (rescored is not null)
             {
                 var scores = rescored();
+                cleared = true;
                 db.ChangeTracker.Clear();
                 changes = await outcomes.RecomputeAsync(db, await Outcomes.CandidatesOfAsync(scores, ct), ct);
             }
             await tx.CommitAsync(ct);
-        }
+            return true;
+        }, ct, startAfresh: false);
+        if (!saved) return false;
+        db.ChangeTracker.AcceptAllChanges();
         if (changes is not null) await cache.RemoveByTagAsync(ResultCaches.AnalyticsTag, CancellationToken.None);
         await RecordAsync(record(changes));
         return true;

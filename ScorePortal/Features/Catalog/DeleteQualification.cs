@@ -27,12 +27,16 @@ public sealed class DeleteQualification(IDbContextFactory<ScorePortalDbContext> 
 
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Subjects.Where(s => s.QualificationId == request.Id).ExecuteDeleteAsync(ct);
-            if (await db.Qualifications.Where(q => q.Id == request.Id).ExecuteDeleteAsync(ct) == 0) return EditResult.Refused("", NotFound);
-            await tx.CommitAsync(ct);
+            var deleted = await db.InTransactionAsync(async (tx, ct) =>
+            {
+                await db.Subjects.Where(s => s.QualificationId == request.Id).ExecuteDeleteAsync(ct);
+                if (await db.Qualifications.Where(q => q.Id == request.Id).ExecuteDeleteAsync(ct) == 0) return false;
+                await tx.CommitAsync(ct);
+                return true;
+            }, ct);
+            if (!deleted) return EditResult.Refused("", NotFound);
         }
-        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException)
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException && !SqliteRetryingExecutionStrategy.IsTransient(e))
         {
             // A registration or score arrived between the check and the delete: the foreign keys refuse it.
             return EditResult.Refused("", InUse, qualification.Code);

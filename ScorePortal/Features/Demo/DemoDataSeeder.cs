@@ -31,7 +31,8 @@ public static partial class DemoDataSeeder
 
         var started = time.GetTimestamp();
         var qualificationsFile = DemoCatalog.LoadQualifications();
-        var sessions = PlanSessions(time.GetUtcNow(), qualificationsFile.Sittings);
+        var plannedAt = time.GetUtcNow();
+        var sessions = PlanSessions(plannedAt, qualificationsFile.Sittings);
 
         if (await db.Qualifications.AnyAsync(ct))
             return new DemoSeedResult(false, 0, 0, 0, 0, time.GetElapsedTime(started), DescribeFeatured(sessions, qualificationsFile));
@@ -40,109 +41,113 @@ public static partial class DemoDataSeeder
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-
-            // Catalog.
-            var levels = DemoCatalog.Levels(qualificationsFile);
-            db.QualificationLevels.AddRange(levels);
-            await db.SaveChangesAsync(ct);
-            var qualifications = DemoCatalog.Qualifications(qualificationsFile, levels.ToDictionary(l => l.Code));
-            db.Qualifications.AddRange(qualifications);
-            await db.SaveChangesAsync(ct);
-            var qualificationsByCode = qualifications.ToDictionary(q => q.Code);
-            var subjects = DemoCatalog.Subjects(qualificationsFile, qualificationsByCode);
-            db.Subjects.AddRange(subjects);
-            db.Provinces.AddRange(DemoCatalog.Provinces(DemoCatalog.LoadProvinces()));
-            db.ExamSessions.AddRange(sessions.All);
-            db.AppointmentSlots.AddRange(DemoSlots(time.GetUtcNow()));
-            await db.SaveChangesAsync(ct);
-
-            var catalog = new CatalogView(
-                qualificationsByCode,
-                subjects.GroupBy(s => s.QualificationId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.SortOrder).ToList()),
-                levels.ToDictionary(l => l.Id, l => l.Code));
-
-            // Candidates: the featured ones first, so they get the first ticket numbers and certificate numbers.
-            var rng = new Random(options.RandomSeed);
-            var plans = PlanFeatured(sessions, catalog);
-            var usedIds = plans.Select(p => p.Candidate.IdNumber).ToHashSet(StringComparer.Ordinal);
-            for (var i = plans.Count; i < options.Candidates; i++)
-                plans.Add(PlanRandom(rng, sessions, catalog, usedIds));
-
-            foreach (var plan in plans)
+            return await db.InTransactionAsync(async (tx, ct) =>
             {
-                var c = plan.Candidate;
-                c.IdNumberIndex = index.Compute(c.IdType, c.IdNumber);
-                c.CreatedAt = plan.Sittings.Min(s => s.RegisteredAt);
-            }
-            db.Candidates.AddRange(plans.Select(p => p.Candidate));
-            await db.SaveChangesAsync(ct);
+                // Planned afresh in every attempt: a retried attempt must not meet the failed one's entities.
+                var sessions = PlanSessions(plannedAt, qualificationsFile.Sittings);
 
-            // Registrations.
-            var tickets = new TicketCounter();
-            foreach (var plan in plans)
-            {
-                foreach (var sitting in plan.Sittings)
+                // Catalog.
+                var levels = DemoCatalog.Levels(qualificationsFile);
+                db.QualificationLevels.AddRange(levels);
+                await db.SaveChangesAsync(ct);
+                var qualifications = DemoCatalog.Qualifications(qualificationsFile, levels.ToDictionary(l => l.Code));
+                db.Qualifications.AddRange(qualifications);
+                await db.SaveChangesAsync(ct);
+                var qualificationsByCode = qualifications.ToDictionary(q => q.Code);
+                var subjects = DemoCatalog.Subjects(qualificationsFile, qualificationsByCode);
+                db.Subjects.AddRange(subjects);
+                db.Provinces.AddRange(DemoCatalog.Provinces(DemoCatalog.LoadProvinces()));
+                db.ExamSessions.AddRange(sessions.All);
+                db.AppointmentSlots.AddRange(DemoSlots(time.GetUtcNow()));
+                await db.SaveChangesAsync(ct);
+
+                var catalog = new CatalogView(
+                    qualificationsByCode,
+                    subjects.GroupBy(s => s.QualificationId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.SortOrder).ToList()),
+                    levels.ToDictionary(l => l.Id, l => l.Code));
+
+                // Candidates: the featured ones first, so they get the first ticket numbers and certificate numbers.
+                var rng = new Random(options.RandomSeed);
+                var plans = PlanFeatured(sessions, catalog);
+                var usedIds = plans.Select(p => p.Candidate.IdNumber).ToHashSet(StringComparer.Ordinal);
+                for (var i = plans.Count; i < options.Candidates; i++)
+                    plans.Add(PlanRandom(rng, sessions, catalog, usedIds));
+
+                foreach (var plan in plans)
                 {
-                    sitting.Registration = new Registration
-                    {
-                        CandidateId = plan.Candidate.Id,
-                        ExamSessionId = sitting.Session.Id,
-                        QualificationId = sitting.Qualification.Id,
-                        ProvinceCode = plan.Province,
-                        TicketNumber = tickets.Next(sitting.Session, plan.Province),
-                        RegisteredAt = sitting.RegisteredAt,
-                    };
+                    var c = plan.Candidate;
+                    c.IdNumberIndex = index.Compute(c.IdType, c.IdNumber);
+                    c.CreatedAt = plan.Sittings.Min(s => s.RegisteredAt);
                 }
-            }
-            var registrations = plans.SelectMany(p => p.Sittings).Select(s => s.Registration!).ToList();
-            db.Registrations.AddRange(registrations);
-            await db.SaveChangesAsync(ct);
+                db.Candidates.AddRange(plans.Select(p => p.Candidate));
+                await db.SaveChangesAsync(ct);
 
-            // One published batch per released session, fingerprinted over its rows.
-            var batches = new Dictionary<int, ResultBatch>();
-            foreach (var session in sessions.Published)
-            {
-                var sittings = plans.SelectMany(p => p.Sittings).Where(s => s.Session == session).ToList();
-                batches[session.Id] = BuildBatch(session, sittings, catalog);
-            }
-            db.ResultBatches.AddRange(batches.Values);
-            await db.SaveChangesAsync(ct);
-
-            var scores = new List<SubjectScore>();
-            foreach (var sitting in plans.SelectMany(p => p.Sittings).Where(s => s.Results is not null))
-            {
-                foreach (var r in sitting.Results!)
+                // Registrations.
+                var tickets = new TicketCounter();
+                foreach (var plan in plans)
                 {
-                    scores.Add(new SubjectScore
+                    foreach (var sitting in plan.Sittings)
                     {
-                        RegistrationId = sitting.Registration!.Id,
-                        SubjectId = r.Subject.Id,
-                        Score = r.Score,
-                        Status = r.Status,
-                        Version = 1,
-                        ResultBatchId = batches[sitting.Session.Id].Id,
-                        IsCurrent = true,
-                    });
+                        sitting.Registration = new Registration
+                        {
+                            CandidateId = plan.Candidate.Id,
+                            ExamSessionId = sitting.Session.Id,
+                            QualificationId = sitting.Qualification.Id,
+                            ProvinceCode = plan.Province,
+                            TicketNumber = tickets.Next(sitting.Session, plan.Province),
+                            RegisteredAt = sitting.RegisteredAt,
+                        };
+                    }
                 }
-            }
-            db.SubjectScores.AddRange(scores);
-            await db.SaveChangesAsync(ct);
+                var registrations = plans.SelectMany(p => p.Sittings).Select(s => s.Registration!).ToList();
+                db.Registrations.AddRange(registrations);
+                await db.SaveChangesAsync(ct);
 
-            // The fingerprint an approver would have confirmed: the import's, over the stored rows.
-            foreach (var batch in batches.Values)
-            {
-                var fingerprint = await BatchFingerprint.ComputeAsync(db, batch.Id, ct);
-                await db.ResultBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(u => u.SetProperty(b => b.Fingerprint, fingerprint), ct);
-            }
+                // One published batch per released session, fingerprinted over its rows.
+                var batches = new Dictionary<int, ResultBatch>();
+                foreach (var session in sessions.Published)
+                {
+                    var sittings = plans.SelectMany(p => p.Sittings).Where(s => s.Session == session).ToList();
+                    batches[session.Id] = BuildBatch(session, sittings, catalog);
+                }
+                db.ResultBatches.AddRange(batches.Values);
+                await db.SaveChangesAsync(ct);
 
-            var outcomes = DecideOutcomes(plans, catalog);
-            db.QualificationOutcomes.AddRange(outcomes);
-            await db.SaveChangesAsync(ct);
+                var scores = new List<SubjectScore>();
+                foreach (var sitting in plans.SelectMany(p => p.Sittings).Where(s => s.Results is not null))
+                {
+                    foreach (var r in sitting.Results!)
+                    {
+                        scores.Add(new SubjectScore
+                        {
+                            RegistrationId = sitting.Registration!.Id,
+                            SubjectId = r.Subject.Id,
+                            Score = r.Score,
+                            Status = r.Status,
+                            Version = 1,
+                            ResultBatchId = batches[sitting.Session.Id].Id,
+                            IsCurrent = true,
+                        });
+                    }
+                }
+                db.SubjectScores.AddRange(scores);
+                await db.SaveChangesAsync(ct);
 
-            await tx.CommitAsync(ct);
-            return new DemoSeedResult(true, plans.Count, registrations.Count, scores.Count, outcomes.Count,
-                time.GetElapsedTime(started), DescribeFeatured(sessions, qualificationsFile));
+                // The fingerprint an approver would have confirmed: the import's, over the stored rows.
+                foreach (var batch in batches.Values)
+                {
+                    var fingerprint = await BatchFingerprint.ComputeAsync(db, batch.Id, ct);
+                    await db.ResultBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(u => u.SetProperty(b => b.Fingerprint, fingerprint), ct);
+                }
+
+                var outcomes = DecideOutcomes(plans, catalog);
+                db.QualificationOutcomes.AddRange(outcomes);
+                await db.SaveChangesAsync(ct);
+
+                await tx.CommitAsync(ct);
+                return new DemoSeedResult(true, plans.Count, registrations.Count, scores.Count, outcomes.Count,
+                    time.GetElapsedTime(started), DescribeFeatured(sessions, qualificationsFile));
+            }, ct);
         }
         finally
         {

@@ -22,9 +22,9 @@ public static class LookupEndpoints
     public static WebApplication MapLookup(this WebApplication app)
     {
         app.MapGet("/lookup", ShowAsync).AllowAnonymous();
-        app.MapPost("/lookup", LookUpAsync).AllowAnonymous();
+        app.MapPost("/lookup", LookUpAsync).AllowAnonymous().WithRequestTimeout(RequestTimeouts.Lookup);
         app.MapGet("/lookup/overseas", ShowOverseasAsync).AllowAnonymous();
-        app.MapPost("/lookup/overseas", LookUpOverseasAsync).AllowAnonymous();
+        app.MapPost("/lookup/overseas", LookUpOverseasAsync).AllowAnonymous().WithRequestTimeout(RequestTimeouts.Lookup);
         app.MapWaitingRoom();
         return app;
     }

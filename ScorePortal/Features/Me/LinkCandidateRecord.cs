@@ -152,26 +152,28 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
     internal static async Task<bool> LinkAsync(ScorePortalDbContext db, int candidateId, string userId, DateTimeOffset now,
         Notices? notices, string? culture, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        int updated;
-        try
+        return await db.InTransactionAsync(async (tx, ct) =>
         {
-            updated = await db.Candidates
-                .Where(c => c.Id == candidateId && c.UserId == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(c => c.UserId, userId).SetProperty(c => c.LinkedAt, now), ct);
-        }
-        catch (DbUpdateException)
-        {
-            return false; // this account meanwhile linked another record
-        }
-        if (updated == 0) return false;
-        if (notices is not null && await db.Candidates.Where(c => c.Id == candidateId).Select(c => c.Email).FirstOrDefaultAsync(ct) is { Length: > 0 } email)
-        {
-            notices.Send(db, new NoticeRecipient(email, culture ?? ""), LinkNotices.Linked());
-            await db.SaveChangesAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-        return true;
+            int updated;
+            try
+            {
+                updated = await db.Candidates
+                    .Where(c => c.Id == candidateId && c.UserId == null)
+                    .ExecuteUpdateAsync(set => set.SetProperty(c => c.UserId, userId).SetProperty(c => c.LinkedAt, now), ct);
+            }
+            catch (DbUpdateException ex) when (!SqliteRetryingExecutionStrategy.IsTransient(ex))
+            {
+                return false; // this account meanwhile linked another record
+            }
+            if (updated == 0) return false;
+            if (notices is not null && await db.Candidates.Where(c => c.Id == candidateId).Select(c => c.Email).FirstOrDefaultAsync(ct) is { Length: > 0 } email)
+            {
+                notices.Send(db, new NoticeRecipient(email, culture ?? ""), LinkNotices.Linked());
+                await db.SaveChangesAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+            return true;
+        }, ct);
     }
 
     private Task AuditAsync(LinkCandidateRecordRequest request, int? candidateId, string result) =>

@@ -49,17 +49,21 @@ public sealed class ReleaseCandidateLink(IDbContextFactory<ScorePortalDbContext>
         var record = await db.Candidates.Where(c => c.Id == request.CandidateId).Select(c => new { c.UserId, c.Email }).FirstOrDefaultAsync(ct);
         if (record?.UserId is null) return "Admin.Links.NotLinked";
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var released = await db.Candidates
-            .Where(c => c.Id == request.CandidateId && c.UserId == record.UserId)
-            .ExecuteUpdateAsync(set => set.SetProperty(c => c.UserId, (string?)null).SetProperty(c => c.LinkedAt, (DateTimeOffset?)null), ct);
-        if (released == 0) return "Admin.Links.NotLinked";
-        if (record.Email is { Length: > 0 } email)
+        var released = await db.InTransactionAsync(async (tx, ct) =>
         {
-            notices.Send(db, new NoticeRecipient(email, culture), LinkNotices.Released());
-            await db.SaveChangesAsync(ct);
-        }
-        await tx.CommitAsync(ct);
+            var released = await db.Candidates
+                .Where(c => c.Id == request.CandidateId && c.UserId == record.UserId)
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.UserId, (string?)null).SetProperty(c => c.LinkedAt, (DateTimeOffset?)null), ct);
+            if (released == 0) return false;
+            if (record.Email is { Length: > 0 } email)
+            {
+                notices.Send(db, new NoticeRecipient(email, culture), LinkNotices.Released());
+                await db.SaveChangesAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+            return true;
+        }, ct);
+        if (!released) return "Admin.Links.NotLinked";
 
         logger.LogInformation("Admin {AdminId} released the link of candidate {CandidateId}", request.AdminUserId, request.CandidateId);
         // The reason is the admin's own words about the case, not personal data of the candidate.

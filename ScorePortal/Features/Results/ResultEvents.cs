@@ -89,10 +89,12 @@ public interface IResultChangedSubscriber
 /// <summary>
 /// The front door of result events. A use case that changes published results raises one event in its transaction:
 /// <code>
-/// await using var tx = await db.Database.BeginTransactionAsync(ct);
-/// // … the change …
-/// await events.RaiseAsync(db, ResultChanged.Published(sessionId, batchId, now), ct);
-/// await tx.CommitAsync(ct);
+/// await db.InTransactionAsync(async (tx, ct) =>
+/// {
+///     // … the change …
+///     await events.RaiseAsync(db, ResultChanged.Published(sessionId, batchId, now), ct);
+///     await tx.CommitAsync(ct);
+/// }, ct);
 /// </code>
 /// <para>
 /// Why two kinds of subscriber: superseding reports used to run inside the publishing transaction, so a report never

@@ -127,60 +127,65 @@ public sealed partial class ApplyForReview(IDbContextFactory<ScorePortalDbContex
         var stored = new List<Guid>();
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            if (request.Delivery == ReviewDelivery.Appointment)
+            return await db.InTransactionAsync<ApplyForReviewOutcome>(async (tx, ct) =>
             {
-                // The conditional increment is the capacity check: two candidates for the last place, one gets it.
-                var booked = await db.AppointmentSlots
-                    .Where(s => s.Id == request.SlotId && s.Booked < s.Capacity)
-                    .ExecuteUpdateAsync(set => set.SetProperty(s => s.Booked, s => s.Booked + 1), ct);
-                if (booked == 0) return new ApplyForReviewOutcome.Refused(ReviewErrors.SlotFull);
-            }
-
-            var closes = target.ReviewClosesAt;
-            var review = new ReviewRequest
-            {
-                CaseNumber = "pending-" + Guid.NewGuid().ToString("N")[..16],
-                CandidateId = target.CandidateId,
-                RegistrationId = request.RegistrationId,
-                SubjectId = request.SubjectId,
-                ExamSessionId = target.ExamSessionId,
-                QualificationId = target.QualificationId,
-                SubjectScoreId = score.Id,
-                ProvinceCode = target.ProvinceCode,
-                ReasonKind = request.ReasonKind,
-                Reason = reason,
-                Delivery = request.Delivery,
-                Culture = request.Culture,
-                EmsNumber = ems,
-                AppointmentSlotId = request.Delivery == ReviewDelivery.Appointment ? request.SlotId : null,
-                Status = ReviewStatus.Submitted,
-                SubmittedAt = now,
-                DueAt = closes.AddDays(target.ReviewDecisionDays),
-                OriginalScore = score.Score.Value,
-            };
-            review.Events.Add(new ReviewEvent { Status = ReviewStatus.Submitted, At = now, ActorUserId = request.UserId });
-            foreach (var (kind, file) in files)
-            {
-                var id = Guid.NewGuid();
-                review.Files.Add(new ReviewFile
+                // A retried attempt stores its files afresh: the failed attempt's copies go.
+                foreach (var id in stored) store.Delete(id);
+                stored.Clear();
+                if (request.Delivery == ReviewDelivery.Appointment)
                 {
-                    Id = id, Kind = kind, ContentType = file.ContentType, Length = file.Bytes.Length, Pages = file.Pages,
-                    UploadedByUserId = request.UserId, UploadedAt = now,
-                });
-                stored.Add(id);
-                await store.SaveAsync(id, file.Bytes, ct);
-            }
-            db.ReviewRequests.Add(review);
-            await db.SaveChangesAsync(ct);
-            review.CaseNumber = CaseNumber(target.Code, target.ProvinceCode, review.Id);
-            if (email is { Length: > 0 })
-                notices.Send(db, new NoticeRecipient(email, request.Culture), ReviewNotices.StatusChanged(review.CaseNumber, ReviewStatus.Submitted, null, null));
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            stored.Clear();
-            logger.LogInformation("Review request {RequestId} filed for registration {RegistrationId}", review.Id, request.RegistrationId);
-            return new ApplyForReviewOutcome.Filed(review.Id, review.CaseNumber);
+                    // The conditional increment is the capacity check: two candidates for the last place, one gets it.
+                    var booked = await db.AppointmentSlots
+                        .Where(s => s.Id == request.SlotId && s.Booked < s.Capacity)
+                        .ExecuteUpdateAsync(set => set.SetProperty(s => s.Booked, s => s.Booked + 1), ct);
+                    if (booked == 0) return new ApplyForReviewOutcome.Refused(ReviewErrors.SlotFull);
+                }
+
+                var closes = target.ReviewClosesAt;
+                var review = new ReviewRequest
+                {
+                    CaseNumber = "pending-" + Guid.NewGuid().ToString("N")[..16],
+                    CandidateId = target.CandidateId,
+                    RegistrationId = request.RegistrationId,
+                    SubjectId = request.SubjectId,
+                    ExamSessionId = target.ExamSessionId,
+                    QualificationId = target.QualificationId,
+                    SubjectScoreId = score.Id,
+                    ProvinceCode = target.ProvinceCode,
+                    ReasonKind = request.ReasonKind,
+                    Reason = reason,
+                    Delivery = request.Delivery,
+                    Culture = request.Culture,
+                    EmsNumber = ems,
+                    AppointmentSlotId = request.Delivery == ReviewDelivery.Appointment ? request.SlotId : null,
+                    Status = ReviewStatus.Submitted,
+                    SubmittedAt = now,
+                    DueAt = closes.AddDays(target.ReviewDecisionDays),
+                    OriginalScore = score.Score.Value,
+                };
+                review.Events.Add(new ReviewEvent { Status = ReviewStatus.Submitted, At = now, ActorUserId = request.UserId });
+                foreach (var (kind, file) in files)
+                {
+                    var id = Guid.NewGuid();
+                    review.Files.Add(new ReviewFile
+                    {
+                        Id = id, Kind = kind, ContentType = file.ContentType, Length = file.Bytes.Length, Pages = file.Pages,
+                        UploadedByUserId = request.UserId, UploadedAt = now,
+                    });
+                    stored.Add(id);
+                    await store.SaveAsync(id, file.Bytes, ct);
+                }
+                db.ReviewRequests.Add(review);
+                await db.SaveChangesAsync(ct);
+                review.CaseNumber = CaseNumber(target.Code, target.ProvinceCode, review.Id);
+                if (email is { Length: > 0 })
+                    notices.Send(db, new NoticeRecipient(email, request.Culture), ReviewNotices.StatusChanged(review.CaseNumber, ReviewStatus.Submitted, null, null));
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                stored.Clear();
+                logger.LogInformation("Review request {RequestId} filed for registration {RegistrationId}", review.Id, request.RegistrationId);
+                return new ApplyForReviewOutcome.Filed(review.Id, review.CaseNumber);
+            }, ct);
         }
         catch (DbUpdateException)
         {

@@ -51,59 +51,62 @@ public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext
     private async Task<(ReviewActionResult Result, bool? Changed)> DecideAsync(ConfirmReviewDecisionRequest request, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var province = await ReviewAccess.ProvinceOfAsync(db, request.StaffUserId, ct);
-        var review = await ReviewAccess.ForStaff(db, province).Include(r => r.ExpertMarks)
-            .FirstOrDefaultAsync(r => r.Id == request.RequestId, ct);
-        if (review is null) return (new ReviewActionResult(ReviewErrors.NotFound), null);
-        if (ReviewStep.Check(review.Status, ReviewStatus.Decided) is { } refused) return (new ReviewActionResult(refused), null);
-        if (review.ExpertMarks.Any(m => m.ExpertUserId == request.StaffUserId)) return (new ReviewActionResult(ReviewErrors.ExpertCannotConfirm), null);
-        var marks = review.ExpertMarks.Where(m => m.MarkedAt is not null && m.Score is not null).Select(m => m.Score!.Value).ToList();
-        if (marks.Count < StartRemarking.ExpertsPerRequest) return (new ReviewActionResult(ReviewErrors.MarksMissing), null);
-
-        var now = time.GetUtcNow();
-        var final = Median(marks);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var current = await db.SubjectScores
-            .Where(s => s.RegistrationId == review.RegistrationId && s.SubjectId == review.SubjectId && s.IsCurrent)
-            .FirstAsync(ct);
-        var version = await db.SubjectScores
-            .Where(s => s.RegistrationId == review.RegistrationId && s.SubjectId == review.SubjectId)
-            .MaxAsync(s => s.Version, ct);
-        var changed = current.Status != ScoreStatus.Normal || current.Score != final;
-
-        current.IsCurrent = false;
-        current.SupersededAt = now;
-        var decision = new SubjectScore
+        // Read and decided in one transaction: a retry after a transient fault starts again from the stored review.
+        return await db.InTransactionAsync<(ReviewActionResult Result, bool? Changed)>(async (tx, ct) =>
         {
-            RegistrationId = review.RegistrationId,
-            SubjectId = review.SubjectId,
-            Score = final,
-            Status = ScoreStatus.Normal,
-            Version = version + 1,
-            // The decision carries the batch of the version it replaces; ReviewRequestId marks it as a decision.
-            ResultBatchId = current.ResultBatchId,
-            ReviewRequestId = review.Id,
-            IsCurrent = true,
-        };
-        db.SubjectScores.Add(decision);
-        review.FinalScore = final;
-        review.Changed = changed;
-        review.DecidedByUserId = request.StaffUserId;
-        await ReviewStep.MoveAsync(db, review, ReviewStatus.Decided, request.StaffUserId, null, now, notices, ct);
-        var saved = await ScreenReview.SaveAsync(db, ct);
-        if (!saved.Succeeded) return (saved, null);
-        review.DecisionScoreId = decision.Id;
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+            var province = await ReviewAccess.ProvinceOfAsync(db, request.StaffUserId, ct);
+            var review = await ReviewAccess.ForStaff(db, province).Include(r => r.ExpertMarks)
+                .FirstOrDefaultAsync(r => r.Id == request.RequestId, ct);
+            if (review is null) return (new ReviewActionResult(ReviewErrors.NotFound), null);
+            if (ReviewStep.Check(review.Status, ReviewStatus.Decided) is { } refused) return (new ReviewActionResult(refused), null);
+            if (review.ExpertMarks.Any(m => m.ExpertUserId == request.StaffUserId)) return (new ReviewActionResult(ReviewErrors.ExpertCannotConfirm), null);
+            var marks = review.ExpertMarks.Where(m => m.MarkedAt is not null && m.Score is not null).Select(m => m.Score!.Value).ToList();
+            if (marks.Count < StartRemarking.ExpertsPerRequest) return (new ReviewActionResult(ReviewErrors.MarksMissing), null);
 
-        if (changed)
-        {
-            await outcomes.RecomputeAsync(db, [review.CandidateId], ct);
-            await events.RaiseAsync(db, ResultChanged.ReviewDecided(review.ExamSessionId, decision.ResultBatchId, review.Id, review.CaseNumber,
-                review.CandidateId, review.RegistrationId, review.SubjectId, now), ct);
-        }
-        await tx.CommitAsync(ct);
-        logger.LogInformation("Review request {RequestId} decided (changed: {Changed})", review.Id, changed);
-        return (ReviewActionResult.Done, changed);
+            var now = time.GetUtcNow();
+            var final = Median(marks);
+            var current = await db.SubjectScores
+                .Where(s => s.RegistrationId == review.RegistrationId && s.SubjectId == review.SubjectId && s.IsCurrent)
+                .FirstAsync(ct);
+            var version = await db.SubjectScores
+                .Where(s => s.RegistrationId == review.RegistrationId && s.SubjectId == review.SubjectId)
+                .MaxAsync(s => s.Version, ct);
+            var changed = current.Status != ScoreStatus.Normal || current.Score != final;
+
+            current.IsCurrent = false;
+            current.SupersededAt = now;
+            var decision = new SubjectScore
+            {
+                RegistrationId = review.RegistrationId,
+                SubjectId = review.SubjectId,
+                Score = final,
+                Status = ScoreStatus.Normal,
+                Version = version + 1,
+                // The decision carries the batch of the version it replaces; ReviewRequestId marks it as a decision.
+                ResultBatchId = current.ResultBatchId,
+                ReviewRequestId = review.Id,
+                IsCurrent = true,
+            };
+            db.SubjectScores.Add(decision);
+            review.FinalScore = final;
+            review.Changed = changed;
+            review.DecidedByUserId = request.StaffUserId;
+            await ReviewStep.MoveAsync(db, review, ReviewStatus.Decided, request.StaffUserId, null, now, notices, ct);
+            var saved = await ScreenReview.SaveAsync(db, ct);
+            if (!saved.Succeeded) return (saved, null);
+            review.DecisionScoreId = decision.Id;
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+
+            if (changed)
+            {
+                await outcomes.RecomputeAsync(db, [review.CandidateId], ct);
+                await events.RaiseAsync(db, ResultChanged.ReviewDecided(review.ExamSessionId, decision.ResultBatchId, review.Id, review.CaseNumber,
+                    review.CandidateId, review.RegistrationId, review.SubjectId, now), ct);
+            }
+            await tx.CommitAsync(ct);
+            logger.LogInformation("Review request {RequestId} decided (changed: {Changed})", review.Id, changed);
+            return (ReviewActionResult.Done, changed);
+        }, ct);
     }
 }

@@ -16,8 +16,8 @@ public static class ReviewEndpoints
     public static IEndpointRouteBuilder MapReviews(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/me/reviews").RequireAuthorization(p => p.RequireRole(Roles.Candidate)).RequireRateLimiting(PublicFormLimits.FormPosts);
-        me.MapPost("/apply", ApplyAsync).DisableAntiforgery();
-        me.MapPost("/{id:int}/files", AddFilesAsync).DisableAntiforgery();
+        me.MapPost("/apply", ApplyAsync).DisableAntiforgery().WithRequestTimeout(RequestTimeouts.Upload);
+        me.MapPost("/{id:int}/files", AddFilesAsync).DisableAntiforgery().WithRequestTimeout(RequestTimeouts.Upload);
         me.MapGet("/form.pdf", FormAsync);
         me.MapGet("/{id:int}/receipt.pdf", ReceiptAsync);
         me.MapGet("/files/{id:guid}", async (Guid id, HttpContext context, UserManager<ApplicationUser> users, ReadReviewFile files) =>

@@ -1,4 +1,5 @@
 using ScorePortal.Components.Layout;
+using ScorePortal.Platform.Retention;
 
 namespace ScorePortal.Features.Reviews;
 
@@ -26,6 +27,7 @@ public static class ReviewsExtensions
         builder.Services.AddScoped<INavigationBadge, OpenReviewsBadge>();
         builder.Services.AddSingleton<ExpertAssignments>();
         builder.Services.AddSingleton<ReviewFigures>();
+        builder.Services.AddRetentionRule<ReviewMaterialsRetention>();
         return builder;
     }
 }

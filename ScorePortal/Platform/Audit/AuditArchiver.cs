@@ -249,15 +249,18 @@ public sealed class AuditArchiver(IDbContextFactory<ScorePortalDbContext> dbFact
             if (!(await AuditCheckpointFile.ReadArchivesAsync(checkpointFile.Path, ct)).Any(a => a.File == manifest.File))
                 await checkpointFile.AppendArchiveAsync(manifest, ct);
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var deleted = await db.AuditEntries.Where(e => e.Sequence >= head && e.Sequence <= manifest.LastSequence).ExecuteDeleteAsync(ct);
-        // Conditional: the range must still be the whole live head; otherwise someone else changed it meanwhile.
-        if (deleted != manifest.LastSequence - head + 1)
+        var deleted = await db.InTransactionAsync(async (transaction, ct) =>
         {
-            await transaction.RollbackAsync(ct);
-            throw new InvalidOperationException($"Archiving {manifest.File}: the live table changed under the archiver; nothing was deleted.");
-        }
-        await transaction.CommitAsync(ct);
+            var deleted = await db.AuditEntries.Where(e => e.Sequence >= head && e.Sequence <= manifest.LastSequence).ExecuteDeleteAsync(ct);
+            // Conditional: the range must still be the whole live head; otherwise someone else changed it meanwhile.
+            if (deleted != manifest.LastSequence - head + 1)
+            {
+                await transaction.RollbackAsync(ct);
+                throw new InvalidOperationException($"Archiving {manifest.File}: the live table changed under the archiver; nothing was deleted.");
+            }
+            await transaction.CommitAsync(ct);
+            return deleted;
+        }, ct);
         logger.LogInformation("Archived audit entries {First} to {Last} to {File}", manifest.FirstSequence, manifest.LastSequence, manifest.File);
         return deleted;
     }

@@ -266,10 +266,13 @@ internal sealed class AuditWriter(
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         if (db.Database.IsSqlite())
         {
-            await InsertIntoSqliteAsync(db, entries);
+            // Its own transaction on the raw connection, inside the execution strategy: the database still locked after
+            // the busy timeout retries the whole batch (Database:MaxRetryCount), all or nothing.
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(() => InsertIntoSqliteAsync(db, entries));
         }
         else
         {
+            // One SaveChanges, no explicit transaction: EF runs it inside the retrying strategy itself.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             db.AuditEntries.AddRange(entries);
             await db.SaveChangesAsync(CancellationToken.None);

@@ -16,6 +16,7 @@ public static class OutboxExtensions
             .Validate(o => o.InitialBackoff > TimeSpan.Zero && o.MaxBackoff >= o.InitialBackoff,
                 "Outbox:InitialBackoff must be positive and Outbox:MaxBackoff at least as long.")
             .Validate(o => o.BatchSize >= 1, "Outbox:BatchSize must be at least 1.")
+            .Validate(o => o.JitterRatio is >= 0 and < 1, "Outbox:JitterRatio must be at least 0 and less than 1.")
             .ValidateOnStart();
         builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
             .ValidateDataAnnotations()

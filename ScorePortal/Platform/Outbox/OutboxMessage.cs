@@ -49,6 +49,12 @@ public sealed class OutboxMessage : RowBound
 
     /// <summary>Why the last attempt failed: the exception type and an SMTP status, never an address or a body.</summary>
     public string? LastError { get; set; }
+
+    /// <summary>
+    /// When the retention job blanked <see cref="Payload"/> of this delivered message (Retention:OutboxPayloads after
+    /// delivery): the row's kind and times stay for the dashboard, its content is gone.
+    /// </summary>
+    public DateTimeOffset? PayloadErasedAt { get; set; }
 }
 
 /// <summary>The kinds of outbox message; each has one delivery handler.</summary>
@@ -76,6 +82,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.LeasedUntil).HasConversion(UnixTime.NullableMilliseconds);
         builder.Property(m => m.DeliveredAt).HasConversion(UnixTime.NullableMilliseconds);
         builder.Property(m => m.FailedAt).HasConversion(UnixTime.NullableMilliseconds);
+        builder.Property(m => m.PayloadErasedAt).HasConversion(UnixTime.NullableMilliseconds);
         builder.Property(m => m.LastError).HasMaxLength(LastErrorMaxLength);
         // The worker's question is "pending and due": pending rows are few, delivered ones pile up.
         builder.HasIndex(m => new { m.DeliveredAt, m.FailedAt, m.NextAttemptAt });

@@ -25,6 +25,13 @@ public sealed class OutboxOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Jitter on every retry wait, of every kind (email, webhook, SMS): a wait is shortened by a random share of up to
+    /// this ratio (0.2: 80–100 % of it), so messages that failed together (a mail server down for an hour) do not all
+    /// come back in the same second. The cap (<see cref="MaxBackoff"/>, or a kind's own) is never exceeded. 0 turns it off.
+    /// </summary>
+    public double JitterRatio { get; set; } = 0.2;
+
     /// <summary>Messages claimed by one worker at a time.</summary>
     public int BatchSize { get; set; } = 20;
 

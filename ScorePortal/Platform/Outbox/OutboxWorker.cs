@@ -89,6 +89,13 @@ public sealed class OutboxWorker : BackgroundService
     }
 
     /// <summary>
+    /// A retry wait shortened by up to <paramref name="ratio"/> of itself (<paramref name="random"/> in [0, 1)): spread,
+    /// never longer than the capped wait.
+    /// </summary>
+    internal static TimeSpan Jittered(TimeSpan wait, double ratio, double random) =>
+        TimeSpan.FromTicks(wait.Ticks - (long)(wait.Ticks * ratio * random));
+
+    /// <summary>
     /// Completes at the end of the first pass that starts after this is read (tests await it instead of sleeping; read
     /// it, then cause the pass, e.g. with <see cref="OutboxSignal.Notify"/>).
     /// </summary>
@@ -217,7 +224,7 @@ public sealed class OutboxWorker : BackgroundService
         var error = OutboxErrors.Describe(failure);
         var policy = _policies.TryGetValue(message.Kind, out var own) ? own : OutboxRetryPolicy.From(_options);
         var dead = failure is PermanentDeliveryException || message.AttemptCount >= policy.MaxAttempts;
-        var next = now + policy.BackoffAfter(message.AttemptCount);
+        var next = now + Jittered(policy.BackoffAfter(message.AttemptCount), _options.JitterRatio, Random.Shared.NextDouble());
         await mine.ExecuteUpdateAsync(s => s
             .SetProperty(m => m.LeaseId, (Guid?)null)
             .SetProperty(m => m.LeasedUntil, (DateTimeOffset?)null)

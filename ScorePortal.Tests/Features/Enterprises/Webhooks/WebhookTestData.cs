@@ -27,6 +27,8 @@ public sealed class WebhookPortal : IAsyncLifetime
         ["Enterprises:Webhooks:InitialBackoff"] = "00:02:00",
         ["Enterprises:Webhooks:MaxBackoff"] = "00:04:00",
         ["Enterprises:Webhooks:RetryFor"] = "00:06:00",
+        // Exact waits for the assertions (jitter has its own test: OutboxFaultTests).
+        ["Outbox:JitterRatio"] = "0",
     }, candidates: 20);
 
     public WebhookReceiver Receiver { get; private set; } = null!;

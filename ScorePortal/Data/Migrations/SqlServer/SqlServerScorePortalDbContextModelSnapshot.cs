@@ -812,6 +812,28 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.ToTable("WebhookDeliveries");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Privacy.DataSecurityReport", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("int");
+
+                    b.Property<string>("FiguresJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PublishedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("DataSecurityReports", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Reports.ReportIssue", b =>
                 {
                     b.Property<int>("Id")
@@ -1987,6 +2009,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("PayloadErasedAt")
                         .HasColumnType("bigint");
 
                     b.Property<string>("PayloadSealed")

@@ -780,6 +780,28 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.ToTable("WebhookDeliveries");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Privacy.DataSecurityReport", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FiguresJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PublishedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("DataSecurityReports", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Reports.ReportIssue", b =>
                 {
                     b.Property<int>("Id")
@@ -1919,6 +1941,9 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PayloadErasedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PayloadSealed")

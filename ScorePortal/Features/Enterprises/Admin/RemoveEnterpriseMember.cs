@@ -32,11 +32,11 @@ public sealed class RemoveEnterpriseMember(IDbContextFactory<ScorePortalDbContex
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var db = scope.ServiceProvider.GetRequiredService<ScorePortalDbContext>();
         var user = await users.FindByIdAsync(request.UserId);
-        string outcome;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        var outcome = await db.InTransactionAsync<string?>(async (transaction, ct) =>
         {
+            string outcome;
             var removed = await db.EnterpriseMembers.Where(m => m.UserId == request.UserId && m.EnterpriseId == request.EnterpriseId).ExecuteDeleteAsync(ct);
-            if (removed == 0) return EditResult.Refused("", ResendEnterpriseInvite.NotMember); // removed meanwhile
+            if (removed == 0) return null; // removed meanwhile
             if (user is null)
             {
                 outcome = "membership-only";
@@ -52,7 +52,9 @@ public sealed class RemoveEnterpriseMember(IDbContextFactory<ScorePortalDbContex
                 outcome = "role-removed";
             }
             await transaction.CommitAsync(ct);
-        }
+            return outcome;
+        }, ct);
+        if (outcome is null) return EditResult.Refused("", ResendEnterpriseInvite.NotMember);
         await audit.WriteDurableAsync(EnterpriseAudit.Member(AuditActions.EnterpriseMemberRemove, request.AdminUserId, request.EnterpriseId,
             request.UserId, new Dictionary<string, string?> { ["result"] = outcome }), CancellationToken.None);
         return new EditResult([]);

@@ -42,17 +42,20 @@ public sealed class RotateApiKey(IDbContextFactory<ScorePortalDbContext> dbFacto
             RateLimitPerMinute = old.RateLimitPerMinute, DailyQuota = old.DailyQuota, CreatedAt = now, CreatedBy = request.AdminUserId,
         };
         DateTimeOffset? expires = now + TimeSpan.FromDays(request.OverlapDays);
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        var rotated = await db.InTransactionAsync(async (transaction, ct) =>
         {
+            successor.Id = 0; // a retried attempt inserts afresh
             db.ApiKeys.Add(successor);
             await db.SaveChangesAsync(ct);
             int? successorId = successor.Id;
             var replaced = await db.ApiKeys
                 .Where(k => k.Id == old.Id && k.ReplacedByKeyId == null && k.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, expires).SetProperty(k => k.ReplacedByKeyId, successorId), ct);
-            if (replaced == 0) return new IssuedKey(EditResult.Refused("", NotRotatable), null); // rotated or revoked meanwhile: rolled back
+            if (replaced == 0) return false; // rotated or revoked meanwhile: rolled back
             await transaction.CommitAsync(ct);
-        }
+            return true;
+        }, ct);
+        if (!rotated) return new IssuedKey(EditResult.Refused("", NotRotatable), null);
 
         await audit.WriteDurableAsync(EnterpriseAudit.Key(AuditActions.ApiKeyRotate, request.AdminUserId, old.EnterpriseId, old.Id,
             new Dictionary<string, string?>

@@ -93,17 +93,20 @@ internal sealed class ApiAccessWriter(ApiAccessLog log, IDbContextFactory<ScoreP
         var touched = batch.Where(p => p.TouchKey).GroupBy(p => p.Row.ApiKeyId).Select(g => (KeyId: g.Key, At: g.Max(p => p.Row.At))).ToList();
         if (db.Database.IsSqlite())
         {
-            await WriteToSqliteAsync(db, batch, touched);
+            // Its own transaction on the raw connection, retried whole by the execution strategy (a lock held too long).
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(() => WriteToSqliteAsync(db, batch, touched));
             return;
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        // Fresh instances: a failed attempt must not leave generated ids on the rows the next attempt adds again.
-        db.ApiAccessLog.AddRange(batch.Select(p => Copy(p.Row)));
-        await db.SaveChangesAsync(CancellationToken.None);
-        foreach (var (keyId, at) in touched)
-            await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, at), CancellationToken.None);
-        await transaction.CommitAsync(CancellationToken.None);
+        await db.InTransactionAsync(async (transaction, ct) =>
+        {
+            // Fresh instances: a failed attempt must not leave generated ids on the rows the next attempt adds again.
+            db.ApiAccessLog.AddRange(batch.Select(p => Copy(p.Row)));
+            await db.SaveChangesAsync(ct);
+            foreach (var (keyId, at) in touched)
+                await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, at), ct);
+            await transaction.CommitAsync(ct);
+        }, CancellationToken.None);
     }
 
     private static ApiAccess Copy(ApiAccess r) => new()

@@ -113,19 +113,22 @@ public sealed class GrantConsent(IDbContextFactory<ScorePortalDbContext> dbFacto
         int? replaced = null;
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            if (open is not null)
+            await db.InTransactionAsync(async (tx, ct) =>
             {
-                // The expired consent stops holding the id in the same commit that gives it to the new one.
-                var closed = await db.Consents.Where(c => c.Id == open.Id && c.ClosedAt == null && c.ExpiresAt <= now)
-                    .ExecuteUpdateAsync(set => set.SetProperty(c => c.ClosedAt, now), ct);
-                if (closed == 1) replaced = open.Id;
-            }
-            db.Consents.Add(consent);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+                replaced = null;
+                if (open is not null)
+                {
+                    // The expired consent stops holding the id in the same commit that gives it to the new one.
+                    var closed = await db.Consents.Where(c => c.Id == open.Id && c.ClosedAt == null && c.ExpiresAt <= now)
+                        .ExecuteUpdateAsync(set => set.SetProperty(c => c.ClosedAt, now), ct);
+                    if (closed == 1) replaced = open.Id;
+                }
+                db.Consents.Add(consent);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }, ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (!SqliteRetryingExecutionStrategy.IsTransient(ex))
         {
             // Another grant for the same (enterprise, employee id) committed between the check and this insert.
             db.ChangeTracker.Clear();

@@ -77,24 +77,26 @@ public sealed class UploadRoster(IDbContextFactory<ScorePortalDbContext> dbFacto
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // Read inside the transaction that writes: a consent revoked a moment ago is not kept.
-        var consenting = (await db.Consents.AsNoTracking()
-                .Where(c => c.EnterpriseId == enterpriseId && c.RevokedAt == null && c.ClosedAt == null && c.ExpiresAt > now)
-                .Select(c => c.EmployeeId)
-                .ToListAsync(ct))
-            .ToHashSet(StringComparer.Ordinal);
-        var kept = rows.Where(r => consenting.Contains(r.EmployeeId)).ToList();
-
-        await db.RosterEntries.Where(r => r.EnterpriseId == enterpriseId).ExecuteDeleteAsync(ct);
-        db.RosterEntries.AddRange(kept.Select(r => new RosterEntry
+        return await db.InTransactionAsync<UploadRosterOutcome>(async (transaction, ct) =>
         {
-            EnterpriseId = enterpriseId, EmployeeId = r.EmployeeId, Department = r.Department,
-            Performance = r.Performance, YearsOfService = r.YearsOfService, UploadedAt = now,
-        }));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return new UploadRosterOutcome.Stored(rows.Count, kept.Count, rows.Count - kept.Count);
+            // Read inside the transaction that writes: a consent revoked a moment ago is not kept.
+            var consenting = (await db.Consents.AsNoTracking()
+                    .Where(c => c.EnterpriseId == enterpriseId && c.RevokedAt == null && c.ClosedAt == null && c.ExpiresAt > now)
+                    .Select(c => c.EmployeeId)
+                    .ToListAsync(ct))
+                .ToHashSet(StringComparer.Ordinal);
+            var kept = rows.Where(r => consenting.Contains(r.EmployeeId)).ToList();
+
+            await db.RosterEntries.Where(r => r.EnterpriseId == enterpriseId).ExecuteDeleteAsync(ct);
+            db.RosterEntries.AddRange(kept.Select(r => new RosterEntry
+            {
+                EnterpriseId = enterpriseId, EmployeeId = r.EmployeeId, Department = r.Department,
+                Performance = r.Performance, YearsOfService = r.YearsOfService, UploadedAt = now,
+            }));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return new UploadRosterOutcome.Stored(rows.Count, kept.Count, rows.Count - kept.Count);
+        }, ct);
     }
 
     /// <summary>The limit in whole megabytes for the message (2 MB, not 2097152 bytes).</summary>

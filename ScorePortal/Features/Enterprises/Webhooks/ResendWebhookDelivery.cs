@@ -30,8 +30,7 @@ public sealed class ResendWebhookDelivery(IDbContextFactory<ScorePortalDbContext
         var now = time.GetUtcNow();
         var stuckBefore = now - options.Value.MaxBackoff - TimeSpan.FromHours(1);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        string? error = null;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        var error = await db.InTransactionAsync<string?>(async (tx, ct) =>
         {
             // The conditional update is the check: of two people re-sending at once, one wins.
             var resent = await db.WebhookDeliveries
@@ -41,17 +40,15 @@ public sealed class ResendWebhookDelivery(IDbContextFactory<ScorePortalDbContext
             if (resent == 0)
             {
                 await tx.RollbackAsync(CancellationToken.None);
-                error = await db.WebhookDeliveries.AnyAsync(d => d.Id == request.DeliveryId && d.EnterpriseId == request.EnterpriseId, ct) ? StillPending : NotFound;
+                return await db.WebhookDeliveries.AnyAsync(d => d.Id == request.DeliveryId && d.EnterpriseId == request.EnterpriseId, ct) ? StillPending : NotFound;
             }
-            else
-            {
-                var pair = await db.WebhookDeliveries.AsNoTracking().Where(d => d.Id == request.DeliveryId)
-                    .Select(d => new { d.EventId, d.ConsentId }).SingleAsync(ct);
-                db.Enqueue(WebhookDeliveryHandler.Kind, new WebhookNotice(pair.EventId, pair.ConsentId, Manual: true));
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-            }
-        }
+            var pair = await db.WebhookDeliveries.AsNoTracking().Where(d => d.Id == request.DeliveryId)
+                .Select(d => new { d.EventId, d.ConsentId }).SingleAsync(ct);
+            db.Enqueue(WebhookDeliveryHandler.Kind, new WebhookNotice(pair.EventId, pair.ConsentId, Manual: true));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return null;
+        }, ct);
         await audit.WriteDurableAsync(WebhookAudit.Record(AuditActions.EnterpriseWebhookResend, request.UserId, request.ActorRole, "webhook-delivery",
             WebhookAudit.Id(request.DeliveryId), request.EnterpriseId, error is null ? WebhookAudit.Done : WebhookAudit.Refused,
             error is null ? null : new Dictionary<string, string?> { ["error"] = error }), CancellationToken.None);
