@@ -48,7 +48,15 @@ catch (Exception failure) when (StartupRefusal.IsAboutSettings(failure))
 var preparation = Program.Preparation(app);
 if (await app.RunCommandAsync(args, preparation) is { } exitCode) return exitCode;
 if (app.RefuseMisconfiguredStart(Console.Error) is { } misconfigured) return misconfigured;
-await preparation.RunAsync(CommandNeeds.DemoData);
+try
+{
+    await preparation.RunAsync(CommandNeeds.DemoData);
+}
+catch (Exception failure) when (StorageFaults.Classify(failure) is { } fault)
+{
+    // A full or read-only database before serving: one line and exit 1, as a command (issue #26).
+    return PortalCommands.StoppedByStorageFault(app.Services, "serve", args, failure, fault, Console.Error);
+}
 
 app.UseTrustedProxies();
 app.UseOperations();

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using ScorePortal.Operations;
 
 namespace ScorePortal.Data;
@@ -52,12 +53,22 @@ public static class DatabaseExtensions
                 break;
         }
 
+        // EF's own Error log of a failed SaveChanges or query repeats, stack trace and all, a failure that reaches the caller
+        // anyway, which logs it (a bug with its trace; a full or read-only disk by its cause, issue #26: no trace on a
+        // command's console). Kept at Debug for whoever needs it.
+        builder.Services.ConfigureDbContext<SqliteScorePortalDbContext>(QuietRepeatedFailures);
+        builder.Services.ConfigureDbContext<SqlServerScorePortalDbContext>(QuietRepeatedFailures);
+
         // Identity and request-scoped code take the base type; it comes from the same pool and goes back to it when
         // the scope ends.
         builder.Services.AddScoped<ScorePortalDbContext>(sp =>
             sp.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext());
         return builder;
     }
+
+    private static void QuietRepeatedFailures(DbContextOptionsBuilder o) => o.ConfigureWarnings(w => w.Log(
+        (CoreEventId.SaveChangesFailed, LogLevel.Debug), (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+        (RelationalEventId.CommandError, LogLevel.Debug), (RelationalEventId.TransactionError, LogLevel.Debug)));
 
     private static string? ConnectionString(IServiceProvider sp, DatabaseOptions options) =>
         sp.GetRequiredService<IConfiguration>().GetConnectionString(options.ConnectionStringName) is { Length: > 0 } cs ? cs : null;

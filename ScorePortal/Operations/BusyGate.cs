@@ -150,6 +150,7 @@ public sealed class BusyGate
     private readonly SemaphoreSlim _slots;
     private readonly SemaphoreSlim _challengeSlots;
     private readonly GateLine? _line;
+    private readonly StorageHealth? _storage;
 
     /// <summary>What the gate holds, for /metrics and the status page (DI's singleton; a gate built alone keeps its own).</summary>
     private readonly GateOccupancy _occupancy;
@@ -159,9 +160,14 @@ public sealed class BusyGate
     /// slot, marked <see cref="GateFull"/>, to be put in the waiting room; without it, the 503 busy page.
     /// </param>
     /// <param name="occupancy">The gate's counters shared with /metrics and the status page.</param>
+    /// <param name="storage">
+    /// While the audit writer cannot commit (a full or read-only database), a lookup post gets the "temporarily
+    /// unavailable" page (503, Retry-After) instead of an answer without its audit entry (issue #26).
+    /// </param>
     public BusyGate(RequestDelegate next, IOptions<BusyGateOptions> options, IStringLocalizer<SharedResource> L, GateLine? line = null,
-        GateOccupancy? occupancy = null)
+        GateOccupancy? occupancy = null, StorageHealth? storage = null)
     {
+        _storage = storage;
         _next = next;
         _l = L;
         _options = options.Value;
@@ -180,6 +186,13 @@ public sealed class BusyGate
         if (slots is null)
         {
             await _next(context);
+            return;
+        }
+        if (slots == _slots && _storage is { AuditFailing: true })
+        {
+            // Checked before any work: a lookup costs nothing while it could not be audited, and the visitor's form is
+            // kept on the page, which posts it again after the countdown.
+            await WriteBusyPageAsync(context, "Faults.Lookup.Unavailable.Title", "Faults.Lookup.Unavailable.Text");
             return;
         }
         var toLine = slots == _slots && _line is not null;
@@ -251,7 +264,7 @@ public sealed class BusyGate
         context.Response.Headers.CacheControl = "no-store";
     }
 
-    private async Task WriteBusyPageAsync(HttpContext context)
+    private async Task WriteBusyPageAsync(HttpContext context, string titleKey = "Status.503.Title", string textKey = "Busy.Text")
     {
         IFormCollection? form = null;
         try
@@ -270,11 +283,11 @@ public sealed class BusyGate
         var seconds = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         var html = new StringBuilder(2048);
         html.Append("<!DOCTYPE html><html lang=\"").Append(CultureInfo.CurrentUICulture.Name).Append("\"><head><meta charset=\"utf-8\">")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\"><title>").Append(Encode(_l["Status.503.Title"]))
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\"><title>").Append(Encode(_l[titleKey]))
             .Append("</title><link rel=\"stylesheet\" href=\"/app.css\"></head><body><main class=\"portal-main\"><div class=\"portal-narrow\">")
             .Append("<div class=\"portal-card\" style=\"background:#fff;border-radius:6px\" role=\"status\" aria-live=\"polite\">")
-            .Append("<h1>").Append(Encode(_l["Status.503.Title"])).Append("</h1>")
-            .Append("<p>").Append(Encode(_l["Busy.Text", "\u0000"]).Replace("\u0000", $"<span data-countdown>{seconds}</span>")).Append("</p>")
+            .Append("<h1>").Append(Encode(_l[titleKey])).Append("</h1>")
+            .Append("<p>").Append(Encode(_l[textKey, "\u0000"]).Replace("\u0000", $"<span data-countdown>{seconds}</span>")).Append("</p>")
             .Append("<form method=\"post\" action=\"").Append(Encode(context.Request.Path + context.Request.QueryString)).Append("\" data-auto-retry=\"").Append(seconds).Append("\">");
         if (form is not null)
         {

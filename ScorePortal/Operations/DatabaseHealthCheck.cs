@@ -17,7 +17,7 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<ScorePortalDbContext
         }
         catch (Exception ex)
         {
-            return HealthCheckResult.Unhealthy("database unreachable", ex);
+            return HealthCheckResult.Unhealthy(StorageFaults.Classify(ex) is { } fault ? $"database unreachable ({StorageFaults.Cause(fault)})" : "database unreachable", ex);
         }
     }
 }

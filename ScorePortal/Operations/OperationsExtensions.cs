@@ -18,7 +18,8 @@ public static class OperationsExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddSingleton<StorageHealth>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<StorageHealthCheck>("storage");
         builder.AddPortalMetrics();
         builder.AddPortalRequestTimeouts();
 
@@ -115,6 +116,9 @@ public static class OperationsExtensions
                     checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
                     // What a check says of itself (e.g. "SMS off: no SMS adapter configured"); checks write no PII there.
                     notes = report.Entries.Where(e => !string.IsNullOrEmpty(e.Value.Description))
+                        .ToDictionary(e => e.Key, e => e.Value.Description),
+                    // What a check that is not Healthy says is wrong (a storage fault's cause): no data, no exception text.
+                    causes = report.Entries.Where(e => e.Value.Status != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy && e.Value.Description is not null)
                         .ToDictionary(e => e.Key, e => e.Value.Description),
                     circuits = context.RequestServices.GetRequiredService<ScorePortal.Components.CircuitCounter>().Open,
                     durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),

@@ -135,6 +135,18 @@ public static class PortalCommands
             WriteCommands(Console.Error, commands, usage);
             return 2;
         }
+        try
+        {
+            return await RunPreparedAsync(app, command, args, preparation);
+        }
+        catch (Exception failure) when (StorageFaults.Classify(failure) is { } fault)
+        {
+            return StoppedByStorageFault(app.Services, command.Name, args, failure, fault, Console.Error);
+        }
+    }
+
+    private static async Task<int> RunPreparedAsync(IHost app, PortalCommand command, string[] args, PortalPreparation preparation)
+    {
         if (command.Needs == CommandNeeds.Nothing)
             return await command.RunAsync(app.Services, new CommandArguments(args[1..]), Console.Out);
 
@@ -151,6 +163,23 @@ public static class PortalCommands
             // Stopping drains what the command queued (audit records) before the process exits.
             foreach (var service in background) await service.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// A command (or the preparation of its database) stopped by a full or read-only disk (issue #26): one line on
+    /// standard error naming the cause and what to do, in the command's language, exit code 1, and a log entry with
+    /// <see cref="StorageFaults.CommandStopped"/> — never the runtime's stack trace and exit code 134. Each of the
+    /// command's transactions was committed whole or rolled back. A failure that is not environmental keeps its trace.
+    /// </summary>
+    public static int StoppedByStorageFault(IServiceProvider services, string commandName, string[] args, Exception failure,
+        StorageFault fault, TextWriter error)
+    {
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PortalCommands).FullName!).LogError(StorageFaults.CommandStopped,
+            "Command {Command} stopped: {Cause} ({Error})", commandName, StorageFaults.Cause(fault), failure.GetBaseException().Message);
+        using var culture = new CommandCulture(new CommandArguments(args.Length > 1 ? args[1..] : []).Get("lang"));
+        var L = services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
+        error.WriteLine($"{commandName}: {L[StorageFaults.MessageKey(fault)]}");
+        return StorageFaults.ExitCode;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using ScorePortal.Data;
 using ScorePortal.Model;
+using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
 using ScorePortal.Security;
 
@@ -38,7 +39,7 @@ public abstract record ImportOutcome
 /// </summary>
 public sealed class ImportBatch(
     IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex blindIndex, ImportFiles files, AuditLog audit,
-    IStringLocalizer<SharedResource> localizer, TimeProvider time, ILogger<ImportBatch> logger)
+    IStringLocalizer<SharedResource> localizer, TimeProvider time, StorageHealth storage, ILogger<ImportBatch> logger)
 {
     /// <summary>Errors kept for the report; a file beyond this is hopeless anyway and is counted, not listed.</summary>
     public const int MaxListedErrors = 100_000;
@@ -60,6 +61,15 @@ public sealed class ImportBatch(
         {
             await audit.WriteAsync(Refusal(request, null, problem.Key), ct);
             return new ImportOutcome.Invalid(problem.Key, problem.Args);
+        }
+        catch (Exception failure) when (StorageFaults.Classify(failure) is { } fault)
+        {
+            // A full or read-only disk (issue #26): the one transaction rolled back, the database is as before. The
+            // message names the cause; the refusal is queued for the audit log, which keeps it until it can be written.
+            logger.LogError(StorageFaults.OperationRolledBack, "Import into session {Session} rolled back: {Cause}", request.SessionCode, StorageFaults.Cause(fault));
+            storage.OperationFailed(fault, "import");
+            await audit.WriteAsync(Refusal(request, null, "storage-" + fault), CancellationToken.None);
+            return new ImportOutcome.Invalid(StorageFaults.MessageKey(fault));
         }
         finally
         {

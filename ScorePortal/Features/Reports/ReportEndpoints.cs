@@ -26,8 +26,21 @@ public static class ReportEndpoints
         if (!stepUp.IsSatisfied(context, userId, StepUpPurposes.Reports))
             return TypedResults.LocalRedirect("/Account/StepUp?returnUrl=" + Uri.EscapeDataString("/me"));
 
-        var outcome = await issue.HandleAsync(new IssueReportRequest(userId, registrationId, culture, VerifyBaseUrl(context, configuration),
-            context.Connection.RemoteIpAddress?.ToString()), context.RequestAborted);
+        IssueReportOutcome outcome;
+        try
+        {
+            outcome = await issue.HandleAsync(new IssueReportRequest(userId, registrationId, culture, VerifyBaseUrl(context, configuration),
+                context.Connection.RemoteIpAddress?.ToString()), context.RequestAborted);
+        }
+        catch (Exception failure) when (StorageFaults.Classify(failure) is { } fault)
+        {
+            // A full or read-only database (issue #26): the report row was not stored, no file left the server; the
+            // candidate reads the cause on their page and may try again later.
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReportEndpoints).FullName!)
+                .LogError(StorageFaults.OperationRolledBack, "Report issue rolled back: {Cause}", StorageFaults.Cause(fault));
+            context.RequestServices.GetRequiredService<StorageHealth>().OperationFailed(fault, "report issue");
+            return TypedResults.LocalRedirect("/me?message=" + Uri.EscapeDataString(StorageFaults.MessageKey(fault)));
+        }
         return outcome switch
         {
             IssueReportOutcome.Issued issued => Pdf(issued.Pdf, issued.FileName),

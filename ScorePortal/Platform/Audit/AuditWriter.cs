@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ScorePortal.Data;
+using ScorePortal.Operations;
 using ScorePortal.Platform.Leases;
 using ScorePortal.Security;
 
@@ -19,7 +20,8 @@ internal sealed class AuditWriter(
     SourceAddressHasher addresses,
     IServiceProvider services,
     ILeases leases,
-    ILogger<AuditWriter> logger) : BackgroundService, ScorePortal.Operations.IRunsDuringCommands
+    StorageHealth storage,
+    ILogger<AuditWriter> logger) : BackgroundService, IRunsDuringCommands
 {
     private const int MaxBatch = 1000;
     private const int MaxAttempts = 20;
@@ -39,16 +41,21 @@ internal sealed class AuditWriter(
     // exists) signs nothing at its end and never needs the signing key.
     private bool _appended;
 
+    // The chain's end as this writer last wrote or read it (one instance alone keeps it in memory).
+    private long _sequence;
+    private string _previousHash = AuditChain.Genesis;
+
+    // Set when the host stops: a batch that cannot be committed then gets a few attempts more, not an endless retry.
+    private volatile bool _stopping;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        long sequence;
-        string previousHash;
         // A database that is down at start (the health check reports it) must not stop the host: retry until it is back.
         while (true)
         {
             try
             {
-                (sequence, previousHash) = await ChainEndAsync(stoppingToken);
+                (_sequence, _previousHash) = await ChainEndAsync(stoppingToken);
                 break;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -75,51 +82,84 @@ internal sealed class AuditWriter(
             // Seal markers are not entries: they ask for a checkpoint once what came before them is committed.
             var seal = batch.Any(p => p.Seal || AuditActions.SealedAtOnce.Contains(p.Record.Action));
             var entries = batch.Where(p => !p.Seal).ToList();
-            Exception? failure = null;
-            var retryAtOnce = false;
-            // A long write transaction (a million-row import or publication holds SQLite's write lock for a minute or
-            // two) makes an append time out: keep the entries and try again rather than lose them.
-            for (var attempt = 0; attempt < MaxAttempts; attempt++)
-            {
-                if (attempt > 1 && !retryAtOnce) await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
-                retryAtOnce = false;
-                try
-                {
-                    if (entries.Count > 0)
-                    {
-                        (sequence, previousHash) = leases.Shared
-                            ? await AppendSharedAsync(entries)
-                            : await AppendAsync(entries, sequence, previousHash);
-                        _appended = true;
-                    }
-                    failure = null;
-                    break;
-                }
-                catch (Exception ex)
-                {
-                    // Another writer may have appended (a second instance on the same database): continue from the
-                    // chain's real end once; otherwise report the failure to whoever waits for durability.
-                    failure = ex;
-                    if (leases.Shared)
-                    {
-                        // The shared append reads the end itself. A collision (another instance appended first: Redis
-                        // down, or a command without the lease) is retried at once, not after the busy database's pause.
-                        retryAtOnce = IsSequenceCollision(ex);
-                        continue;
-                    }
-                    (sequence, previousHash) = await ChainEndAsync(CancellationToken.None);
-                }
-            }
+            var failure = await AppendUntilCommittedAsync(batch, entries);
             if (failure is null && seal) await CheckpointAsync("a sealed event");
             foreach (var p in batch)
             {
                 if (failure is null) p.Committed?.TrySetResult();
                 else p.Committed?.TrySetException(new InvalidOperationException("The audit log could not be written.", failure));
             }
-            if (failure is not null) logger.LogError(failure, "Could not append {Count} audit entries", batch.Count);
+            if (failure is not null)
+                logger.LogCritical(StorageFaults.AuditAppendFailed, StorageFaults.Classify(failure) is null ? failure : null, "{Count} audit entries were not written before shutdown", entries.Count);
         }
         // Every shutdown (and the end of every command, which stops this writer) leaves the tail covered.
         if (_appended) await CheckpointAsync("shutdown");
+    }
+
+    /// <summary>
+    /// Appends <paramref name="entries"/>, trying again until they are committed: an entry is never dropped, a
+    /// lookup already answered keeps its entry (issue #26). A long write transaction (a million-row import or
+    /// publication holds SQLite's write lock for a minute or two) makes an append time out; a full or read-only disk
+    /// fails it at once. A storage fault, or <see cref="MaxAttempts"/> failures of any kind, mark the audit log failing
+    /// (<see cref="StorageHealth"/>: lookups answer "temporarily unavailable", /healthz turns Degraded with the cause)
+    /// and fail the durable waiters of the batch, whose callers report it, while the entries stay here and are retried
+    /// every few seconds; the first commit afterwards clears the mark. Only at shutdown does it give up (returned: the
+    /// failure), after a few attempts more, and the loss is logged as critical.
+    /// </summary>
+    private async Task<Exception?> AppendUntilCommittedAsync(List<AuditLog.Pending> batch, List<AuditLog.Pending> entries)
+    {
+        var retryAtOnce = false;
+        var failingSince = -1;
+        for (var attempt = 0; ; attempt++)
+        {
+            if (attempt > 1 && !retryAtOnce) await Task.Delay(TimeSpan.FromSeconds(_stopping ? 1 : Math.Min(attempt, 5)));
+            retryAtOnce = false;
+            try
+            {
+                if (entries.Count > 0)
+                {
+                    (_sequence, _previousHash) = leases.Shared
+                        ? await AppendSharedAsync(entries)
+                        : await AppendAsync(entries, _sequence, _previousHash);
+                    _appended = true;
+                    if (storage.AuditCommitted())
+                        logger.LogWarning(StorageFaults.AuditAppendRecovered, "The audit log is written again ({Count} held entries committed): lookups answer again", entries.Count);
+                }
+                return null;
+            }
+            catch (Exception ex)
+            {
+                if (failingSince < 0 && (StorageFaults.Classify(ex) is not null || attempt + 1 >= MaxAttempts))
+                {
+                    failingSince = attempt;
+                    if (storage.AuditFailed(ex))
+                        // A storage fault's cause says it all (no stack trace in an operator's log); anything else keeps it.
+                        logger.LogError(StorageFaults.AuditAppendFailed, StorageFaults.Classify(ex) is null ? ex : null,
+                            "The audit log cannot be written ({Cause}): {Count} entries held and retried; lookups answer 'temporarily unavailable' until a commit succeeds",
+                            storage.AuditFailure?.Cause, entries.Count);
+                    // Whoever waits for durability learns it now; the entries themselves stay and are retried.
+                    foreach (var p in batch) p.Committed?.TrySetException(new InvalidOperationException("The audit log could not be written.", ex));
+                }
+                if (_stopping && attempt >= (failingSince < 0 ? MaxAttempts : failingSince + 3)) return ex;
+                // Another writer may have appended (a second instance on the same database): continue from the
+                // chain's real end.
+                if (leases.Shared)
+                {
+                    // The shared append reads the end itself. A collision (another instance appended first: Redis
+                    // down, or a command without the lease) is retried at once, not after the busy database's pause.
+                    retryAtOnce = IsSequenceCollision(ex);
+                    continue;
+                }
+                try
+                {
+                    (_sequence, _previousHash) = await ChainEndAsync(CancellationToken.None);
+                }
+                catch (Exception unreadable) when (unreadable is not OperationCanceledException)
+                {
+                    // The end is read again before the next attempt; the failure is the append's.
+                }
+            }
+        }
     }
 
     private async Task CheckpointAsync(string reason)
@@ -295,6 +335,7 @@ internal sealed class AuditWriter(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         log.Complete();
         await base.StopAsync(cancellationToken);
     }
