@@ -833,6 +833,76 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.ToTable("WebhookDeliveries");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Privacy.DataCopy", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(8)");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("ForRequest")
+                        .HasColumnType("bit");
+
+                    b.Property<long?>("ReadyAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RemoveAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RequestedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<byte[]>("SealedJson")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("SealedPdf")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<int?>("SubjectCandidateId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("SubjectUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RemoveAt");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("RequestedByUserId", "RequestedAt");
+
+                    b.ToTable("DataCopies", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Privacy.DataSecurityReport", b =>
                 {
                     b.Property<int>("Year")

@@ -12,8 +12,8 @@ using ScorePortal.Data;
 namespace ScorePortal.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerScorePortalDbContext))]
-    [Migration("20261205031616_Passkeys")]
-    partial class Passkeys
+    [Migration("20261205041841_PrivacyPasskeysSms")]
+    partial class PrivacyPasskeysSms
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -836,6 +836,98 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.ToTable("WebhookDeliveries");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Privacy.DataCopy", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(8)");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("ForRequest")
+                        .HasColumnType("bit");
+
+                    b.Property<long?>("ReadyAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RemoveAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RequestedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<byte[]>("SealedJson")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("SealedPdf")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<int?>("SubjectCandidateId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("SubjectUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RemoveAt");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("RequestedByUserId", "RequestedAt");
+
+                    b.ToTable("DataCopies", (string)null);
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Privacy.DataSecurityReport", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("int");
+
+                    b.Property<string>("FiguresJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PublishedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("DataSecurityReports", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Reports.ReportIssue", b =>
                 {
                     b.Property<int>("Id")
@@ -1219,6 +1311,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("nvarchar(max)");
@@ -1266,6 +1361,12 @@ namespace ScorePortal.Data.Migrations.SqlServer
 
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset?>("PrivacyNoticeAcceptedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("PrivacyNoticeVersion")
+                        .HasColumnType("int");
 
                     b.Property<string>("ProvinceCode")
                         .HasMaxLength(2)
@@ -1336,6 +1437,17 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("LinkedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<byte[]>("MobileIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("binary(32)")
+                        .IsFixedLength();
+
+                    b.Property<string>("MobileSealed")
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("Mobile");
+
                     b.Property<string>("NameSealed")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -1351,6 +1463,8 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(450)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MobileIndex");
 
                     b.HasIndex("UserId")
                         .IsUnique()
@@ -2012,6 +2126,9 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("PayloadErasedAt")
                         .HasColumnType("bigint");
 
                     b.Property<string>("PayloadSealed")
