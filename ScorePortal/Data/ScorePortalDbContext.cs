@@ -6,6 +6,7 @@ using ScorePortal.Account.Admin;
 using ScorePortal.Account.Sessions;
 using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Enterprises;
+using ScorePortal.Features.Reminders;
 using ScorePortal.Features.Reports;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Model;
@@ -56,6 +57,9 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<AccountSession> AccountSessions => Set<AccountSession>();
+    public DbSet<ReminderSubscription> ReminderSubscriptions => Set<ReminderSubscription>();
+    public DbSet<ReminderRun> ReminderRuns => Set<ReminderRun>();
+    public DbSet<ReminderSend> ReminderSends => Set<ReminderSend>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -125,6 +125,13 @@ public static class AuditActions
     /// <summary>An admin downloads the audit log (or part of it) as CSV: the filter as ids, and the number of entries.</summary>
     public const string AuditExport = "audit.export";
 
+    // Release reminders: a subscription asked for (public form or one click on /me), confirmed, ended; a run started.
+    public const string ReminderSubscribe = "reminder.subscribe";
+    public const string ReminderConfirm = "reminder.confirm";
+    public const string ReminderUnsubscribe = "reminder.unsubscribe";
+    /// <summary>A publication started its reminders (the run's id and session; never an address).</summary>
+    public const string ReminderRunStart = "reminder.run";
+
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
     /// the newest checkpoint can be deleted from the database unseen, and these are the ones someone would delete.
