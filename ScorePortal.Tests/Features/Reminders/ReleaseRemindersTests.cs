@@ -10,7 +10,7 @@ namespace ScorePortal.Tests.Features.Reminders;
 /// Release reminders end to end over real SMTP (the test process's listener): subscribe, confirm, publish, the clock
 /// reaches the release time, the worker sends one mail per confirmed subscriber; unsubscribing drops what is queued.
 /// </summary>
-public sealed class ReleaseRemindersTests(ReminderPortal fixture) : IClassFixture<ReminderPortal>
+public sealed partial class ReleaseRemindersTests(ReminderPortal fixture) : IClassFixture<ReminderPortal>
 {
     private readonly ReminderTestData _data = new(fixture.Portal);
     private DemoPortal Portal => fixture.Portal;
@@ -32,26 +32,26 @@ public sealed class ReleaseRemindersTests(ReminderPortal fixture) : IClassFixtur
     {
         var session = await _data.UpcomingSessionAsync();
         var zh = ReminderTestData.NewEmail("zh");
-        var en = ReminderTestData.NewEmail("en");
         var leaving = ReminderTestData.NewEmail("leaving");
+        var en = ReminderTestData.NewEmail("en");
         var unconfirmed = ReminderTestData.NewEmail("unconfirmed");
         var zhId = await _data.ConfirmedAsync(zh, session);
-        var enId = await _data.ConfirmedAsync(en, session, "en-US");
         var leavingId = await _data.ConfirmedAsync(leaving, session);
+        var enId = await _data.ConfirmedAsync(en, session, "en-US");
         Assert.Equal(SubscribeOutcome.ConfirmationSent, await _data.SubscribeAsync(unconfirmed, session));
         var leavingConfirmation = await Portal.Mailbox.WaitForMessageToAsync(leaving, ReminderTestData.MailWait);
 
+        // Published now: the first page (two subscriptions) is queued at once at the configured pace; the first send is
+        // due now, the second a slot later (the test's clock stands still until it is moved).
         await _data.PublishAsync(session);
-        // Published before the release time: the run waits for it, nothing is sent yet.
-        await Portal.RunOutboxPassAsync();
-        Assert.DoesNotContain(Portal.Mailbox.MessagesTo(zh), ReminderTestData.IsReminder);
+        await Portal.WaitForOutboxAsync(async () => Portal.Mailbox.MessagesTo(zh).Any(ReminderTestData.IsReminder) && await SendsAsync(leavingId, sent: false) == 1);
 
-        // The confirmation mail's own unsubscribe link ends that subscription; its reminder, queued or not, is dropped.
+        // The confirmation mail's own unsubscribe link ends that subscription; its queued reminder is dropped.
         var (id, token) = ReminderTestData.Link(leavingConfirmation, "unsubscribe");
         Assert.Equal(leavingId, id);
         Assert.Equal(ReminderLinkOutcome.Done, await _data.Service<UnsubscribeReminder>().HandleAsync(new ReminderLinkRequest(id, token, null)));
 
-        await ReleaseAndDeliverAsync(async () => Portal.Mailbox.MessagesTo(zh).Any(ReminderTestData.IsReminder) && Portal.Mailbox.MessagesTo(en).Any(ReminderTestData.IsReminder)
+        await ReleaseAndDeliverAsync(async () => Portal.Mailbox.MessagesTo(en).Any(ReminderTestData.IsReminder)
                                                  && await SendsAsync(zhId, sent: true) == 1 && await SendsAsync(enId, sent: true) == 1);
         await Portal.RunOutboxPassAsync();
 
@@ -75,6 +75,7 @@ public sealed class ReleaseRemindersTests(ReminderPortal fixture) : IClassFixtur
         Assert.DoesNotContain(Portal.Mailbox.MessagesTo(leaving), ReminderTestData.IsReminder);
         Assert.DoesNotContain(Portal.Mailbox.MessagesTo(unconfirmed), ReminderTestData.IsReminder);
         Assert.Equal(0, await SendsAsync(leavingId, sent: true));
+        Assert.Equal(1, await SendsAsync(leavingId, sent: false));
     }
 
     [Fact]
@@ -165,31 +166,63 @@ public sealed class ReleaseRemindersTests(ReminderPortal fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_retraction_before_the_release_cancels_the_run_and_nobody_is_told()
+    public async Task A_retraction_cancels_the_run_and_the_sends_not_yet_made_are_dropped()
     {
         var session = await _data.UpcomingSessionAsync();
-        var email = ReminderTestData.NewEmail("retracted");
-        var id = await _data.ConfirmedAsync(email, session);
+        var first = ReminderTestData.NewEmail("retracted-first");
+        var second = ReminderTestData.NewEmail("retracted-second");
+        await _data.ConfirmedAsync(first, session);
+        var secondId = await _data.ConfirmedAsync(second, session);
         var batchId = await _data.PublishAsync(session);
-        await Portal.WaitForOutboxAsync(async () =>
-        {
-            await using var db = _data.Db();
-            return await db.ReminderRuns.AnyAsync(r => r.ExamSessionId == session.Id);
-        });
+        // The first send is due at once; the second waits for its slot (the clock stands still).
+        await Portal.WaitForOutboxAsync(async () => Portal.Mailbox.MessagesTo(first).Any(ReminderTestData.IsReminder) && await SendsAsync(secondId, sent: false) == 1);
+
         await _data.RetractAsync(batchId);
         await Portal.WaitForOutboxAsync(async () =>
         {
             await using var db = _data.Db();
             return await db.ReminderRuns.AnyAsync(r => r.ExamSessionId == session.Id && r.CancelledAt != null);
         });
+        Portal.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Portal.WaitForOutboxAsync(async () =>
+        {
+            await using var db = _data.Db();
+            return !await db.OutboxMessages.AnyAsync(m => m.DeliveredAt == null && m.FailedAt == null && m.Kind == ReminderMailHandler.MailKind);
+        });
 
-        Portal.Clock.Advance(TimeSpan.FromHours(2));
-        await Portal.RunOutboxPassAsync();
-        await Portal.RunOutboxPassAsync();
-
-        Assert.DoesNotContain(Portal.Mailbox.MessagesTo(email), ReminderTestData.IsReminder);
-        Assert.Equal(0, await SendsAsync(id, sent: true));
+        Assert.DoesNotContain(Portal.Mailbox.MessagesTo(second), ReminderTestData.IsReminder);
+        Assert.Equal(0, await SendsAsync(secondId, sent: true));
     }
+
+    [Fact]
+    public async Task A_signed_in_candidate_subscribes_with_one_click_on_me_confirmed_at_once()
+    {
+        var session = await _data.UpcomingSessionAsync();
+        var (client, userId, email) = await ScorePortal.Tests.Features.Me.CandidateTestSupport.SignedInCandidateAsync(Portal);
+        using var signedIn = client;
+
+        var (_, before) = await client.GetAsync("/me");
+        var form = CardForms().Matches(before).Select(m => m.Value)
+            .Single(f => f.Contains($"name=\"sessionId\" value=\"{session.Id}\"", StringComparison.Ordinal));
+        var fields = HiddenInputs().Matches(form).ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        using (var posted = await client.Http.PostAsync(ReminderEndpoints.SubscribeMePath, new FormUrlEncodedContent(fields)))
+            Assert.Equal("/me", posted.RedirectTarget());
+
+        var (_, after) = await client.GetAsync("/me");
+        Assert.Contains("data-testid=\"me-reminder-on\"", after, StringComparison.Ordinal);
+        await using var db = _data.Db();
+        var subscription = await db.ReminderSubscriptions.AsNoTracking().SingleAsync(s => s.ExamSessionId == session.Id && s.UserId == userId);
+        Assert.Equal(ReminderStatus.Confirmed, subscription.Status);
+        Assert.Equal(email, subscription.Email);
+        // Confirmed by the account: no confirmation mail.
+        Assert.Empty(Portal.Mailbox.MessagesTo(email));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<form method=\"post\" action=\"/reminders/me\".*?</form>", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex CardForms();
+
+    [System.Text.RegularExpressions.GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[^\"]*)\" value=\"(?<value>[^\"]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex HiddenInputs();
 
     private static async Task<string> SubscribeThroughThePageAsync(BrowserlessClient client, string email, int sessionId)
     {

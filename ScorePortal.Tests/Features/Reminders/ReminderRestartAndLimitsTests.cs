@@ -32,17 +32,22 @@ public sealed class ReminderRestartAndLimitsTests
                 var session = await data.UpcomingSessionAsync();
                 foreach (var email in emails) await data.ConfirmedAsync(email, session);
                 await data.PublishAsync(session);
+                // Published now: the worker expands the first page at once and sends its first mail; the rest wait for
+                // their slots (the test's clock stands still). Then the process dies.
                 await first.WaitForOutboxAsync(async () =>
                 {
                     await using var db = data.Db();
-                    return await db.ReminderRuns.AnyAsync(r => r.ExamSessionId == session.Id);
+                    return await db.ReminderRuns.AnyAsync(r => r.ExamSessionId == session.Id && r.Cursor > 0)
+                           && await db.ReminderSends.CountAsync(s => s.SentAt != null && db.ReminderRuns.Any(r => r.Id == s.RunId && r.ExamSessionId == session.Id)) == 1;
                 });
                 await using (var db = data.Db())
-                    runId = (await db.ReminderRuns.SingleAsync(r => r.ExamSessionId == session.Id)).Id;
-
-                // The first page is expanded; the process dies before its page message is marked delivered, so that
-                // message comes again after the restart (a repeat), next to the next page's.
-                Assert.Equal(2, await data.Service<ReminderPageHandler>().ExpandAsync(new ReminderPageHandler.Page(runId, 0), default));
+                {
+                    var run = await db.ReminderRuns.AsNoTracking().SingleAsync(r => r.ExamSessionId == session.Id);
+                    runId = run.Id;
+                    Assert.Null(run.ExpandedAt);
+                    Assert.Equal(2, run.Queued);
+                }
+                // A page message delivered again (the crash came between its commit and its mark) does nothing.
                 Assert.Equal(0, await data.Service<ReminderPageHandler>().ExpandAsync(new ReminderPageHandler.Page(runId, 0), default));
             }
 
