@@ -28,7 +28,9 @@ public sealed partial class ReminderSubscriptionBrowserTests(PlaywrightFixture b
         var email = $"browser-{Guid.NewGuid():N}@example.org";
         var page = await browser.NewPageAsync(mobile, locale);
 
-        await page.GotoAsync("/reminders");
+        // The language the person picks on the page (its switch), as other browser tests do.
+        await page.GotoAsync($"/culture/{locale}?returnUrl=%2Freminders");
+        await page.WaitForURLAsync("**/reminders");
         await page.Locator("#reminders-session").SelectOptionAsync(session.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.Locator("#reminders-email").FillAsync(email);
         await page.Locator("#reminders-captcha").FillAsync(PortalFactory.CaptchaTestAnswer);

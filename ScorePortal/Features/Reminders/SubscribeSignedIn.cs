@@ -23,8 +23,10 @@ public sealed class SubscribeSignedIn(IDbContextFactory<ScorePortalDbContext> db
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var email = await db.Users.Where(u => u.Id == request.UserId && u.EmailConfirmed).Select(u => u.Email).FirstOrDefaultAsync(ct);
-        var open = await db.ExamSessions.AnyAsync(s => s.Id == request.ExamSessionId && (s.PublishedAt == null || s.ReleaseAt > now), ct);
-        if (email is null || !open) return false;
+        // Compared here: SQLite cannot order DateTimeOffset values in SQL.
+        var session = await db.ExamSessions.AsNoTracking().Where(s => s.Id == request.ExamSessionId)
+            .Select(s => new { s.ReleaseAt, s.PublishedAt }).FirstOrDefaultAsync(ct);
+        if (email is null || session is null || (session.PublishedAt is not null && now >= session.ReleaseAt)) return false;
 
         var index = links.EmailIndex(email);
         var subscription = await db.ReminderSubscriptions.FirstOrDefaultAsync(s => s.ExamSessionId == request.ExamSessionId && s.EmailIndex == index, ct);
