@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$(pwd)
-WORK="$ROOT/bench/out/reminders"
+WORK=${WORK:-$ROOT/bench/out/reminders}
 SUBSCRIBERS=${SUBSCRIBERS:-1000000}
 SENDS=${SENDS:-100000}
 RATE=${RATE:-10000}
@@ -36,7 +36,7 @@ export Smtp__From=noreply@bench.test
 export Outbox__BatchSize=200
 
 echo "== build (Release)"
-dotnet build bench/ScorePortal.Bench -c Release -v q -nologo | tail -1
+[ "${NO_BUILD:-}" = 1 ] || dotnet build bench/ScorePortal.Bench -c Release -v q -nologo | tail -1
 BENCH="$ROOT/bench/ScorePortal.Bench/bin/Release/net10.0/ScorePortal.Bench.dll"
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== data: $SUBSCRIBERS subscribers to expand, $SENDS to send, Reminders:SendsPerSecond=$RATE, PageSize 1000"
