@@ -7,6 +7,7 @@ using ScorePortal.Account.Sessions;
 using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Enterprises;
 using ScorePortal.Features.Privacy;
+using ScorePortal.Features.Reminders;
 using ScorePortal.Features.Reports;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Model;
@@ -59,6 +60,9 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<AccountSession> AccountSessions => Set<AccountSession>();
     public DbSet<DataSecurityReport> DataSecurityReports => Set<DataSecurityReport>();
     public DbSet<DataCopy> DataCopies => Set<DataCopy>();
+    public DbSet<ReminderSubscription> ReminderSubscriptions => Set<ReminderSubscription>();
+    public DbSet<ReminderRun> ReminderRuns => Set<ReminderRun>();
+    public DbSet<ReminderSend> ReminderSends => Set<ReminderSend>();
 
     /// <summary>
     /// Identity shapes its tables from the host's <c>IdentityOptions.Stores</c> (schema version 3 with passkeys, 128-character

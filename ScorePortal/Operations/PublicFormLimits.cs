@@ -21,6 +21,12 @@ public sealed class PublicFormLimitsOptions
     /// than other forms; the account's own hourly limit (Account:SelfService) keeps one mailbox from being flooded.
     /// </summary>
     public int PasswordResetsPerAddressPerMinute { get; set; } = 5;
+
+    /// <summary>
+    /// Release-reminder subscriptions one address may post per minute (0 = no limit): each may send a confirmation mail;
+    /// Reminders:SubscriptionsPerSourcePerDay and Reminders:ConfirmationsPerAddressPerDay cap the day.
+    /// </summary>
+    public int ReminderSubscriptionsPerAddressPerMinute { get; set; } = 5;
 }
 
 /// <summary>
@@ -41,10 +47,14 @@ public static class PublicFormLimits
     /// <summary>Counts the posts of the forgotten-password form (they send mail).</summary>
     public const string PasswordReset = "password-reset";
 
+    /// <summary>Counts the posts of the release-reminder subscription form (they send mail).</summary>
+    public const string ReminderSubscribe = "reminder-subscribe";
+
     public static WebApplicationBuilder AddPublicFormLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<PublicFormLimitsOptions>().BindConfiguration(PublicFormLimitsOptions.Section)
-            .Validate(o => o.PostsPerAddressPerMinute >= 0 && o.VerificationsPerAddressPerMinute >= 0 && o.PasswordResetsPerAddressPerMinute >= 0, "PublicForms limits cannot be negative.")
+            .Validate(o => o.PostsPerAddressPerMinute >= 0 && o.VerificationsPerAddressPerMinute >= 0 && o.PasswordResetsPerAddressPerMinute >= 0
+                      && o.ReminderSubscriptionsPerAddressPerMinute >= 0, "PublicForms limits cannot be negative.")
             .ValidateOnStart();
         var options = builder.Configuration.ReadWhileBuilding<PublicFormLimitsOptions>(PublicFormLimitsOptions.Section);
         builder.Services.AddRateLimiter(limiter =>
@@ -64,6 +74,9 @@ public static class PublicFormLimits
                 : LimitPartitions.NoLimit());
             limiter.AddPolicy(PasswordReset, context => HttpMethods.IsPost(context.Request.Method)
                 ? LimitPartitions.PerAddressPerMinute(context, options.PasswordResetsPerAddressPerMinute, PasswordReset)
+                : LimitPartitions.NoLimit());
+            limiter.AddPolicy(ReminderSubscribe, context => HttpMethods.IsPost(context.Request.Method)
+                ? LimitPartitions.PerAddressPerMinute(context, options.ReminderSubscriptionsPerAddressPerMinute, ReminderSubscribe)
                 : LimitPartitions.NoLimit());
             limiter.AddPolicy(Verification, context => LimitPartitions.PerAddressPerMinute(context, options.VerificationsPerAddressPerMinute, Verification));
         });

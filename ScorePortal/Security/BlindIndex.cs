@@ -39,4 +39,16 @@ public sealed class BlindIndex
         ArgumentException.ThrowIfNullOrWhiteSpace(e164);
         return HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("mobile:" + e164));
     }
+
+    /// <summary>
+    /// HMAC-SHA256(key, "{purpose}:{normalizedValue}") for another kind of PII (a subscriber's email): the purpose, a
+    /// fixed label that is never a number, keeps its indexes apart from ID numbers' and from each other's.
+    /// </summary>
+    public byte[] Compute(string purpose, string normalizedValue)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(purpose);
+        ArgumentNullException.ThrowIfNull(normalizedValue);
+        if (char.IsAsciiDigit(purpose[0])) throw new ArgumentException("A purpose label never starts with a digit (ID number types do).", nameof(purpose));
+        return HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{purpose}:{normalizedValue}"));
+    }
 }

@@ -13,7 +13,7 @@ public static class BenchProgram
 
     private static readonly PortalCommand[] Commands =
         [BenchDataCommand.Command, BenchApiDataCommand.Command, BenchReportsCommand.Command, BenchIssueReportsCommand.Command,
-         BenchCaptchaCommand.Command, BenchAuditSizeCommand.Command];
+         BenchCaptchaCommand.Command, BenchAuditSizeCommand.Command, BenchRemindersCommand.Command];
 
     public static async Task<int> Main(string[] args)
     {

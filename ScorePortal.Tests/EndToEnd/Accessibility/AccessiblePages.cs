@@ -69,6 +69,15 @@ public static class AccessiblePages
         new("reset-password", "/", Setup: SelfServicePageStates.OpenAResetLinkAsync),
         new("reset-password-errors", "/", Setup: SelfServicePageStates.SubmitAWeakNewPasswordAsync),
         new("reset-password-invalid", "/Account/ResetPassword?userId=nobody&code=nothing"),
+        // Release reminders: the public form, its refusal, and the two pages a mail's link opens (a link that opens nothing).
+        new("reminders", "/reminders"),
+        new("reminders-confirm", "/reminders/confirm?s=1&t=none"),
+        new("reminders-confirm-invalid", "/reminders/confirm?s=1&t=none", Setup: async (page, _) =>
+        {
+            await page.GetByTestId("reminders-confirm-submit").ClickAsync();
+            await page.GetByTestId("reminders-confirm-result").WaitForAsync();
+        }),
+        new("reminders-unsubscribe", "/reminders/unsubscribe?s=1&t=none"),
         new("lockout", "/Account/Lockout"),
         new("access-denied", "/Account/AccessDenied"),
         new("authenticator-enrollment", "/", Setup: PageStates.SignInAsUnenrolledAdminAsync),

@@ -150,6 +150,7 @@ public sealed class SmsLimitsAndSettingsTests
             settings.TryAdd("Reports:SigningCertificatePassword", password);
             settings.TryAdd("Captcha:TestAnswer", null);
             settings.TryAdd("ForwardedHeaders:KnownProxies:0", "127.0.0.1");
+            settings.TryAdd("Passkeys:ServerDomain", "scores.example.org");
             settings.TryAdd("Portal:PublicBaseUrl", "https://scores.example.org/");
             return settings;
         }

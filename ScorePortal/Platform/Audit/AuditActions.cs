@@ -137,6 +137,12 @@ public static class AuditActions
     public const string SmsCallbackRefused = "sms.callback.refused";
     /// <summary>One SMS handed to the adapter: its outbox id, sender reference and length in messages, never the body.</summary>
     public const string SmsSend = "sms.send";
+    // Release reminders: a subscription asked for (public form or one click on /me), confirmed, ended; a run started.
+    public const string ReminderSubscribe = "reminder.subscribe";
+    public const string ReminderConfirm = "reminder.confirm";
+    public const string ReminderUnsubscribe = "reminder.unsubscribe";
+    /// <summary>A publication started its reminders (the run's id and session; never an address).</summary>
+    public const string ReminderRunStart = "reminder.run";
 
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after

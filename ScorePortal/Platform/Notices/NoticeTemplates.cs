@@ -29,6 +29,9 @@ public static class NoticeTemplates
         // A person's own account: a forgotten password, a new address.
         new ActionTemplate("SelfService.ResetMail", GreetingKey: "Email.Confirm.Greeting", ButtonKey: "SelfService.ResetMail.Button", CopyLinkKey: "Email.Confirm.CopyLink"),
         new ActionTemplate("SelfService.NewEmailMail", GreetingKey: "Email.Confirm.Greeting", ButtonKey: "SelfService.NewEmailMail.Button", CopyLinkKey: "Email.Confirm.CopyLink"),
+        // Release reminders: confirm a subscription; the results are out (a link to the lookup, never a score).
+        new ActionTemplate("Reminders.ConfirmMail", GreetingKey: null, ButtonKey: "Reminders.ConfirmMail.Button", CopyLinkKey: "Email.Confirm.CopyLink"),
+        new ActionTemplate("Reminders.ReleaseMail", GreetingKey: null, ButtonKey: "Reminders.ReleaseMail.Button", CopyLinkKey: null),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static IEnumerable<string> Names => ByName.Keys;

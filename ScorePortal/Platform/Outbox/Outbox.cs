@@ -9,7 +9,9 @@ namespace ScorePortal.Platform.Outbox;
 /// <param name="Subject">The subject line.</param>
 /// <param name="TextBody">The plain-text body; every message has one.</param>
 /// <param name="HtmlBody">An optional HTML alternative of the same content.</param>
-public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null);
+/// <param name="Headers">Extra header fields, e.g. List-Unsubscribe; no address or other PII beyond the recipient's own.</param>
+public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null,
+    IReadOnlyDictionary<string, string>? Headers = null);
 
 /// <summary>
 /// The front door of the outbox. Enqueueing only adds a row to the context: the caller's own SaveChanges (inside its

@@ -32,7 +32,9 @@ public static class OutboxExtensions
         builder.Services.ConfigureDbContext<SqliteScorePortalDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<OutboxInterceptor>()));
         builder.Services.ConfigureDbContext<SqlServerScorePortalDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<OutboxInterceptor>()));
 
-        builder.Services.AddSingleton<IOutboxHandler, EmailOutboxHandler>();
+        builder.Services.AddSingleton<EmailOutboxHandler>();
+        builder.Services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<EmailOutboxHandler>());
+        builder.Services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<EmailOutboxHandler>());
 
         // One instance, also resolvable by type (tests await its passes).
         builder.Services.AddSingleton<OutboxWorker>();
