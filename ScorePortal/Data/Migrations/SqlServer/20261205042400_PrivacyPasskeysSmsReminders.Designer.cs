@@ -12,8 +12,8 @@ using ScorePortal.Data;
 namespace ScorePortal.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerScorePortalDbContext))]
-    [Migration("20261205041841_PrivacyPasskeysSms")]
-    partial class PrivacyPasskeysSms
+    [Migration("20261205042400_PrivacyPasskeysSmsReminders")]
+    partial class PrivacyPasskeysSmsReminders
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -926,6 +926,133 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.HasKey("Year");
 
                     b.ToTable("DataSecurityReports", (string)null);
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Reminders.ReminderRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("BatchId")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("CancelledAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Cursor")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("ExamSessionId")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("ExpandedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NextSendAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Queued")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.HasIndex("ExamSessionId");
+
+                    b.ToTable("ReminderRuns", (string)null);
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Reminders.ReminderSend", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SubscriptionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("RunId", "SubscriptionId");
+
+                    b.HasIndex("SubscriptionId");
+
+                    b.ToTable("ReminderSends", (string)null);
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Reminders.ReminderSubscription", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ConfirmationSentAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(8)");
+
+                    b.Property<byte[]>("EmailIndex")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("binary(32)")
+                        .IsFixedLength();
+
+                    b.Property<string>("EmailSealed")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("Email");
+
+                    b.Property<int>("ExamSessionId")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("UnsubscribedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("ExamSessionId", "EmailIndex")
+                        .IsUnique();
+
+                    b.HasIndex("ExamSessionId", "Status", "Id");
+
+                    b.ToTable("ReminderSubscriptions", (string)null);
                 });
 
             modelBuilder.Entity("ScorePortal.Features.Reports.ReportIssue", b =>
@@ -2340,6 +2467,35 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .HasForeignKey("WebhookDeliveryId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Reminders.ReminderSend", b =>
+                {
+                    b.HasOne("ScorePortal.Features.Reminders.ReminderRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ScorePortal.Features.Reminders.ReminderSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Reminders.ReminderSubscription", b =>
+                {
+                    b.HasOne("ScorePortal.Model.ExamSession", null)
+                        .WithMany()
+                        .HasForeignKey("ExamSessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ScorePortal.Model.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("ScorePortal.Features.Reports.ReportIssue", b =>

@@ -1,0 +1,145 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ScorePortal.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class PrivacyPasskeysSmsReminders : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ReminderRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    EventId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ExamSessionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    BatchId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Cursor = table.Column<long>(type: "INTEGER", nullable: false),
+                    NextSendAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Queued = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpandedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CancelledAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReminderRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReminderSubscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ExamSessionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    EmailIndex = table.Column<byte[]>(type: "BLOB", fixedLength: true, maxLength: 32, nullable: false),
+                    Culture = table.Column<string>(type: "TEXT", unicode: false, maxLength: 8, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ConfirmationSentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConfirmedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    UnsubscribedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Email = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: false),
+                    RowKey = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReminderSubscriptions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReminderSubscriptions_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ReminderSubscriptions_ExamSessions_ExamSessionId",
+                        column: x => x.ExamSessionId,
+                        principalTable: "ExamSessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReminderSends",
+                columns: table => new
+                {
+                    RunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SubscriptionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReminderSends", x => new { x.RunId, x.SubscriptionId });
+                    table.ForeignKey(
+                        name: "FK_ReminderSends_ReminderRuns_RunId",
+                        column: x => x.RunId,
+                        principalTable: "ReminderRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ReminderSends_ReminderSubscriptions_SubscriptionId",
+                        column: x => x.SubscriptionId,
+                        principalTable: "ReminderSubscriptions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReminderRuns_EventId",
+                table: "ReminderRuns",
+                column: "EventId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReminderRuns_ExamSessionId",
+                table: "ReminderRuns",
+                column: "ExamSessionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReminderSends_SubscriptionId",
+                table: "ReminderSends",
+                column: "SubscriptionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReminderSubscriptions_ExamSessionId_EmailIndex",
+                table: "ReminderSubscriptions",
+                columns: new[] { "ExamSessionId", "EmailIndex" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReminderSubscriptions_ExamSessionId_Status_Id",
+                table: "ReminderSubscriptions",
+                columns: new[] { "ExamSessionId", "Status", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReminderSubscriptions_UserId",
+                table: "ReminderSubscriptions",
+                column: "UserId");
+
+            // Accounts made before the privacy notice existed accepted none: version 0 asks them to accept the current one
+            // at their next sign-in (Account/PrivacyNoticeGate); accounts made afterwards carry the version they accepted.
+            migrationBuilder.Sql("UPDATE AspNetUsers SET PrivacyNoticeVersion = 0 WHERE PrivacyNoticeVersion IS NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ReminderSends");
+
+            migrationBuilder.DropTable(
+                name: "ReminderRuns");
+
+            migrationBuilder.DropTable(
+                name: "ReminderSubscriptions");
+        }
+    }
+}
