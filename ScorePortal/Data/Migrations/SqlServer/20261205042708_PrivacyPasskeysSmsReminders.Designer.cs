@@ -12,7 +12,7 @@ using ScorePortal.Data;
 namespace ScorePortal.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerScorePortalDbContext))]
-    [Migration("20261205042400_PrivacyPasskeysSmsReminders")]
+    [Migration("20261205042708_PrivacyPasskeysSmsReminders")]
     partial class PrivacyPasskeysSmsReminders
     {
         /// <inheritdoc />

@@ -11,6 +11,105 @@ namespace ScorePortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<long>(
+                name: "PayloadErasedAt",
+                table: "OutboxMessages",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Mobile",
+                table: "Candidates",
+                type: "TEXT",
+                unicode: false,
+                maxLength: 1024,
+                nullable: true);
+
+            migrationBuilder.AddColumn<byte[]>(
+                name: "MobileIndex",
+                table: "Candidates",
+                type: "BLOB",
+                fixedLength: true,
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "ClosedAt",
+                table: "AspNetUsers",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "PrivacyNoticeAcceptedAt",
+                table: "AspNetUsers",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "PrivacyNoticeVersion",
+                table: "AspNetUsers",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserPasskeys",
+                columns: table => new
+                {
+                    CredentialId = table.Column<byte[]>(type: "BLOB", maxLength: 1024, nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Data = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserPasskeys", x => x.CredentialId);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserPasskeys_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataCopies",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SubjectUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    SubjectCandidateId = table.Column<int>(type: "INTEGER", nullable: true),
+                    RequestedByUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    ForRequest = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Culture = table.Column<string>(type: "TEXT", unicode: false, maxLength: 8, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", unicode: false, maxLength: 16, nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReadyAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RemoveAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    SealedJson = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    SealedPdf = table.Column<byte[]>(type: "BLOB", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataCopies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataSecurityReports",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    PublishedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PublishedByUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    FiguresJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataSecurityReports", x => x.Year);
+                });
+
             migrationBuilder.CreateTable(
                 name: "ReminderRuns",
                 columns: table => new
@@ -93,6 +192,31 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Candidates_MobileIndex",
+                table: "Candidates",
+                column: "MobileIndex");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserPasskeys_UserId",
+                table: "AspNetUserPasskeys",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataCopies_RemoveAt",
+                table: "DataCopies",
+                column: "RemoveAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataCopies_RequestedByUserId_RequestedAt",
+                table: "DataCopies",
+                columns: new[] { "RequestedByUserId", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataCopies_Status",
+                table: "DataCopies",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ReminderRuns_EventId",
                 table: "ReminderRuns",
                 column: "EventId",
@@ -133,6 +257,15 @@ namespace ScorePortal.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "AspNetUserPasskeys");
+
+            migrationBuilder.DropTable(
+                name: "DataCopies");
+
+            migrationBuilder.DropTable(
+                name: "DataSecurityReports");
+
+            migrationBuilder.DropTable(
                 name: "ReminderSends");
 
             migrationBuilder.DropTable(
@@ -140,6 +273,34 @@ namespace ScorePortal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ReminderSubscriptions");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Candidates_MobileIndex",
+                table: "Candidates");
+
+            migrationBuilder.DropColumn(
+                name: "PayloadErasedAt",
+                table: "OutboxMessages");
+
+            migrationBuilder.DropColumn(
+                name: "Mobile",
+                table: "Candidates");
+
+            migrationBuilder.DropColumn(
+                name: "MobileIndex",
+                table: "Candidates");
+
+            migrationBuilder.DropColumn(
+                name: "ClosedAt",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "PrivacyNoticeAcceptedAt",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "PrivacyNoticeVersion",
+                table: "AspNetUsers");
         }
     }
 }

@@ -11,7 +11,7 @@ using ScorePortal.Data;
 namespace ScorePortal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteScorePortalDbContext))]
-    [Migration("20261205042357_PrivacyPasskeysSmsReminders")]
+    [Migration("20261205042705_PrivacyPasskeysSmsReminders")]
     partial class PrivacyPasskeysSmsReminders
     {
         /// <inheritdoc />
