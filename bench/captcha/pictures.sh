@@ -7,7 +7,7 @@
 #   SECONDS_TO_RUN=10 PARALLEL=1 bench/captcha/pictures.sh
 #
 # Prints a per-second line (a sustained rate shows no decline), one RESULT line for pictures and one for audio, and
-# keeps a sample picture in bench/out/captcha/sample.jpg.
+# keeps a sample picture in bench/out/captcha/sample.bmp.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$(pwd)
@@ -24,5 +24,5 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 dotnet build bench/ScorePortal.Bench -c Release -v q -nologo | tail -1
 BENCH="$ROOT/bench/ScorePortal.Bench/bin/Release/net10.0/ScorePortal.Bench.dll"
 (cd "$ROOT/ScorePortal" && dotnet "$BENCH" bench-captcha --seconds "${SECONDS_TO_RUN:-60}" --parallel "${PARALLEL:-$(nproc)}" \
-    --audio-seconds "${AUDIO_SECONDS:-5}" --out "$OUT/sample.jpg")
+    --audio-seconds "${AUDIO_SECONDS:-5}" --out "$OUT/sample.bmp")
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
