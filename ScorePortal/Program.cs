@@ -58,6 +58,10 @@ catch (Exception failure) when (StorageFaults.Classify(failure) is { } fault)
     // A full or read-only database before serving: one line and exit 1, as a command (issue #26).
     return PortalCommands.StoppedByStorageFault(app.Services, "serve", args, failure, fault, Console.Error);
 }
+catch (Exception failure) when (failure is not OperationCanceledException)
+{
+    return PortalCommands.PreparationFailed(app.Services, args, failure, Console.Error);
+}
 
 app.UseTrustedProxies();
 app.UseOperations();

@@ -183,6 +183,21 @@ public static class PortalCommands
     }
 
     /// <summary>
+    /// The preparation before serving failed for a reason that is not a full or read-only disk (a migration the database
+    /// refused, a file it cannot open): one line naming the error's type and message, never its stack trace, and exit 1.
+    /// </summary>
+    public static int PreparationFailed(IServiceProvider services, string[] args, Exception failure, TextWriter error)
+    {
+        var cause = $"{failure.GetBaseException().GetType().Name}: {failure.GetBaseException().Message}";
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PortalCommands).FullName!).LogCritical(StorageFaults.PreparationFailed,
+            "The database could not be prepared; nothing was served ({Error})", cause);
+        using var culture = new CommandCulture(new CommandArguments(args).Get("lang"));
+        var L = services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
+        error.WriteLine($"serve: {L["Faults.Preparation.Failed", cause]}");
+        return StorageFaults.ExitCode;
+    }
+
+    /// <summary>
     /// An argument ASP.NET reads as configuration rather than a verb: <c>--key value</c>, <c>--key=value</c>,
     /// <c>-k</c>, <c>/key value</c> or <c>key=value</c> (the command-line configuration provider's forms).
     /// </summary>

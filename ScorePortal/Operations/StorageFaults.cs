@@ -37,6 +37,10 @@ public static class StorageFaults
     public static readonly EventId OperationRolledBack = new(2604, "StorageFaultOperationRolledBack");
 
     /// <summary>Exit code of a command stopped by a storage fault.</summary>
+    /// <summary>The database could not be prepared before serving for another reason (a migration refused, the file
+    /// unreadable): one line on the console, this event in the log with the error's message, exit 1.</summary>
+    public static readonly EventId PreparationFailed = new(2605, "DatabasePreparationFailed");
+
     public const int ExitCode = 1;
 
     /// <summary>The storage fault behind <paramref name="failure"/> (searched through inner exceptions), or null.</summary>

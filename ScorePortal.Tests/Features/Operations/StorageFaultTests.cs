@@ -99,6 +99,28 @@ public sealed class StorageFaultTests
     }
 
     /// <summary>
+    /// Fault: the database file is not a database (a backup restored over it with the wrong file: SQLITE_NOTADB, neither
+    /// full nor read-only). Must hold: starting to serve stops before serving with one localized line naming the error,
+    /// exit 1, no stack trace, and the file is left as it was.
+    /// </summary>
+    [Fact]
+    public async Task A_database_file_that_is_not_a_database_stops_the_start_with_one_line()
+    {
+        await using var portal = new PortalFactory();
+        var path = Path.Combine(portal.Directory, "not-a-database.db");
+        var garbage = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("this is not an SQLite file. ", 200)));
+        await File.WriteAllBytesAsync(path, garbage);
+
+        var run = await PortalProcess.RunAsync("Testing", portal, ["--lang", "en-US"],
+            new Dictionary<string, string?> { ["ConnectionStrings:ScorePortal"] = $"Data Source={path}" });
+
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}\n{run.Output}\n{run.Error}");
+        Assert.Equal(1, Occurrences(run.Error, "serve: The database could not be prepared ("));
+        NoStackTrace(run);
+        Assert.Equal(garbage, await File.ReadAllBytesAsync(path));
+    }
+
+    /// <summary>
     /// Fault: a real 8 MB tmpfs holds the database and is filled up after start, so the audit writer's next commit
     /// fails (SQLITE_FULL). Must hold: the lookup answered before the writer noticed keeps its entry (held and retried,
     /// never dropped); while the writer's last commit failed, a lookup gets the localized "temporarily unavailable"

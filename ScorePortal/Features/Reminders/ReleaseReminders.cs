@@ -33,16 +33,20 @@ public sealed class ReleaseReminders(IDbContextFactory<ScorePortalDbContext> dbF
         var releaseAt = await db.ExamSessions.Where(s => s.Id == change.SessionId).Select(s => (DateTimeOffset?)s.ReleaseAt).FirstOrDefaultAsync(ct);
         if (releaseAt is null) return;
         var startAt = releaseAt.Value > now ? releaseAt.Value : now;
-        var run = new ReminderRun
+        // Inside the execution strategy (Data/DatabaseTransactions): a retry starts afresh and adds the run again.
+        var run = await db.InTransactionAsync(async (tx, ct) =>
         {
-            EventId = change.EventId, ExamSessionId = change.SessionId, BatchId = change.BatchId ?? 0, CreatedAt = now, NextSendAt = startAt,
-        };
-        db.ReminderRuns.Add(run);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        ReminderPageHandler.EnqueuePage(db, run.Id, after: 0, dueAt: startAt, now);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+            var run = new ReminderRun
+            {
+                EventId = change.EventId, ExamSessionId = change.SessionId, BatchId = change.BatchId ?? 0, CreatedAt = now, NextSendAt = startAt,
+            };
+            db.ReminderRuns.Add(run);
+            await db.SaveChangesAsync(ct);
+            ReminderPageHandler.EnqueuePage(db, run.Id, after: 0, dueAt: startAt, now);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return run;
+        }, ct);
         await audit.WriteAsync(new AuditRecord(AuditActions.ReminderRunStart, TargetType: "ReminderRun",
             TargetId: run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Data: new Dictionary<string, string?> { ["session"] = change.SessionId.ToString(System.Globalization.CultureInfo.InvariantCulture) }), ct);

@@ -48,37 +48,41 @@ public sealed class ReminderPageHandler(IDbContextFactory<ScorePortalDbContext> 
         var settings = options.Value;
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var run = await db.ReminderRuns.FirstOrDefaultAsync(r => r.Id == page.RunId, ct);
-        if (run is null || run.Cursor != page.After || run.ExpandedAt is not null || run.CancelledAt is not null) return 0;
-
-        var ids = await db.ReminderSubscriptions.AsNoTracking()
-            .Where(s => s.ExamSessionId == run.ExamSessionId && s.Status == ReminderStatus.Confirmed && s.Id > page.After)
-            .OrderBy(s => s.Id).Select(s => s.Id).Take(settings.PageSize).ToListAsync(ct);
-
-        var spacing = TimeSpan.FromSeconds(1 / settings.SendsPerSecond);
-        var slot = run.NextSendAt > now ? run.NextSendAt : now;
-        foreach (var id in ids)
+        // Inside the execution strategy (Data/DatabaseTransactions): a retry starts afresh and reads the run again.
+        var queued = await db.InTransactionAsync(async (tx, ct) =>
         {
-            db.ReminderSends.Add(new ReminderSend { RunId = run.Id, SubscriptionId = id });
-            var send = db.Enqueue(ReminderMailHandler.MailKind, new ReminderMailHandler.Mail(run.Id, id));
-            send.CreatedAt = now;
-            send.NextAttemptAt = slot;
-            slot += spacing;
-        }
-        run.Queued += ids.Count;
-        run.NextSendAt = slot;
-        if (ids.Count < settings.PageSize)
-            run.ExpandedAt = now;
-        else
-        {
-            run.Cursor = ids[^1];
-            // The next page comes due with this page's last sends: sends stay in order, and at most a page waits queued.
-            EnqueuePage(db, run.Id, run.Cursor, slot - spacing, now);
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+            var run = await db.ReminderRuns.FirstOrDefaultAsync(r => r.Id == page.RunId, ct);
+            if (run is null || run.Cursor != page.After || run.ExpandedAt is not null || run.CancelledAt is not null) return 0;
+
+            var ids = await db.ReminderSubscriptions.AsNoTracking()
+                .Where(s => s.ExamSessionId == run.ExamSessionId && s.Status == ReminderStatus.Confirmed && s.Id > page.After)
+                .OrderBy(s => s.Id).Select(s => s.Id).Take(settings.PageSize).ToListAsync(ct);
+
+            var spacing = TimeSpan.FromSeconds(1 / settings.SendsPerSecond);
+            var slot = run.NextSendAt > now ? run.NextSendAt : now;
+            foreach (var id in ids)
+            {
+                db.ReminderSends.Add(new ReminderSend { RunId = run.Id, SubscriptionId = id });
+                var send = db.Enqueue(ReminderMailHandler.MailKind, new ReminderMailHandler.Mail(run.Id, id));
+                send.CreatedAt = now;
+                send.NextAttemptAt = slot;
+                slot += spacing;
+            }
+            run.Queued += ids.Count;
+            run.NextSendAt = slot;
+            if (ids.Count < settings.PageSize)
+                run.ExpandedAt = now;
+            else
+            {
+                run.Cursor = ids[^1];
+                // The next page comes due with this page's last sends: sends stay in order, and at most a page waits queued.
+                EnqueuePage(db, run.Id, run.Cursor, slot - spacing, now);
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return ids.Count;
+        }, ct);
         db.ChangeTracker.Clear();
-        return ids.Count;
+        return queued;
     }
 }
