@@ -34,6 +34,7 @@ public sealed class BatchPagesTests : PortalTestContext, IAsyncLifetime
         Services.AddSingleton(sp.GetRequiredService<ImportBatch>());
         Services.AddSingleton(sp.GetRequiredService<ImportFiles>());
         Services.AddSingleton(sp.GetRequiredService<IOptions<BatchOptions>>());
+        Services.AddSingleton(sp.GetRequiredService<ScorePortal.Operations.StorageHealth>());
         _auth = AddAuthorization();
         Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         _session = await ScheduledSessionAsync(_portal);

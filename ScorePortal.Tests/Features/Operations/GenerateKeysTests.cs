@@ -20,6 +20,7 @@ public sealed class GenerateKeysTests : IDisposable
         ["Captcha:TestAnswer"] = null,
         ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
         ["Portal:PublicBaseUrl"] = "https://scores.example.org/",
+        ["Passkeys:ServerDomain"] = "scores.example.org",
     })
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)

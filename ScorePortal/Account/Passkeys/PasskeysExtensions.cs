@@ -16,7 +16,7 @@ public static class PasskeysExtensions
     /// <summary>Sign-in, the second factor and the second verification ask here for a challenge (anonymous for sign-in).</summary>
     public const string RequestOptionsPath = "/Account/PasskeyRequestOptions";
 
-    /// <summary>Under <see cref="StepUp.PasskeysPath"/>, so the second verification's cookie reaches it.</summary>
+    /// <summary>Under <see cref="ScorePortal.Account.StepUp.PasskeysPath"/>, so the second verification's cookie reaches it.</summary>
     public const string CreationOptionsPath = "/Account/Manage/Passkeys/CreationOptions";
 
     public static IServiceCollection AddPasskeys(this IServiceCollection services)

@@ -10,7 +10,7 @@ public enum DataCopyStatus
     /// <summary>Waiting for the worker (<see cref="DataCopyPreparer"/>), or being prepared.</summary>
     Preparing = 0,
 
-    /// <summary>Prepared and sealed; downloadable until <see cref="DataCopy.ExpiresAt"/>.</summary>
+    /// <summary>Prepared and sealed; downloadable until <see cref="ScorePortal.Features.Privacy.DataCopy.ExpiresAt"/>.</summary>
     Ready = 1,
 
     /// <summary>The worker gave up after <see cref="DataCopyPreparer.MaxAttempts"/> tries; the person may ask again at once.</summary>

@@ -7,7 +7,7 @@ namespace ScorePortal.Features.Privacy;
 
 /// <summary>
 /// Prepares the copies still waiting and deletes those past <see cref="DataCopyOptions.KeepFor"/>. Each copy is claimed
-/// with a conditional update before it is prepared (<see cref="DataCopy.ClaimedUntil"/>), so two instances — or the
+/// with a conditional update before it is prepared (<see cref="ScorePortal.Features.Privacy.DataCopy.ClaimedUntil"/>), so two instances — or the
 /// worker and an admin's request — never prepare one copy twice, and a copy whose worker died is taken up again once
 /// the claim runs out. The worker (<see cref="DataCopyWorker"/>) calls it under a lease; tests call it directly.
 /// </summary>

@@ -3,7 +3,11 @@ using ScorePortal.Account;
 namespace ScorePortal.Features.Privacy;
 
 /// <summary>One published version of the privacy notice: its number, the day it takes effect, and its text's resource prefix.</summary>
-public sealed record PrivacyNoticeVersion(int Version, DateOnly EffectiveDate, string TextPrefix);
+public sealed record PrivacyNoticeVersion(int Version, DateOnly EffectiveDate)
+{
+    /// <summary>The version's texts in the string tables: <c>Privacy.V{Version}.Intro</c>, <c>.Who</c>, …</summary>
+    public string TextPrefix => $"Privacy.V{Version}";
+}
 
 /// <summary>
 /// The privacy notice's versions. The text lives in the string tables under <see cref="PrivacyNoticeVersion.TextPrefix"/>
@@ -15,7 +19,7 @@ public sealed class PrivacyNotice : ICurrentPrivacyNotice
 {
     public static readonly IReadOnlyList<PrivacyNoticeVersion> Versions =
     [
-        new(1, new DateOnly(2026, 12, 5), "Privacy.V1"),
+        new(1, new DateOnly(2026, 12, 5)),
     ];
 
     public static PrivacyNoticeVersion Current => Versions[^1];
