@@ -25,34 +25,52 @@ public sealed partial class ReminderSubscriptionBrowserTests(PlaywrightFixture b
     public async Task Subscribing_on_the_form_and_confirming_from_the_mail_works_in_both_languages(string locale, string subject, string confirmed, bool mobile)
     {
         var session = await UpcomingSessionAsync();
-        var email = $"browser-{Guid.NewGuid():N}@example.org";
-        var page = await browser.NewPageAsync(mobile, locale);
+        try
+        {
+            var email = $"browser-{Guid.NewGuid():N}@example.org";
+            var page = await browser.NewPageAsync(mobile, locale);
 
-        // The language the person picks on the page (its switch), as other browser tests do.
-        await page.GotoAsync($"/culture/{locale}?returnUrl=%2Freminders");
-        await page.WaitForURLAsync("**/reminders");
-        await page.Locator("#reminders-session").SelectOptionAsync(session.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.Locator("#reminders-email").FillAsync(email);
-        await page.Locator("#reminders-captcha").FillAsync(PortalFactory.CaptchaTestAnswer);
-        await page.GetByTestId("reminders-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("reminders-result")).ToBeVisibleAsync();
-        await PlaywrightFixture.ScreenshotAsync(page, $"reminders-subscribed-{locale}");
+            // The language the person picks on the page (its switch), as other browser tests do.
+            await page.GotoAsync($"/culture/{locale}?returnUrl=%2Freminders");
+            await page.WaitForURLAsync("**/reminders");
+            await page.Locator("#reminders-session").SelectOptionAsync(session.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await page.Locator("#reminders-email").FillAsync(email);
+            await page.Locator("#reminders-captcha").FillAsync(PortalFactory.CaptchaTestAnswer);
+            await page.GetByTestId("reminders-submit").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("reminders-result")).ToBeVisibleAsync();
+            await PlaywrightFixture.ScreenshotAsync(page, $"reminders-subscribed-{locale}");
 
-        var mail = await browser.Mailbox.WaitForMessageToAsync(email, TimeSpan.FromSeconds(20));
-        Assert.StartsWith(subject, mail.Subject, StringComparison.Ordinal);
-        Assert.Contains(locale == "en-US" ? session.NameEn : session.NameZh, mail.TextBody ?? "", StringComparison.Ordinal);
-        Assert.Matches(UnsubscribeLink(), mail.TextBody ?? "");
-        var link = ConfirmLink().Match(mail.TextBody ?? "").Value;
-        Assert.StartsWith(browser.BaseAddress.ToString(), link, StringComparison.Ordinal);
+            var mail = await browser.Mailbox.WaitForMessageToAsync(email, TimeSpan.FromSeconds(20));
+            Assert.StartsWith(subject, mail.Subject, StringComparison.Ordinal);
+            Assert.Contains(locale == "en-US" ? session.NameEn : session.NameZh, mail.TextBody ?? "", StringComparison.Ordinal);
+            Assert.Matches(UnsubscribeLink(), mail.TextBody ?? "");
+            var link = ConfirmLink().Match(mail.TextBody ?? "").Value;
+            Assert.StartsWith(browser.BaseAddress.ToString(), link, StringComparison.Ordinal);
 
-        await page.GotoAsync(link);
-        await page.GetByTestId("reminders-confirm-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("reminders-confirm-result")).ToContainTextAsync(confirmed);
+            await page.GotoAsync(link);
+            await page.GetByTestId("reminders-confirm-submit").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("reminders-confirm-result")).ToContainTextAsync(confirmed);
 
-        await using var db = browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
-        var subscription = await db.ReminderSubscriptions.AsNoTracking().SingleAsync(s => s.ExamSessionId == session.Id);
-        Assert.Equal(ReminderStatus.Confirmed, subscription.Status);
-        Assert.Equal(locale, subscription.Culture);
+            await using var db = browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext();
+            var subscription = await db.ReminderSubscriptions.AsNoTracking().SingleAsync(s => s.ExamSessionId == session.Id);
+            Assert.Equal(ReminderStatus.Confirmed, subscription.Status);
+            Assert.Equal(locale, subscription.Culture);
+        }
+        finally
+        {
+            // The browser tests share one portal: a session left behind would show on every other test's home page.
+            await RemoveAsync(session);
+        }
+    }
+
+    private async Task RemoveAsync(ExamSession session)
+    {
+        await using (var db = browser.Portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContext())
+        {
+            await db.ReminderSubscriptions.Where(s => s.ExamSessionId == session.Id).ExecuteDeleteAsync();
+            await db.ExamSessions.Where(s => s.Id == session.Id).ExecuteDeleteAsync();
+        }
+        await browser.Portal.Services.GetRequiredService<SessionCatalog>().InvalidateAsync();
     }
 
     private async Task<ExamSession> UpcomingSessionAsync()
