@@ -193,7 +193,11 @@ public sealed class AccessibilityTests(PlaywrightFixture browser)
         await page.ClickAsync("[data-testid=login-submit]");
         if (role == AreaRole.Candidate)
         {
-            await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+            // The sign-in cookie comes with the redirect: the context holds it once the next page has committed. Waiting
+            // for that page's load event as well (the default) adds nothing this context needs and, while the whole
+            // suite starts up on two cores, timed out once after the network had gone idle.
+            await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal),
+                new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
             return;
         }
         await page.WaitForSelectorAsync("[data-testid=totp-secret]");
