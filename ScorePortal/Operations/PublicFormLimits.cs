@@ -52,6 +52,8 @@ public static class PublicFormLimits
 
     public static WebApplicationBuilder AddPublicFormLimits(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<ThrottleTally>();
+        builder.Services.AddHostedService<ThrottleTallyWriter>();
         builder.Services.AddOptions<PublicFormLimitsOptions>().BindConfiguration(PublicFormLimitsOptions.Section)
             .Validate(o => o.PostsPerAddressPerMinute >= 0 && o.VerificationsPerAddressPerMinute >= 0 && o.PasswordResetsPerAddressPerMinute >= 0
                       && o.ReminderSubscriptionsPerAddressPerMinute >= 0, "PublicForms limits cannot be negative.")
@@ -67,6 +69,7 @@ public static class PublicFormLimits
                 var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 rejected.HttpContext.Items[RetryAfterSecondsItem] = seconds;
+                rejected.HttpContext.RequestServices.GetRequiredService<ThrottleTally>().FormRefused();
                 return ValueTask.CompletedTask;
             };
             limiter.AddPolicy(FormPosts, context => HttpMethods.IsPost(context.Request.Method)

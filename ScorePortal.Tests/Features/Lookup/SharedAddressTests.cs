@@ -232,6 +232,8 @@ public sealed class SharedAddressTests
         Assert.Contains("查询过于频繁，请在 <span data-wait-seconds data-testid=\"wait-seconds\">41</span> 秒后再试", html);
         Assert.Contains("data-testid=\"lookup-form\"", html);
         Assert.Contains("data-captcha-token", html);
+        // Counted for the yearly data-security report (Operations/ThrottleTally): one lookup turned away, no form.
+        Assert.Equal((1L, 0L), portal.Services.GetRequiredService<ScorePortal.Operations.ThrottleTally>().Take());
     }
 
     [Fact]

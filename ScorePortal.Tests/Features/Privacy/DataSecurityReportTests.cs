@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -12,6 +13,7 @@ using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Enterprises;
 using ScorePortal.Features.Privacy;
 using ScorePortal.Model;
+using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
 using ScorePortal.Tests.Infrastructure;
 using PigDocument = UglyToad.PdfPig.PdfDocument;
@@ -94,6 +96,31 @@ public sealed class DataSecurityReportTests(DemoPortal portal) : IClassFixture<D
 
         Assert.Equal(lastYear.Figures, (await Counter.CountAsync(year - 1)).Figures);
         Assert.Equal(new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)), after.From);
+    }
+
+    [Fact]
+    public async Task Requests_the_limits_turned_away_are_tallied_per_instance_and_counted_in_the_year()
+    {
+        var year = Counter.CurrentYear;
+        var before = await Counter.CountAsync(year);
+        var tally = portal.Services.GetRequiredService<ThrottleTally>();
+        var writer = portal.Services.GetServices<IHostedService>().OfType<ThrottleTallyWriter>().Single();
+
+        for (var i = 0; i < 3; i++) tally.LookupRefused();
+        for (var i = 0; i < 2; i++) tally.FormRefused();
+        await writer.WriteAsync(CancellationToken.None);
+        await writer.WriteAsync(CancellationToken.None); // nothing new: no second entry
+        // A durable entry behind it: the tally's entry (queued first) is committed when this one is.
+        await AuditAsync(AuditActions.KeyRotation, 1, new() { ["rows"] = "0" });
+
+        var after = await Counter.CountAsync(year);
+        Assert.Equal((3L, 2L), (after["protection", "lookupsThrottled"] - before["protection", "lookupsThrottled"],
+            after["protection", "formsThrottled"] - before["protection", "formsThrottled"]));
+        Assert.Equal((0L, 0L), tally.Take());
+        await using var db = await Db();
+        var entry = await db.AuditEntries.AsNoTracking().Where(e => e.Action == AuditActions.ThrottledRequests)
+            .OrderByDescending(e => e.Sequence).FirstAsync();
+        Assert.Equal("""{"forms":"2","lookups":"3"}""", entry.DataJson);
     }
 
     [Fact]

@@ -124,5 +124,7 @@ public sealed class ReminderRestartAndLimitsTests
             statuses.Add(response.StatusCode);
         }
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        // Counted for the yearly data-security report (Operations/ThrottleTally) as a form post turned away.
+        Assert.True(portal.Services.GetRequiredService<ScorePortal.Operations.ThrottleTally>().Take().Forms >= 1);
     }
 }

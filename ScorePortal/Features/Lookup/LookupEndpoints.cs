@@ -116,6 +116,7 @@ public static class LookupEndpoints
     {
         if (outcome is not ResultOutcome.Refused { RetryAfter: { } wait }) return StatusCodes.Status200OK;
         http.Response.Headers.RetryAfter = WaitSeconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.RequestServices.GetRequiredService<ThrottleTally>().LookupRefused();
         return StatusCodes.Status429TooManyRequests;
     }
 

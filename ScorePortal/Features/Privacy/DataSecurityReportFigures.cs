@@ -6,6 +6,7 @@ using ScorePortal.Features.Alerts;
 using ScorePortal.Features.Audit;
 using ScorePortal.Features.Enterprises;
 using ScorePortal.Localization;
+using ScorePortal.Operations;
 using ScorePortal.Platform.Audit;
 
 namespace ScorePortal.Features.Privacy;
@@ -18,8 +19,9 @@ namespace ScorePortal.Features.Privacy;
 /// <item>lookups: <see cref="AuditActions.ScoreLookup"/> entries (every lookup that reached the query), matched or not;</item>
 /// <item>protection: address blocks raised by the lookup monitors (critical <c>lookup.*</c> alerts), blocks an admin
 /// lifted (<see cref="AuditActions.AddressBlockLift"/>), enterprise API calls refused for rate or quota limits and all
-/// refused calls. Lookups the throttle refused are not stored one by one (the hot path keeps no record of them), so they
-/// are not in the report;</item>
+/// refused calls, and the requests the limits turned away: lookups answered 429 and other public form posts refused,
+/// from the per-instance tallies each instance writes every five minutes (<see cref="AuditActions.ThrottledRequests"/>:
+/// counts only, never one row per refused request on the release-day path);</item>
 /// <item>alerts: raised in the year by severity, and how they ended (acknowledged by an admin, or still open);</item>
 /// <item>enterprise: API calls answered, and per field returned (what the consented access was used for);</item>
 /// <item>rights: copies of data requested by the person (<see cref="AuditActions.PrivacyExportRequest"/>), prepared by
@@ -35,7 +37,7 @@ public sealed class DataSecurityReportFigures(IDbContextFactory<ScorePortalDbCon
     private static readonly HashSet<string> Counted = new(StringComparer.Ordinal)
     {
         AuditActions.ScoreLookup, AuditActions.AddressBlockLift, AuditActions.PrivacyExportRequest, AuditActions.PrivacyExportForRequest,
-        AuditActions.AccountClose, AuditActions.KeyRotation, AuditActions.RetentionRun,
+        AuditActions.AccountClose, AuditActions.KeyRotation, AuditActions.RetentionRun, AuditActions.ThrottledRequests,
     };
 
     /// <summary>The first and the last year a report can be made for: the portal's first audit entry, and this year.</summary>
@@ -105,6 +107,8 @@ public sealed class DataSecurityReportFigures(IDbContextFactory<ScorePortalDbCon
         const string success = "success";
         figures.Add(new("protection", "addressBlocks", alerts.LongCount(a => IsBlock(a.Kind, a.Severity))));
         figures.Add(new("protection", "blocksLifted", tally.BlocksLifted));
+        figures.Add(new("protection", "lookupsThrottled", tally.LookupsThrottled));
+        figures.Add(new("protection", "formsThrottled", tally.FormsThrottled));
         figures.Add(new("protection", "apiThrottled", calls.Where(c => c.Outcome is "rate_limited" or "quota_exhausted").Sum(c => c.Count)));
         figures.Add(new("protection", "apiRefused", calls.Where(c => c.Outcome != success).Sum(c => c.Count)));
 
@@ -141,6 +145,8 @@ public sealed class DataSecurityReportFigures(IDbContextFactory<ScorePortalDbCon
         public long Lookups { get; private set; }
         public long Matched { get; private set; }
         public long BlocksLifted { get; private set; }
+        public long LookupsThrottled { get; private set; }
+        public long FormsThrottled { get; private set; }
         public Dictionary<string, long> Retention { get; } = new(StringComparer.Ordinal);
 
         public long Count(string action) => _actions.GetValueOrDefault(action);
@@ -157,6 +163,13 @@ public sealed class DataSecurityReportFigures(IDbContextFactory<ScorePortalDbCon
                 case AuditActions.AddressBlockLift:
                     if (Succeeded(dataJson)) BlocksLifted++;
                     return;
+                case AuditActions.ThrottledRequests:
+                    using (var doc = JsonDocument.Parse(dataJson))
+                    {
+                        LookupsThrottled += Number(doc.RootElement, ThrottleTally.Lookups);
+                        FormsThrottled += Number(doc.RootElement, ThrottleTally.Forms);
+                    }
+                    return;
                 case AuditActions.RetentionRun:
                     _actions[action] = Count(action) + 1;
                     using (var doc = JsonDocument.Parse(dataJson))
@@ -171,6 +184,10 @@ public sealed class DataSecurityReportFigures(IDbContextFactory<ScorePortalDbCon
                     return;
             }
         }
+
+        private static long Number(JsonElement data, string name) =>
+            data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            && long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
         /// <summary>An entry without a result, or with <c>success</c>: refusals (a wrong code, a closed account) are not counted.</summary>
         private static bool Succeeded(string dataJson)

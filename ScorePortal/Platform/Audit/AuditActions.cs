@@ -144,6 +144,9 @@ public static class AuditActions
     /// <summary>A publication started its reminders (the run's id and session; never an address).</summary>
     public const string ReminderRunStart = "reminder.run";
 
+    /// <summary>Requests the limits turned away in the last interval on one instance: counts per kind only (Operations/ThrottleTally).</summary>
+    public const string ThrottledRequests = "limits.throttled";
+
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
     /// the newest checkpoint can be deleted from the database unseen, and these are the ones someone would delete.
