@@ -71,8 +71,10 @@ public sealed class ThrottleTallyWriter(ThrottleTally tally, AuditLog audit, Tim
                 [ThrottleTally.Forms] = forms.ToString(CultureInfo.InvariantCulture),
             }), ct);
         }
-        catch (Exception) when (ct.IsCancellationRequested)
+        catch (Exception failure) when (failure is System.Threading.Channels.ChannelClosedException || ct.IsCancellationRequested)
         {
+            // The audit log has stopped (the host is shutting down) or the write was cancelled: the counts go back, and
+            // an instance that stops with refusals not yet written loses at most these five minutes' counts.
             tally.Return(lookups, forms);
         }
     }
