@@ -28,7 +28,7 @@ public sealed class KilledReportIssueTests(ITestOutputHelper log)
     private const int Candidates = 3;
 
     /// <summary>The kills: after the n-th report the child reports, wait this long, then SIGKILL.</summary>
-    private static readonly (int Line, int DelayMs)[] Kills = [(2, 0), (3, 20), (4, 45)];
+    private static readonly (int Line, int DelayMs)[] Kills = [(2, 0), (3, 70), (4, 140)];
 
     /// <summary>
     /// <c>crash-issue --pairs USER:REGISTRATION;… --count N</c>: <see cref="IssueReport"/> (what <c>POST /me/reports/issue</c>
