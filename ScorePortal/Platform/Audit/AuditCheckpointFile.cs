@@ -48,14 +48,27 @@ public sealed class AuditCheckpointFile(string directory)
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            // A process killed in the middle of its write can leave a line cut short (issue #26): the next line starts
+            // on a line of its own, so verification names the cut one and reads every later checkpoint.
+            var start = EndsWithNewLine(Path) ? "" : "\n";
             await using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(json + "\n"), ct);
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(start + json + "\n"), ct);
             stream.Flush(flushToDisk: true);
         }
         finally
         {
             _append.Release();
         }
+    }
+
+    /// <summary>True for a missing or empty file and for one whose last byte ends a line.</summary>
+    private static bool EndsWithNewLine(string path)
+    {
+        if (!File.Exists(path)) return true;
+        using var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (read.Length == 0) return true;
+        read.Seek(-1, SeekOrigin.End);
+        return read.ReadByte() == '\n';
     }
 
     /// <summary>One archive as the checkpoint file recorded it before its entries left the database.</summary>
