@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using ScorePortal.Data;
+using ScorePortal.Platform.Outbox;
 
 namespace ScorePortal.Platform.Audit;
 
@@ -10,7 +13,17 @@ namespace ScorePortal.Platform.Audit;
 public sealed class AuditLog
 {
     /// <param name="Seal">A marker, not an entry: sign a checkpoint over everything queued before it.</param>
-    internal readonly record struct Pending(AuditRecord Record, DateTimeOffset At, TaskCompletionSource? Committed, bool Seal = false);
+    /// <param name="IntentId">The outbox row of an <see cref="AuditIntent"/>: the entry is appended only if the writer
+    /// can mark that row delivered in the same transaction (else it is already in the log).</param>
+    /// <param name="Appended">An intent's: set by the writer when it appended the entry (left false: it was already there).</param>
+    internal readonly record struct Pending(AuditRecord Record, DateTimeOffset At, TaskCompletionSource? Committed, bool Seal = false,
+        long? IntentId = null, StrongBox<bool>? Appended = null);
+
+    /// <summary>
+    /// How long after its change an intent's row waits before the outbox worker appends it in the caller's place:
+    /// longer than a healthy writer's lag, so the recovery path is taken only when the caller is gone.
+    /// </summary>
+    public static readonly TimeSpan IntentGrace = TimeSpan.FromMinutes(1);
 
     private readonly Channel<Pending> _channel = Channel.CreateBounded<Pending>(new BoundedChannelOptions(100_000)
     {
@@ -81,6 +94,44 @@ public sealed class AuditLog
     /// <summary>Queues a record; waits only when the writer is far behind (back-pressure instead of unbounded memory).</summary>
     public ValueTask WriteAsync(AuditRecord record, CancellationToken ct = default) =>
         _channel.Writer.WriteAsync(new Pending(WithOrigin(record), _time.GetUtcNow(), null), ct);
+
+    /// <summary>
+    /// Promises <paramref name="record"/> inside the caller's transaction (an outbox row added to <paramref name="db"/>,
+    /// saved with the caller's own SaveChanges): see <see cref="AuditIntent"/>. After the commit, hand the result to
+    /// <see cref="CommitIntentAsync"/>.
+    /// </summary>
+    public AuditIntent Intend(ScorePortalDbContext db, AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        record = WithOrigin(record);
+        var now = _time.GetUtcNow();
+        var message = db.Enqueue(AuditIntentHandler.Kind, AuditIntentPayload.From(record, now));
+        // Stamped here, not by the outbox interceptor: due only after the grace, when the caller has had its chance.
+        message.CreatedAt = now;
+        message.NextAttemptAt = now + IntentGrace;
+        return new AuditIntent(message, record, now);
+    }
+
+    /// <summary>
+    /// Writes the promised record of a committed change and completes once it is committed (or was already: the
+    /// recovery came first).
+    /// </summary>
+    public async Task CommitIntentAsync(AuditIntent intent, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        if (intent.Message.Id == 0) throw new InvalidOperationException("An audit intent is written after the change that carries it is saved.");
+        await WriteIntendedAsync(intent.Record, intent.At, intent.Message.Id, ct);
+    }
+
+    /// <summary>Queues an intended record; true once appended by this call, false when its entry was already there.</summary>
+    internal async Task<bool> WriteIntendedAsync(AuditRecord record, DateTimeOffset at, long intentId, CancellationToken ct)
+    {
+        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var appended = new StrongBox<bool>();
+        await _channel.Writer.WriteAsync(new Pending(record, at, committed, IntentId: intentId, Appended: appended), ct);
+        await committed.Task.WaitAsync(ct);
+        return appended.Value;
+    }
 
     /// <summary>Queues a record and completes once the batch holding it is committed.</summary>
     public async Task WriteDurableAsync(AuditRecord record, CancellationToken ct = default)

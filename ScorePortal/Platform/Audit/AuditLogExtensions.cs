@@ -33,6 +33,8 @@ public static class AuditLogExtensions
         builder.Services.AddSingleton<AuditArchiver>();
         builder.Services.AddHostedService<AuditArchiveService>();
         builder.Services.AddHostedService<AuditWriter>();
+        // Entries promised inside a change's transaction whose process stopped before writing them (AuditIntent).
+        builder.Services.AddSingleton<Outbox.IOutboxHandler, AuditIntentHandler>();
         // One instance, also resolvable by type (tests read its progress).
         builder.Services.AddSingleton<AuditCheckpointService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointService>());

@@ -21,6 +21,7 @@ internal sealed class AuditWriter(
     IServiceProvider services,
     ILeases leases,
     StorageHealth storage,
+    TimeProvider time,
     ILogger<AuditWriter> logger) : BackgroundService, IRunsDuringCommands
 {
     private const int MaxBatch = 1000;
@@ -241,11 +242,16 @@ internal sealed class AuditWriter(
         _ => false,
     };
 
-    private async Task<(long Sequence, string Hash)> AppendAsync(List<AuditLog.Pending> batch, long sequence, string previousHash)
+    /// <summary>
+    /// The batch's entries, chained from <paramref name="sequence"/> and <paramref name="previousHash"/>; an intent's
+    /// (<see cref="AuditIntent"/>) only where <paramref name="claimed"/> says the writer took its outbox row.
+    /// </summary>
+    private List<AuditEntry> Chain(List<AuditLog.Pending> batch, HashSet<long>? claimed, ref long sequence, ref string previousHash)
     {
         var entries = new List<AuditEntry>(batch.Count);
         foreach (var p in batch)
         {
+            if (p.IntentId is { } intent && claimed?.Contains(intent) != true) continue;
             var entry = new AuditEntry
             {
                 Sequence = ++sequence,
@@ -263,34 +269,90 @@ internal sealed class AuditWriter(
             previousHash = entry.Hash;
             entries.Add(entry);
         }
+        return entries;
+    }
+
+    private async Task<(long Sequence, string Hash)> AppendAsync(List<AuditLog.Pending> batch, long sequence, string previousHash)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var intents = batch.Where(p => p.IntentId is not null).Select(p => p.IntentId!.Value).ToList();
+        (long Sequence, string Hash, HashSet<long>? Claimed) end;
         if (db.Database.IsSqlite())
         {
             // Its own transaction on the raw connection, inside the execution strategy: the database still locked after
             // the busy timeout retries the whole batch (Database:MaxRetryCount), all or nothing.
-            await db.Database.CreateExecutionStrategy().ExecuteAsync(() => InsertIntoSqliteAsync(db, entries));
+            end = await db.Database.CreateExecutionStrategy().ExecuteAsync(() => InsertIntoSqliteAsync(db, batch, intents, sequence, previousHash));
         }
-        else
+        else if (intents.Count == 0)
         {
             // One SaveChanges, no explicit transaction: EF runs it inside the retrying strategy itself.
+            var entries = Chain(batch, null, ref sequence, ref previousHash);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             db.AuditEntries.AddRange(entries);
             await db.SaveChangesAsync(CancellationToken.None);
+            end = (sequence, previousHash, null);
         }
-        return (sequence, previousHash);
+        else
+        {
+            // Intents: their rows are claimed and the entries inserted in one transaction.
+            end = await db.InTransactionAsync(async (transaction, ct) =>
+            {
+                var now = TruncateToMilliseconds(time.GetUtcNow());
+                var claimed = new HashSet<long>();
+                foreach (var id in intents)
+                {
+                    if (await db.OutboxMessages.Where(m => m.Id == id && m.DeliveredAt == null)
+                            .ExecuteUpdateAsync(u => u.SetProperty(m => m.DeliveredAt, now).SetProperty(m => m.FailedAt, (DateTimeOffset?)null), ct) > 0)
+                        claimed.Add(id);
+                }
+                long s = sequence;
+                var h = previousHash;
+                var entries = Chain(batch, claimed, ref s, ref h);
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                db.AuditEntries.AddRange(entries);
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return (s, h, (HashSet<long>?)claimed);
+            }, CancellationToken.None);
+        }
+        // Only after the commit: an intent's caller learns whether its entry went in with this batch.
+        if (end.Claimed is { Count: > 0 } taken)
+            foreach (var p in batch)
+                if (p.IntentId is { } id && taken.Contains(id) && p.Appended is { } appended) appended.Value = true;
+        return (end.Sequence, end.Hash);
     }
 
     /// <summary>
     /// SQLite: one prepared INSERT executed per entry in one transaction, in the column formats EF writes (a lookup's
     /// audit entry through SaveChanges cost a fifth of the release-day CPU: per-row SQL, change tracking, RETURNING).
+    /// Intents' outbox rows are claimed first in the same transaction; an entry whose row is claimed already is left out.
     /// </summary>
-    private static async Task InsertIntoSqliteAsync(ScorePortalDbContext db, List<AuditEntry> entries)
+    private async Task<(long Sequence, string Hash, HashSet<long>? Claimed)> InsertIntoSqliteAsync(ScorePortalDbContext db,
+        List<AuditLog.Pending> batch, List<long> intents, long sequence, string previousHash)
     {
         await db.Database.OpenConnectionAsync(CancellationToken.None);
         try
         {
             var connection = (SqliteConnection)db.Database.GetDbConnection();
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None);
+            HashSet<long>? claimed = null;
+            if (intents.Count > 0)
+            {
+                claimed = [];
+                await using var claim = connection.CreateCommand();
+                claim.Transaction = transaction;
+                claim.CommandText = """
+                    UPDATE "OutboxMessages" SET "DeliveredAt" = $now, "FailedAt" = NULL WHERE "Id" = $id AND "DeliveredAt" IS NULL
+                    """;
+                claim.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
+                var id = claim.Parameters.Add("$id", SqliteType.Integer);
+                foreach (var intent in intents)
+                {
+                    id.Value = intent;
+                    if (await claim.ExecuteNonQueryAsync(CancellationToken.None) > 0) claimed.Add(intent);
+                }
+            }
+            var entries = Chain(batch, claimed, ref sequence, ref previousHash);
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
@@ -298,7 +360,7 @@ internal sealed class AuditWriter(
                     "SourceIpHash", "DataJson", "PreviousHash", "Hash")
                 VALUES ($sequence, $at, $actor, $role, $action, $targetType, $targetId, $ip, $data, $previous, $hash)
                 """;
-            var sequence = insert.Parameters.Add("$sequence", SqliteType.Integer);
+            var sequenceParameter = insert.Parameters.Add("$sequence", SqliteType.Integer);
             var at = insert.Parameters.Add("$at", SqliteType.Text);
             var actor = insert.Parameters.Add("$actor", SqliteType.Text);
             var role = insert.Parameters.Add("$role", SqliteType.Text);
@@ -311,7 +373,7 @@ internal sealed class AuditWriter(
             var hash = insert.Parameters.Add("$hash", SqliteType.Text);
             foreach (var e in entries)
             {
-                sequence.Value = e.Sequence;
+                sequenceParameter.Value = e.Sequence;
                 // EF Core's SQLite text form of a DateTimeOffset, so ordering and reading back are unchanged.
                 at.Value = e.At.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
                 actor.Value = (object?)e.ActorUserId ?? DBNull.Value;
@@ -326,6 +388,7 @@ internal sealed class AuditWriter(
                 await insert.ExecuteNonQueryAsync(CancellationToken.None);
             }
             await transaction.CommitAsync(CancellationToken.None);
+            return (sequence, previousHash, claimed);
         }
         finally
         {
