@@ -77,7 +77,7 @@ public sealed class AuditIntentTests : IAsyncLifetime
         var intent = await CommitChangeAsync(action);
         var due = await IntentRowAsync(action);
         Assert.Null(due.DeliveredAt);
-        Assert.True(due.NextAttemptAt >= due.CreatedAt + AuditLog.IntentGrace, "the worker waits for the caller first");
+        Assert.True(due.NextAttemptAt >= due.CreatedAt + _portal.Services.GetRequiredService<AuditLog>().IntentGrace, "the worker waits for the caller first");
 
         await _portal.Services.GetRequiredService<AuditLog>().CommitIntentAsync(intent);
 

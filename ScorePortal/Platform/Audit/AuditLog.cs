@@ -20,10 +20,10 @@ public sealed class AuditLog
         long? IntentId = null, StrongBox<bool>? Appended = null);
 
     /// <summary>
-    /// How long after its change an intent's row waits before the outbox worker appends it in the caller's place:
-    /// longer than a healthy writer's lag, so the recovery path is taken only when the caller is gone.
+    /// How long after its change an intent's row waits before the outbox worker appends it in the caller's place
+    /// (<c>Audit:IntentGrace</c>): longer than a healthy writer's lag, so the recovery path is taken only when the caller is gone.
     /// </summary>
-    public static readonly TimeSpan IntentGrace = TimeSpan.FromMinutes(1);
+    public TimeSpan IntentGrace { get; }
 
     private readonly Channel<Pending> _channel = Channel.CreateBounded<Pending>(new BoundedChannelOptions(100_000)
     {
@@ -33,7 +33,11 @@ public sealed class AuditLog
 
     private readonly TimeProvider _time;
 
-    public AuditLog(TimeProvider time) => _time = time;
+    public AuditLog(TimeProvider time, Microsoft.Extensions.Options.IOptions<AuditOptions> options)
+    {
+        _time = time;
+        IntentGrace = options.Value.IntentGrace;
+    }
 
     internal ChannelReader<Pending> Reader => _channel.Reader;
 

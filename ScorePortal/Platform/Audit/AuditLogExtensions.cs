@@ -13,6 +13,8 @@ public static class AuditLogExtensions
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
             .Validate(o => development || !string.IsNullOrWhiteSpace(o.SigningKeyPem),
                 "Audit:SigningKeyPem (an ECDSA P-256 private key, PEM) must be configured outside Development.")
+            .Validate(o => o.IntentGrace >= TimeSpan.FromSeconds(1) && o.IntentGrace <= TimeSpan.FromHours(1),
+                "Audit:IntentGrace must be between one second and one hour.")
             .Validate(o => o.Archive.After >= TimeSpan.FromDays(1) && o.Archive.Interval >= TimeSpan.Zero && o.Archive.MaxEntriesPerFile > 0
                            && !string.IsNullOrWhiteSpace(o.Archive.Directory),
                 "Audit:Archive needs After of at least one day, an Interval of zero (off) or more, MaxEntriesPerFile above zero and a Directory.")
@@ -61,6 +63,12 @@ public sealed class AuditOptions
     /// the host; <c>verify-audit --checkpoints FILE</c> checks the log against any copy.
     /// </summary>
     public string CheckpointDirectory { get; set; } = "App_Data/audit-checkpoints";
+
+    /// <summary>
+    /// How long an entry promised inside a change's transaction (<see cref="AuditIntent"/>) waits for the process that
+    /// made the change before the outbox worker appends it in its place: longer than a healthy writer's lag.
+    /// </summary>
+    public TimeSpan IntentGrace { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Archiving of old entries to signed, compressed files (Audit:Archive:*).</summary>
     public AuditArchiveOptions Archive { get; set; } = new();
