@@ -17,8 +17,10 @@ public enum DiskFaultKind
 
     /// <summary>
     /// The same fault injected at the same call sites: SQLite's own page limit (<c>PRAGMA max_page_count</c>) on every
-    /// connection the portal opens, so SQLite itself answers SQLITE_FULL (13, "database or disk is full") where a full
-    /// file system would, inside the same transactions, raw audit inserts included.
+    /// connection the portal opens, so SQLite itself answers SQLITE_FULL (13, "database or disk is full") where the
+    /// database would grow past the disk, inside the same transactions, raw audit inserts included; and once the disk is
+    /// filled, every write command of the portal's contexts fails with the same error before it runs, as a full disk
+    /// refuses even a write that fits in the database's pages (the write-ahead log cannot grow).
     /// </summary>
     Injected,
 }
@@ -35,6 +37,7 @@ public sealed class FullDisk : IDisposable
     private readonly SmallDisk? _tmpfs;
     private readonly string? _folder;
     private readonly SqlitePageLimit? _limit;
+    private readonly FullDiskWrites? _writes;
     private readonly long _capacityPages;
 
     private FullDisk(SmallDisk tmpfs, string why)
@@ -50,6 +53,7 @@ public sealed class FullDisk : IDisposable
         Directory.CreateDirectory(_folder);
         _capacityPages = megabytes * 1024L * 1024L / PageSize;
         _limit = new SqlitePageLimit(_capacityPages);
+        _writes = new FullDiskWrites();
         Kind = DiskFaultKind.Injected;
         How = why;
     }
@@ -85,7 +89,9 @@ public sealed class FullDisk : IDisposable
     /// <summary>Registers the page limit in a portal's services (nothing for a tmpfs: the file system is the limit).</summary>
     public void AddTo(IServiceCollection services)
     {
-        if (_limit is not null) services.AddSingleton(new DatabaseExtensions.DatabaseFaultInjection(_limit));
+        if (_limit is null) return;
+        services.AddSingleton(new DatabaseExtensions.DatabaseFaultInjection(_limit));
+        services.AddSingleton(new DatabaseExtensions.DatabaseFaultInjection(_writes!));
     }
 
     /// <summary>
@@ -121,6 +127,7 @@ public sealed class FullDisk : IDisposable
         {
             // Full: exactly what was wanted.
         }
+        _writes!.Full = true;
     }
 
     /// <summary>Gives back what <see cref="Fill"/> took.</summary>
@@ -131,6 +138,7 @@ public sealed class FullDisk : IDisposable
             _tmpfs.Free();
             return;
         }
+        _writes!.Full = false;
         _limit!.Pages = _capacityPages;
         using var connection = Open();
         Execute(connection, $"PRAGMA max_page_count = {SqlitePageLimit.Unlimited};");
@@ -202,6 +210,69 @@ public sealed class SqlitePageLimit(long pages) : DbConnectionInterceptor
         // SQLite never sets it below the database's current size: "full" is then "cannot grow".
         command.CommandText = $"PRAGMA max_page_count = {Pages};";
         command.ExecuteScalar();
+    }
+}
+
+/// <summary>
+/// While <see cref="Full"/>, a write command of the portal's contexts fails before it runs with SQLite's own "database or
+/// disk is full" (13), as SQLite answers when the write-ahead log cannot grow; reads go on.
+/// </summary>
+public sealed class FullDiskWrites : DbCommandInterceptor
+{
+    private static readonly string[] Writes = ["INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"];
+    private volatile bool _full;
+
+    public bool Full
+    {
+        get => _full;
+        set => _full = value;
+    }
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Refuse(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Refuse(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Refuse(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Refuse(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Refuse(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Refuse(command);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Refuse(DbCommand command)
+    {
+        if (!Full) return;
+        var text = command.CommandText.TrimStart();
+        if (Writes.Any(w => text.StartsWith(w, StringComparison.OrdinalIgnoreCase)))
+            throw new SqliteException("SQLite Error 13: 'database or disk is full' (injected: the test filled the disk).", 13);
     }
 }
 

@@ -20,9 +20,14 @@ namespace ScorePortal.Tests.Features.Batches;
 /// "try later", no stack trace), and the data is as before (the batch still waiting, no new batch); once the fault is
 /// gone the same action succeeds. Services borrowed from a running demo portal, as in <see cref="BatchPagesTests"/>.
 /// </summary>
-public sealed class BatchPagesStorageFaultTests : PortalTestContext
+public sealed class BatchPagesStorageFaultTests : PortalTestContext, IAsyncLifetime
 {
     public static TheoryData<string> Faults => DatabaseFault.All;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's services dispose only asynchronously; disposing the context here spares xunit's synchronous Dispose.
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
     private void Borrow(DemoPortal portal, IServiceProvider sp, string userId)
     {
