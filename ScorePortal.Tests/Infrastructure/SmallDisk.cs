@@ -5,7 +5,8 @@ namespace ScorePortal.Tests.Infrastructure;
 
 /// <summary>
 /// A real, size-limited file system for disk-fault tests: a tmpfs of a few MB mounted for one test (CI runs as root,
-/// where <c>mount -t tmpfs</c> works). A test that cannot mount one fails with the reason; it is never skipped.
+/// where <c>mount -t tmpfs</c> works). Tests take it through <see cref="FullDisk"/>, which injects the same fault where
+/// no tmpfs can be mounted; a test is never skipped.
 /// </summary>
 public sealed class SmallDisk : IDisposable
 {

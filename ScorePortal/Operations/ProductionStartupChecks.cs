@@ -25,7 +25,9 @@ namespace ScorePortal.Operations;
 /// <item><c>Redis:Configuration</c> reaching a Redis over the network without a password and TLS (docs/scale.md): the shared
 /// limits store holds every block, lock and spent captcha token of every instance.</item>
 /// <item><c>Sms:Adapter=Folder</c>: the development SMS adapter writes messages holding ID numbers and scores to a folder
-/// (docs/sms.md); Production starts with SMS off until a provider's adapter is configured.</item>
+/// (docs/sms.md); Production starts with SMS off unless <c>Sms:Adapter=Http</c> names a gateway.</item>
+/// <item><c>Sms:Adapter=Http</c> without an https:// <c>Sms:Http:Url</c> (http only to loopback), a <c>Sms:Http:Token</c> or a
+/// <c>Sms:CallbackSecret</c>.</item>
 /// </list>
 /// </summary>
 public static class ProductionStartupChecks
@@ -77,7 +79,29 @@ public static class ProductionStartupChecks
                 "(or use a loopback endpoint). Whoever reaches the shared limits store could lift every block and un-spend captcha tokens.";
         if (string.Equals(configuration[$"{SmsOptions.Section}:{nameof(SmsOptions.Adapter)}"]?.Trim(), nameof(SmsAdapter.Folder), StringComparison.OrdinalIgnoreCase))
             yield return "Sms:Adapter=Folder is the development SMS adapter (messages with ID numbers and scores written to a folder, read at " +
-                "/dev/sms): remove it. Production starts with SMS off (Sms:Adapter=Off) until a provider's adapter is configured (docs/sms.md).";
+                "/dev/sms): remove it. Production starts with SMS off (Sms:Adapter=Off), or sends through a gateway with Sms:Adapter=Http (docs/sms.md).";
+        foreach (var problem in SmsGatewayProblems(configuration)) yield return problem;
+    }
+
+    /// <summary>
+    /// <c>Sms:Adapter=Http</c> in Production: an https:// gateway (plain http only to a relay on loopback: replies hold ID
+    /// numbers and scores), its bearer token, and the callback secret the inbound side needs.
+    /// </summary>
+    internal static IEnumerable<string> SmsGatewayProblems(IConfiguration configuration)
+    {
+        if (!string.Equals(configuration[$"{SmsOptions.Section}:{nameof(SmsOptions.Adapter)}"]?.Trim(), nameof(SmsAdapter.Http), StringComparison.OrdinalIgnoreCase))
+            yield break;
+        var url = configuration["Sms:Http:Url"];
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var gateway)
+            || !(gateway.Scheme == Uri.UriSchemeHttps || (gateway.Scheme == Uri.UriSchemeHttp && gateway.IsLoopback)))
+            yield return "Sms:Adapter=Http needs Sms:Http:Url, the gateway's https:// address (plain http only to a relay on loopback): " +
+                "each reply carries an ID number's scores.";
+        if (configuration["Sms:Http:Token"] is not { Length: >= SmsHttpOptions.MinTokenLength })
+            yield return $"Sms:Adapter=Http needs Sms:Http:Token, the gateway's bearer token (at least {SmsHttpOptions.MinTokenLength} characters; " +
+                "set it in the environment or the key file, not in a settings file).";
+        if (configuration["Sms:CallbackSecret"] is not { Length: >= SmsOptions.MinSecretLength })
+            yield return $"Sms:Adapter=Http needs Sms:CallbackSecret (at least {SmsOptions.MinSecretLength} characters): the gateway signs " +
+                "every inbound message with it (docs/sms.md).";
     }
 
     /// <summary>

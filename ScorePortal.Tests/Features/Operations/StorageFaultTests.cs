@@ -21,8 +21,9 @@ public sealed class StorageFaultTests
     private const string DiskFullEn = "The database's disk is full: the operation was stopped and nothing was left half-written. Free or add space on the database's disk, then try again.";
     private const string ReadOnlyEn = "The database is read-only: the operation was stopped and nothing was left half-written.";
 
-    private static DemoPortal PortalOn(SmallDisk disk) =>
-        new(new Dictionary<string, string?> { ["ConnectionStrings:ScorePortal"] = disk.DatabaseConnectionString() });
+    /// <summary>A demo portal whose database is on <paramref name="disk"/> (with the injected kind, its page limit registered).</summary>
+    internal static DemoPortal PortalOn(FullDisk disk) =>
+        new(new Dictionary<string, string?> { ["ConnectionStrings:ScorePortal"] = disk.DatabaseConnectionString() }, services: disk.AddTo);
 
     private static void NoStackTrace(PortalProcess.Run run)
     {
@@ -40,14 +41,17 @@ public sealed class StorageFaultTests
         Authenticators.CodeAt(await Authenticators.EnrollAsync(portal, Admin), DateTimeOffset.UtcNow);
 
     /// <summary>
-    /// Fault: a real 8 MB tmpfs holds the database (the case), and a 30,000-row import fills it halfway through
-    /// its one transaction. Must hold: exit 1 with the cause on one line (no 134, no stack trace), every table as
-    /// before, and the audit chain verifies.
+    /// Fault: an 8 MB disk holds the database (the case) — a real tmpfs, or where none can be mounted SQLite's own
+    /// page limit in the import's process (<see cref="FullDisk"/>) — and a 30,000-row import fills it halfway through its
+    /// one transaction. Must hold: exit 1 with the cause on one line (no 134, no stack trace), every table as before, and
+    /// the audit chain verifies.
     /// </summary>
-    [Fact]
-    public async Task Disk_full_import_of_30000_rows_on_an_8MB_tmpfs_exits_1_with_one_line_and_leaves_the_data_as_before()
+    [Theory]
+    [InlineData(DiskFaultKind.Tmpfs)]
+    [InlineData(DiskFaultKind.Injected)]
+    public async Task Disk_full_import_of_30000_rows_on_an_8MB_disk_exits_1_with_one_line_and_leaves_the_data_as_before(DiskFaultKind kind)
     {
-        using var disk = SmallDisk.Mount(8);
+        using var disk = FullDisk.Create(8, kind);
         await using var portal = PortalOn(disk);
         var session = await ScheduledSessionAsync(portal);
         var before = await CountAsync(portal);
@@ -57,14 +61,14 @@ public sealed class StorageFaultTests
         var path = await file.SaveAsync(portal.Directory);
 
         var run = await PortalProcess.RunAsync("Testing", portal,
-            ["import", "--session", session, "--file", path, "--user", Admin, "--code", await CodeAsync(portal), "--lang", "en-US"]);
+            ["import", "--session", session, "--file", path, "--user", Admin, "--code", await CodeAsync(portal), "--lang", "en-US"], disk.ProcessSettings);
 
-        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}\n{run.Output}\n{run.Error}");
+        Assert.True(run.ExitCode == 1, $"{disk.How}: exit {run.ExitCode}\n{run.Output}\n{run.Error}");
         Assert.Equal(1, Occurrences(run.Output + run.Error, DiskFullEn));
         Assert.Contains("error=Faults.Storage.DiskFull", run.Output, StringComparison.Ordinal);
         NoStackTrace(run);
         Assert.Equal(before, await CountAsync(portal));
-        var verify = await PortalProcess.RunAsync("Testing", portal, ["verify-audit", "--lang", "en-US"]);
+        var verify = await PortalProcess.RunAsync("Testing", portal, ["verify-audit", "--lang", "en-US"], disk.ProcessSettings);
         Assert.True(verify.ExitCode == 0, verify.Output + verify.Error);
     }
 
@@ -121,16 +125,18 @@ public sealed class StorageFaultTests
     }
 
     /// <summary>
-    /// Fault: a real 8 MB tmpfs holds the database and is filled up after start, so the audit writer's next commit
-    /// fails (SQLITE_FULL). Must hold: the lookup answered before the writer noticed keeps its entry (held and retried,
+    /// Fault: an 8 MB disk holds the database (a real tmpfs, or SQLite's page limit where none can be mounted:
+    /// <see cref="FullDisk"/>) and is filled up after start, so the audit writer's next commit fails (SQLITE_FULL). Must hold: the lookup answered before the writer noticed keeps its entry (held and retried,
     /// never dropped); while the writer's last commit failed, a lookup gets the localized "temporarily unavailable"
     /// page (503, Retry-After) and /healthz is Degraded with the cause; once space is freed, the held entries are
     /// committed, /healthz is Healthy again, lookups answer, and the chain verifies with one entry per answer.
     /// </summary>
-    [Fact]
-    public async Task Disk_full_under_the_audit_log_lookups_answer_temporarily_unavailable_then_recover_without_losing_an_entry()
+    [Theory]
+    [InlineData(DiskFaultKind.Tmpfs)]
+    [InlineData(DiskFaultKind.Injected)]
+    public async Task Disk_full_under_the_audit_log_lookups_answer_temporarily_unavailable_then_recover_without_losing_an_entry(DiskFaultKind kind)
     {
-        using var disk = SmallDisk.Mount(8);
+        using var disk = FullDisk.Create(8, kind);
         await using var portal = PortalOn(disk);
         using var client = new BrowserlessClient(portal);
         var fields = await LookupFieldsAsync(portal);
@@ -160,7 +166,7 @@ public sealed class StorageFaultTests
             }
             else refused = response;
         }
-        Assert.NotNull(refused);
+        Assert.True(refused is not null, $"{disk.How}: no lookup was refused while the disk was full.");
         using (refused)
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused!.StatusCode);

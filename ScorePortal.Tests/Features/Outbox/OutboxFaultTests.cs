@@ -9,7 +9,7 @@ namespace ScorePortal.Tests.Features.Outbox;
 /// <summary>
 /// Fault: a dependency behind the outbox is down (mail server, webhook receiver, SMS gateway). What must hold: retries
 /// are spread by jitter and never wait longer than the cap, and admins see the backlog per kind (pending, retrying,
-/// dead, the oldest wait). The closed-port delivery itself: OutboxRetryTests (SMTP) and WebhookDeliveryTests.
+/// dead, the oldest wait). The closed-port delivery itself: OutboxRetryTests (SMTP), WebhookDeliveryTests and SmsGatewayFaultTests.
 /// </summary>
 public sealed class OutboxFaultTests(PortalFactory portal) : IClassFixture<PortalFactory>
 {

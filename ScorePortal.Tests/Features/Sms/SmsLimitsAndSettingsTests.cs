@@ -82,6 +82,89 @@ public sealed class SmsLimitsAndSettingsTests
     }
 
     [Fact]
+    public void Production_checks_the_http_gateways_address_token_and_callback_secret()
+    {
+        static List<string> Problems(string? url, string? token, string? secret = SmsPortal.Secret) => ProductionStartupChecks.Problems(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Sms:Adapter"] = "Http", ["Sms:Http:Url"] = url, ["Sms:Http:Token"] = token, ["Sms:CallbackSecret"] = secret,
+            }).Build()).Where(p => p.Contains("Sms:", StringComparison.Ordinal)).ToList();
+        const string token = "gateway-token-0123456789";
+
+        Assert.Empty(Problems("https://sms.example.org/send", token));
+        Assert.Empty(Problems("http://127.0.0.1:8085/send", token)); // a relay on the same machine
+        Assert.Contains(Problems(null, token), p => p.Contains("Sms:Http:Url", StringComparison.Ordinal));
+        Assert.Contains(Problems("http://sms.example.org/send", token), p => p.Contains("Sms:Http:Url", StringComparison.Ordinal));
+        Assert.Contains(Problems("https://sms.example.org/send", null), p => p.Contains("Sms:Http:Token", StringComparison.Ordinal));
+        Assert.Contains(Problems("https://sms.example.org/send", "short"), p => p.Contains("Sms:Http:Token", StringComparison.Ordinal));
+        Assert.Contains(Problems("https://sms.example.org/send", token, secret: null), p => p.Contains("Sms:CallbackSecret", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Staging")]
+    [InlineData("Production")]
+    public void The_http_adapter_exists_in_every_environment(string environment)
+    {
+        var services = ChannelIn(environment, new()
+        {
+            ["Sms:Adapter"] = "Http", ["Sms:CallbackSecret"] = SmsPortal.Secret,
+            ["Sms:Http:Url"] = "https://sms.example.org/send", ["Sms:Http:Token"] = "gateway-token-0123456789",
+        });
+
+        // The outbox handler needs the audit log, which this channel-only host lacks: SmsGatewayFaultTests delivers through it.
+        Assert.IsType<HttpSmsSender>(services.GetRequiredService<ISmsSender>());
+        Assert.Null(services.GetService<SmsFolder>());
+        Assert.Equal(TimeSpan.FromSeconds(10), services.GetRequiredService<IOptions<SmsOptions>>().Value.Http.Timeout);
+    }
+
+    [Theory]
+    [InlineData(null, "gateway-token-0123456789", "00:00:10")]
+    [InlineData("https://sms.example.org/send", null, "00:00:10")]
+    [InlineData("https://sms.example.org/send", "gateway token 0123456789", "00:00:10")]
+    [InlineData("https://sms.example.org/send", "gateway-token-0123456789", "00:05:00")]
+    public void The_http_adapter_is_refused_without_an_address_a_token_or_a_sane_timeout(string? url, string? token, string timeout)
+    {
+        var services = ChannelIn(SharedDevelopmentSettings.TestingEnvironment, new()
+        {
+            ["Sms:Adapter"] = "Http", ["Sms:CallbackSecret"] = SmsPortal.Secret,
+            ["Sms:Http:Url"] = url, ["Sms:Http:Token"] = token, ["Sms:Http:Timeout"] = timeout,
+        });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SmsOptions>>().Value);
+        Assert.Contains("Sms:Http:Token", failure.Message);
+    }
+
+    /// <summary>
+    /// What the gateway answers decides: 2xx delivered; 400/422 (this message refused) dead at once; any other status
+    /// (503, 401 after a token change) a failure the outbox retries, stored as "HTTP n" without the gateway's text.
+    /// </summary>
+    [Fact]
+    public async Task The_http_adapter_posts_the_contract_and_tells_a_refusal_from_a_failure()
+    {
+        await using var gateway = await ScorePortal.Tests.Features.Enterprises.Webhooks.WebhookReceiver.StartAsync();
+        var url = new Uri(gateway.BaseAddress, "/send").AbsoluteUri;
+        var services = ChannelIn(SharedDevelopmentSettings.TestingEnvironment, new()
+        {
+            ["Sms:Adapter"] = "Http", ["Sms:CallbackSecret"] = SmsPortal.Secret, ["Sms:Http:Url"] = url, ["Sms:Http:Token"] = "gateway-token-0123456789",
+        });
+        var sender = services.GetRequiredService<ISmsSender>();
+        var sms = new SmsMessage("+8613800138000", "RKCX 回复", "ref");
+        gateway.Answer(url, 503, 400, 202);
+
+        var unavailable = await Assert.ThrowsAsync<HttpRequestException>(() => sender.SendAsync(sms, "41", CancellationToken.None));
+        Assert.Equal("HTTP 503", OutboxErrors.Describe(unavailable));
+        var refused = await Assert.ThrowsAsync<PermanentDeliveryException>(() => sender.SendAsync(sms, "41", CancellationToken.None));
+        Assert.Equal("SMS gateway refused the message: HTTP 400", OutboxErrors.Describe(refused));
+        await sender.SendAsync(sms, "41", CancellationToken.None);
+
+        var requests = gateway.To(url);
+        Assert.Equal(3, requests.Count);
+        Assert.All(requests, r => Assert.Equal(("Bearer gateway-token-0123456789", "41"), (r.Header("Authorization"), r.Header("Idempotency-Key"))));
+        Assert.All(requests, r => Assert.Equal(new HttpSmsSender.Request("+8613800138000", "RKCX 回复", "41"),
+            JsonSerializer.Deserialize<HttpSmsSender.Request>(r.Body, JsonSerializerOptions.Web)));
+    }
+
+    [Fact]
     public async Task Sms_off_answers_404_and_says_so_in_the_health_details()
     {
         await using var portal = new PortalFactory();

@@ -271,6 +271,10 @@ internal static class OutboxErrors
             SmtpCommandException smtp => $"SMTP {(int)smtp.StatusCode} {smtp.ErrorCode}",
             SmtpProtocolException => "SMTP protocol error",
             SocketException socket => $"Socket {socket.SocketErrorCode}",
+            // An HTTP dependency (the SMS gateway): the status, or why no answer came, never a server's text.
+            HttpRequestException { StatusCode: { } status } => $"HTTP {(int)status}",
+            HttpRequestException { InnerException: SocketException socket } => $"Socket {socket.SocketErrorCode}",
+            HttpRequestException http => $"HTTP {http.HttpRequestError}",
             ServiceNotConnectedException or ServiceNotAuthenticatedException => ex.GetType().Name,
             MailKit.Security.AuthenticationException => "SMTP authentication failed",
             MailKit.Security.SslHandshakeException => "TLS handshake failed",

@@ -48,9 +48,9 @@ public sealed class WebhookDeliveryTests(WebhookPortal fixture) : IClassFixture<
 
     /// <summary>An employee's consent to an enterprise whose callback is a fresh path of the receiver (nothing published).</summary>
     private async Task<(Enterprise Enterprise, Consent Consent, string Callback)> ConsentingEmployeeAsync(
-        bool revoked = false, DateTimeOffset? expiresAt = null, bool suspended = false)
+        bool revoked = false, DateTimeOffset? expiresAt = null, bool suspended = false, string? callback = null)
     {
-        var callback = Receiver.NewCallback();
+        callback ??= Receiver.NewCallback();
         var enterprise = await _data.EnterpriseAsync(callback, suspended: suspended);
         var session = await _batches.PastSessionAsync(NewYear(), ExamHalf.H1);
         var qualification = await _batches.NewQualificationAsync(validityYears: 1);
@@ -132,6 +132,51 @@ public sealed class WebhookDeliveryTests(WebhookPortal fixture) : IClassFixture<
         Assert.Equal([500, 200], delivered.AttemptLog.OrderBy(a => a.Id).Select(a => a.StatusCode));
         Assert.All(delivered.AttemptLog, a => Assert.False(a.Manual));
         Assert.NotNull((await MessageOfAsync(delivered)).DeliveredAt);
+    }
+
+    /// <summary>
+    /// Fault (issue #26 items 3 and 5): the enterprise's receiver is down — its callback points at a closed port (a
+    /// listener bound to port 0, its port noted, the listener stopped). Must hold: the notice stays in the outbox and is
+    /// retried after its own backoff; the admin dashboard's backlog shows kind <c>webhook</c>; lookups keep answering;
+    /// when a listener comes up on that port the notice is delivered exactly once, with the idempotency key it was given.
+    /// </summary>
+    [Fact]
+    public async Task A_receiver_on_a_closed_port_keeps_the_notice_retried_and_delivers_it_once_with_its_key_when_a_listener_comes_up()
+    {
+        var port = DependencyDown.ClosedPort();
+        var callback = $"http://127.0.0.1:{port}/hook/{Guid.NewGuid():N}";
+        using var admin = await DependencyDown.SignedInAdminAsync(Portal);
+        var (enterprise, consent, _) = await ConsentingEmployeeAsync(callback: callback);
+        var queued = await _data.DeliveryAsync(enterprise, consent);
+
+        await Portal.WaitForOutboxAsync(async () => await MessageOfAsync(queued) is { AttemptCount: 1, LastError: not null });
+        var refused = await _data.DeliveryAsync(queued.Id);
+        Assert.Equal((WebhookDeliveryStatus.Pending, 1), (refused.Status, refused.Attempts));
+        Assert.Null(refused.LastStatusCode);
+        Assert.NotNull(refused.LastError);
+        var message = await MessageOfAsync(queued);
+        Assert.Null(message.FailedAt);
+        Assert.Null(message.DeliveredAt);
+        Assert.Equal((Portal.Clock.GetUtcNow() + WebhookPortal.InitialBackoff).ToUnixTimeMilliseconds(), message.NextAttemptAt.ToUnixTimeMilliseconds());
+
+        var backlog = Assert.Single(await DependencyDown.DashboardBacklogAsync(admin), r => r.Kind == WebhookDeliveryHandler.Kind);
+        Assert.True(backlog.Retrying >= 1, $"webhook backlog: {backlog}");
+        await DependencyDown.AssertLookupAnswersAsync(Portal);
+
+        await using var receiver = await WebhookReceiver.StartAsync(port);
+        Portal.Clock.Advance(WebhookPortal.InitialBackoff);
+        await Portal.WaitForOutboxAsync(async () => (await _data.DeliveryAsync(queued.Id)).Status != WebhookDeliveryStatus.Pending);
+
+        var request = Assert.Single(receiver.To(callback));
+        Assert.Equal(queued.IdempotencyKey, request.Header("Idempotency-Key"));
+        Assert.True(SignatureHolds(enterprise.WebhookSecret!, request, Portal.Clock.GetUtcNow()));
+        var delivered = await _data.DeliveryAsync(queued.Id);
+        Assert.Equal((WebhookDeliveryStatus.Delivered, 2, 200), (delivered.Status, delivered.Attempts, delivered.LastStatusCode));
+        Assert.Equal([null, 200], delivered.AttemptLog.OrderBy(a => a.Id).Select(a => a.StatusCode));
+
+        Portal.Clock.Advance(TimeSpan.FromHours(1));
+        await Portal.RunOutboxPassAsync();
+        Assert.Single(receiver.To(callback));
     }
 
     [Theory]

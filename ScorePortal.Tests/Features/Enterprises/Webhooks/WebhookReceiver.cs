@@ -32,12 +32,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>http://127.0.0.1:port</summary>
     public Uri BaseAddress { get; }
 
-    public static async Task<WebhookReceiver> StartAsync()
+    /// <param name="port">0 for any free port; a given one to bring a receiver up where a closed port was (the fault tests).</param>
+    public static async Task<WebhookReceiver> StartAsync(int port = 0)
     {
         // A content root of its own: the portal's appsettings next to the test binaries are none of its business.
         var root = Directory.CreateTempSubdirectory("webhook-receiver").FullName;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = root, EnvironmentName = "Receiver" });
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         WebhookReceiver? receiver = null;
