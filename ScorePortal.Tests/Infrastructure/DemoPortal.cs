@@ -18,12 +18,15 @@ public sealed class DemoPortal : PortalFactory
 
     /// <param name="settings">Extra settings for this portal, e.g. a monitor switched on.</param>
     /// <param name="candidates">Demo candidates to seed (a crowd test needs hundreds).</param>
-    internal DemoPortal(IReadOnlyDictionary<string, string?> settings, int candidates = 50) : base(settings)
+    /// <param name="services">Test services added after the portal's own (e.g. a fault injected into the database).</param>
+    internal DemoPortal(IReadOnlyDictionary<string, string?> settings, int candidates = 50, Action<IServiceCollection>? services = null) : base(settings)
     {
         _candidates = candidates;
+        _services = services;
     }
 
     private readonly int _candidates = 50;
+    private readonly Action<IServiceCollection>? _services;
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -36,7 +39,11 @@ public sealed class DemoPortal : PortalFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            _services?.Invoke(services);
+        });
     }
 
     public string DemoPassword => Services.GetRequiredService<IConfiguration>()["Demo:Password"]!;

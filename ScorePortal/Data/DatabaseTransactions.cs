@@ -42,6 +42,40 @@ public static class DatabaseTransactions
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// As <see cref="InTransactionAsync{T}(DbContext, Func{IDbContextTransaction, CancellationToken, Task{T}}, CancellationToken, bool)"/>,
+    /// for work that must not run twice: when a transient fault hides whether its commit happened (SQL Server failing
+    /// over during COMMIT, a connection dropped before the acknowledgement), <paramref name="verifyCommitted"/> is
+    /// asked first, on the same context, outside any transaction. It looks in the database for what only this call's
+    /// commit can have written (the batch this call claimed, the version it stored) and answers
+    /// <see cref="Committed{T}(T)"/> with the result to return, or <see cref="NotCommitted{T}"/>: then the work runs
+    /// again as usual. The result it gives back is usually what the committing attempt left in the caller's variables
+    /// (the commit it saw happen was that attempt's).
+    /// </summary>
+    public static Task<T> InTransactionAsync<T>(this DbContext db, Func<IDbContextTransaction, CancellationToken, Task<T>> work,
+        Func<CancellationToken, Task<ExecutionResult<T>>> verifyCommitted, CancellationToken cancellationToken, bool startAfresh = true)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(verifyCommitted);
+        var attempt = 0;
+        return db.Database.CreateExecutionStrategy().ExecuteAsync(work,
+            async (_, work, ct) =>
+            {
+                if (attempt++ > 0 && startAfresh) db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                return await work(transaction, ct);
+            },
+            async (_, _, ct) => await verifyCommitted(ct),
+            cancellationToken);
+    }
+
+    /// <summary>The answer of a verification whose work did commit, with the result the call returns.</summary>
+    public static ExecutionResult<T> Committed<T>(T result) => new(true, result);
+
+    /// <summary>The answer of a verification whose work did not commit: it runs again.</summary>
+    public static ExecutionResult<T> NotCommitted<T>() => new(false, default!);
+
     public static Task InTransactionAsync(this DbContext db, Func<IDbContextTransaction, CancellationToken, Task> work,
         CancellationToken cancellationToken) =>
         db.InTransactionAsync<bool>(async (transaction, ct) =>
