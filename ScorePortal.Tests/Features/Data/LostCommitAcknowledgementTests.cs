@@ -2,10 +2,12 @@ using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using ScorePortal.Account.Admin;
 using ScorePortal.Data;
 using ScorePortal.Features.Batches;
 using ScorePortal.Features.Results;
@@ -13,6 +15,7 @@ using ScorePortal.Features.Reviews;
 using ScorePortal.Model;
 using ScorePortal.Platform.Audit;
 using ScorePortal.Platform.Outbox;
+using ScorePortal.Security;
 using ScorePortal.Tests.Features.Batches;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Batches.BatchTestData;
@@ -230,10 +233,43 @@ public sealed class LostCommitAcknowledgementTests : IClassFixture<LostCommitAck
         Assert.Equal(1, await ResultEventsInOutboxAsync(ResultChangeKind.ReviewDecided, requestId, review: true));
     }
 
-    private async Task<List<AuditEntry>> AuditAsync(string targetType, int targetId, string action)
+    [Fact]
+    public async Task An_account_disabled_whose_commit_acknowledgement_is_lost_is_disabled_once_its_holder_told_once()
+    {
+        var email = $"ack{Guid.NewGuid():N}@example.org";
+        string userId;
+        await using (var scope = _portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = DateTimeOffset.UtcNow };
+            Assert.True((await users.CreateAsync(user, "Account#2026pass")).Succeeded);
+            Assert.True((await users.AddToRoleAsync(user, Roles.Staff)).Succeeded);
+            userId = user.Id;
+        }
+
+        _fault.Arm(sql => sql.StartsWith("UPDATE \"AspNetUsers\"", StringComparison.Ordinal));
+        AccountAdminResult disabled;
+        await using (var scope = _portal.Services.CreateAsyncScope())
+            disabled = await scope.ServiceProvider.GetRequiredService<DisableAccount>()
+                .HandleAsync(new DisableAccountRequest(userId, true, "en-US", AccountActor.CommandLine()));
+
+        Assert.Equal(1, _fault.Lost);
+        Assert.True(disabled.Succeeded, string.Join(", ", disabled.Errors.Select(e => e.Key)));
+        await using var db = _data.Db();
+        var stored = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId);
+        Assert.True(DisabledAccounts.IsDisabled(stored));
+        var audit = Assert.Single(await AuditAsync("user", userId, AuditActions.AccountDisable));
+        Assert.Contains("\"success\"", audit.DataJson, StringComparison.Ordinal);
+        var mails = await db.OutboxMessages.AsNoTracking().Where(m => m.Kind == OutboxKinds.Email).Select(m => m.Payload).ToListAsync();
+        Assert.Single(mails, p => p.Contains(email, StringComparison.Ordinal));
+    }
+
+    private Task<List<AuditEntry>> AuditAsync(string targetType, int targetId, string action) =>
+        AuditAsync(targetType, targetId.ToString(CultureInfo.InvariantCulture), action);
+
+    private async Task<List<AuditEntry>> AuditAsync(string targetType, string id, string action)
     {
         await using var db = _data.Db();
-        var id = targetId.ToString(CultureInfo.InvariantCulture);
         return await db.AuditEntries.AsNoTracking().Where(e => e.TargetType == targetType && e.TargetId == id && e.Action == action).ToListAsync();
     }
 

@@ -272,10 +272,24 @@ internal sealed class AuditWriter(
         }
         else
         {
-            // One SaveChanges, no explicit transaction: EF runs it inside the retrying strategy itself.
+            // One SaveChanges inside the retrying strategy, with a check: when a fault hid whether it committed (SQL
+            // Server failing over during COMMIT), the batch's last entry is looked for before saving again — a second save
+            // would collide with the batch itself and append its records a second time from the new end.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            db.AuditEntries.AddRange(entries);
-            await db.SaveChangesAsync(CancellationToken.None);
+            if (entries.Count == 0) return (sequence, previousHash);
+            var last = entries[^1];
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(entries,
+                async (_, rows, ct) =>
+                {
+                    db.ChangeTracker.Clear();
+                    db.AuditEntries.AddRange(rows);
+                    await db.SaveChangesAsync(ct);
+                    return true;
+                },
+                async (_, _, ct) => await db.AuditEntries.AsNoTracking().AnyAsync(e => e.Sequence == last.Sequence && e.Hash == last.Hash, ct)
+                    ? DatabaseTransactions.Committed(true)
+                    : DatabaseTransactions.NotCommitted<bool>(),
+                CancellationToken.None);
         }
         return (sequence, previousHash);
     }
