@@ -60,7 +60,9 @@ public sealed class ChangeEmailWithLink(UserManager<ApplicationUser> users, Scor
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return EmailChangeOutcome.Changed;
-            }, ct);
+            }, async ct => await CommittedStamp.IsStoredAsync(db, user!, ct)
+                ? DatabaseTransactions.Committed(EmailChangeOutcome.Changed) // the old address is told once
+                : DatabaseTransactions.NotCommitted<EmailChangeOutcome>(), ct);
             if (outcome == EmailChangeOutcome.Changed)
             {
                 var own = keep is not null && users.GetUserId(keep) == user.Id ? keep : null;

@@ -102,7 +102,9 @@ public sealed class InviteUser(IServiceScopeFactory scopes, InviteTokens tokens,
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return (null, false);
-        }, ct);
+        }, async ct => await db.Users.AsNoTracking().AnyAsync(u => u.Id == user.Id, ct)
+            ? DatabaseTransactions.Committed<(InviteOutcome? Refusal, bool InUse)>((null, false)) // created: a second run would find the address "in use"
+            : DatabaseTransactions.NotCommitted<(InviteOutcome? Refusal, bool InUse)>(), ct);
         if (inUse) return await RefusedInUseAsync(request);
         if (refusal is not null) return refusal;
 

@@ -42,7 +42,9 @@ public sealed class ResendInvite(IServiceScopeFactory scopes, InviteUser invite,
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return false;
-        }, ct);
+        }, async ct => await CommittedStamp.IsStoredAsync(db, user, ct)
+            ? DatabaseTransactions.Committed(false) // sent once: a second run would send a second invitation
+            : DatabaseTransactions.NotCommitted<bool>(), ct);
         if (stale) return InviteOutcome.Refused("", EditVersion.Stale); // changed meanwhile (accepted, say)
         await audit.WriteDurableAsync(new AuditRecord(AuditActions.InviteResend, ActorUserId: request.ActorUserId, ActorRole: Security.Roles.Admin,
             TargetType: "user", TargetId: user.Id, Data: new Dictionary<string, string?> { ["culture"] = culture }), CancellationToken.None);

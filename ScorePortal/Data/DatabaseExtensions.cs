@@ -13,7 +13,8 @@ public static class DatabaseExtensions
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
             .Validate(o => o.IsValid(), "Database:MaxRetryCount must be 0 to 20, Database:MaxRetryDelay more than 0 and at most a minute, " +
-                                        "Database:SqliteBusyTimeout 0 to a minute.")
+                                        "Database:SqliteBusyTimeout 0 to a minute, Database:StaleMigrationLockAfter a minute to a day, " +
+                                        "Database:MigrationLockWait 0 to an hour.")
             .ValidateOnStart();
         var options = builder.Configuration.ReadWhileBuilding<DatabaseOptions>(DatabaseOptions.Section);
         var contentRoot = builder.Environment.ContentRootPath;
@@ -88,13 +89,20 @@ public static class DatabaseExtensions
         return csb.ToString();
     }
 
-    /// <summary>Migrates SQLite at start and turns on WAL; SQL Server is migrated by script or bundle.</summary>
+    /// <summary>
+    /// Migrates SQLite at start and turns on WAL; SQL Server is migrated by script or bundle. A migration lock left by a
+    /// process killed while migrating is removed first; one held by a live process is waited for, up to a bound
+    /// (<see cref="SqliteMigrationLock"/>).
+    /// </summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
         var options = app.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
         if (options.Provider != DatabaseProvider.Sqlite || !options.MigrateOnStart) return;
         var factory = app.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
+        // EF stamps its lock with the system clock, so it is aged by the system clock (not a test's or a demo's).
+        await SqliteMigrationLock.ClearStaleOrWaitAsync(db, options, TimeProvider.System,
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SqliteMigrationLock).FullName!), CancellationToken.None);
         await FoldedMigrations.RewriteSqliteHistoryAsync(db);
         await db.Database.MigrateAsync();
         // WAL is a property of the file, so setting it once here holds for every later connection.

@@ -35,6 +35,21 @@ public sealed class DatabaseOptions
     /// <summary>SQLite only: how long SQLite itself waits for another connection's lock before it reports "busy".</summary>
     public TimeSpan SqliteBusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// SQLite only: EF's migration lock (the row in <c>__EFMigrationsLock</c>) found at start and older than this was left
+    /// by a process stopped while it migrated: it is removed with a warning (event 2606) and the start migrates. Keep it
+    /// above the longest migration a live process may run. 10 minutes by default.
+    /// </summary>
+    public TimeSpan StaleMigrationLockAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// SQLite only: how long a start waits for a younger migration lock (another process migrating) to go; then it stops
+    /// with one line and exit code 1 (event 2607) instead of waiting for ever. 1 minute by default.
+    /// </summary>
+    public TimeSpan MigrationLockWait { get; set; } = TimeSpan.FromMinutes(1);
+
     internal bool IsValid() => MaxRetryCount is >= 0 and <= 20 && MaxRetryDelay > TimeSpan.Zero && MaxRetryDelay <= TimeSpan.FromMinutes(1)
-                               && SqliteBusyTimeout >= TimeSpan.Zero && SqliteBusyTimeout <= TimeSpan.FromMinutes(1);
+                               && SqliteBusyTimeout >= TimeSpan.Zero && SqliteBusyTimeout <= TimeSpan.FromMinutes(1)
+                               && StaleMigrationLockAfter >= TimeSpan.FromMinutes(1) && StaleMigrationLockAfter <= TimeSpan.FromDays(1)
+                               && MigrationLockWait >= TimeSpan.Zero && MigrationLockWait <= TimeSpan.FromHours(1);
 }

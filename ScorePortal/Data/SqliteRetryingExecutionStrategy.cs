@@ -7,7 +7,7 @@ namespace ScorePortal.Data;
 /// SQLite's counterpart of SQL Server's <c>EnableRetryOnFailure</c>: an operation that still finds the database locked
 /// after the busy timeout (<see cref="DatabaseOptions.SqliteBusyTimeout"/>: a backup or a long writer holding the lock)
 /// is tried again a few times with growing, jittered waits (EF's own backoff) before the error reaches the caller. It
-/// also makes EF refuse a transaction started outside <see cref="DatabaseTransactions.InTransactionAsync{T}"/> in
+/// also makes EF refuse a transaction started outside <see cref="DatabaseTransactions"/> in
 /// development and tests, as SQL Server's strategy does in production.
 /// </summary>
 public sealed class SqliteRetryingExecutionStrategy(ExecutionStrategyDependencies dependencies, int maxRetryCount, TimeSpan maxRetryDelay)

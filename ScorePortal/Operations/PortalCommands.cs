@@ -1,4 +1,5 @@
 using System.Globalization;
+using ScorePortal.Data;
 using ScorePortal.Localization;
 
 namespace ScorePortal.Operations;
@@ -143,6 +144,10 @@ public static class PortalCommands
         {
             return StoppedByStorageFault(app.Services, command.Name, args, failure, fault, Console.Error);
         }
+        catch (MigrationLockHeldException held)
+        {
+            return MigrationLockHeld(app.Services, command.Name, args.Length > 1 ? args[1..] : [], held, Console.Error);
+        }
     }
 
     private static async Task<int> RunPreparedAsync(IHost app, PortalCommand command, string[] args, PortalPreparation preparation)
@@ -188,12 +193,34 @@ public static class PortalCommands
     /// </summary>
     public static int PreparationFailed(IServiceProvider services, string[] args, Exception failure, TextWriter error)
     {
+        ArgumentNullException.ThrowIfNull(error);
+        if (failure is MigrationLockHeldException held) return MigrationLockHeld(services, "serve", args, held, error);
         var cause = $"{failure.GetBaseException().GetType().Name}: {failure.GetBaseException().Message}";
         services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PortalCommands).FullName!).LogCritical(StorageFaults.PreparationFailed,
             "The database could not be prepared; nothing was served ({Error})", cause);
         using var culture = new CommandCulture(new CommandArguments(args).Get("lang"));
         var L = services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
         error.WriteLine($"serve: {L["Faults.Preparation.Failed", cause]}");
+        return StorageFaults.ExitCode;
+    }
+
+    /// <summary>
+    /// The start found EF's migration lock held by another process for longer than it waits (Data/SqliteMigrationLock):
+    /// one localized line saying since when, what happens to a lock left behind and how to remove it, exit 1. The log
+    /// event (<see cref="StorageFaults.MigrationLockHeld"/>) was written where it was found.
+    /// </summary>
+    /// <param name="options">The command's own arguments (without its name), for <c>--lang</c>.</param>
+    public static int MigrationLockHeld(IServiceProvider services, string commandName, string[] options, MigrationLockHeldException held, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(held);
+        ArgumentNullException.ThrowIfNull(error);
+        using var culture = new CommandCulture(new CommandArguments(options).Get("lang"));
+        var L = services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
+        error.WriteLine($"{commandName}: " + L["Faults.MigrationLock.Held",
+            held.LockedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(Math.Round(held.Waited.TotalSeconds)).ToString("c", CultureInfo.InvariantCulture),
+            held.StaleAfter.ToString("c", CultureInfo.InvariantCulture)]);
         return StorageFaults.ExitCode;
     }
 

@@ -41,6 +41,12 @@ public static class StorageFaults
     /// unreadable): one line on the console, this event in the log with the error's message, exit 1.</summary>
     public static readonly EventId PreparationFailed = new(2605, "DatabasePreparationFailed");
 
+    /// <summary>A start removed EF's migration lock left by a process stopped while it migrated (older than Database:StaleMigrationLockAfter).</summary>
+    public static readonly EventId StaleMigrationLockRemoved = new(2606, "StaleMigrationLockRemoved");
+
+    /// <summary>A start stopped (exit 1) because another process held EF's migration lock for longer than Database:MigrationLockWait.</summary>
+    public static readonly EventId MigrationLockHeld = new(2607, "MigrationLockHeld");
+
     public const int ExitCode = 1;
 
     /// <summary>The storage fault behind <paramref name="failure"/> (searched through inner exceptions), or null.</summary>

@@ -85,7 +85,10 @@ public sealed class ChangeAccountRoles(IServiceScopeFactory scopes, Notices noti
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return null;
-        }, ct);
+        }, async ct => (!changed || await CommittedStamp.IsStoredAsync(db, user, ct))
+                       && (grant is not { } asked || await db.AdminGrants.AsNoTracking().AnyAsync(g => g.Id == asked.Id, ct))
+            ? DatabaseTransactions.Committed<string?>(null) // done: a second run would fail to remove a role already removed
+            : DatabaseTransactions.NotCommitted<string?>(), ct);
         if (refused is not null)
         {
             await audit.WriteDurableAsync(AccountAdminAudit.Record(AuditActions.ChangeRoles, request.Actor, user.Id,

@@ -66,7 +66,9 @@ public sealed class DecideAdminGrant(IServiceScopeFactory scopes, InviteUser inv
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return true;
-            }, ct);
+            }, async ct => await db.AdminGrants.AsNoTracking().AnyAsync(g => g.Id == request.GrantId && g.Status == decision && g.DecidedBy == actorId, ct)
+                ? DatabaseTransactions.Committed(true) // decided: a second run would find it "not pending"
+                : DatabaseTransactions.NotCommitted<bool>(), ct);
             if (!decided) return await RefuseAsync(request, grant, AccountAdminErrors.GrantNotPending);
         }
         else

@@ -60,7 +60,9 @@ public sealed class DisableAccount(IServiceScopeFactory scopes, Notices notices,
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return null;
-        }, ct);
+        }, async ct => await CommittedStamp.IsStoredAsync(db, user, ct)
+            ? DatabaseTransactions.Committed<string?>(null) // done: a second run would refuse it as "already in that state"
+            : DatabaseTransactions.NotCommitted<string?>(), ct);
         if (refused is not null)
         {
             await audit.WriteDurableAsync(AccountAdminAudit.Record(action, request.Actor, user.Id,

@@ -46,7 +46,7 @@ public sealed class ResetAuthenticator(IServiceScopeFactory scopes, Notices noti
             notices.Tell(db, user, request.Culture, AccountAdminNotices.AuthenticatorReset);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-        }, ct);
+        }, ct => CommittedStamp.IsStoredAsync(db, user, ct), ct); // reset once: the holder is told once
         await audit.WriteDurableAsync(AccountAdminAudit.Record(AuditActions.AccountResetAuthenticator, request.Actor, user.Id,
             new() { ["result"] = "success" }), CancellationToken.None);
         await circuits.RecheckAsync(user.Id);

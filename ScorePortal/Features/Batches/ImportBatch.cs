@@ -144,9 +144,13 @@ public sealed class ImportBatch(
     {
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         // The whole store is one unit of work inside the execution strategy: a transient fault (SQL Server failing over,
-        // SQLite still locked after its busy timeout) rolls it back and stores the file again from its first row.
+        // SQLite still locked after its busy timeout) rolls it back and stores the file again from its first row. When
+        // the fault hid whether the commit happened (its acknowledgement lost), the batch this attempt added is looked
+        // for first: found means stored, and storing again would add a second version of the same file.
+        (int Id, int Version)? pending = null;
         return await db.InTransactionAsync<ImportOutcome.Imported>(async (tx, ct) =>
         {
+            pending = null;
 
             var now = time.GetUtcNow();
             var version = (await db.ResultBatches.Where(b => b.ExamSessionId == sessionId).MaxAsync(b => (int?)b.Version, ct) ?? 0) + 1;
@@ -168,6 +172,7 @@ public sealed class ImportBatch(
             };
             db.ResultBatches.Add(batch);
             await db.SaveChangesAsync(ct);
+            pending = (batch.Id, version);
 
             var store = new ImportStore(db, blindIndex, sessionId, batch.Id, now);
             var stored = 0;
@@ -193,6 +198,16 @@ public sealed class ImportBatch(
             await db.ResultBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(u => u.SetProperty(b => b.Fingerprint, fingerprint), ct);
             await tx.CommitAsync(ct);
             return new ImportOutcome.Imported(batch.Id, sessionCode, version, fingerprint, summary);
+        }, async ct =>
+        {
+            if (pending is not { } added) return DatabaseTransactions.NotCommitted<ImportOutcome.Imported>();
+            var fingerprint = await db.ResultBatches.AsNoTracking()
+                .Where(b => b.Id == added.Id && b.ExamSessionId == sessionId && b.Version == added.Version
+                            && b.ContentSha256 == contentHash && b.ImportedByUserId == request.UserId)
+                .Select(b => b.Fingerprint).FirstOrDefaultAsync(ct);
+            return fingerprint is null
+                ? DatabaseTransactions.NotCommitted<ImportOutcome.Imported>()
+                : DatabaseTransactions.Committed(new ImportOutcome.Imported(added.Id, sessionCode, added.Version, fingerprint, summary));
         }, ct);
     }
 

@@ -64,8 +64,10 @@ public sealed class PublishBatch(
         DateTimeOffset? releaseMovedFrom = null;
         var releaseAt = default(DateTimeOffset);
         var started = time.GetTimestamp();
-        // One unit of work inside the execution strategy: a transient fault rolls it back and runs it again (the
-        // conditional claim makes a second run after a commit that did happen refuse rather than publish twice).
+        // One unit of work inside the execution strategy: a transient fault rolls it back and runs it again. When the
+        // fault hid whether the commit happened (its acknowledgement lost), the batch is asked first: published by this
+        // call (its user and time) means done, with what the committing attempt counted; a second run would only be
+        // refused by the conditional claim as "not approved".
         var refusal = await db.InTransactionAsync<string?>(async (tx, ct) =>
         {
             releaseMovedFrom = null;
@@ -124,6 +126,14 @@ public sealed class PublishBatch(
             await events.RaiseAsync(db, ResultChanged.Published(batch.ExamSessionId, batchId, now), ct);
             await tx.CommitAsync(ct);
             return null;
+        }, async ct =>
+        {
+            var stored = await db.ResultBatches.AsNoTracking().Where(b => b.Id == request.BatchId)
+                .Select(b => new { b.Status, b.PublishedByUserId, b.PublishedAt }).SingleAsync(ct);
+            return stored.Status == ResultBatchStatus.Published && stored.PublishedByUserId == request.UserId
+                   && stored.PublishedAt?.ToUnixTimeMilliseconds() == now.ToUnixTimeMilliseconds()
+                ? DatabaseTransactions.Committed<string?>(null)
+                : DatabaseTransactions.NotCommitted<string?>();
         }, ct);
         if (refusal == BatchErrors.ContentChanged)
         {

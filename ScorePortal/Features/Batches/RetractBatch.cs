@@ -51,7 +51,9 @@ public sealed class RetractBatch(
         var restored = 0;
         var sessionUnpublished = false;
         OutcomeChanges changes = default!;
-        // One unit of work inside the execution strategy: a transient fault rolls it back and runs it again.
+        // One unit of work inside the execution strategy: a transient fault rolls it back and runs it again. When the
+        // fault hid whether the commit happened, the batch is asked first: retracted by this call (its user and time)
+        // means done, with what the committing attempt counted.
         var retracted = await db.InTransactionAsync(async (tx, ct) =>
         {
             var batchId = request.BatchId;
@@ -100,6 +102,14 @@ public sealed class RetractBatch(
             await events.RaiseAsync(db, ResultChanged.Retracted(batch!.ExamSessionId, batchId, now), ct);
             await tx.CommitAsync(ct);
             return true;
+        }, async ct =>
+        {
+            var stored = await db.ResultBatches.AsNoTracking().Where(b => b.Id == request.BatchId)
+                .Select(b => new { b.Status, b.RetractedByUserId, b.RetractedAt }).SingleAsync(ct);
+            return stored.Status == ResultBatchStatus.Retracted && stored.RetractedByUserId == request.UserId
+                   && stored.RetractedAt?.ToUnixTimeMilliseconds() == now.ToUnixTimeMilliseconds()
+                ? DatabaseTransactions.Committed(true)
+                : DatabaseTransactions.NotCommitted<bool>();
         }, ct);
         if (!retracted) return await RefuseAsync(request, BatchErrors.NotPublished, batch!.Fingerprint, null);
 

@@ -173,7 +173,9 @@ public sealed class LinkCandidateRecord(IDbContextFactory<ScorePortalDbContext> 
             }
             await tx.CommitAsync(ct);
             return true;
-        }, ct);
+        }, async ct => await db.Candidates.AsNoTracking().AnyAsync(c => c.Id == candidateId && c.UserId == userId, ct)
+            ? DatabaseTransactions.Committed(true) // linked: a second run would find the record taken
+            : DatabaseTransactions.NotCommitted<bool>(), ct);
     }
 
     private Task AuditAsync(LinkCandidateRecordRequest request, int? candidateId, string result) =>

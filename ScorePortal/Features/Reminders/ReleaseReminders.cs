@@ -34,19 +34,26 @@ public sealed class ReleaseReminders(IDbContextFactory<ScorePortalDbContext> dbF
         if (releaseAt is null) return;
         var startAt = releaseAt.Value > now ? releaseAt.Value : now;
         // Inside the execution strategy (Data/DatabaseTransactions): a retry starts afresh and adds the run again.
-        var run = await db.InTransactionAsync(async (tx, ct) =>
+        // A lost commit acknowledgement is checked before running again: a second run would be refused by the unique
+        // event id and the event delivered again and again.
+        long? added = null;
+        var run = await db.InTransactionAsync<ReminderRun>(async (tx, ct) =>
         {
+            added = null;
             var run = new ReminderRun
             {
                 EventId = change.EventId, ExamSessionId = change.SessionId, BatchId = change.BatchId ?? 0, CreatedAt = now, NextSendAt = startAt,
             };
             db.ReminderRuns.Add(run);
             await db.SaveChangesAsync(ct);
+            added = run.Id;
             ReminderPageHandler.EnqueuePage(db, run.Id, after: 0, dueAt: startAt, now);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return run;
-        }, ct);
+        }, async ct => added is { } id && await db.ReminderRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.EventId == change.EventId, ct) is { } stored
+            ? DatabaseTransactions.Committed(stored)
+            : DatabaseTransactions.NotCommitted<ReminderRun>(), ct);
         await audit.WriteAsync(new AuditRecord(AuditActions.ReminderRunStart, TargetType: "ReminderRun",
             TargetId: run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Data: new Dictionary<string, string?> { ["session"] = change.SessionId.ToString(System.Globalization.CultureInfo.InvariantCulture) }), ct);

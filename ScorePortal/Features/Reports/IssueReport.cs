@@ -99,25 +99,39 @@ public sealed class IssueReport(IDbContextFactory<ScorePortalDbContext> dbFactor
             VerifyUrl = request.VerifyBaseUrl.TrimEnd('/') + "/" + code,
         };
         var pdf = renderer.Render(content);
-        var issue = new ReportIssue
+        var fileSha256 = Convert.ToHexStringLower(SHA256.HashData(pdf));
+        var encryptedFile = vault.SealFile(pdf, code);
+        var encryptedSnapshot = vault.SealSnapshot(content with { VerificationCode = code });
+        // Through the execution strategy with a check: when a transient fault hid whether the insert committed (its
+        // acknowledgement lost), the new code is looked for first. A plain save would be retried and meet the unique
+        // index of its own row: an error page for a report that was issued.
+        var issueId = await db.InTransactionAsync(async (tx, ct) =>
         {
-            CandidateId = record.CandidateId,
-            RegistrationId = request.RegistrationId,
-            Culture = culture,
-            RecordVersion = version,
-            VerificationCode = code,
-            FileSha256 = Convert.ToHexStringLower(SHA256.HashData(pdf)),
-            EncryptedFile = vault.SealFile(pdf, code),
-            EncryptedSnapshot = vault.SealSnapshot(content with { VerificationCode = code }),
-            Status = ReportStatus.Valid,
-            IssuedAt = issuedAt,
-            DownloadCount = 1,
-        };
-        db.ReportIssues.Add(issue);
-        await db.SaveChangesAsync(ct);
-        logger.LogInformation("Report {ReportId} issued for registration {RegistrationId}", issue.Id, request.RegistrationId);
-        await AuditAsync(AuditActions.ReportIssue, request, issue.Id, culture);
-        return new IssueReportOutcome.Issued(issue.Id, code, pdf, Reused: false);
+            var issue = new ReportIssue
+            {
+                CandidateId = record.CandidateId,
+                RegistrationId = request.RegistrationId,
+                Culture = culture,
+                RecordVersion = version,
+                VerificationCode = code,
+                FileSha256 = fileSha256,
+                EncryptedFile = encryptedFile,
+                EncryptedSnapshot = encryptedSnapshot,
+                Status = ReportStatus.Valid,
+                IssuedAt = issuedAt,
+                DownloadCount = 1,
+            };
+            db.ReportIssues.Add(issue);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return issue.Id;
+        }, async ct =>
+            await db.ReportIssues.AsNoTracking().Where(r => r.VerificationCode == code).Select(r => (int?)r.Id).FirstOrDefaultAsync(ct) is { } id
+                ? DatabaseTransactions.Committed(id)
+                : DatabaseTransactions.NotCommitted<int>(), ct);
+        logger.LogInformation("Report {ReportId} issued for registration {RegistrationId}", issueId, request.RegistrationId);
+        await AuditAsync(AuditActions.ReportIssue, request, issueId, culture);
+        return new IssueReportOutcome.Issued(issueId, code, pdf, Reused: false);
     }
 
     /// <summary>The figures of a result sheet in one language; time, code and link are set per issue.</summary>

@@ -125,10 +125,12 @@ public sealed partial class ApplyForReview(IDbContextFactory<ScorePortalDbContex
 
         var email = await db.Users.Where(u => u.Id == request.UserId).Select(u => u.Email).FirstAsync(ct);
         var stored = new List<Guid>();
+        ApplyForReviewOutcome.Filed? committing = null;
         try
         {
             return await db.InTransactionAsync<ApplyForReviewOutcome>(async (tx, ct) =>
             {
+                committing = null;
                 // A retried attempt stores its files afresh: the failed attempt's copies go.
                 foreach (var id in stored) store.Delete(id);
                 stored.Clear();
@@ -181,10 +183,21 @@ public sealed partial class ApplyForReview(IDbContextFactory<ScorePortalDbContex
                 if (email is { Length: > 0 })
                     notices.Send(db, new NoticeRecipient(email, request.Culture), ReviewNotices.StatusChanged(review.CaseNumber, ReviewStatus.Submitted, null, null));
                 await db.SaveChangesAsync(ct);
+                committing = new ApplyForReviewOutcome.Filed(review.Id, review.CaseNumber);
                 await tx.CommitAsync(ct);
                 stored.Clear();
                 logger.LogInformation("Review request {RequestId} filed for registration {RegistrationId}", review.Id, request.RegistrationId);
                 return new ApplyForReviewOutcome.Filed(review.Id, review.CaseNumber);
+            }, async ct =>
+            {
+                // The commit's acknowledgement lost: a second run would delete the committed request's files and
+                // book its slot again before the unique index refused it.
+                if (committing is not { } filed
+                    || !await db.ReviewRequests.AsNoTracking().AnyAsync(r => r.Id == filed.RequestId && r.CaseNumber == filed.CaseNumber, ct))
+                    return DatabaseTransactions.NotCommitted<ApplyForReviewOutcome>();
+                stored.Clear(); // committed: its files stay
+                logger.LogInformation("Review request {RequestId} filed for registration {RegistrationId}", filed.RequestId, request.RegistrationId);
+                return DatabaseTransactions.Committed<ApplyForReviewOutcome>(filed);
             }, ct);
         }
         catch (DbUpdateException)

@@ -52,6 +52,8 @@ public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Read and decided in one transaction: a retry after a transient fault starts again from the stored review.
+        // When the fault hid whether the commit happened (its acknowledgement lost), the review is asked first: decided
+        // by this staff member with its decision stored means done; a second run would refuse it as already decided.
         return await db.InTransactionAsync<(ReviewActionResult Result, bool? Changed)>(async (tx, ct) =>
         {
             var province = await ReviewAccess.ProvinceOfAsync(db, request.StaffUserId, ct);
@@ -107,6 +109,13 @@ public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext
             await tx.CommitAsync(ct);
             logger.LogInformation("Review request {RequestId} decided (changed: {Changed})", review.Id, changed);
             return (ReviewActionResult.Done, changed);
+        }, async ct =>
+        {
+            var stored = await db.ReviewRequests.AsNoTracking().Where(r => r.Id == request.RequestId)
+                .Select(r => new { r.Status, r.DecidedByUserId, r.DecisionScoreId, r.Changed }).FirstOrDefaultAsync(ct);
+            return stored is { Status: ReviewStatus.Decided, DecisionScoreId: not null } && stored.DecidedByUserId == request.StaffUserId
+                ? DatabaseTransactions.Committed<(ReviewActionResult Result, bool? Changed)>((ReviewActionResult.Done, stored.Changed))
+                : DatabaseTransactions.NotCommitted<(ReviewActionResult Result, bool? Changed)>();
         }, ct);
     }
 }

@@ -285,16 +285,31 @@ internal sealed class AuditWriter(
         }
         else if (intents.Count == 0)
         {
-            // One SaveChanges, no explicit transaction: EF runs it inside the retrying strategy itself.
+            // One SaveChanges inside the retrying strategy, with a check: when a fault hid whether it committed (SQL
+            // Server failing over during COMMIT), the batch's last entry is looked for before saving again — a second save
+            // would collide with the batch itself and append its records a second time from the new end.
             var entries = Chain(batch, null, ref sequence, ref previousHash);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            db.AuditEntries.AddRange(entries);
-            await db.SaveChangesAsync(CancellationToken.None);
             end = (sequence, previousHash, null);
+            if (entries.Count == 0) return (sequence, previousHash);
+            var last = entries[^1];
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(entries,
+                async (_, rows, ct) =>
+                {
+                    db.ChangeTracker.Clear();
+                    db.AuditEntries.AddRange(rows);
+                    await db.SaveChangesAsync(ct);
+                    return true;
+                },
+                async (_, _, ct) => await db.AuditEntries.AsNoTracking().AnyAsync(e => e.Sequence == last.Sequence && e.Hash == last.Hash, ct)
+                    ? DatabaseTransactions.Committed(true)
+                    : DatabaseTransactions.NotCommitted<bool>(),
+                CancellationToken.None);
         }
         else
         {
             // Intents: their rows are claimed and the entries inserted in one transaction.
+            (long Sequence, string Hash, HashSet<long> Claimed, AuditEntry? Last)? attempted = null;
             end = await db.InTransactionAsync(async (transaction, ct) =>
             {
                 var now = TruncateToMilliseconds(time.GetUtcNow());
@@ -311,9 +326,15 @@ internal sealed class AuditWriter(
                 db.ChangeTracker.AutoDetectChangesEnabled = false;
                 db.AuditEntries.AddRange(entries);
                 await db.SaveChangesAsync(ct);
+                attempted = (s, h, claimed, entries.Count == 0 ? null : entries[^1]);
                 await transaction.CommitAsync(ct);
                 return (s, h, (HashSet<long>?)claimed);
-            }, CancellationToken.None);
+            }, async ct =>
+                // The commit's acknowledgement lost: the attempt's last entry in the log means the claims went in with it.
+                attempted is { Last: { } last } && await db.AuditEntries.AsNoTracking().AnyAsync(e => e.Sequence == last.Sequence && e.Hash == last.Hash, ct)
+                    ? DatabaseTransactions.Committed((attempted.Value.Sequence, attempted.Value.Hash, (HashSet<long>?)attempted.Value.Claimed))
+                    : DatabaseTransactions.NotCommitted<(long, string, HashSet<long>?)>(),
+                CancellationToken.None);
         }
         // Only after the commit: an intent's caller learns whether its entry went in with this batch.
         if (end.Claimed is { Count: > 0 } taken)

@@ -54,7 +54,9 @@ public sealed class RotateApiKey(IDbContextFactory<ScorePortalDbContext> dbFacto
             if (replaced == 0) return false; // rotated or revoked meanwhile: rolled back
             await transaction.CommitAsync(ct);
             return true;
-        }, ct);
+        }, async ct => await db.ApiKeys.AsNoTracking().AnyAsync(k => k.Id == old.Id && k.ReplacedByKeyId == successor.Id, ct)
+            ? DatabaseTransactions.Committed(true) // rotated: a second run would refuse, and the new key would never be shown
+            : DatabaseTransactions.NotCommitted<bool>(), ct);
         if (!rotated) return new IssuedKey(EditResult.Refused("", NotRotatable), null);
 
         await audit.WriteDurableAsync(EnterpriseAudit.Key(AuditActions.ApiKeyRotate, request.AdminUserId, old.EnterpriseId, old.Id,

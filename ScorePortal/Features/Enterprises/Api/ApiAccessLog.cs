@@ -98,15 +98,20 @@ internal sealed class ApiAccessWriter(ApiAccessLog log, IDbContextFactory<ScoreP
             return;
         }
         db.ChangeTracker.AutoDetectChangesEnabled = false;
+        ApiAccess? first = null;
         await db.InTransactionAsync(async (transaction, ct) =>
         {
             // Fresh instances: a failed attempt must not leave generated ids on the rows the next attempt adds again.
-            db.ApiAccessLog.AddRange(batch.Select(p => Copy(p.Row)));
+            var rows = batch.Select(p => Copy(p.Row)).ToList();
+            db.ApiAccessLog.AddRange(rows);
             await db.SaveChangesAsync(ct);
+            first = rows.FirstOrDefault();
             foreach (var (keyId, at) in touched)
                 await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, at), ct);
             await transaction.CommitAsync(ct);
-        }, CancellationToken.None);
+        }, async ct => first is { } row && await db.ApiAccessLog.AsNoTracking().AnyAsync(
+            a => a.Id == row.Id && a.ApiKeyId == row.ApiKeyId && a.EnterpriseId == row.EnterpriseId, ct), // logged once, not twice
+            CancellationToken.None);
     }
 
     private static ApiAccess Copy(ApiAccess r) => new()

@@ -126,7 +126,9 @@ public sealed class GrantConsent(IDbContextFactory<ScorePortalDbContext> dbFacto
                 db.Consents.Add(consent);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
-            }, ct);
+            }, async ct => await db.Consents.AsNoTracking().AnyAsync(c => c.Id == consent.Id && c.CandidateId == consent.CandidateId
+                                                                           && c.EnterpriseId == consent.EnterpriseId && c.EmployeeId == consent.EmployeeId, ct),
+                ct); // granted: a second run would insert it again and answer "held"
         }
         catch (DbUpdateException ex) when (!SqliteRetryingExecutionStrategy.IsTransient(ex))
         {
