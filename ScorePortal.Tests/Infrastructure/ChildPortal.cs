@@ -90,6 +90,8 @@ public static class ChildPortal
             ["Enterprises:Webhooks:Timeout"] = "00:00:01",
             ["Enterprises:Webhooks:ConnectTimeout"] = "00:00:00.500",
             ["Outbox:PollInterval"] = "00:00:00.250",
+            // The audit entry a killed process had promised (AuditIntent) is written in its place after this grace.
+            ["Audit:IntentGrace"] = "00:00:01",
         };
         return settings;
     }

@@ -101,7 +101,22 @@ public sealed class KilledReportIssueTests(ITestOutputHelper log)
         var (_, finished) = await ChildPortal.RunAsync(portal, [Work, "--pairs", argument, "--count", "3"]);
         Assert.Equal(0, finished);
         await AssertWholeAsync(portal, candidates);
+
+        // The issue's entry is promised in its transaction (AuditIntent): once a restarted portal's outbox has written
+        // the ones a kill left unwritten, every report in the register has exactly one issue entry.
+        var (drained, _) = await ChildPortal.RunAsync(portal, ["drain", "--seconds", "30"]);
+        Assert.Contains("drained pending=0 dead=0", drained);
+        Assert.Equal(0, await IssuesWithoutEntryAsync(portal, candidates));
         await ChildPortal.AssertAuditVerifiesAsync(portal);
+    }
+
+    private static async Task<int> IssuesWithoutEntryAsync(DemoPortal portal, List<int> candidates)
+    {
+        await using var db = await portal.Services.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>().CreateDbContextAsync();
+        var ids = await db.ReportIssues.AsNoTracking().Where(r => candidates.Contains(r.CandidateId)).Select(r => r.Id).ToListAsync();
+        var issued = (await db.AuditEntries.AsNoTracking().Where(e => e.Action == AuditActions.ReportIssue && e.TargetType == "report")
+            .Select(e => e.TargetId).ToListAsync()).ToHashSet();
+        return ids.Count(id => !issued.Contains(id.ToString(CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Asserts every report of the candidates is whole and every issue entry names one; returns how many there are.</summary>

@@ -109,17 +109,10 @@ public sealed class ImportBatch(
 
         var (rows, summary) = (checkedFile.Rows, checkedFile.Summary);
         checkedFile = null; // the first pass's maps of every ticket and person are garbage from here on
-        var stored = await StoreAsync(db, request, format, session.Id, session.Code, catalog, contentHash, summary, rows, progress, ct);
+        var (stored, intent) = await StoreAsync(db, request, format, session.Id, session.Code, catalog, contentHash, summary, rows, progress, ct);
 
-        await audit.WriteDurableAsync(new AuditRecord(AuditActions.BatchImport, request.UserId, Roles.Admin, "ResultBatch",
-            stored.BatchId.ToString(System.Globalization.CultureInfo.InvariantCulture), Data: new Dictionary<string, string?>
-            {
-                ["session"] = session.Code,
-                ["version"] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["rows"] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["fingerprint"] = stored.Fingerprint,
-                ["contentSha256"] = contentHash,
-            }), ct);
+        // Its entry was promised in the store's transaction: a kill before this line loses nothing.
+        if (intent is not null) await audit.CommitIntentAsync(intent, ct);
         logger.LogInformation("Imported batch {BatchId} (session {Session} v{Version}): {Rows} rows", stored.BatchId, session.Code, stored.Version, rows);
         return stored;
     }
@@ -138,7 +131,19 @@ public sealed class ImportBatch(
         return new CheckedFile(check.Rows, check.ErrorCount, check.Errors, check.ErrorCount == 0 ? check.Summary() : BatchSummary.Empty);
     }
 
-    private async Task<ImportOutcome.Imported> StoreAsync(
+    private static AuditRecord Imported(ImportBatchRequest request, string sessionCode, int batchId, int version, int rows, string fingerprint,
+        string contentHash) =>
+        new(AuditActions.BatchImport, request.UserId, Roles.Admin, "ResultBatch", batchId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Data: new Dictionary<string, string?>
+            {
+                ["session"] = sessionCode,
+                ["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["rows"] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["fingerprint"] = fingerprint,
+                ["contentSha256"] = contentHash,
+            });
+
+    private async Task<(ImportOutcome.Imported Stored, AuditIntent? Intent)> StoreAsync(
         ScorePortalDbContext db, ImportBatchRequest request, BatchFile.Format format, int sessionId, string sessionCode,
         ImportCatalog catalog, string contentHash, BatchSummary summary, int totalRows, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
@@ -148,9 +153,11 @@ public sealed class ImportBatch(
         // the fault hid whether the commit happened (its acknowledgement lost), the batch this attempt added is looked
         // for first: found means stored, and storing again would add a second version of the same file.
         (int Id, int Version)? pending = null;
-        return await db.InTransactionAsync<ImportOutcome.Imported>(async (tx, ct) =>
+        AuditIntent? promised = null;
+        return await db.InTransactionAsync<(ImportOutcome.Imported, AuditIntent?)>(async (tx, ct) =>
         {
             pending = null;
+            promised = null;
 
             var now = time.GetUtcNow();
             var version = (await db.ResultBatches.Where(b => b.ExamSessionId == sessionId).MaxAsync(b => (int?)b.Version, ct) ?? 0) + 1;
@@ -196,18 +203,22 @@ public sealed class ImportBatch(
             progress?.Report(new ImportProgress(ImportPhase.Fingerprinting, 1, stored));
             var fingerprint = await BatchFingerprint.ComputeAsync(db, batch.Id, ct);
             await db.ResultBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(u => u.SetProperty(b => b.Fingerprint, fingerprint), ct);
+            // The audit entry is promised in the same commit (AuditIntent): never a stored batch without its entry.
+            promised = audit.Intend(db, Imported(request, sessionCode, batch.Id, version, stored, fingerprint, contentHash));
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            return new ImportOutcome.Imported(batch.Id, sessionCode, version, fingerprint, summary);
+            return (new ImportOutcome.Imported(batch.Id, sessionCode, version, fingerprint, summary), promised);
         }, async ct =>
         {
-            if (pending is not { } added) return DatabaseTransactions.NotCommitted<ImportOutcome.Imported>();
+            if (pending is not { } added) return DatabaseTransactions.NotCommitted<(ImportOutcome.Imported, AuditIntent?)>();
             var fingerprint = await db.ResultBatches.AsNoTracking()
                 .Where(b => b.Id == added.Id && b.ExamSessionId == sessionId && b.Version == added.Version
                             && b.ContentSha256 == contentHash && b.ImportedByUserId == request.UserId)
                 .Select(b => b.Fingerprint).FirstOrDefaultAsync(ct);
+            // Committed, with the audit entry that attempt promised.
             return fingerprint is null
-                ? DatabaseTransactions.NotCommitted<ImportOutcome.Imported>()
-                : DatabaseTransactions.Committed(new ImportOutcome.Imported(added.Id, sessionCode, added.Version, fingerprint, summary));
+                ? DatabaseTransactions.NotCommitted<(ImportOutcome.Imported, AuditIntent?)>()
+                : DatabaseTransactions.Committed<(ImportOutcome.Imported, AuditIntent?)>((new ImportOutcome.Imported(added.Id, sessionCode, added.Version, fingerprint, summary), promised));
         }, ct);
     }
 

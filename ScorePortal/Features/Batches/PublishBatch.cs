@@ -64,6 +64,21 @@ public sealed class PublishBatch(
         DateTimeOffset? releaseMovedFrom = null;
         var releaseAt = default(DateTimeOffset);
         var started = time.GetTimestamp();
+        AuditIntent? intent = null;
+        Dictionary<string, string?> Data()
+        {
+            var data = new Dictionary<string, string?>
+            {
+                ["mode"] = request.Mode.ToString(),
+                ["sessionId"] = batch!.ExamSessionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["version"] = batch.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["scores"] = scores.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["certificatesIssued"] = changes.Issued.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["certificatesRevoked"] = changes.Revoked.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            if (releaseMovedFrom is { } from) data["releaseMovedFrom"] = from.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            return data;
+        }
         // One unit of work inside the execution strategy: a transient fault rolls it back and runs it again. When the
         // fault hid whether the commit happened (its acknowledgement lost), the batch is asked first: published by this
         // call (its user and time) means done, with what the committing attempt counted; a second run would only be
@@ -124,6 +139,9 @@ public sealed class PublishBatch(
 
             changes = await outcomes.RecomputeAsync(db, await Outcomes.CandidatesOfBatchAsync(db, batchId, ct), ct);
             await events.RaiseAsync(db, ResultChanged.Published(batch.ExamSessionId, batchId, now), ct);
+            // The audit entry is promised in the same commit (AuditIntent): never a publication without its entry.
+            intent = audit.Intend(db, BatchAudit.Record(AuditActions.BatchPublish, request.UserId, batchId, batch.Fingerprint, BatchAudit.Done, Data()));
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return null;
         }, async ct =>
@@ -149,22 +167,13 @@ public sealed class PublishBatch(
 
         // Committed: nothing below may undo or misreport it, so the caller's cancellation no longer applies.
         await ResultCaches.AfterResultsChangedAsync(sessionCatalog, cache);
-        var data = new Dictionary<string, string?>
-        {
-            ["mode"] = request.Mode.ToString(),
-            ["sessionId"] = batch!.ExamSessionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["version"] = batch.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["scores"] = scores.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["certificatesIssued"] = changes.Issued.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["certificatesRevoked"] = changes.Revoked.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        if (releaseMovedFrom is { } from) data["releaseMovedFrom"] = from.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        await audit.WriteDurableAsync(BatchAudit.Record(AuditActions.BatchPublish, request.UserId, request.BatchId, batch.Fingerprint, BatchAudit.Done, data), CancellationToken.None);
+        // Its entry was promised in the transaction: a kill before this line leaves it to the outbox worker.
+        if (intent is not null) await audit.CommitIntentAsync(intent, CancellationToken.None);
 
         return new BatchActionResult(null)
         {
             BatchId = request.BatchId,
-            Fingerprint = batch.Fingerprint,
+            Fingerprint = batch!.Fingerprint,
             Status = ResultBatchStatus.Published,
             Scores = scores,
             Outcomes = changes,

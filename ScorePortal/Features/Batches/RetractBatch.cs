@@ -51,6 +51,7 @@ public sealed class RetractBatch(
         var restored = 0;
         var sessionUnpublished = false;
         OutcomeChanges changes = default!;
+        AuditIntent? intent = null;
         // One unit of work inside the execution strategy: a transient fault rolls it back and runs it again. When the
         // fault hid whether the commit happened, the batch is asked first: retracted by this call (its user and time)
         // means done, with what the committing attempt counted.
@@ -100,6 +101,19 @@ public sealed class RetractBatch(
 
             changes = await outcomes.RecomputeAsync(db, await Outcomes.CandidatesOfBatchAsync(db, batchId, ct), ct);
             await events.RaiseAsync(db, ResultChanged.Retracted(batch!.ExamSessionId, batchId, now), ct);
+            // The audit entry is promised in the same commit (AuditIntent): never a retraction without its entry.
+            intent = audit.Intend(db, BatchAudit.Record(AuditActions.BatchRetract, request.UserId, batchId, batch.Fingerprint, BatchAudit.Done,
+                new Dictionary<string, string?>
+                {
+                    ["sessionId"] = batch.ExamSessionId.ToString(CultureInfo.InvariantCulture),
+                    ["version"] = batch.Version.ToString(CultureInfo.InvariantCulture),
+                    ["reasonSha256"] = BatchAudit.ReasonHash(reason),
+                    ["scoresRestored"] = restored.ToString(CultureInfo.InvariantCulture),
+                    ["sessionUnpublished"] = sessionUnpublished ? "true" : "false",
+                    ["certificatesIssued"] = changes.Issued.ToString(CultureInfo.InvariantCulture),
+                    ["certificatesRevoked"] = changes.Revoked.ToString(CultureInfo.InvariantCulture),
+                }));
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return true;
         }, async ct =>
@@ -117,22 +131,13 @@ public sealed class RetractBatch(
             request.BatchId, restored, changes.Issued, changes.Revoked, time.GetElapsedTime(started));
 
         await ResultCaches.AfterResultsChangedAsync(sessionCatalog, cache);
-        await audit.WriteDurableAsync(BatchAudit.Record(AuditActions.BatchRetract, request.UserId, request.BatchId, batch!.Fingerprint, BatchAudit.Done,
-            new Dictionary<string, string?>
-            {
-                ["sessionId"] = batch.ExamSessionId.ToString(CultureInfo.InvariantCulture),
-                ["version"] = batch.Version.ToString(CultureInfo.InvariantCulture),
-                ["reasonSha256"] = BatchAudit.ReasonHash(reason),
-                ["scoresRestored"] = restored.ToString(CultureInfo.InvariantCulture),
-                ["sessionUnpublished"] = sessionUnpublished ? "true" : "false",
-                ["certificatesIssued"] = changes.Issued.ToString(CultureInfo.InvariantCulture),
-                ["certificatesRevoked"] = changes.Revoked.ToString(CultureInfo.InvariantCulture),
-            }), CancellationToken.None);
+        // Its entry was promised in the transaction: a kill before this line leaves it to the outbox worker.
+        if (intent is not null) await audit.CommitIntentAsync(intent, CancellationToken.None);
 
         return new BatchActionResult(null)
         {
             BatchId = request.BatchId,
-            Fingerprint = batch.Fingerprint,
+            Fingerprint = batch!.Fingerprint,
             Status = ResultBatchStatus.Retracted,
             Scores = restored,
             Outcomes = changes,

@@ -105,8 +105,10 @@ public sealed class IssueReport(IDbContextFactory<ScorePortalDbContext> dbFactor
         // Through the execution strategy with a check: when a transient fault hid whether the insert committed (its
         // acknowledgement lost), the new code is looked for first. A plain save would be retried and meet the unique
         // index of its own row: an error page for a report that was issued.
+        AuditIntent? intent = null;
         var issueId = await db.InTransactionAsync(async (tx, ct) =>
         {
+            intent = null;
             var issue = new ReportIssue
             {
                 CandidateId = record.CandidateId,
@@ -123,6 +125,9 @@ public sealed class IssueReport(IDbContextFactory<ScorePortalDbContext> dbFactor
             };
             db.ReportIssues.Add(issue);
             await db.SaveChangesAsync(ct);
+            // The audit entry is promised in the same commit (AuditIntent): never a registered report without its entry.
+            intent = audit.Intend(db, Record(AuditActions.ReportIssue, request, issue.Id, culture));
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return issue.Id;
         }, async ct =>
@@ -130,7 +135,9 @@ public sealed class IssueReport(IDbContextFactory<ScorePortalDbContext> dbFactor
                 ? DatabaseTransactions.Committed(id)
                 : DatabaseTransactions.NotCommitted<int>(), ct);
         logger.LogInformation("Report {ReportId} issued for registration {RegistrationId}", issueId, request.RegistrationId);
-        await AuditAsync(AuditActions.ReportIssue, request, issueId, culture);
+        // Like a lookup's entry, through the writer's group commit without waiting for it (after a lost commit
+        // acknowledgement the attempt's intent is still the committed one; none only if no attempt got that far).
+        if (intent is not null) await audit.QueueIntentAsync(intent, CancellationToken.None);
         return new IssueReportOutcome.Issued(issueId, code, pdf, Reused: false);
     }
 
@@ -162,15 +169,17 @@ public sealed class IssueReport(IDbContextFactory<ScorePortalDbContext> dbFactor
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(
             figures with { IssuedAt = default, VerificationCode = "", VerifyUrl = "" }))));
 
-    private Task AuditAsync(string action, IssueReportRequest request, int? reportId, string culture, string? refusal = null)
+    private static AuditRecord Record(string action, IssueReportRequest request, int? reportId, string culture, string? refusal = null)
     {
         var data = new Dictionary<string, string?> { ["culture"] = culture, ["registrationId"] = request.RegistrationId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (refusal is not null) data["refused"] = refusal;
-        // Like a lookup's entry, through the writer's group commit without waiting for it: the register row itself is
-        // the durable record of an issue.
-        return audit.WriteAsync(new AuditRecord(action, ActorUserId: request.UserId, ActorRole: Roles.Candidate,
+        return new AuditRecord(action, ActorUserId: request.UserId, ActorRole: Roles.Candidate,
             TargetType: reportId is null ? "registration" : "report",
             TargetId: (reportId ?? request.RegistrationId).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            SourceIp: request.SourceIp, Data: data), CancellationToken.None).AsTask();
+            SourceIp: request.SourceIp, Data: data);
     }
+
+    // Like a lookup's entry, through the writer's group commit without waiting for it.
+    private Task AuditAsync(string action, IssueReportRequest request, int? reportId, string culture, string? refusal = null) =>
+        audit.WriteAsync(Record(action, request, reportId, culture, refusal), CancellationToken.None).AsTask();
 }

@@ -37,33 +37,41 @@ public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext
     public async Task<ReviewActionResult> HandleAsync(ConfirmReviewDecisionRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (result, changed) = await DecideAsync(request, ct);
+        var (result, changed, intent) = await DecideAsync(request, ct);
         if (result.Succeeded) await ResultCaches.AfterResultsChangedAsync(sessionCatalog, cache);
-        await audit.WriteDurableAsync(new AuditRecord(AuditActions.ReviewDecide, request.StaffUserId, Roles.Staff,
-            "review", request.RequestId.ToString(CultureInfo.InvariantCulture), Data: new Dictionary<string, string?>
-            {
-                ["outcome"] = result.Error ?? "done",
-                ["changed"] = changed is null ? null : changed.Value ? "true" : "false",
-            }), CancellationToken.None);
+        // A decision's entry was promised in its transaction (a kill between the commit and this line loses nothing);
+        // a refusal changed nothing and is written as it is.
+        if (intent is not null) await audit.CommitIntentAsync(intent, CancellationToken.None);
+        else await audit.WriteDurableAsync(Record(request, result.Error ?? "done", changed), CancellationToken.None);
         return result;
     }
 
-    private async Task<(ReviewActionResult Result, bool? Changed)> DecideAsync(ConfirmReviewDecisionRequest request, CancellationToken ct)
+    private static AuditRecord Record(ConfirmReviewDecisionRequest request, string outcome, bool? changed) =>
+        new(AuditActions.ReviewDecide, request.StaffUserId, Roles.Staff, "review", request.RequestId.ToString(CultureInfo.InvariantCulture),
+            Data: new Dictionary<string, string?>
+            {
+                ["outcome"] = outcome,
+                ["changed"] = changed is null ? null : changed.Value ? "true" : "false",
+            });
+
+    private async Task<(ReviewActionResult Result, bool? Changed, AuditIntent? Intent)> DecideAsync(ConfirmReviewDecisionRequest request, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Read and decided in one transaction: a retry after a transient fault starts again from the stored review.
         // When the fault hid whether the commit happened (its acknowledgement lost), the review is asked first: decided
         // by this staff member with its decision stored means done; a second run would refuse it as already decided.
-        return await db.InTransactionAsync<(ReviewActionResult Result, bool? Changed)>(async (tx, ct) =>
+        AuditIntent? promised = null;
+        return await db.InTransactionAsync<(ReviewActionResult Result, bool? Changed, AuditIntent? Intent)>(async (tx, ct) =>
         {
+            promised = null;
             var province = await ReviewAccess.ProvinceOfAsync(db, request.StaffUserId, ct);
             var review = await ReviewAccess.ForStaff(db, province).Include(r => r.ExpertMarks)
                 .FirstOrDefaultAsync(r => r.Id == request.RequestId, ct);
-            if (review is null) return (new ReviewActionResult(ReviewErrors.NotFound), null);
-            if (ReviewStep.Check(review.Status, ReviewStatus.Decided) is { } refused) return (new ReviewActionResult(refused), null);
-            if (review.ExpertMarks.Any(m => m.ExpertUserId == request.StaffUserId)) return (new ReviewActionResult(ReviewErrors.ExpertCannotConfirm), null);
+            if (review is null) return (new ReviewActionResult(ReviewErrors.NotFound), null, null);
+            if (ReviewStep.Check(review.Status, ReviewStatus.Decided) is { } refused) return (new ReviewActionResult(refused), null, null);
+            if (review.ExpertMarks.Any(m => m.ExpertUserId == request.StaffUserId)) return (new ReviewActionResult(ReviewErrors.ExpertCannotConfirm), null, null);
             var marks = review.ExpertMarks.Where(m => m.MarkedAt is not null && m.Score is not null).Select(m => m.Score!.Value).ToList();
-            if (marks.Count < StartRemarking.ExpertsPerRequest) return (new ReviewActionResult(ReviewErrors.MarksMissing), null);
+            if (marks.Count < StartRemarking.ExpertsPerRequest) return (new ReviewActionResult(ReviewErrors.MarksMissing), null, null);
 
             var now = time.GetUtcNow();
             var final = Median(marks);
@@ -95,7 +103,7 @@ public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext
             review.DecidedByUserId = request.StaffUserId;
             await ReviewStep.MoveAsync(db, review, ReviewStatus.Decided, request.StaffUserId, null, now, notices, ct);
             var saved = await ScreenReview.SaveAsync(db, ct);
-            if (!saved.Succeeded) return (saved, null);
+            if (!saved.Succeeded) return (saved, null, null);
             review.DecisionScoreId = decision.Id;
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
@@ -106,16 +114,19 @@ public sealed class ConfirmReviewDecision(IDbContextFactory<ScorePortalDbContext
                 await events.RaiseAsync(db, ResultChanged.ReviewDecided(review.ExamSessionId, decision.ResultBatchId, review.Id, review.CaseNumber,
                     review.CandidateId, review.RegistrationId, review.SubjectId, now), ct);
             }
+            promised = audit.Intend(db, Record(request, "done", changed));
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("Review request {RequestId} decided (changed: {Changed})", review.Id, changed);
-            return (ReviewActionResult.Done, changed);
+            return (ReviewActionResult.Done, changed, promised);
         }, async ct =>
         {
             var stored = await db.ReviewRequests.AsNoTracking().Where(r => r.Id == request.RequestId)
                 .Select(r => new { r.Status, r.DecidedByUserId, r.DecisionScoreId, r.Changed }).FirstOrDefaultAsync(ct);
             return stored is { Status: ReviewStatus.Decided, DecisionScoreId: not null } && stored.DecidedByUserId == request.StaffUserId
-                ? DatabaseTransactions.Committed<(ReviewActionResult Result, bool? Changed)>((ReviewActionResult.Done, stored.Changed))
-                : DatabaseTransactions.NotCommitted<(ReviewActionResult Result, bool? Changed)>();
+                // With the audit entry that attempt promised (null only if no attempt got that far: the outbox writes it).
+                ? DatabaseTransactions.Committed<(ReviewActionResult Result, bool? Changed, AuditIntent? Intent)>((ReviewActionResult.Done, stored.Changed, promised))
+                : DatabaseTransactions.NotCommitted<(ReviewActionResult Result, bool? Changed, AuditIntent? Intent)>();
         }, ct);
     }
 }

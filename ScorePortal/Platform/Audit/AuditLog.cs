@@ -127,6 +127,17 @@ public sealed class AuditLog
         await WriteIntendedAsync(intent.Record, intent.At, intent.Message.Id, ct);
     }
 
+    /// <summary>
+    /// Queues the promised record of a committed change without waiting for its commit (as <see cref="WriteAsync"/>
+    /// does for a record): for a change whose own row is the durable record and whose caller must not wait.
+    /// </summary>
+    public ValueTask QueueIntentAsync(AuditIntent intent, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        if (intent.Message.Id == 0) throw new InvalidOperationException("An audit intent is written after the change that carries it is saved.");
+        return _channel.Writer.WriteAsync(new Pending(intent.Record, intent.At, null, IntentId: intent.Message.Id), ct);
+    }
+
     /// <summary>Queues an intended record; true once appended by this call, false when its entry was already there.</summary>
     internal async Task<bool> WriteIntendedAsync(AuditRecord record, DateTimeOffset at, long intentId, CancellationToken ct)
     {
