@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Account.Admin;
 using ScorePortal.Data;
 using ScorePortal.Features.Batches;
+using ScorePortal.Features.Reports;
 using ScorePortal.Features.Results;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Model;
@@ -17,6 +18,7 @@ using ScorePortal.Platform.Audit;
 using ScorePortal.Platform.Outbox;
 using ScorePortal.Security;
 using ScorePortal.Tests.Features.Batches;
+using ScorePortal.Tests.Features.Reports;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Batches.BatchTestData;
 
@@ -28,7 +30,7 @@ namespace ScorePortal.Tests.Features.Data;
 /// <c>TransactionCommitted</c>, so the retrying execution strategy sees a failure after a commit that did happen.
 /// What must hold: the use case checks whether its commit happened instead of running again — the publication and
 /// the retraction succeed once (one audit entry, one result event in the outbox), the import stores one version, the
-/// review decision is applied once and reported as done.
+/// review decision is applied once and reported as done, the account change and the report issue are done once.
 /// </summary>
 public sealed class LostCommitAcknowledgementTests : IClassFixture<LostCommitAcknowledgementTests.Portal>
 {
@@ -262,6 +264,27 @@ public sealed class LostCommitAcknowledgementTests : IClassFixture<LostCommitAck
         Assert.Contains("\"success\"", audit.DataJson, StringComparison.Ordinal);
         var mails = await db.OutboxMessages.AsNoTracking().Where(m => m.Kind == OutboxKinds.Email).Select(m => m.Payload).ToListAsync();
         Assert.Single(mails, p => p.Contains(email, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_report_whose_commit_acknowledgement_is_lost_is_issued_once_and_handed_out()
+    {
+        var (client, userId, _) = await ReportSteps.LinkedCandidateAsync(_portal, "320102199211083808", "杨U+20BB7");
+        client.Dispose();
+        var registrationId = await ReportSteps.RegistrationIdAsync(_portal, "320102199211083808");
+
+        _fault.Arm(sql => sql.StartsWith("INSERT INTO \"ReportIssues\"", StringComparison.Ordinal));
+        var outcome = await _data.Service<IssueReport>().HandleAsync(
+            new IssueReportRequest(userId, registrationId, "en-US", "https://portal.example/verify", null));
+
+        Assert.Equal(1, _fault.Lost);
+        var issued = Assert.IsType<IssueReportOutcome.Issued>(outcome);
+        Assert.False(issued.Reused);
+        var stored = await ReportSteps.SingleIssueAsync(_portal, registrationId, "en-US");
+        Assert.Equal((issued.ReportId, issued.VerificationCode), (stored.Id, stored.VerificationCode));
+        // The issue's entry goes through the writer's group commit without waiting: sealing waits for everything queued.
+        await _data.Service<AuditLog>().SealAsync();
+        Assert.Single(await AuditAsync("report", issued.ReportId, AuditActions.ReportIssue));
     }
 
     private Task<List<AuditEntry>> AuditAsync(string targetType, int targetId, string action) =>

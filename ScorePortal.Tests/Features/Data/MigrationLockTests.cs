@@ -63,6 +63,24 @@ public sealed class MigrationLockTests
         Assert.Equal(0, await AppliedMigrationsAsync(path));
     }
 
+    [Fact]
+    public async Task A_stale_lock_threshold_below_a_minute_is_refused_before_anything_touches_the_database()
+    {
+        await using var portal = new PortalFactory();
+        var path = Path.Combine(portal.Directory, "never-touched.db");
+
+        var run = await PortalProcess.RunAsync("Testing", portal, ["--lang", "en-US"], new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:ScorePortal"] = $"Data Source={path}",
+            ["Database:StaleMigrationLockAfter"] = "00:00:10",
+        });
+
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}\n{run.Output}\n{run.Error}");
+        Assert.Contains("Database:StaleMigrationLockAfter a minute to a day", run.Error, StringComparison.Ordinal);
+        NoStackTrace(run);
+        Assert.False(File.Exists(path));
+    }
+
     private static SqliteScorePortalDbContext Context(string path) =>
         new(new DbContextOptionsBuilder<SqliteScorePortalDbContext>().UseSqlite($"Data Source={path}").Options);
 
