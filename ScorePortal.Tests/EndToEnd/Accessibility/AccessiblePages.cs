@@ -97,6 +97,8 @@ public static class AccessiblePages
         new("me-link-errors", "/me/link", AreaRole.Candidate, PageStates.SubmitEmptyLinkAsync),
         new("me-scores", "/me", AreaRole.Candidate, PageStates.LinkADemoRecordAsync),
         new("me-reports", "/me/reports", AreaRole.Candidate),
+        new("me-share-links", "/me/share-links", AreaRole.Candidate),
+        new("share-link-refused", "/s/AAAAAAAAAAAAAAAAAAAAAAAA"),
         new("me-reviews", "/me/reviews", AreaRole.Candidate),
         new("me-reviews-apply", "/me", AreaRole.Candidate, PageStates.OpenTheReviewFormAsync),
         new("me-review-not-found", "/me/reviews/999999", AreaRole.Candidate),
