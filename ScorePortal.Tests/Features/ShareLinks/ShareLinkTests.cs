@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ScorePortal.Features.Privacy;
 using ScorePortal.Features.Reports;
 using ScorePortal.Features.Results;
 using ScorePortal.Features.ShareLinks;
@@ -79,6 +80,14 @@ public sealed class ShareLinkTests(DemoPortal portal) : IClassFixture<DemoPortal
             Assert.All(entries, data => Assert.DoesNotContain(token, data));
             Assert.All(entries, data => Assert.DoesNotContain("Example", data));
         }
+
+        // The holder's copy of their data lists the link (note, times, openings), never its token.
+        var copy = await portal.Services.GetRequiredService<DataCopyCollector>().CollectAsync(
+            new DataCopy { SubjectUserId = holder.UserId, RequestedByUserId = holder.UserId, Culture = "zh-CN" });
+        var copied = Assert.Single(copy.ShareLinks, l => l.Id == id);
+        Assert.Equal("HR of Example Ltd", copied.Note);
+        Assert.Equal(2, copied.OpenCount);
+        Assert.DoesNotContain(token, System.Text.Json.JsonSerializer.Serialize(copy));
 
         // Another account sees none of it, and neither the page nor the use cases let it change the link.
         var (other, otherId, _) = await SignedInCandidateAsync(portal);
