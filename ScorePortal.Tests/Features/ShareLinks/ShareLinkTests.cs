@@ -281,6 +281,12 @@ public sealed class ShareLinkTests(DemoPortal portal) : IClassFixture<DemoPortal
         // The job runs it with the others and counts it in its audit entry.
         var run = await portal.Services.GetRequiredService<RetentionJob>().RunAsync();
         Assert.Contains(run.Rules, r => r.Rule == "share-links" && !r.Failed);
+
+        // Closing the account deletes its links at once, whatever their expiry.
+        Assert.Equal(CloseAccountOutcome.Closed, await portal.Services.GetRequiredService<CloseAccount>().HandleAsync(
+            new CloseAccountRequest(holder.UserId, StepUpPassed: true, Confirmed: true, null)));
+        await using (var db = await Db(portal))
+            Assert.False(await db.ShareLinks.AnyAsync(l => l.UserId == holder.UserId));
     }
 }
 
