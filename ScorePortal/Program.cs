@@ -19,6 +19,7 @@ using ScorePortal.Features.Results;
 using ScorePortal.Features.Reviews;
 using ScorePortal.Features.ServiceStatus;
 using ScorePortal.Features.Sessions;
+using ScorePortal.Features.ShareLinks;
 using ScorePortal.Features.Sms;
 using ScorePortal.Localization;
 using ScorePortal.Operations;
@@ -153,6 +154,7 @@ public partial class Program
         builder.AddReviews();
         builder.AddServiceStatus();
         builder.AddSessions();
+        builder.AddShareLinks();
         builder.AddSms();
         return builder;
     }

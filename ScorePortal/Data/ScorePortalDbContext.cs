@@ -10,6 +10,7 @@ using ScorePortal.Features.Privacy;
 using ScorePortal.Features.Reminders;
 using ScorePortal.Features.Reports;
 using ScorePortal.Features.Reviews;
+using ScorePortal.Features.ShareLinks;
 using ScorePortal.Model;
 using ScorePortal.Platform.Audit;
 using ScorePortal.Platform.Outbox;
@@ -63,6 +64,7 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<ReminderSubscription> ReminderSubscriptions => Set<ReminderSubscription>();
     public DbSet<ReminderRun> ReminderRuns => Set<ReminderRun>();
     public DbSet<ReminderSend> ReminderSends => Set<ReminderSend>();
+    public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
 
     /// <summary>
     /// Identity shapes its tables from the host's <c>IdentityOptions.Stores</c> (schema version 3 with passkeys, 128-character

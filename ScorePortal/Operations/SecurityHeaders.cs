@@ -21,6 +21,12 @@ public static class SecurityHeaders
     /// </summary>
     public const string OwnPolicyItem = "SecurityHeaders.OwnContentSecurityPolicy";
 
+    /// <summary>
+    /// <c>HttpContext.Items</c> key of a response's own Referrer-Policy (a string), set before the response starts: a page
+    /// whose address is a secret (a share link) sends <c>no-referrer</c> so that no link followed from it carries it away.
+    /// </summary>
+    public const string OwnReferrerPolicyItem = "SecurityHeaders.OwnReferrerPolicy";
+
     public static WebApplicationBuilder AddHardenedEdges(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -49,7 +55,7 @@ public static class SecurityHeaders
             {
                 var headers = context.Response.Headers;
                 headers.XContentTypeOptions = "nosniff";
-                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                headers["Referrer-Policy"] = context.Items[OwnReferrerPolicyItem] as string ?? "strict-origin-when-cross-origin";
                 headers.XFrameOptions = "DENY";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
                 headers.ContentSecurityPolicy = context.Items[OwnPolicyItem] as string ?? ContentSecurityPolicy;

@@ -23,7 +23,7 @@ public enum CloseAccountOutcome { Closed, StepUpRequired, NotConfirmed, NotACand
 /// the record, its registrations and scores, reports issued and the report register, review cases and decisions, the
 /// audit log (never a row deleted, so the chain stays whole). What is the account's own goes at once: active consents
 /// to enterprises end through the candidate's own revoke path (each audited, enterprises see the revocation), the
-/// record's link is released, sessions, one-time codes, tokens (authenticator key, recovery codes), external logins,
+/// record's link is released, share links, sessions, one-time codes, tokens (authenticator key, recovery codes), external logins,
 /// claims, passkeys and roles are deleted, and the row is pseudonymized (<c>closed-…@invalid</c>, no password, no
 /// name) and locked for good with a new security stamp, so every cookie and open circuit of it stops. The address is
 /// free to register again as a new account. Staff, expert, enterprise and admin accounts are closed by an admin.
@@ -80,6 +80,8 @@ public sealed class CloseAccount(IServiceScopeFactory scopes, RevokeConsent revo
             await db.UserClaims.Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
             await db.UserRoles.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
             await db.OneTimeCodes.Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
+            // Share links stop showing the certificate with the account that made them (the notes may name people).
+            await db.ShareLinks.Where(l => l.UserId == userId).ExecuteDeleteAsync(ct);
             if (db.Model.FindEntityType(typeof(IdentityUserPasskey<string>)) is not null)
                 await db.Set<IdentityUserPasskey<string>>().Where(p => p.UserId == userId).ExecuteDeleteAsync(ct);
 

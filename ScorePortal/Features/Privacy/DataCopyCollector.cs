@@ -118,8 +118,16 @@ public sealed class DataCopyCollector(IDbContextFactory<ScorePortalDbContext> db
 
         var sessions = new List<DataCopySession>();
         var events = new List<DataCopyAccountEvent>();
+        var shareLinks = new List<DataCopyShareLink>();
         if (account is not null)
         {
+            // Loaded as entities: the note opens only when its row is materialized. The token stays out of the copy.
+            var links = await db.ShareLinks.AsNoTracking().Where(l => l.UserId == account.Id).OrderBy(l => l.Id).ToListAsync(ct);
+            var linkedReports = links.Select(l => l.ReportIssueId).Distinct().ToList();
+            var codes = await db.ReportIssues.AsNoTracking().Where(r => linkedReports.Contains(r.Id))
+                .ToDictionaryAsync(r => r.Id, r => r.VerificationCode, ct);
+            shareLinks.AddRange(links.Select(l => new DataCopyShareLink(l.Id, codes.GetValueOrDefault(l.ReportIssueId, ""), l.Note, l.CreatedAt,
+                l.ExpiresAt, l.RevokedAt, l.OpenCount, l.LastOpenedAt)));
             sessions.AddRange((await db.AccountSessions.AsNoTracking().Where(s => s.UserId == account.Id).OrderBy(s => s.CreatedAt).ToListAsync(ct))
                 .Select(s => new DataCopySession(s.CreatedAt, s.LastSeenAt, s.Browser, s.System, s.Mobile, s.Network)));
             var entries = await db.AuditEntries.AsNoTracking()
@@ -129,7 +137,7 @@ public sealed class DataCopyCollector(IDbContextFactory<ScorePortalDbContext> db
         }
 
         return new DataCopyContent(DataCopyContent.CurrentFormat, copy.Id, now, copy.Culture, copy.ForRequest, account, identity,
-            registrations, reports, reviews, consents, access, sessions, events, await NoticesAsync(db, account?.Email, candidate?.Email, ct));
+            registrations, reports, reviews, consents, access, sessions, events, await NoticesAsync(db, account?.Email, candidate?.Email, ct), shareLinks);
     }
 
     /// <summary>

@@ -20,7 +20,8 @@ public sealed record DataCopyContent(
     IReadOnlyList<DataCopyEnterpriseAccess> EnterpriseAccess,
     IReadOnlyList<DataCopySession> SignInSessions,
     IReadOnlyList<DataCopyAccountEvent> AccountEvents,
-    IReadOnlyList<DataCopyNotice> Notices)
+    IReadOnlyList<DataCopyNotice> Notices,
+    IReadOnlyList<DataCopyShareLink> ShareLinks)
 {
     public const string CurrentFormat = "scoreportal.data-copy/1";
 }
@@ -64,3 +65,10 @@ public sealed record DataCopyAccountEvent(DateTimeOffset At, string Action, stri
 
 /// <summary>A message sent to this person: when, to which address, its subject; never its body (links and codes).</summary>
 public sealed record DataCopyNotice(DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, DateTimeOffset? FailedAt, string To, string Subject);
+
+/// <summary>
+/// A share link the account made (docs/share-links.md): which report's certificate, the note, its times and how often it
+/// was opened. Never the token: the copy is a record, not a way to open the link.
+/// </summary>
+public sealed record DataCopyShareLink(int Id, string ReportVerificationCode, string Note, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
+    DateTimeOffset? RevokedAt, int OpenCount, DateTimeOffset? LastOpenedAt);

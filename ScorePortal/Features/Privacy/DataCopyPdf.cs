@@ -103,6 +103,12 @@ public sealed class DataCopyPdf(ReportFontChain fonts, IStringLocalizer<SharedRe
             w.Line(string.Format(CultureInfo.CurrentCulture, L("DataCopy.Pdf.ReportLine"), VerificationCode.Grouped(r.VerificationCode), At(r.IssuedAt),
                 L("Report.Status." + r.Status), r.DownloadCount));
 
+        w.Heading(L("DataCopy.Pdf.ShareLinks"));
+        if (c.ShareLinks.Count == 0) w.Line(L("DataCopy.Pdf.None"));
+        foreach (var l in c.ShareLinks)
+            w.Line(string.Format(CultureInfo.CurrentCulture, L("DataCopy.Pdf.ShareLinkLine"), VerificationCode.Grouped(l.ReportVerificationCode), At(l.CreatedAt),
+                At(l.ExpiresAt), l.RevokedAt is { } revoked ? At(revoked) : "—", l.OpenCount, l.Note.Length > 0 ? l.Note : "—"));
+
         w.Heading(L("DataCopy.Pdf.Reviews"));
         if (c.Reviews.Count == 0) w.Line(L("DataCopy.Pdf.None"));
         foreach (var r in c.Reviews)

@@ -147,6 +147,15 @@ public static class AuditActions
     /// <summary>Requests the limits turned away in the last interval on one instance: counts per kind only (Operations/ThrottleTally).</summary>
     public const string ThrottledRequests = "limits.throttled";
 
+    // Share links (docs/share-links.md): made, extended and revoked by their holder; opened by anyone holding the link.
+    public const string ShareLinkCreate = "sharelink.create";
+    public const string ShareLinkExtend = "sharelink.extend";
+    public const string ShareLinkRevoke = "sharelink.revoke";
+    /// <summary>A valid link opened: its id and the report's status, nothing about the visitor but the keyed address.</summary>
+    public const string ShareLinkOpen = "sharelink.open";
+    /// <summary>A link refused (unknown, malformed, expired, revoked): the reason only, never the token or an id.</summary>
+    public const string ShareLinkRefused = "sharelink.refused";
+
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
     /// the newest checkpoint can be deleted from the database unseen, and these are the ones someone would delete.

@@ -29,14 +29,17 @@ public sealed class RetentionOptions
     /// <summary>Sign-in session rows (browser, masked network), counted from when the session was last seen.</summary>
     public TimeSpan SignInSessions { get; set; } = TimeSpan.FromDays(180);
 
+    /// <summary>Share links (Features/ShareLinks), counted from their expiry or revocation, whichever came first.</summary>
+    public TimeSpan ShareLinks { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Null when the settings can be used, else what is wrong.</summary>
     public string? Problem()
     {
         if (Interval < TimeSpan.Zero) return "Retention:Interval must be zero (off) or positive.";
         if (BatchSize is < 1 or > 10_000) return "Retention:BatchSize must be between 1 and 10000.";
-        TimeSpan[] periods = [UnconfirmedAccounts, OneTimeCodes, ReviewMaterials, OutboxPayloads, SignInSessions];
+        TimeSpan[] periods = [UnconfirmedAccounts, OneTimeCodes, ReviewMaterials, OutboxPayloads, SignInSessions, ShareLinks];
         return periods.Any(p => p < TimeSpan.FromHours(1))
-            ? "Retention periods (UnconfirmedAccounts, OneTimeCodes, ReviewMaterials, OutboxPayloads, SignInSessions) must be at least one hour."
+            ? "Retention periods (UnconfirmedAccounts, OneTimeCodes, ReviewMaterials, OutboxPayloads, SignInSessions, ShareLinks) must be at least one hour."
             : null;
     }
 }

@@ -1427,6 +1427,76 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.ToTable("ReviewRequests");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.ShareLinks.ShareLink", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("LastOpenedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("NoteSealed")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("Note");
+
+                    b.Property<int>("OpenCount")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ReportIssueId")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("binary(32)")
+                        .IsFixedLength();
+
+                    b.Property<string>("TokenSealed")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("Token");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("ReportIssueId");
+
+                    b.HasIndex("RevokedAt");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "Id");
+
+                    b.ToTable("ShareLinks", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Model.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -2590,6 +2660,23 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.Navigation("Province");
 
                     b.Navigation("SubjectScore");
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.ShareLinks.ShareLink", b =>
+                {
+                    b.HasOne("ScorePortal.Features.Reports.ReportIssue", "ReportIssue")
+                        .WithMany()
+                        .HasForeignKey("ReportIssueId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ScorePortal.Model.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ReportIssue");
                 });
 
             modelBuilder.Entity("ScorePortal.Model.Candidate", b =>

@@ -1379,6 +1379,74 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.ToTable("ReviewRequests");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.ShareLinks.ShareLink", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastOpenedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NoteSealed")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Note");
+
+                    b.Property<int>("OpenCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReportIssueId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .IsFixedLength();
+
+                    b.Property<string>("TokenSealed")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Token");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("ReportIssueId");
+
+                    b.HasIndex("RevokedAt");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "Id");
+
+                    b.ToTable("ShareLinks", (string)null);
+                });
+
             modelBuilder.Entity("ScorePortal.Model.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -2516,6 +2584,23 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.Navigation("Province");
 
                     b.Navigation("SubjectScore");
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.ShareLinks.ShareLink", b =>
+                {
+                    b.HasOne("ScorePortal.Features.Reports.ReportIssue", "ReportIssue")
+                        .WithMany()
+                        .HasForeignKey("ReportIssueId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ScorePortal.Model.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ReportIssue");
                 });
 
             modelBuilder.Entity("ScorePortal.Model.Candidate", b =>
