@@ -52,7 +52,7 @@ public sealed class IssueCredential(IDbContextFactory<ScorePortalDbContext> dbFa
         var now = time.GetUtcNow();
         var certificate = await db.QualificationOutcomes.AsNoTracking()
             .Where(o => o.Id == request.CertificateId && o.RevokedAt == null && o.Candidate.UserId == request.UserId
-                        && o.PassedInSession.PublishedAt != null && o.PassedInSession.ReleaseAt <= now)
+                        && o.PassedInSession.PublishedAt != null)
             .Select(o => new
             {
                 o.Id, o.CandidateId, o.CertificateNumber,
@@ -60,7 +60,8 @@ public sealed class IssueCredential(IDbContextFactory<ScorePortalDbContext> dbFa
                 SessionCode = o.PassedInSession.Code, SessionName = o.PassedInSession.NameZh, o.PassedInSession.ReleaseAt,
             })
             .FirstOrDefaultAsync(ct);
-        if (certificate is null) return new IssueCredentialOutcome.NotFound();
+        // Released: compared here, SQLite cannot compare DateTimeOffset values in a query.
+        if (certificate is null || certificate.ReleaseAt > now) return new IssueCredentialOutcome.NotFound();
 
         var existing = await db.IssuedCredentials.AsNoTracking()
             .Where(c => c.QualificationOutcomeId == certificate.Id && c.Status == CredentialStatus.Valid)

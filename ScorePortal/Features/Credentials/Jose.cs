@@ -24,13 +24,16 @@ public static class Jose
     /// <summary>Media type of a credential secured as a JWT (and of the status list credentials the portal serves).</summary>
     public const string MediaType = "application/vc+jwt";
 
+    /// <summary>Text as UTF-8, not \u escapes: a holder who decodes the payload reads the names as written.</summary>
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
+
     public static string Sign(JsonObject payload, string kid, ECDsa key)
     {
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(key);
         var header = new JsonObject { ["alg"] = Algorithm, ["typ"] = CredentialType, ["cty"] = CredentialContentType, ["kid"] = kid };
-        var input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString()))
-                    + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        var input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString(Json)))
+                    + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString(Json)));
         var signature = key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return input + "." + Base64Url.EncodeToString(signature);
     }

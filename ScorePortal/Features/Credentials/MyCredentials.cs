@@ -15,17 +15,17 @@ public sealed class MyCredentials(IDbContextFactory<ScorePortalDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         var rows = await db.QualificationOutcomes.AsNoTracking()
-            .Where(o => o.Candidate.UserId == userId && o.RevokedAt == null && o.PassedInSession.PublishedAt != null && o.PassedInSession.ReleaseAt <= now)
-            .OrderByDescending(o => o.PassedInSession.ReleaseAt).ThenBy(o => o.Id)
+            .Where(o => o.Candidate.UserId == userId && o.RevokedAt == null && o.PassedInSession.PublishedAt != null)
             .Select(o => new
             {
-                o.Id, o.CertificateNumber, o.Qualification.NameZh, o.Qualification.NameEn, LevelZh = o.Qualification.Level.NameZh,
+                o.Id, o.PassedInSession.ReleaseAt, o.CertificateNumber, o.Qualification.NameZh, o.Qualification.NameEn, LevelZh = o.Qualification.Level.NameZh,
                 LevelEn = o.Qualification.Level.NameEn, SessionZh = o.PassedInSession.NameZh, SessionEn = o.PassedInSession.NameEn,
                 Credential = db.IssuedCredentials.Where(c => c.QualificationOutcomeId == o.Id && c.Status == CredentialStatus.Valid)
                     .OrderByDescending(c => c.Id).Select(c => new { c.Id, c.IssuedAt }).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        return [.. rows.Select(r => new MyCertificateLine(r.Id, r.CertificateNumber, r.NameZh, r.NameEn, r.LevelZh, r.LevelEn, r.SessionZh, r.SessionEn,
+        // Released ones, newest first: ordered here, SQLite cannot compare DateTimeOffset values in a query.
+        return [.. rows.Where(r => r.ReleaseAt <= now).OrderByDescending(r => r.ReleaseAt).ThenBy(r => r.Id).Select(r => new MyCertificateLine(r.Id, r.CertificateNumber, r.NameZh, r.NameEn, r.LevelZh, r.LevelEn, r.SessionZh, r.SessionEn,
             r.Credential?.Id, r.Credential?.IssuedAt))];
     }
 }
