@@ -48,7 +48,7 @@ public static class CredentialJson
                 ["term"] = facts.SessionName,
                 ["achievement"] = new JsonObject
                 {
-                    ["id"] = issuer.BaseUrl + "/qualifications/" + Uri.EscapeDataString(facts.QualificationCode),
+                    ["id"] = "urn:scoreportal:qualification:" + Uri.EscapeDataString(facts.QualificationCode),
                     ["type"] = new JsonArray("Achievement"),
                     ["achievementType"] = "Certificate",
                     ["humanCode"] = facts.QualificationCode,
