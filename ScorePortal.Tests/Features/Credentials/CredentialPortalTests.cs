@@ -81,6 +81,7 @@ public sealed class CredentialPortalTests(DemoPortal portal) : IClassFixture<Dem
         using var did = await anonymous.Http.GetAsync("/.well-known/did.json");
         Assert.Equal(HttpStatusCode.OK, did.StatusCode);
         Assert.Equal("application/did+json", did.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("*", did.Headers.GetValues("Access-Control-Allow-Origin").Single());
         var document = JsonNode.Parse(await did.Content.ReadAsStringAsync())!;
         var id = (string)document["id"]!;
         Assert.StartsWith("did:web:", id);
@@ -96,6 +97,7 @@ public sealed class CredentialPortalTests(DemoPortal portal) : IClassFixture<Dem
             using var list = await anonymous.Http.GetAsync($"/credentials/status/{purpose}-1");
             Assert.Equal(HttpStatusCode.OK, list.StatusCode);
             Assert.Equal("application/vc+jwt", list.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("*", list.Headers.GetValues("Access-Control-Allow-Origin").Single());
             var jws = Jose.Parse(await list.Content.ReadAsStringAsync())!;
             Assert.Equal("vc+jwt", (string?)jws.Header["typ"]);
             Assert.Contains("BitstringStatusListCredential", jws.Payload["type"]!.AsArray().Select(t => (string?)t));

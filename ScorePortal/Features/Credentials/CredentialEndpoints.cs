@@ -30,6 +30,8 @@ public static class CredentialEndpoints
         await keys.SigningKeyAsync(context.RequestAborted);
         var document = DidDocument.Build(issuer, await keys.ListedAsync(context.RequestAborted));
         context.Response.Headers.CacheControl = "public, max-age=300";
+        // Public documents: a verifier's web page on another origin may read them.
+        context.Response.Headers.AccessControlAllowOrigin = "*";
         return TypedResults.Text(document.ToJsonString(), DidDocument.MediaType);
     }
 
@@ -39,6 +41,7 @@ public static class CredentialEndpoints
         var signed = await lists.SignedAsync(CredentialIssuer.For(context, configuration), list, context.RequestAborted);
         if (signed is null) return TypedResults.NotFound();
         context.Response.Headers.CacheControl = "public, max-age=" + options.Value.StatusListCacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers.AccessControlAllowOrigin = "*";
         return TypedResults.Text(signed, Jose.MediaType);
     }
 
