@@ -10,6 +10,7 @@ using ScorePortal.Features.Batches;
 using ScorePortal.Features.Credentials;
 using ScorePortal.Features.Results;
 using ScorePortal.Model;
+using ScorePortal.Operations;
 using ScorePortal.Tests.Features.Reports;
 using ScorePortal.Tests.Infrastructure;
 using static ScorePortal.Tests.Features.Me.CandidateTestSupport;
@@ -206,8 +207,19 @@ public sealed class CredentialPortalTests(DemoPortal portal) : IClassFixture<Dem
         using (var download = await CredentialSteps.DownloadAsync(client, certificateId)) old = await download.Content.ReadAsStringAsync();
         var oldKid = (string)Jose.Parse(old)!.Header["kid"]!;
 
-        var (key, retired) = await portal.Services.GetRequiredService<CredentialKeys>().RotateAsync();
-        Assert.True(retired >= 1);
+        // The operator's command: a new key signs from now on, the rotation is audited.
+        var command = portal.Services.GetServices<PortalCommand>().Single(c => c.Name == "rotate-credential-key");
+        using var output = new StringWriter();
+        await using (var scope = portal.Services.CreateAsyncScope())
+            Assert.Equal(0, await command.RunAsync(scope.ServiceProvider, new CommandArguments(["--lang", "en-US"]), output));
+        CredentialSigningKey key;
+        await using (var db = await ReportSteps.Db(portal))
+        {
+            key = await db.CredentialSigningKeys.AsNoTracking().Where(k => k.RetiredAt == null).OrderByDescending(k => k.Id).FirstAsync();
+            Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "credential.key.rotate" && e.TargetId == key.Fragment));
+        }
+        Assert.Contains(key.Fragment, output.ToString());
+        Assert.NotEqual(oldKid, Issuer(old) + "#" + key.Fragment);
 
         var (did, lists) = await CredentialSteps.FetchIssuerDocumentsAsync(portal, old);
         Assert.Contains(oldKid, did);
@@ -280,6 +292,8 @@ public sealed class CredentialPortalTests(DemoPortal portal) : IClassFixture<Dem
         await using var db = await ReportSteps.Db(portal);
         Assert.True(await db.AuditEntries.CountAsync(e => e.Action == "credential.verify") >= 3);
     }
+
+    private static string Issuer(string credential) => ((string)Jose.Parse(credential)!.Header["kid"]!).Split('#')[0];
 
     private static string Payload(string credential) =>
         Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(credential.Split('.')[1]));
