@@ -177,7 +177,10 @@ public sealed class CredentialPortalTests(DemoPortal portal) : IClassFixture<Dem
         // The event a confirmed review decision raises, in its transaction (Features/Reviews/ConfirmReviewDecision).
         await using (var db = await ReportSteps.Db(portal))
         {
-            var score = await db.SubjectScores.AsNoTracking().Where(s => s.Registration.CandidateId == holder.CandidateId && s.IsCurrent)
+            // A score of the session the certificate was passed in.
+            var passedIn = await db.QualificationOutcomes.Where(o => o.Id == certificateId).Select(o => o.PassedInSessionId).SingleAsync();
+            var score = await db.SubjectScores.AsNoTracking()
+                .Where(s => s.Registration.CandidateId == holder.CandidateId && s.IsCurrent && s.Registration.ExamSessionId == passedIn)
                 .Select(s => new { s.Registration.ExamSessionId, s.ResultBatchId, s.RegistrationId, s.SubjectId }).FirstAsync();
             var events = portal.Services.GetRequiredService<ResultEvents>();
             await db.InTransactionAsync(async (tx, ct) =>

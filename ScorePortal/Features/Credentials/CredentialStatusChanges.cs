@@ -7,11 +7,12 @@ namespace ScorePortal.Features.Credentials;
 /// <summary>
 /// Sets the status bits of credentials whose certificate a result change touches, inside the transaction of the
 /// change (<see cref="IResultChangedInTransaction"/>, as the report register does: a credential never shows valid in a
-/// list built after the commit): a retracted batch revokes the credentials of its candidates (revocation list); a
-/// review decision marks the candidate's credentials superseded, and so does a publication for a candidate whose
-/// figures it replaces (a new version of a batch) or whose certificate it took away (message list). A first
-/// publication of another session leaves an earlier certificate's credential alone: its facts did not change.
-/// Running it twice changes nothing more.
+/// list built after the commit). Touched are the credentials of the change's candidates (everyone with a score in the
+/// batch, or the review's candidate) whose certificate was passed in the changed session, or which the recomputation
+/// that ran just before in the same transaction (<see cref="Outcomes"/>) took away. A retraction sets their
+/// revocation bit; a review decision, or the publication of a new version of a batch, marks them superseded (message
+/// list). A first publication marks only the credentials whose certificate it took away: a certificate of another
+/// session keeps its credential, its facts did not change. Running it twice changes nothing more.
 /// </summary>
 public sealed class CredentialStatusChanges : IResultChangedInTransaction
 {
@@ -20,20 +21,22 @@ public sealed class CredentialStatusChanges : IResultChangedInTransaction
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(change);
         var valid = db.IssuedCredentials.Where(c => c.Status == CredentialStatus.Valid);
+        var candidates = change.Kind == ResultChangeKind.ReviewDecided
+            ? valid.Where(c => c.CandidateId == change.CandidateId)
+            : valid.Where(c => db.SubjectScores.Any(s => s.ResultBatchId == change.BatchId && s.Registration.CandidateId == c.CandidateId));
+        var gone = candidates.Where(c => c.QualificationOutcome.RevokedAt != null);
+        var ofSession = candidates.Where(c => c.QualificationOutcome.RevokedAt != null || c.QualificationOutcome.PassedInSessionId == change.SessionId);
         switch (change.Kind)
         {
-            case ResultChangeKind.ReviewDecided:
-                await Mark(valid.Where(c => c.CandidateId == change.CandidateId), CredentialStatus.Superseded, change.At, cancellationToken);
-                break;
             case ResultChangeKind.Retracted:
-                await Mark(valid.Where(c => db.SubjectScores.Any(s => s.ResultBatchId == change.BatchId && s.Registration.CandidateId == c.CandidateId)),
-                    CredentialStatus.Revoked, change.At, cancellationToken);
+                await Mark(ofSession, CredentialStatus.Revoked, change.At, cancellationToken);
+                break;
+            case ResultChangeKind.ReviewDecided:
+                await Mark(ofSession, CredentialStatus.Superseded, change.At, cancellationToken);
                 break;
             default:
                 var correction = await db.ResultBatches.AnyAsync(b => b.Id == change.BatchId && b.SupersedesBatchId != null, cancellationToken);
-                var touched = valid.Where(c => db.SubjectScores.Any(s => s.ResultBatchId == change.BatchId && s.Registration.CandidateId == c.CandidateId));
-                await Mark(correction ? touched : touched.Where(c => c.QualificationOutcome.RevokedAt != null),
-                    CredentialStatus.Superseded, change.At, cancellationToken);
+                await Mark(correction ? ofSession : gone, CredentialStatus.Superseded, change.At, cancellationToken);
                 break;
         }
     }
