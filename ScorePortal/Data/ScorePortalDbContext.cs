@@ -5,6 +5,7 @@ using ScorePortal.Account;
 using ScorePortal.Account.Admin;
 using ScorePortal.Account.Sessions;
 using ScorePortal.Features.Alerts;
+using ScorePortal.Features.Credentials;
 using ScorePortal.Features.Enterprises;
 using ScorePortal.Features.Privacy;
 using ScorePortal.Features.Reminders;
@@ -65,6 +66,8 @@ public class ScorePortalDbContext(DbContextOptions options) : IdentityDbContext<
     public DbSet<ReminderRun> ReminderRuns => Set<ReminderRun>();
     public DbSet<ReminderSend> ReminderSends => Set<ReminderSend>();
     public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
+    public DbSet<CredentialSigningKey> CredentialSigningKeys => Set<CredentialSigningKey>();
+    public DbSet<IssuedCredential> IssuedCredentials => Set<IssuedCredential>();
 
     /// <summary>
     /// Identity shapes its tables from the host's <c>IdentityOptions.Stores</c> (schema version 3 with passkeys, 128-character

@@ -127,6 +127,10 @@ public static class AccessiblePages
         new("verify", "/verify"),
         new("verify-not-found", "/verify?code=0000-0000-0000-0000-0000"),
         new("verify-file-verdict", "/verify", Setup: PageStates.UploadAFileThatIsNotAReportAsync),
+        new("me-credentials", "/me/credentials", AreaRole.Candidate),
+        new("me-credentials-linked", "/me", AreaRole.Candidate, CredentialPageStates.OpenTheCredentialsOfALinkedRecordAsync),
+        new("verify-credential", "/verify/credential"),
+        new("verify-credential-verdict", "/verify/credential", Setup: CredentialPageStates.PasteSomethingThatIsNotACredentialAsync),
 
         // Staff and expert areas.
         new("staff", "/staff", AreaRole.Staff),

@@ -155,6 +155,13 @@ public static class AuditActions
     public const string ShareLinkOpen = "sharelink.open";
     /// <summary>A link refused (unknown, malformed, expired, revoked): the reason only, never the token or an id.</summary>
     public const string ShareLinkRefused = "sharelink.refused";
+    // Verifiable credentials (docs/credentials.md): issue and re-download by the holder, the holder's revocation, a
+    // signing-key rotation, a public verification (its outcome and the failed check, never the credential's content).
+    public const string CredentialIssue = "credential.issue";
+    public const string CredentialDownload = "credential.download";
+    public const string CredentialRevoke = "credential.revoke";
+    public const string CredentialKeyRotate = "credential.key.rotate";
+    public const string CredentialVerify = "credential.verify";
 
     /// <summary>
     /// Events whose entry gets a signed checkpoint the moment it is committed (the writer seals at once): entries after
@@ -162,7 +169,7 @@ public static class AuditActions
     /// </summary>
     public static readonly IReadOnlySet<string> SealedAtOnce = new HashSet<string>(StringComparer.Ordinal)
     {
-        BatchPublish, BatchRetract, ReviewDecide, KeyRotation, ChangeRoles,
+        BatchPublish, BatchRetract, ReviewDecide, KeyRotation, ChangeRoles, CredentialKeyRotate,
         // A key or an account given to an outside party is what someone would want to have never happened.
         ApiKeyIssue, ApiKeyRotate, EnterpriseMemberInvite, InviteAccount,
         // Who became an admin, and whose authenticator was reset.

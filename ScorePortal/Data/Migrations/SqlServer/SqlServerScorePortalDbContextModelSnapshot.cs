@@ -402,6 +402,110 @@ namespace ScorePortal.Data.Migrations.SqlServer
                     b.ToTable("Alerts");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Credentials.CredentialSigningKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("PrivateKeySealed")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("PrivateKey");
+
+                    b.Property<string>("PublicJwk")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(512)");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RetiredAt");
+
+                    b.ToTable("CredentialSigningKeys");
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Credentials.IssuedCredential", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CandidateId")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("CredentialId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("DownloadCount")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("JwsSealed")
+                        .IsRequired()
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(max)")
+                        .HasColumnName("Jws");
+
+                    b.Property<int>("ListNumber")
+                        .HasColumnType("int");
+
+                    b.Property<int>("QualificationOutcomeId")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("SigningKeyId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<int>("StatusIndex")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialId")
+                        .IsUnique();
+
+                    b.HasIndex("CandidateId", "Status");
+
+                    b.HasIndex("ListNumber", "StatusIndex")
+                        .IsUnique();
+
+                    b.HasIndex("QualificationOutcomeId", "Status");
+
+                    b.HasIndex("SigningKeyId", "Status");
+
+                    b.ToTable("IssuedCredentials");
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Enterprises.ApiAccess", b =>
                 {
                     b.Property<long>("Id")
@@ -2461,6 +2565,33 @@ namespace ScorePortal.Data.Migrations.SqlServer
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Credentials.IssuedCredential", b =>
+                {
+                    b.HasOne("ScorePortal.Model.Candidate", "Candidate")
+                        .WithMany()
+                        .HasForeignKey("CandidateId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ScorePortal.Model.QualificationOutcome", "QualificationOutcome")
+                        .WithMany()
+                        .HasForeignKey("QualificationOutcomeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ScorePortal.Features.Credentials.CredentialSigningKey", "SigningKey")
+                        .WithMany()
+                        .HasForeignKey("SigningKeyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Candidate");
+
+                    b.Navigation("QualificationOutcome");
+
+                    b.Navigation("SigningKey");
                 });
 
             modelBuilder.Entity("ScorePortal.Features.Enterprises.ApiKey", b =>

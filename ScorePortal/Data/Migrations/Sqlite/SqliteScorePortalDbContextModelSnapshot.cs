@@ -384,6 +384,106 @@ namespace ScorePortal.Data.Migrations.Sqlite
                     b.ToTable("Alerts");
                 });
 
+            modelBuilder.Entity("ScorePortal.Features.Credentials.CredentialSigningKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PrivateKeySealed")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("PrivateKey");
+
+                    b.Property<string>("PublicJwk")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RetiredAt");
+
+                    b.ToTable("CredentialSigningKeys");
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Credentials.IssuedCredential", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CandidateId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CredentialId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DownloadCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JwsSealed")
+                        .IsRequired()
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Jws");
+
+                    b.Property<int>("ListNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("QualificationOutcomeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RowKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SigningKeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StatusIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialId")
+                        .IsUnique();
+
+                    b.HasIndex("CandidateId", "Status");
+
+                    b.HasIndex("ListNumber", "StatusIndex")
+                        .IsUnique();
+
+                    b.HasIndex("QualificationOutcomeId", "Status");
+
+                    b.HasIndex("SigningKeyId", "Status");
+
+                    b.ToTable("IssuedCredentials");
+                });
+
             modelBuilder.Entity("ScorePortal.Features.Enterprises.ApiAccess", b =>
                 {
                     b.Property<long>("Id")
@@ -2385,6 +2485,33 @@ namespace ScorePortal.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ScorePortal.Features.Credentials.IssuedCredential", b =>
+                {
+                    b.HasOne("ScorePortal.Model.Candidate", "Candidate")
+                        .WithMany()
+                        .HasForeignKey("CandidateId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ScorePortal.Model.QualificationOutcome", "QualificationOutcome")
+                        .WithMany()
+                        .HasForeignKey("QualificationOutcomeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ScorePortal.Features.Credentials.CredentialSigningKey", "SigningKey")
+                        .WithMany()
+                        .HasForeignKey("SigningKeyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Candidate");
+
+                    b.Navigation("QualificationOutcome");
+
+                    b.Navigation("SigningKey");
                 });
 
             modelBuilder.Entity("ScorePortal.Features.Enterprises.ApiKey", b =>

@@ -1,0 +1,116 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ScorePortal.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Credentials : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "CredentialSigningKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PublicJwk = table.Column<string>(type: "TEXT", unicode: false, maxLength: 512, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    RetiredAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    PrivateKey = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: false),
+                    RowKey = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CredentialSigningKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IssuedCredentials",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CredentialId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    QualificationOutcomeId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CandidateId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SigningKeyId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ListNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    StatusIndex = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", unicode: false, maxLength: 16, nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    EndedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    DownloadCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    Jws = table.Column<string>(type: "TEXT", unicode: false, nullable: false),
+                    RowKey = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IssuedCredentials", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IssuedCredentials_Candidates_CandidateId",
+                        column: x => x.CandidateId,
+                        principalTable: "Candidates",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_IssuedCredentials_CredentialSigningKeys_SigningKeyId",
+                        column: x => x.SigningKeyId,
+                        principalTable: "CredentialSigningKeys",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_IssuedCredentials_QualificationOutcomes_QualificationOutcomeId",
+                        column: x => x.QualificationOutcomeId,
+                        principalTable: "QualificationOutcomes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CredentialSigningKeys_RetiredAt",
+                table: "CredentialSigningKeys",
+                column: "RetiredAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IssuedCredentials_CandidateId_Status",
+                table: "IssuedCredentials",
+                columns: new[] { "CandidateId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IssuedCredentials_CredentialId",
+                table: "IssuedCredentials",
+                column: "CredentialId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IssuedCredentials_ListNumber_StatusIndex",
+                table: "IssuedCredentials",
+                columns: new[] { "ListNumber", "StatusIndex" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IssuedCredentials_QualificationOutcomeId_Status",
+                table: "IssuedCredentials",
+                columns: new[] { "QualificationOutcomeId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IssuedCredentials_SigningKeyId_Status",
+                table: "IssuedCredentials",
+                columns: new[] { "SigningKeyId", "Status" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "IssuedCredentials");
+
+            migrationBuilder.DropTable(
+                name: "CredentialSigningKeys");
+        }
+    }
+}
