@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace ScorePortal.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class Credentials : Migration
+    public partial class ShareLinksCredentials : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -26,6 +26,41 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_CredentialSigningKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ShareLinks",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    ReportIssueId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "BLOB", fixedLength: true, maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    OpenCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastOpenedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: false),
+                    Token = table.Column<string>(type: "TEXT", unicode: false, maxLength: 1024, nullable: false),
+                    RowKey = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ShareLinks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ShareLinks_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ShareLinks_ReportIssues_ReportIssueId",
+                        column: x => x.ReportIssueId,
+                        principalTable: "ReportIssues",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -101,6 +136,32 @@ namespace ScorePortal.Data.Migrations.Sqlite
                 name: "IX_IssuedCredentials_SigningKeyId_Status",
                 table: "IssuedCredentials",
                 columns: new[] { "SigningKeyId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareLinks_ExpiresAt",
+                table: "ShareLinks",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareLinks_ReportIssueId",
+                table: "ShareLinks",
+                column: "ReportIssueId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareLinks_RevokedAt",
+                table: "ShareLinks",
+                column: "RevokedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareLinks_TokenHash",
+                table: "ShareLinks",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareLinks_UserId_Id",
+                table: "ShareLinks",
+                columns: new[] { "UserId", "Id" });
         }
 
         /// <inheritdoc />
@@ -108,6 +169,9 @@ namespace ScorePortal.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "IssuedCredentials");
+
+            migrationBuilder.DropTable(
+                name: "ShareLinks");
 
             migrationBuilder.DropTable(
                 name: "CredentialSigningKeys");
