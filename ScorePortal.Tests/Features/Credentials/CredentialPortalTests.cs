@@ -73,6 +73,13 @@ public sealed class CredentialPortalTests(DemoPortal portal) : IClassFixture<Dem
         Assert.True(verdict.IsValid, verdict.Failed?.ToString());
         Assert.Equal(holder.CertificateNumber, verdict.Summary!.CertificateNumber);
         Assert.Equal(2, lists.Count);
+
+        // The holder's copy of their data lists the credential (not the signed credential itself).
+        var copy = await portal.Services.GetRequiredService<ScorePortal.Features.Privacy.DataCopyCollector>().CollectAsync(
+            new ScorePortal.Features.Privacy.DataCopy { SubjectCandidateId = holder.CandidateId, RequestedByUserId = "test", Culture = "zh-CN" });
+        var listed = Assert.Single(copy.Credentials);
+        Assert.Equal((holder.CertificateNumber, "Valid", 2), (listed.CertificateNumber, listed.Status, listed.DownloadCount));
+        Assert.DoesNotContain(copy.Credentials, c => c.ToString().Contains(credential, StringComparison.Ordinal));
     }
 
     [Fact]

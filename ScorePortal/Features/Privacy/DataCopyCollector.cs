@@ -116,6 +116,16 @@ public sealed class DataCopyCollector(IDbContextFactory<ScorePortalDbContext> db
                 a.QualificationId is { } q ? qualifications.GetValueOrDefault(q) : null, a.Outcome, a.Fields)));
         }
 
+        var credentials = new List<DataCopyCredential>();
+        if (candidate is not null)
+        {
+            var issued = await db.IssuedCredentials.AsNoTracking().Where(c => c.CandidateId == candidate.Id).OrderBy(c => c.Id)
+                .Select(c => new { c.CredentialId, c.QualificationOutcome.CertificateNumber, c.IssuedAt, c.Status, c.EndedAt, c.DownloadCount })
+                .ToListAsync(ct);
+            credentials.AddRange(issued.Select(c => new DataCopyCredential(c.CredentialId, c.CertificateNumber, c.IssuedAt, c.Status.ToString(),
+                c.EndedAt, c.DownloadCount)));
+        }
+
         var sessions = new List<DataCopySession>();
         var events = new List<DataCopyAccountEvent>();
         var shareLinks = new List<DataCopyShareLink>();
@@ -137,7 +147,7 @@ public sealed class DataCopyCollector(IDbContextFactory<ScorePortalDbContext> db
         }
 
         return new DataCopyContent(DataCopyContent.CurrentFormat, copy.Id, now, copy.Culture, copy.ForRequest, account, identity,
-            registrations, reports, reviews, consents, access, sessions, events, await NoticesAsync(db, account?.Email, candidate?.Email, ct), shareLinks);
+            registrations, reports, reviews, consents, access, sessions, events, await NoticesAsync(db, account?.Email, candidate?.Email, ct), shareLinks, credentials);
     }
 
     /// <summary>

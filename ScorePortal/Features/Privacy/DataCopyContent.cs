@@ -21,7 +21,8 @@ public sealed record DataCopyContent(
     IReadOnlyList<DataCopySession> SignInSessions,
     IReadOnlyList<DataCopyAccountEvent> AccountEvents,
     IReadOnlyList<DataCopyNotice> Notices,
-    IReadOnlyList<DataCopyShareLink> ShareLinks)
+    IReadOnlyList<DataCopyShareLink> ShareLinks,
+    IReadOnlyList<DataCopyCredential> Credentials)
 {
     public const string CurrentFormat = "scoreportal.data-copy/1";
 }
@@ -72,3 +73,11 @@ public sealed record DataCopyNotice(DateTimeOffset CreatedAt, DateTimeOffset? De
 /// </summary>
 public sealed record DataCopyShareLink(int Id, string ReportVerificationCode, string Note, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
     DateTimeOffset? RevokedAt, int OpenCount, DateTimeOffset? LastOpenedAt);
+
+/// <summary>
+/// A verifiable credential handed out for one of the person's certificates (docs/credentials.md): its id, the
+/// certificate, when it was issued and ended, its status and downloads. Not the signed credential itself: the holder
+/// downloads that at /me/credentials.
+/// </summary>
+public sealed record DataCopyCredential(Guid CredentialId, string CertificateNumber, DateTimeOffset IssuedAt, string Status,
+    DateTimeOffset? EndedAt, int DownloadCount);

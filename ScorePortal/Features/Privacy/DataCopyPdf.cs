@@ -109,6 +109,12 @@ public sealed class DataCopyPdf(ReportFontChain fonts, IStringLocalizer<SharedRe
             w.Line(string.Format(CultureInfo.CurrentCulture, L("DataCopy.Pdf.ShareLinkLine"), VerificationCode.Grouped(l.ReportVerificationCode), At(l.CreatedAt),
                 At(l.ExpiresAt), l.RevokedAt is { } revoked ? At(revoked) : "—", l.OpenCount, l.Note.Length > 0 ? l.Note : "—"));
 
+        w.Heading(L("DataCopy.Pdf.Credentials"));
+        if (c.Credentials.Count == 0) w.Line(L("DataCopy.Pdf.None"));
+        foreach (var v in c.Credentials)
+            w.Line(string.Format(CultureInfo.CurrentCulture, L("DataCopy.Pdf.CredentialLine"), v.CertificateNumber, At(v.IssuedAt),
+                L("DataCopy.Credential." + v.Status), v.EndedAt is { } ended ? At(ended) : "—", v.DownloadCount));
+
         w.Heading(L("DataCopy.Pdf.Reviews"));
         if (c.Reviews.Count == 0) w.Line(L("DataCopy.Pdf.None"));
         foreach (var r in c.Reviews)
