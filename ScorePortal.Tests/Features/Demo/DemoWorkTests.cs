@@ -51,7 +51,8 @@ public sealed class DemoWorkTests : IAsyncLifetime
     public async Task A_first_start_links_the_demo_candidate_files_two_reviews_starts_one_re_mark_and_imports_a_batch_and_a_restart_adds_nothing()
     {
         var state = await StateAsync();
-        Assert.Equal(new State(2, 1, 1, 3, 3 + 3 + 1, 1, 3, 1, 5), state);
+        // Linked: 李娜 to candidate@ and 张伟 (passed, a certificate) to certified@.
+        Assert.Equal(new State(2, 1, 1, 3, 3 + 3 + 1, 1, 3, 2, 5), state);
 
         await using var scope = _portal.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
@@ -62,6 +63,10 @@ public sealed class DemoWorkTests : IAsyncLifetime
             // 李娜's record; her two subjects; the re-mark with the three experts of other provinces.
             var record = await db.Candidates.AsNoTracking().SingleAsync(c => c.UserId == candidate.Id);
             Assert.Equal("李娜", record.Name);
+            var certified = (await users.FindByEmailAsync("certified@scoreportal.demo"))!;
+            var certifiedRecord = await db.Candidates.AsNoTracking().SingleAsync(c => c.UserId == certified.Id);
+            Assert.Equal("张伟", certifiedRecord.Name);
+            Assert.True(await db.QualificationOutcomes.AnyAsync(o => o.CandidateId == certifiedRecord.Id && o.RevokedAt == null));
             var remark = await db.ReviewRequests.AsNoTracking().SingleAsync(r => r.Status == ReviewStatus.Remarking);
             Assert.Equal("31", remark.ProvinceCode);
             Assert.Equal(41m, remark.OriginalScore);

@@ -26,6 +26,8 @@ public static class DemoAccounts
         new("expert2@scoreportal.demo", "阅卷专家二（广东）", Roles.Expert, "44"),
         new("expert3@scoreportal.demo", "阅卷专家三（江苏）", Roles.Expert, "32"),
         new("candidate@scoreportal.demo", "演示考生", Roles.Candidate),
+        // Linked to 张伟's record (DemoWork): a passed qualification, so a certificate to share and a credential to download.
+        new("certified@scoreportal.demo", "演示考生（已取得证书）", Roles.Candidate),
         // The demo enterprise's member (DemoEnterprise): /enterprise after enrolling an authenticator.
         new("enterprise@scoreportal.demo", "示例科技有限公司 人事部", Roles.Enterprise),
     ];

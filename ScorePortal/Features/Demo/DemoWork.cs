@@ -19,6 +19,8 @@ namespace ScorePortal.Features.Demo;
 /// <list type="bullet">
 /// <item><c>candidate@scoreportal.demo</c> is linked to 李娜's record (2026H1-style latest session: released scores,
 /// review window open);</item>
+/// <item><c>certified@scoreportal.demo</c> is linked to 张伟's record (passed, certificate issued: share links and
+/// verifiable credentials have something to show);</item>
 /// <item>her review of 基础知识 is submitted and waits in Shanghai staff's queue;</item>
 /// <item>her review of 应用技术 (41, four marks below the pass line) was accepted by Shanghai staff, whose answer
 /// script went to the three experts of other provinces: one re-mark each waits;</item>
@@ -40,6 +42,11 @@ internal sealed class DemoWork(IServiceProvider services, IOptions<DemoOptions> 
     /// <summary>李娜 (DemoDataSeeder, "Failed one subject"): Shanghai, M02, 基础知识 51 and 应用技术 41.</summary>
     public const string RecordIdNumber = "31010419880615478X";
 
+    public const string CertifiedEmail = "certified@scoreportal.demo";
+
+    /// <summary>张伟 (DemoDataSeeder, "Common name, passed"): M01 passed, certificate issued.</summary>
+    public const string CertifiedIdNumber = "110105199003072311";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -59,17 +66,22 @@ internal sealed class DemoWork(IServiceProvider services, IOptions<DemoOptions> 
         if (candidate is null || staff is null || importer is null) return;
 
         var dbFactory = sp.GetRequiredService<IDbContextFactory<ScorePortalDbContext>>();
-        if (await LinkAsync(dbFactory, sp.GetRequiredService<BlindIndex>(), candidate.Id, sp.GetRequiredService<TimeProvider>(), ct) is { } registration)
+        if (await LinkAsync(dbFactory, sp.GetRequiredService<BlindIndex>(), RecordIdNumber, candidate.Id, sp.GetRequiredService<TimeProvider>(), ct) is { } registration)
             await ReviewsAsync(sp, dbFactory, registration, candidate.Id, staff.Id, logger, ct);
+        if (await users.FindByEmailAsync(CertifiedEmail) is { } certified)
+            await LinkAsync(dbFactory, sp.GetRequiredService<BlindIndex>(), CertifiedIdNumber, certified.Id, sp.GetRequiredService<TimeProvider>(), ct);
         await BatchAsync(sp, dbFactory, importer.Id, logger, ct);
     }
 
-    /// <summary>Links 李娜's record to the demo candidate; returns her latest released registration, or null when the record is someone else's.</summary>
-    private static async Task<int?> LinkAsync(IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex index, string userId, TimeProvider time,
-        CancellationToken ct)
+    /// <summary>
+    /// Links the demo record of <paramref name="idNumber"/> to a demo candidate account; returns its latest released
+    /// registration whose review window is open, or null when the record is someone else's.
+    /// </summary>
+    private static async Task<int?> LinkAsync(IDbContextFactory<ScorePortalDbContext> dbFactory, BlindIndex index, string idNumber, string userId,
+        TimeProvider time, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var indexValue = index.Compute(IdType.ResidentId, CandidateIdentity.NormalizeIdNumber(IdType.ResidentId, RecordIdNumber));
+        var indexValue = index.Compute(IdType.ResidentId, CandidateIdentity.NormalizeIdNumber(IdType.ResidentId, idNumber));
         var record = await db.Candidates.AsNoTracking().Where(c => c.IdType == IdType.ResidentId && c.IdNumberIndex == indexValue)
             .Select(c => new { c.Id, c.UserId }).FirstOrDefaultAsync(ct);
         if (record is null) return null;
