@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ScorePortal.Data;
 using ScorePortal.Features.Batches;
 using ScorePortal.Features.Credentials;
+using ScorePortal.Platform.Audit;
 using ScorePortal.Features.Results;
 using ScorePortal.Model;
 using ScorePortal.Operations;
@@ -49,6 +50,8 @@ public sealed class CredentialPortalTests(DemoPortal portal) : IClassFixture<Dem
         // The same credential again: same signature, same status position.
         using (var again = await CredentialSteps.DownloadAsync(client, certificateId))
             Assert.Equal(credential, await again.Content.ReadAsStringAsync());
+        // Issue and download entries go through the writer's group commit without waiting: seal to read them back.
+        await portal.Services.GetRequiredService<AuditLog>().SealAsync();
         await using (var db = await ReportSteps.Db(portal))
         {
             var row = await db.IssuedCredentials.AsNoTracking().SingleAsync(c => c.QualificationOutcomeId == certificateId);
@@ -299,6 +302,8 @@ public sealed class CredentialPortalTests(DemoPortal portal) : IClassFixture<Dem
         var english = await CredentialSteps.PasteAsync(anonymous, tampered, "?culture=en-US");
         Assert.Contains("Check failed (signature)", english);
 
+        // Checks are audited without waiting for the commit: seal to read them back.
+        await portal.Services.GetRequiredService<AuditLog>().SealAsync();
         await using var db = await ReportSteps.Db(portal);
         Assert.True(await db.AuditEntries.CountAsync(e => e.Action == "credential.verify") >= 3);
     }
