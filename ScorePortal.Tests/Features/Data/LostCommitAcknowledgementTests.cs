@@ -164,6 +164,26 @@ public sealed class LostCommitAcknowledgementTests : IClassFixture<LostCommitAck
     }
 
     [Fact]
+    public async Task An_approval_whose_commit_acknowledgement_is_lost_is_reported_as_done_with_one_audit_entry()
+    {
+        var session = await _data.PastSessionAsync(NewYear(), ExamHalf.H1);
+        var m01 = await _data.QualificationAsync("M01");
+        var registration = await _data.RegisterAsync(await _data.CandidateAsync(), session, m01);
+        var batch = await _data.StageAsync(session, BatchTestData.Importer, Result(registration, m01, "JC", "50"));
+
+        _fault.Arm(sql => sql.StartsWith("UPDATE \"ResultBatches\"", StringComparison.Ordinal) && sql.Contains("\"ApprovedByUserId\"", StringComparison.Ordinal));
+        BatchActionResult approved;
+        await using (var scope = _portal.Services.CreateAsyncScope())
+            approved = await scope.ServiceProvider.GetRequiredService<ApproveBatch>().HandleAsync(new ApproveBatchRequest(batch.Id, BatchTestData.Approver));
+
+        Assert.Equal(1, _fault.Lost);
+        Assert.True(approved.Succeeded, approved.ErrorKey);
+        Assert.Equal(ResultBatchStatus.Approved, (await _data.BatchAsync(batch.Id)).Status);
+        var entry = Assert.Single(await AuditAsync("batch", batch.Id, AuditActions.BatchApprove));
+        Assert.Contains("\"done\"", entry.DataJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_import_whose_commit_acknowledgement_is_lost_stores_one_version()
     {
         string session;

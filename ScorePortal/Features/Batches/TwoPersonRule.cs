@@ -8,7 +8,8 @@ namespace ScorePortal.Features.Batches;
 /// <summary>
 /// The two-person rule, written once for approval and rejection: only a validated batch is decided on, never by the
 /// admin who imported it, and the conditional update — not the read before it — is the check that counts, so two
-/// deciders at once (an approver and a rejecter, say) cannot both succeed. Both outcomes are audited durably.
+/// deciders at once (an approver and a rejecter, say) cannot both succeed. Both outcomes are audited durably; a decision's
+/// entry is promised in its own transaction (AuditIntent).
 /// </summary>
 internal static class TwoPersonRule
 {
@@ -39,17 +40,43 @@ internal static class TwoPersonRule
             _ => await check(batch),
         };
 
-        if (error is null && await db.ResultBatches
-                .Where(b => b.Id == batchId && b.Status == ResultBatchStatus.Validated && b.ImportedByUserId != userId)
-                .ExecuteUpdateAsync(set =>
-                {
-                    set.SetProperty(b => b.Status, decision)
-                        .SetProperty(b => b.ApprovedByUserId, userId)
-                        .SetProperty(b => b.ApprovedAt, now);
-                    if (reason is not null) set.SetProperty(b => b.Reason, reason);
-                }, ct) == 0)
+        AuditIntent? intent = null;
+        if (error is null)
         {
-            error = BatchErrors.NotAwaitingApproval;
+            // The conditional update and the promise of its audit entry (AuditIntent) commit together: a decision is never
+            // without its entry. When a fault hid whether the commit happened, the batch is asked: decided by this user at
+            // this time means done.
+            var decided = await db.InTransactionAsync(async (tx, ct) =>
+            {
+                intent = null;
+                if (await db.ResultBatches
+                        .Where(b => b.Id == batchId && b.Status == ResultBatchStatus.Validated && b.ImportedByUserId != userId)
+                        .ExecuteUpdateAsync(set =>
+                        {
+                            set.SetProperty(b => b.Status, decision)
+                                .SetProperty(b => b.ApprovedByUserId, userId)
+                                .SetProperty(b => b.ApprovedAt, now);
+                            if (reason is not null) set.SetProperty(b => b.Reason, reason);
+                        }, ct) == 0)
+                {
+                    await tx.RollbackAsync(CancellationToken.None);
+                    return false;
+                }
+                intent = audit.Intend(db, BatchAudit.Record(auditAction, userId, batchId, batch!.Fingerprint, BatchAudit.Done,
+                    reason is null ? null : [new("reasonSha256", BatchAudit.ReasonHash(reason))]));
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return true;
+            }, async ct =>
+            {
+                var stored = await db.ResultBatches.AsNoTracking().Where(b => b.Id == batchId)
+                    .Select(b => new { b.Status, b.ApprovedByUserId, b.ApprovedAt }).SingleAsync(ct);
+                return stored.Status == decision && stored.ApprovedByUserId == userId
+                       && stored.ApprovedAt?.ToUnixTimeMilliseconds() == now.ToUnixTimeMilliseconds()
+                    ? DatabaseTransactions.Committed(true)
+                    : DatabaseTransactions.NotCommitted<bool>();
+            }, ct);
+            if (!decided) error = BatchErrors.NotAwaitingApproval;
         }
 
         if (error is not null)
@@ -58,9 +85,8 @@ internal static class TwoPersonRule
             return BatchActionResult.Refused(error, batchId, batch?.Fingerprint, batch?.Status);
         }
 
-        await audit.WriteDurableAsync(BatchAudit.Record(auditAction, userId, batchId, batch!.Fingerprint, BatchAudit.Done,
-            reason is null ? null : [new("reasonSha256", BatchAudit.ReasonHash(reason))]), CancellationToken.None);
-        return new BatchActionResult(null) { BatchId = batchId, Fingerprint = batch.Fingerprint, Status = decision };
+        if (intent is not null) await audit.CommitIntentAsync(intent, CancellationToken.None);
+        return new BatchActionResult(null) { BatchId = batchId, Fingerprint = batch!.Fingerprint, Status = decision };
     }
 
     /// <summary>
