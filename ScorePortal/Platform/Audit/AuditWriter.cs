@@ -283,32 +283,11 @@ internal sealed class AuditWriter(
             // the busy timeout retries the whole batch (Database:MaxRetryCount), all or nothing.
             end = await db.Database.CreateExecutionStrategy().ExecuteAsync(() => InsertIntoSqliteAsync(db, batch, intents, sequence, previousHash));
         }
-        else if (intents.Count == 0)
-        {
-            // One SaveChanges inside the retrying strategy, with a check: when a fault hid whether it committed (SQL
-            // Server failing over during COMMIT), the batch's last entry is looked for before saving again — a second save
-            // would collide with the batch itself and append its records a second time from the new end.
-            var entries = Chain(batch, null, ref sequence, ref previousHash);
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            end = (sequence, previousHash, null);
-            if (entries.Count == 0) return (sequence, previousHash);
-            var last = entries[^1];
-            await db.Database.CreateExecutionStrategy().ExecuteAsync(entries,
-                async (_, rows, ct) =>
-                {
-                    db.ChangeTracker.Clear();
-                    db.AuditEntries.AddRange(rows);
-                    await db.SaveChangesAsync(ct);
-                    return true;
-                },
-                async (_, _, ct) => await db.AuditEntries.AsNoTracking().AnyAsync(e => e.Sequence == last.Sequence && e.Hash == last.Hash, ct)
-                    ? DatabaseTransactions.Committed(true)
-                    : DatabaseTransactions.NotCommitted<bool>(),
-                CancellationToken.None);
-        }
         else
         {
-            // Intents: their rows are claimed and the entries inserted in one transaction.
+            // SQL Server: intents' rows claimed and the entries inserted in one transaction inside the retrying strategy,
+            // with a check: when a fault hid whether it committed (failing over during COMMIT), the attempt's last entry
+            // is looked for before running again — a second run would append the batch a second time from the new end.
             (long Sequence, string Hash, HashSet<long> Claimed, AuditEntry? Last)? attempted = null;
             end = await db.InTransactionAsync(async (transaction, ct) =>
             {
